@@ -1,0 +1,58 @@
+# Two commands for a fresh machine: `make lab` (students) and `make test` (contributors).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SUBMISSIONS ?= submitted
+PORT ?= 8888
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
+.PHONY: setup lab test test-fast release autograde bench lock clean-grading help
+
+help:
+	@echo "make lab        set up, then open JupyterLab on notebooks/ (students)"
+	@echo "make test       set up, then run every test in quick mode (contributors, CI)"
+	@echo "make release    rebuild solutions/ from notebook_src/ and notebooks/ from solutions/"
+	@echo "make autograde  grade SUBMISSIONS=folder (nbgrader layout or zips) in quick mode"
+	@echo "make bench      speed ratios (benchmarks/)"
+
+setup: $(STAMP)
+
+# Re-runs only when the pins or the package metadata change; a broken half-install is redone.
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -r constraints.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/jupyter labextension list 2>&1 | grep -q "nbgrader.*enabled" \
+		|| { echo "nbgrader's JupyterLab extensions are not enabled"; exit 1; }
+	touch $@
+
+lab: setup
+	$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.port=$(PORT)
+
+test: setup
+	CS_QUICK=1 OMP_NUM_THREADS=$${OMP_NUM_THREADS:-2} $(BIN)/python -m pytest tests \
+		--nbval-lax --nbval-current-env --nbval-cell-timeout=300 solutions
+
+release: setup
+	$(BIN)/python tools/build_notebooks.py
+	$(BIN)/python tools/release.py
+
+autograde: setup
+	CS_QUICK=1 $(BIN)/python tools/autograde.py $(SUBMISSIONS) --jobs $(JOBS)
+
+bench: setup
+	$(BIN)/python benchmarks/bench_conv.py
+
+# Regenerate the exact pins from a fresh resolve of pyproject.toml's ranges (needs the package index).
+lock:
+	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet --upgrade "pip>=24"
+	.venv-lock/bin/python -m pip install --quiet .
+	.venv-lock/bin/python -m pip freeze --exclude cs-utils | sort > constraints.txt
+	rm -rf .venv-lock
+
+clean-grading:
+	rm -rf gradebook.db submitted autograded feedback grades.csv

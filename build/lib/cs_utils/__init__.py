@@ -1,0 +1,15 @@
+"""Helpers for the Week 7 CNN notebooks.
+
+One module per concern, imported explicitly (``from cs_utils.checks import assert_close``):
+
+- ``runtime``:   quick mode, seeding, device choice
+- ``checks``:    assertions that explain what is wrong
+- ``gradcheck``: centered-difference numeric gradients
+- ``data``:      offline datasets with provenance, and the online CIFAR-10 loader
+- ``plotting``:  image, filter and activation-map grids, training curves
+
+Importing the package does nothing else: no seeding, no torch import, no file access.
+Nothing here solves an exercise; students may read all of it.
+"""
+
+__all__ = ["runtime", "checks", "gradcheck", "data", "plotting"]

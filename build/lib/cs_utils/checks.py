@@ -1,0 +1,118 @@
+"""Assertions used by the notebooks' test cells.
+
+Each failure message says what is wrong in the student's terms: the shape, the dtype, a NaN or inf,
+or the worst element with its index and both values. Tests assert; they never just print.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+from typing import Iterator
+
+import numpy as np
+
+
+def rel_error(x, y, eps: float = 1e-12) -> float:
+    """Largest elementwise relative error ``|x - y| / max(|x| + |y|, eps)`` (the CS231n measure)."""
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    return float(np.max(np.abs(x - y) / np.maximum(np.abs(x) + np.abs(y), eps)))
+
+
+def _as_numpy(a):
+    """Accept NumPy arrays, Python scalars and torch tensors (detached and moved to the CPU)."""
+    if hasattr(a, "detach") and hasattr(a, "cpu"):
+        a = a.detach().cpu().numpy()
+    return a
+
+
+def assert_shape(actual, expected_shape, name: str = "output") -> None:
+    """Fail with both shapes when ``actual`` is not an array of ``expected_shape``."""
+    actual = _as_numpy(actual)
+    if actual is None:
+        raise AssertionError(f"{name} is None: did the function forget to `return` its result?")
+    shape = getattr(actual, "shape", None)
+    if shape is None:
+        raise AssertionError(f"{name} should be a NumPy array of shape {tuple(expected_shape)}, "
+                             f"got a {type(actual).__name__}")
+    if tuple(shape) != tuple(expected_shape):
+        raise AssertionError(f"{name} has shape {tuple(shape)}, expected {tuple(expected_shape)}")
+
+
+def assert_finite(actual, name: str = "output") -> None:
+    """Fail when ``actual`` holds NaN or inf, naming how many and the first index."""
+    actual = np.asarray(_as_numpy(actual))
+    bad = ~np.isfinite(actual)
+    if bad.any():
+        first = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise AssertionError(f"{name} contains {int(bad.sum())} NaN/inf value(s); the first is at "
+                             f"index {first} ({actual[first]})")
+
+
+def assert_close(actual, expected, name: str = "output", rtol: float = 1e-7, atol: float = 1e-9,
+                 check_dtype: bool = True) -> None:
+    """Assert ``actual`` matches ``expected`` in shape, dtype (optional), finiteness and values.
+
+    Values pass when ``|actual - expected| <= atol + rtol * |expected|`` everywhere, as in
+    ``np.allclose``. On failure the message gives the worst element, its index and both values.
+    """
+    actual = _as_numpy(actual)
+    expected = np.asarray(_as_numpy(expected))
+    if actual is None:
+        raise AssertionError(f"{name} is None: did the function forget to `return` its result?")
+    if not isinstance(actual, (np.ndarray, np.generic)):
+        if np.ndim(expected) == 0 and isinstance(actual, (int, float, np.number)):
+            actual = np.asarray(actual)
+        else:
+            raise AssertionError(f"{name} should be a NumPy array, got a {type(actual).__name__}")
+    assert_shape(actual, expected.shape, name)
+    if check_dtype and actual.dtype != expected.dtype:
+        raise AssertionError(f"{name} has dtype {actual.dtype}, expected {expected.dtype} "
+                             f"(an integer array or a float32 cast loses precision)")
+    if not np.issubdtype(actual.dtype, np.number) and actual.dtype != np.bool_:
+        raise AssertionError(f"{name} has non-numeric dtype {actual.dtype}")
+    assert_finite(actual, name)
+    diff = np.abs(actual.astype(np.float64) - expected.astype(np.float64))
+    allowed = atol + rtol * np.abs(expected.astype(np.float64))
+    if np.any(diff > allowed):
+        excess = diff - allowed
+        worst = np.unravel_index(int(np.argmax(excess)), excess.shape) if excess.ndim else ()
+        n_bad = int(np.sum(diff > allowed))
+        raise AssertionError(
+            f"{name} differs from the expected values at {n_bad} of {diff.size} element(s); "
+            f"the worst is at index {tuple(int(i) for i in worst)}: got {actual[worst]!r}, "
+            f"expected {expected[worst]!r} (abs error {diff[worst]:.3g}, rel error "
+            f"{rel_error(actual, expected):.3g}, rtol={rtol:g}, atol={atol:g})")
+
+
+@contextlib.contextmanager
+def forbid(*dotted_names: str, reason: str = "this exercise asks you to write it yourself") -> Iterator[None]:
+    """Make library functions raise while the block runs, e.g. ``forbid("torch.nn.functional.conv2d")``.
+
+    Hidden tests use it so an exercise that asks for NumPy code cannot call the reference instead.
+    The originals are restored even when the block fails.
+    """
+    saved = []
+    try:
+        for dotted in dotted_names:
+            module_name, attr = dotted.rsplit(".", 1)
+            try:
+                owner = importlib.import_module(module_name)
+            except ImportError:
+                continue
+            if not hasattr(owner, attr):
+                continue
+            saved.append((owner, attr, getattr(owner, attr)))
+            setattr(owner, attr, _refuse(dotted, reason))
+        yield
+    finally:
+        for owner, attr, original in reversed(saved):
+            setattr(owner, attr, original)
+
+
+def _refuse(dotted: str, reason: str):
+    def refused(*args, **kwargs):
+        raise AssertionError(f"{dotted} was called, but {reason}")
+
+    return refused

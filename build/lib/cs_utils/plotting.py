@@ -1,0 +1,107 @@
+"""Figures the notebooks share: image grids, filters, activation maps and training curves.
+
+Every function returns the matplotlib Figure so a notebook can add a caption or save it.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Mapping, Sequence
+
+import numpy as np
+
+
+def _grid(n: int, ncols: int | None, size: float):
+    import matplotlib.pyplot as plt
+
+    ncols = ncols or min(n, 8)
+    nrows = math.ceil(n / ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows), squeeze=False)
+    for ax in axes.flat:
+        ax.axis("off")
+    return fig, axes.flat
+
+
+def _to_hwc(image: np.ndarray) -> np.ndarray:
+    """(C, H, W) to (H, W, C) for matplotlib; 2-D images and (H, W, 3) images pass through."""
+    image = np.asarray(image)
+    if image.ndim == 3 and image.shape[0] in (1, 3) and image.shape[-1] not in (1, 3):
+        image = np.moveaxis(image, 0, -1)
+    if image.ndim == 3 and image.shape[-1] == 1:
+        image = image[..., 0]
+    return image
+
+
+def show_images(images: Sequence[np.ndarray], titles: Sequence[str] | None = None,
+                ncols: int | None = None, size: float = 2.0, cmap: str = "gray", suptitle: str | None = None):
+    """Show images, each (H, W), (H, W, 3) or (C, H, W), in a grid, each scaled to its own range."""
+    fig, axes = _grid(len(images), ncols, size)
+    for i, (ax, image) in enumerate(zip(axes, images)):
+        image = _to_hwc(image)
+        if image.ndim == 3:
+            lo, hi = float(image.min()), float(image.max())
+            image = (image - lo) / (hi - lo) if hi > lo else np.zeros_like(image)
+        ax.imshow(image, cmap=cmap)
+        if titles is not None:
+            ax.set_title(titles[i], fontsize=9)
+    if suptitle:
+        fig.suptitle(suptitle)
+    fig.tight_layout()
+    return fig
+
+
+def show_filters(w: np.ndarray, ncols: int | None = None, size: float = 1.2, suptitle: str | None = None):
+    """Show conv weights w (F, C, HH, WW): RGB when C == 3, else each filter's first channel.
+
+    A diverging colormap centred on zero shows the sign of each weight.
+    """
+    w = np.asarray(w, dtype=np.float64)
+    if w.shape[1] == 3:
+        return show_images(list(w), [f"filter {i}" for i in range(len(w))], ncols, size, suptitle=suptitle)
+    fig, axes = _grid(len(w), ncols, size)
+    for i, ax in enumerate(axes):
+        if i >= len(w):
+            break
+        limit = float(np.abs(w[i, 0]).max()) or 1.0
+        ax.imshow(w[i, 0], cmap="RdBu_r", vmin=-limit, vmax=limit)
+        ax.set_title(f"filter {i}", fontsize=8)
+    if suptitle:
+        fig.suptitle(suptitle)
+    fig.tight_layout()
+    return fig
+
+
+def show_activation_maps(maps: np.ndarray, titles: Sequence[str] | None = None, ncols: int | None = None,
+                         size: float = 2.0, suptitle: str | None = None):
+    """Show activation maps (F, H, W), one panel per map, each with its own colour scale."""
+    maps = np.asarray(maps)
+    titles = titles or [f"map {i}" for i in range(len(maps))]
+    fig, axes = _grid(len(maps), ncols, size)
+    for ax, m, title in zip(axes, maps, titles):
+        ax.imshow(m, cmap="viridis")
+        ax.set_title(title, fontsize=9)
+    if suptitle:
+        fig.suptitle(suptitle)
+    fig.tight_layout()
+    return fig
+
+
+def plot_history(history: Mapping[str, Sequence[float]], xlabel: str = "epoch", title: str | None = None):
+    """Plot training curves: keys ending in ``loss`` on the left axes, everything else on the right."""
+    import matplotlib.pyplot as plt
+
+    losses = {k: v for k, v in history.items() if k.endswith("loss")}
+    others = {k: v for k, v in history.items() if not k.endswith("loss")}
+    ncols = 1 + bool(others) if losses else 1
+    fig, axes = plt.subplots(1, ncols, figsize=(5 * ncols, 3.5), squeeze=False)
+    groups = [g for g in (losses, others) if g]
+    for ax, group in zip(axes.flat, groups):
+        for key, values in group.items():
+            ax.plot(np.arange(1, len(values) + 1), values, label=key, marker="o" if len(values) < 30 else None)
+        ax.set_xlabel(xlabel)
+        ax.legend()
+        ax.grid(alpha=0.3)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig

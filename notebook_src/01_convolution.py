@@ -1,0 +1,416 @@
+# %% [markdown]
+# # 01 · Convolution
+#
+# **Week 7: Convolutional Neural Networks, notebook 1 of 12.**
+#
+# A convolution layer is the building block of every network in this course, from LeNet to ResNet.
+# In this notebook you write one yourself in NumPy, check it against PyTorch, and watch what
+# hand-made filters pull out of a real photo.
+#
+# **Learning goals**
+# 1. Explain why a fully connected layer is a poor fit for images (parameters, spatial structure).
+# 2. Compute one activation as a dot product between a filter and an image patch, plus a bias.
+# 3. Implement `conv2d(x, w, b=None)` (stride 1, no padding) with shapes `(N, C, H, W)` and
+#    `(F, C, HH, WW)`, and predict its output shape `(N, F, H - HH + 1, W - WW + 1)`.
+# 4. Relate your function to `torch.nn.functional.conv2d` and `nn.Conv2d`.
+#
+# **How this notebook works.** Run the cells in order. Write your code where it says
+# `YOUR CODE HERE` and delete the `raise NotImplementedError()` line. The test cell after an
+# exercise checks your answer at once and says what is wrong. When you submit, hidden tests also
+# compare your function with PyTorch on random shapes, so make it correct in general, not only
+# for the visible examples. Test cells call your function with PyTorch switched off: the
+# exercise is to write the convolution in NumPy.
+
+# %%
+# Setup: imports, seeding, and which mode and data this run uses.
+import numpy as np
+import matplotlib.pyplot as plt
+
+from cs_utils.checks import assert_close
+from cs_utils.data import describe_dataset, load_digits, load_sample_image
+from cs_utils.plotting import show_activation_maps, show_filters, show_images
+from cs_utils.runtime import describe_run, reset_seed
+
+SEED = 0
+reset_seed(SEED)
+describe_run("scikit-image sample photos, scikit-learn digits, small random arrays", SEED)
+print(describe_dataset("skimage"))
+print(describe_dataset("digits"))
+
+# %% [markdown]
+# ## 1. Why not a fully connected layer?
+#
+# Stretch a 32×32×3 image into a vector of 3,072 numbers and feed it to a fully connected layer
+# with 10 outputs: that layer holds a 10×3,072 weight matrix, and each output is one
+# 3,072-dimensional dot product. Two things go wrong as images grow.
+#
+# * **Parameters.** Every output is wired to every pixel. Producing a 28×28×6 output this way
+#   would need 3,072 × 4,704 ≈ 14.5 million weights.
+# * **Spatial structure is thrown away.** The layer has no notion of which pixels are
+#   neighbours. Shuffle the pixels of every image with one fixed permutation and a fully
+#   connected model learns exactly as well, because it only ever sees an unordered list.
+#
+# The next cell checks the second claim on the digits dataset: a linear classifier trained on
+# the original 8×8 digits and one trained on pixel-shuffled digits reach the same accuracy.
+
+# %%
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
+
+digits_x, digits_y = load_digits()
+flat = digits_x.reshape(len(digits_x), -1)
+permutation = np.random.default_rng(SEED).permutation(flat.shape[1])
+x_train, x_test, y_train, y_test = train_test_split(flat, digits_y, test_size=0.3, random_state=SEED)
+
+accuracy = {}
+for name, order in [("original pixels", np.arange(flat.shape[1])), ("shuffled pixels", permutation)]:
+    model = LogisticRegression(max_iter=2000).fit(x_train[:, order], y_train)
+    accuracy[name] = model.score(x_test[:, order], y_test)
+    print(f"fully connected (linear) classifier on {name}: test accuracy {accuracy[name]:.3f}")
+
+fc_weights = 3072 * 10
+print(f"\nweights of a 3072 -> 10 fully connected layer: {fc_weights:,}")
+print(f"weights to map 32x32x3 to 28x28x6 fully connected: {3072 * 28 * 28 * 6:,}")
+print(f"weights of six 5x5x3 filters doing the same job:    {6 * 5 * 5 * 3:,} (+ 6 biases)")
+
+# %%
+fig = show_images([digits_x[0, 0], flat[0, permutation].reshape(8, 8), digits_x[1, 0],
+                   flat[1, permutation].reshape(8, 8)],
+                  ["a digit", "same digit, shuffled", "another digit", "shuffled"], ncols=4)
+plt.show()
+
+# %% [markdown]
+# *Figure 1. Left of each pair, a digit as we see it; right, the same pixels in a fixed shuffled
+# order. The fully connected classifier scored the same on both, so it never used the fact that
+# neighbouring pixels belong together.*
+#
+# A convolution layer keeps the image as a 3-D volume (height × width × depth) and slides a
+# small filter over it. The filter is reused at every position, so the layer has few weights,
+# and each output looks only at a local neighbourhood, so the order of pixels matters.
+
+# %% [markdown]
+# ## 2. One filter, one number
+#
+# Take a 32×32×3 image and a 5×5×3 filter. **A filter always spans the full depth of its
+# input**: 3 channels in, so the filter has 3 channels too. Place the filter on a 5×5 patch of
+# the image, multiply element by element and add everything up: a 5·5·3 = 75-dimensional dot
+# product, plus a bias. That single number is one activation:
+#
+# $$\text{out} = w^\top x_{\text{patch}} + b .$$
+#
+# In NumPy we store images channel-first, as PyTorch does: one image is `(C, H, W)` and a batch
+# is `(N, C, H, W)`. A bank of `F` filters is `(F, C, HH, WW)`.
+
+# %%
+rng = np.random.default_rng(SEED)
+image = rng.standard_normal((3, 32, 32))   # (C, H, W)
+one_filter = rng.standard_normal((3, 5, 5))  # (C, HH, WW): as deep as the image
+bias = 0.5
+
+patch = image[:, 10:15, 20:25]               # the 5x5x3 chunk under the filter at row 10, column 20
+activation = np.sum(patch * one_filter) + bias
+same_as_dot = patch.ravel() @ one_filter.ravel() + bias
+print(f"patch shape {patch.shape}, {patch.size} numbers multiplied and summed")
+print(f"activation = {activation:.4f}; written as a 75-d dot product: {same_as_dot:.4f}")
+
+# %% [markdown]
+# ## 3. Sliding the filter: activation maps
+#
+# Slide the filter over every position where it fits entirely inside the image and compute one
+# activation at each. A 5×5 filter fits at 32 − 5 + 1 = 28 positions along each axis, so one
+# filter produces a 28×28 **activation map**. With six filters we get six maps, stacked into a
+# 28×28×6 "new image". In general, with stride 1 and no padding,
+#
+# $$H_{\text{out}} = H - HH + 1, \qquad W_{\text{out}} = W - WW + 1 .$$
+#
+# What deep learning libraries call convolution is, strictly, **cross-correlation**: the filter
+# is *not* flipped before it slides. PyTorch's `conv2d` works this way, and so must yours.
+#
+# A worked example to check your understanding. With one channel, the input and filter
+#
+# $$x = \begin{bmatrix}1&2&3\\4&5&6\\7&8&9\end{bmatrix}, \quad
+# w = \begin{bmatrix}1&2\\0&-1\end{bmatrix}$$
+#
+# give a 2×2 output. Its top-left entry is 1·1 + 2·2 + 4·0 + 5·(−1) = 0, and the full output is
+# [[0, 2], [6, 8]]. (A flipped filter would give [[12, 14], [18, 20]] instead.)
+
+# %% [markdown]
+# ### Exercise 1: `conv2d(x, w, b=None)`
+#
+# Implement the forward pass of a convolution layer with stride 1 and no padding.
+#
+# * `x`: input, shape `(N, C, H, W)`
+# * `w`: filters, shape `(F, C, HH, WW)`
+# * `b`: biases, shape `(F,)`, or `None` for no bias
+# * returns `out`, shape `(N, F, H - HH + 1, W - WW + 1)`, where
+#   `out[n, f, i, j] = sum(x[n, :, i:i+HH, j:j+WW] * w[f]) + b[f]`
+#
+# The names and argument order are those of `torch.nn.functional.conv2d`. Loops are fine here;
+# notebook 04 makes it fast. Return a float array and do not modify `x` or `w`.
+
+# %% solution id=conv2d
+def conv2d(x, w, b=None):
+    """Naive forward pass of a convolution layer (stride 1, no padding).
+
+    x: (N, C, H, W), w: (F, C, HH, WW), b: (F,) or None.
+    Returns out: (N, F, H - HH + 1, W - WW + 1).
+    """
+    ### BEGIN SOLUTION
+    N, C, H, W = x.shape
+    F, C_w, HH, WW = w.shape
+    if C != C_w:
+        raise ValueError(f"x has {C} channels but w expects {C_w}")
+    H_out, W_out = H - HH + 1, W - WW + 1
+    out = np.zeros((N, F, H_out, W_out), dtype=np.result_type(x, w, np.float64))
+    for n in range(N):
+        for f in range(F):
+            for i in range(H_out):
+                for j in range(W_out):
+                    out[n, f, i, j] = np.sum(x[n, :, i:i + HH, j:j + WW] * w[f])
+            if b is not None:
+                out[n, f] += b[f]
+    return out
+    ### END SOLUTION
+
+# %% tests id=test_conv2d_shape points=1
+# The lecture's example: a batch of two 32x32x3 images and six 5x5x3 filters.
+import numpy as np
+from cs_utils.checks import assert_close, assert_shape, numpy_only
+
+rng = np.random.default_rng(1)
+x = rng.standard_normal((2, 3, 32, 32))
+w = rng.standard_normal((6, 3, 5, 5))
+b = rng.standard_normal(6)
+with numpy_only("conv2d"):
+    out = conv2d(x, w, b)
+assert_shape(out, (2, 6, 28, 28), "conv2d(x, w, b) with x (2, 3, 32, 32) and w (6, 3, 5, 5)")
+# Each activation is a 75-number dot product plus a bias; check two of them directly.
+assert_close(out[0, 0, 0, 0], np.sum(x[0, :, 0:5, 0:5] * w[0]) + b[0], "out[0, 0, 0, 0]")
+assert_close(out[1, 5, 27, 13], np.sum(x[1, :, 27:32, 13:18] * w[5]) + b[5], "out[1, 5, 27, 13]")
+print("conv2d produces a 28x28x6 volume per image, with the right values in the corners.")
+
+# %% tests id=test_conv2d_values points=2
+# Hand-worked values: cross-correlation (no flip), channels summed, non-square filters.
+import numpy as np
+from cs_utils.checks import assert_close, numpy_only
+
+x = np.arange(1.0, 10.0).reshape(1, 1, 3, 3)
+w = np.array([[[[1.0, 2.0], [0.0, -1.0]]]])
+with numpy_only("conv2d"):
+    out = conv2d(x, w)
+if np.allclose(np.asarray(out, dtype=float).ravel(), [12.0, 14.0, 18.0, 20.0]):
+    raise AssertionError("conv2d flipped the filter (true convolution); deep learning's conv2d is "
+                         "cross-correlation: out[i, j] = sum(x[i:i+HH, j:j+WW] * w), with no flip")
+assert_close(out, np.array([[[[0.0, 2.0], [6.0, 8.0]]]]), "conv2d on the worked 3x3 example")
+
+# Two channels: each output sums over both. Channel 1 holds 10 * channel 0 and the filter is all
+# ones, so every output is 11 times the sum of a 2x2 window of channel 0.
+x2 = np.concatenate([x, 10 * x], axis=1)
+with numpy_only("conv2d"):
+    out2 = conv2d(x2, np.ones((1, 2, 2, 2)))
+window_sums = np.array([[12.0, 16.0], [24.0, 28.0]])
+assert_close(out2, 11 * window_sums[None, None], "conv2d with 2 input channels (sum over channels)")
+
+# A 1x3 filter on a 3x3 input gives a 3x1 output: rows and columns must not be mixed up.
+with numpy_only("conv2d"):
+    out3 = conv2d(x, np.array([[[[1.0, 0.0, -1.0]]]]))
+assert_close(out3, np.array([[[[-2.0], [-2.0], [-2.0]]]]), "conv2d with a 1x3 filter")
+
+# CS231n's classic check, with no padding: a 4x4 filter on a 4x4 input leaves a single position,
+# so every output is a plain dot product over the whole image (einsum is an independent check).
+x = np.linspace(-0.1, 0.5, num=2 * 3 * 4 * 4).reshape(2, 3, 4, 4)
+w = np.linspace(-0.2, 0.3, num=3 * 3 * 4 * 4).reshape(3, 3, 4, 4)
+b = np.linspace(-0.1, 0.2, num=3)
+with numpy_only("conv2d"):
+    out = conv2d(x, w, b)
+expected = np.einsum("nchw,fchw->nf", x, w)[:, :, None, None] + b[None, :, None, None]
+assert_close(out, expected, "conv2d on the CS231n linspace example")
+print("conv2d matches the worked examples.")
+
+# %% tests id=test_conv2d_bias points=1
+# The bias is optional and adds one constant per filter, to every position of that filter's map.
+import numpy as np
+from cs_utils.checks import assert_close, numpy_only
+
+rng = np.random.default_rng(2)
+x = rng.standard_normal((2, 2, 6, 5))
+w = rng.standard_normal((3, 2, 3, 2))
+b = np.array([1.5, -2.0, 0.25])
+with numpy_only("conv2d"):
+    without_bias = conv2d(x, w)
+    with_zero_bias = conv2d(x, w, np.zeros(3))
+    with_bias = conv2d(x, w, b)
+assert_close(without_bias, with_zero_bias, "conv2d(x, w) compared with conv2d(x, w, zeros)")
+assert_close(with_bias - without_bias, np.broadcast_to(b[None, :, None, None], with_bias.shape),
+             "conv2d(x, w, b) - conv2d(x, w): should be b[f] everywhere in map f")
+print("The bias is optional and added once per filter.")
+
+# %% tests id=test_conv2d_vs_torch points=4
+# Compare with PyTorch's conv2d in float64, on a visible example and (when graded) on random shapes.
+import numpy as np
+import torch.nn.functional as F
+from cs_utils.checks import assert_close, call_torch, numpy_only
+
+rng = np.random.default_rng(3)
+x = rng.standard_normal((2, 3, 9, 7))
+w = rng.standard_normal((4, 3, 3, 2))
+b = rng.standard_normal(4)
+with numpy_only("conv2d"):
+    out = conv2d(x, w, b)
+assert_close(out, call_torch(F.conv2d, x, w, b), "conv2d vs torch.nn.functional.conv2d on x (2, 3, 9, 7), "
+             "w (4, 3, 3, 2)")
+print("conv2d agrees with torch.nn.functional.conv2d.")
+### BEGIN HIDDEN TESTS
+import importlib
+
+import cs_utils.checks
+
+checks = importlib.reload(cs_utils.checks)  # undo any monkey-patching of the checks by student code
+rng = np.random.default_rng(20261128)
+for trial in range(25):
+    N, C, F_out = rng.integers(1, 4), rng.integers(1, 5), rng.integers(1, 5)
+    HH, WW = rng.integers(1, 6, size=2)
+    H, W = HH + rng.integers(0, 7), WW + rng.integers(0, 7)
+    x = rng.standard_normal((N, C, H, W))
+    w = rng.standard_normal((F_out, C, HH, WW))
+    b = rng.standard_normal(F_out) if trial % 3 else None
+    x_before, w_before = x.copy(), w.copy()
+    with checks.numpy_only("conv2d"):
+        out = conv2d(x, w, b)
+    label = f"trial {trial}: x {x.shape}, w {w.shape}, bias {'none' if b is None else 'yes'}"
+    checks.assert_close(out, checks.call_torch(F.conv2d, x, w, b), f"conv2d, {label}")
+    checks.assert_close(x, x_before, f"x after conv2d ({label}): the input must not be modified")
+    checks.assert_close(w, w_before, f"w after conv2d ({label}): the filters must not be modified")
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## 4. The same layer in PyTorch
+#
+# `torch.nn.functional.conv2d(input, weight, bias)` takes exactly the arguments of your function:
+# input `(N, C, H, W)`, weight `(F, C, HH, WW)`, bias `(F,)`. The layer object `nn.Conv2d` owns
+# such a weight and bias; `nn.Conv2d(3, 6, 5)` is "six 5×5 filters over 3 input channels".
+
+# %%
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+x = np.random.default_rng(SEED).standard_normal((2, 3, 32, 32))
+layer = nn.Conv2d(in_channels=3, out_channels=6, kernel_size=5).double()
+w_torch = layer.weight.detach().numpy()
+b_torch = layer.bias.detach().numpy()
+ours = conv2d(x, w_torch, b_torch)
+theirs = layer(torch.from_numpy(x)).detach().numpy()
+n_params = sum(p.numel() for p in layer.parameters())
+print(f"nn.Conv2d(3, 6, 5): weight {tuple(layer.weight.shape)}, bias {tuple(layer.bias.shape)}, "
+      f"{n_params} parameters")
+print(f"output shape: ours {ours.shape}, PyTorch {tuple(theirs.shape)}; "
+      f"largest difference {np.abs(ours - theirs).max():.2e}")
+
+# %% [markdown]
+# 456 parameters (6·5·5·3 weights + 6 biases) against millions for a fully connected layer with
+# the same output size. The same six filters are applied at all 28×28 positions.
+#
+# ## 5. Convolution keeps track of *where*
+#
+# Because the same filter is applied everywhere, shifting the input shifts the output by the
+# same amount (away from the borders). This property, **translation equivariance**, is why a
+# cat detector trained on cats in one corner also fires on cats in another.
+
+# %%
+x = np.random.default_rng(SEED).standard_normal((1, 3, 20, 20))
+w = np.random.default_rng(SEED + 1).standard_normal((2, 3, 3, 3))
+shift = 4
+shifted_input = np.roll(x, shift, axis=3)              # move the image 4 pixels right
+out_of_shifted = conv2d(shifted_input, w)
+shifted_output = np.roll(conv2d(x, w), shift, axis=3)  # move the output 4 pixels right
+interior = (Ellipsis, slice(shift, None))             # columns not touched by the wrap-around
+print("conv(shift(x)) == shift(conv(x)) away from the border:",
+      np.allclose(out_of_shifted[interior], shifted_output[interior]))
+
+# %% [markdown]
+# ## 6. Hand-made filters on a real photo
+#
+# Before any learning, we can set filter weights by hand and see what a convolution layer
+# detects. Below, one `conv2d` call applies four 3×3×3 filters to the astronaut photo (shrunk
+# to 128×128 so the loops stay fast):
+#
+# * **grayscale**: only the centre tap is non-zero, weighting red, green and blue by
+#   0.299 / 0.587 / 0.114 (the ITU-R 601 luma weights);
+# * **Sobel x** and **Sobel y**: derivative filters that respond to vertical and horizontal
+#   edges, applied equally to all three channels;
+# * **blur**: the average of the 3×3×3 neighbourhood.
+
+# %%
+from skimage.transform import resize
+
+photo = resize(load_sample_image("astronaut"), (128, 128), anti_aliasing=True)  # (H, W, 3) in [0, 1]
+x_photo = photo.transpose(2, 0, 1)[None]                                       # (1, 3, 128, 128)
+
+sobel_x = np.array([[1.0, 0.0, -1.0], [2.0, 0.0, -2.0], [1.0, 0.0, -1.0]])
+filters = np.zeros((4, 3, 3, 3))
+filters[0, :, 1, 1] = [0.299, 0.587, 0.114]  # grayscale
+filters[1] = sobel_x / 3                     # same edge filter on every channel, averaged
+filters[2] = sobel_x.T / 3
+filters[3] = 1 / 27                          # box blur over the 3x3x3 neighbourhood
+
+maps = conv2d(x_photo, filters)
+print(f"input {x_photo.shape} -> activation maps {maps.shape}")
+fig = show_images([photo], ["input (128x128x3)"], size=3)
+plt.show()
+fig = show_activation_maps(maps[0], ["grayscale", "Sobel x", "Sobel y", "blur"], ncols=4, size=3)
+plt.show()
+
+# %% [markdown]
+# *Figure 2. The input and the four activation maps of one convolution layer with hand-set
+# filters. Sobel x lights up (bright or dark) along vertical edges such as the helmet's outline,
+# Sobel y along horizontal ones; the sign tells dark-to-bright from bright-to-dark.*
+#
+# A ReLU after the convolution keeps only positive responses. For the Sobel maps that means
+# "edges with brighter pixels on the left" survive and the opposite edges vanish:
+
+# %%
+relu_maps = np.maximum(maps[0, 1:3], 0)
+fig = show_activation_maps(relu_maps, ["ReLU(Sobel x)", "ReLU(Sobel y)"], ncols=2, size=3)
+plt.show()
+
+# %% [markdown]
+# *Figure 3. ReLU of the two edge maps: each now marks edges of one polarity only.*
+#
+# ## 7. Six filters make a new image, and layers stack
+#
+# The lecture's picture: six 5×5×3 filters over a 32×32×3 image give a 28×28×6 volume. That
+# volume is an image with six channels, so the next layer's filters are 5×5×**6**. Ten of them
+# give 24×24×10. Below the filters are random, as at the start of training.
+
+# %%
+crop = resize(load_sample_image("chelsea"), (32, 32), anti_aliasing=True).transpose(2, 0, 1)[None]
+rng = np.random.default_rng(SEED)
+w1 = rng.standard_normal((6, 3, 5, 5)) * 0.2
+w2 = rng.standard_normal((10, 6, 5, 5)) * 0.2
+a1 = np.maximum(conv2d(crop, w1, np.zeros(6)), 0)   # CONV, ReLU
+a2 = np.maximum(conv2d(a1, w2, np.zeros(10)), 0)    # CONV, ReLU
+print(f"input {crop.shape[1:]} -> conv 6x(5x5x3) -> {a1.shape[1:]} -> conv 10x(5x5x6) -> {a2.shape[1:]}")
+fig = show_filters(w1, ncols=6, suptitle="six random 5x5x3 filters")
+plt.show()
+fig = show_activation_maps(a1[0], ncols=6, size=1.6, suptitle="their 28x28 activation maps (after ReLU)")
+plt.show()
+
+# %% [markdown]
+# *Figure 4. Six random 5×5×3 filters (top) and the six 28×28 activation maps they produce on a
+# 32×32 crop of the cat photo (bottom). Training replaces these random filters with useful ones;
+# notebook 04 shows filters learned on digits.*
+#
+# ## Summary
+#
+# * A fully connected layer on images has a huge number of weights and ignores which pixels are
+#   neighbours; a linear model did equally well on shuffled pixels.
+# * A convolution filter spans the full input depth. Each output is one dot product of the
+#   filter with a patch, plus a bias; sliding it gives an activation map.
+# * With stride 1 and no padding, an `H×W` input and an `HH×WW` filter give an
+#   `(H − HH + 1)×(W − WW + 1)` map; `F` filters give `F` maps, a new image of depth `F`.
+# * Deep learning's convolution is cross-correlation (no flip), and your `conv2d` has the same
+#   contract as `torch.nn.functional.conv2d`.
+#
+# **Next:** notebook 02 adds stride and zero padding, the output-size formula
+# (N − F + 2P)/S + 1, parameter counts, 1×1 convolutions and receptive fields.

@@ -2,6 +2,9 @@
 
 import os
 
+from nbconvert.preprocessors import Preprocessor
+from traitlets import Bool
+
 c = get_config()  # noqa: F821 (injected by traitlets)
 
 c.CourseDirectory.course_id = "cnn-week7"
@@ -30,9 +33,24 @@ c.OverwriteCells.add_missing_cells = True
 c.IgnorePattern.enabled = True
 c.IgnorePattern.pattern = r"\A(?:[^\n]*:\d+: \w*Warning: [^\n]*\n(?:[ \t]+[^\n]*\n)*)+\Z"
 
-# Feedback must never show hidden tests (nbgrader shows them by default).
+# Feedback must never show hidden tests. nbgrader shows them by default, and even with their source
+# cleared, an error's traceback quotes the failing lines. Keep only "ErrorType: message" there.
+class TracebackToMessage(Preprocessor):
+    """Replace the traceback of a failed graded cell with its one-line error message."""
+
+    enabled = Bool(True)  # nbconvert preprocessors are off unless enabled
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade"):
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "error":
+                    output["traceback"] = [f"{output.get('ename', 'Error')}: {output.get('evalue', '')}"]
+        return cell, resources
+
+
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbgrader.preprocessors.ClearHiddenTests",
+    TracebackToMessage,
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]

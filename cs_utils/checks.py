@@ -46,7 +46,7 @@ def assert_finite(actual, name: str = "output") -> None:
     if bad.any():
         first = tuple(int(i) for i in np.argwhere(bad)[0])
         raise AssertionError(f"{name} contains {int(bad.sum())} NaN/inf value(s); the first is at "
-                             f"index {first} ({actual[first]})")
+                             f"index {first} ({actual[first].item()})")
 
 
 def assert_close(actual, expected, name: str = "output", rtol: float = 1e-7, atol: float = 1e-9,
@@ -80,8 +80,8 @@ def assert_close(actual, expected, name: str = "output", rtol: float = 1e-7, ato
         n_bad = int(np.sum(diff > allowed))
         raise AssertionError(
             f"{name} differs from the expected values at {n_bad} of {diff.size} element(s); "
-            f"the worst is at index {tuple(int(i) for i in worst)}: got {actual[worst]!r}, "
-            f"expected {expected[worst]!r} (abs error {diff[worst]:.3g}, rel error "
+            f"the worst is at index {tuple(int(i) for i in worst)}: got {actual[worst].item()!r}, "
+            f"expected {expected[worst].item()!r} (abs error {diff[worst]:.3g}, rel error "
             f"{rel_error(actual, expected):.3g}, rtol={rtol:g}, atol={atol:g})")
 
 

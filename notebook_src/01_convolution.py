@@ -188,6 +188,24 @@ assert_shape(out, (2, 6, 28, 28), "conv2d(x, w, b) with x (2, 3, 32, 32) and w (
 assert_close(out[0, 0, 0, 0], np.sum(x[0, :, 0:5, 0:5] * w[0]) + b[0], "out[0, 0, 0, 0]")
 assert_close(out[1, 5, 27, 13], np.sum(x[1, :, 27:32, 13:18] * w[5]) + b[5], "out[1, 5, 27, 13]")
 print("conv2d produces a 28x28x6 volume per image, with the right values in the corners.")
+### BEGIN HIDDEN TESTS
+import importlib
+
+import cs_utils.checks
+
+checks = importlib.reload(cs_utils.checks)  # undo any monkey-patching of the checks by student code
+rng = np.random.default_rng(101)
+for trial in range(10):
+    N, C, F_out, HH, WW = rng.integers(1, 4, size=5)
+    H, W = HH + rng.integers(0, 6), WW + rng.integers(0, 6)
+    x, w, b = rng.standard_normal((N, C, H, W)), rng.standard_normal((F_out, C, HH, WW)), rng.standard_normal(F_out)
+    with checks.numpy_only("conv2d"):
+        out = conv2d(x, w, b)
+    checks.assert_shape(out, (N, F_out, H - HH + 1, W - WW + 1), f"conv2d with x {x.shape}, w {w.shape}")
+    n, f, i, j = rng.integers(N), rng.integers(F_out), rng.integers(H - HH + 1), rng.integers(W - WW + 1)
+    checks.assert_close(out[n, f, i, j], np.sum(x[n, :, i:i + HH, j:j + WW] * w[f]) + b[f],
+                        f"out[{n}, {f}, {i}, {j}] with x {x.shape}, w {w.shape}")
+### END HIDDEN TESTS
 
 # %% tests id=test_conv2d_values points=2
 # Hand-worked values: cross-correlation (no flip), channels summed, non-square filters.
@@ -226,6 +244,33 @@ with numpy_only("conv2d"):
 expected = np.einsum("nchw,fchw->nf", x, w)[:, :, None, None] + b[None, :, None, None]
 assert_close(out, expected, "conv2d on the CS231n linspace example")
 print("conv2d matches the worked examples.")
+### BEGIN HIDDEN TESTS
+import importlib
+
+import cs_utils.checks
+
+checks = importlib.reload(cs_utils.checks)
+rng = np.random.default_rng(202)
+for trial in range(10):
+    # One filter position: the output is a dot product over the whole input.
+    N, C, F_out, H, W = rng.integers(1, 5, size=5)
+    x, w = rng.standard_normal((N, C, H, W)), rng.standard_normal((F_out, C, H, W))
+    with checks.numpy_only("conv2d"):
+        out = conv2d(x, w)
+    checks.assert_close(out, np.einsum("nchw,fchw->nf", x, w)[:, :, None, None],
+                        f"conv2d with a filter as large as the input, x {x.shape}")
+    # A one-row input: every output is a 1-D sliding dot product, checked with np.correlate.
+    L, K = rng.integers(3, 9), rng.integers(1, 4)
+    row, taps = rng.standard_normal(L), rng.standard_normal(K)
+    with checks.numpy_only("conv2d"):
+        out = conv2d(row.reshape(1, 1, 1, L), taps.reshape(1, 1, 1, K))
+    checks.assert_close(out, np.correlate(row, taps, mode="valid").reshape(1, 1, 1, -1),
+                        f"conv2d on a single row of length {L} with a 1x{K} filter")
+    with checks.numpy_only("conv2d"):
+        out = conv2d(row.reshape(1, 1, L, 1), taps.reshape(1, 1, K, 1))
+    checks.assert_close(out, np.correlate(row, taps, mode="valid").reshape(1, 1, -1, 1),
+                        f"conv2d on a single column of length {L} with a {K}x1 filter")
+### END HIDDEN TESTS
 
 # %% tests id=test_conv2d_bias points=1
 # The bias is optional and adds one constant per filter, to every position of that filter's map.
@@ -244,6 +289,22 @@ assert_close(without_bias, with_zero_bias, "conv2d(x, w) compared with conv2d(x,
 assert_close(with_bias - without_bias, np.broadcast_to(b[None, :, None, None], with_bias.shape),
              "conv2d(x, w, b) - conv2d(x, w): should be b[f] everywhere in map f")
 print("The bias is optional and added once per filter.")
+### BEGIN HIDDEN TESTS
+import importlib
+
+import cs_utils.checks
+
+checks = importlib.reload(cs_utils.checks)
+rng = np.random.default_rng(303)
+for trial in range(8):
+    N, C, F_out, HH, WW = rng.integers(1, 4, size=5)
+    x = rng.standard_normal((N, C, HH + rng.integers(0, 4), WW + rng.integers(0, 4)))
+    w, b = rng.standard_normal((F_out, C, HH, WW)), rng.standard_normal(F_out)
+    with checks.numpy_only("conv2d"):
+        difference = conv2d(x, w, b) - conv2d(x, w, None)
+    checks.assert_close(difference, np.broadcast_to(b[None, :, None, None], difference.shape),
+                        f"conv2d(x, w, b) - conv2d(x, w, None) with x {x.shape}, w {w.shape}", atol=1e-12)
+### END HIDDEN TESTS
 
 # %% tests id=test_conv2d_vs_torch points=4
 # Compare with PyTorch's conv2d in float64, on a visible example and (when graded) on random shapes.

@@ -1,0 +1,262 @@
+"""Unit tests for cs_utils: every helper a notebook relies on, offline."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import pickle
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from cs_utils import checks, data, gradcheck, plotting, runtime
+
+
+# --- checks -------------------------------------------------------------------------------------
+
+def test_assert_close_passes_on_equal_arrays():
+    a = np.linspace(0, 1, 12).reshape(3, 4)
+    checks.assert_close(a, a.copy(), "a")
+
+
+@pytest.mark.parametrize("actual, expected, fragment", [
+    (np.zeros((2, 3)), np.zeros((3, 2)), "shape (2, 3), expected (3, 2)"),
+    (np.zeros(3, dtype=np.float32), np.zeros(3), "dtype float32, expected float64"),
+    (np.array([0.0, np.nan, 1.0]), np.zeros(3), "NaN/inf"),
+    (np.array([0.0, 0.5, 0.0]), np.zeros(3), "worst is at index (1,): got 0.5, expected 0.0"),
+    (None, np.zeros(3), "forget to `return`"),
+    ([1.0, 2.0], np.zeros(2), "should be a NumPy array"),
+])
+def test_assert_close_says_what_is_wrong(actual, expected, fragment):
+    with pytest.raises(AssertionError) as err:
+        checks.assert_close(actual, expected, "out")
+    assert fragment in str(err.value)
+
+
+def test_assert_close_names_the_worst_element_not_the_first():
+    expected = np.zeros((2, 2))
+    actual = np.array([[1e-3, 0.0], [0.0, 5.0]])
+    with pytest.raises(AssertionError, match=r"2 of 4 element\(s\); the worst is at index \(1, 1\)"):
+        checks.assert_close(actual, expected, "out", atol=1e-6)
+
+
+def test_assert_close_tolerances_follow_allclose():
+    expected = np.array([1.0, 100.0])
+    checks.assert_close(expected * (1 + 1e-9), expected, rtol=1e-8, atol=0)
+    with pytest.raises(AssertionError):
+        checks.assert_close(expected * (1 + 1e-6), expected, rtol=1e-8, atol=0)
+
+
+def test_assert_close_accepts_torch_tensors_and_scalars():
+    torch = pytest.importorskip("torch")
+    checks.assert_close(torch.ones(2, dtype=torch.float64), np.ones(2))
+    checks.assert_close(np.float64(2.0), 2.0)
+
+
+def test_rel_error():
+    assert checks.rel_error(np.ones(3), np.ones(3)) == 0.0
+    assert checks.rel_error(np.array([1.0]), np.array([3.0])) == pytest.approx(0.5)
+
+
+def test_numpy_only_refuses_torch_even_under_another_name():
+    import torch
+    from torch.nn.functional import conv2d as renamed
+
+    x = torch.zeros(1, 1, 3, 3)
+    with pytest.raises(AssertionError, match="must be written in NumPy"):
+        with checks.numpy_only("conv2d"):
+            renamed(x, torch.ones(1, 1, 2, 2))
+    with checks.numpy_only("conv2d"):
+        assert np.sum(np.ones(3)) == 3.0  # NumPy still works
+    assert renamed(x, torch.ones(1, 1, 2, 2)).shape == (1, 1, 2, 2)  # and torch is back afterwards
+
+
+def test_call_torch_keeps_float64():
+    import torch.nn.functional as F
+
+    x = np.random.default_rng(0).standard_normal((1, 2, 5, 5))
+    w = np.random.default_rng(1).standard_normal((3, 2, 3, 3))
+    out = checks.call_torch(F.conv2d, x, w, None, stride=2)
+    assert out.dtype == np.float64 and out.shape == (1, 3, 2, 2)
+    manual = np.sum(x[0, :, 2:5, 0:3] * w[1])
+    assert out[0, 1, 1, 0] == pytest.approx(manual)
+
+
+# --- gradient check -------------------------------------------------------------------------------
+
+def test_numeric_gradient_matches_analytic():
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((3, 4))
+    a = rng.standard_normal((4, 2))
+    dout = rng.standard_normal((3, 2))
+    grad = gradcheck.numeric_gradient(lambda v: np.tanh(v) @ a, x, dout)
+    analytic = (dout @ a.T) * (1 - np.tanh(x) ** 2)
+    assert checks.rel_error(grad, analytic) < 1e-7
+
+
+def test_numeric_gradient_restores_input_and_rejects_float32():
+    x = np.arange(4.0)
+    before = x.copy()
+    gradcheck.numeric_gradient(lambda v: np.sum(v ** 2), x)
+    np.testing.assert_array_equal(x, before)
+    with pytest.raises(TypeError, match="float64"):
+        gradcheck.numeric_gradient(np.sum, np.ones(2, dtype=np.float32))
+
+
+# --- runtime --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value, expected", [("1", True), ("true", True), ("0", False), ("", False)])
+def test_is_quick_reads_the_flag(monkeypatch, value, expected):
+    monkeypatch.setenv("CS_QUICK", value)
+    assert runtime.is_quick() is expected
+
+
+def test_reset_seed_makes_numpy_and_torch_repeatable():
+    import torch
+
+    runtime.reset_seed(3)
+    first = (np.random.rand(3), torch.rand(3))
+    runtime.reset_seed(3)
+    second = (np.random.rand(3), torch.rand(3))
+    np.testing.assert_array_equal(first[0], second[0])
+    assert torch.equal(first[1], second[1])
+
+
+def test_get_device_falls_back_to_cpu_and_honours_prefer(monkeypatch):
+    import torch
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: False)
+    assert runtime.get_device().type == "cpu"
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert runtime.get_device().type == "cuda"
+    assert runtime.get_device(prefer="cpu").type == "cpu"
+
+
+def test_describe_run_reports_mode_and_dataset(monkeypatch, capsys):
+    monkeypatch.setenv("CS_QUICK", "1")
+    line = runtime.describe_run("digits", seed=0)
+    assert "QUICK" in line and "digits" in line and "seed: 0" in capsys.readouterr().out
+
+
+def test_importing_cs_utils_has_no_heavy_side_effects():
+    code = ("import sys, cs_utils, cs_utils.checks, cs_utils.data, cs_utils.plotting, cs_utils.runtime, "
+            "cs_utils.gradcheck; heavy = [m for m in ('torch', 'torchvision', 'skimage', 'sklearn', "
+            "'matplotlib.pyplot') if m in sys.modules]; print(heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+# --- data -----------------------------------------------------------------------------------------
+
+def test_load_digits():
+    X, y = data.load_digits()
+    assert X.shape == (1797, 1, 8, 8) and X.dtype == np.float64 and y.dtype == np.int64
+    assert 0.0 <= X.min() and X.max() == 1.0 and set(np.unique(y)) == set(range(10))
+
+
+def test_load_mnist_subset_is_checked_and_padded():
+    X, y = data.load_mnist_subset()
+    assert X.shape == (5000, 1, 28, 28) and X.dtype == np.float32 and y.shape == (5000,)
+    assert np.bincount(y).tolist() == [500] * 10 and 0.0 <= X.min() and X.max() <= 1.0
+    X32, _ = data.load_mnist_subset(pad_to=32)
+    assert X32.shape == (5000, 1, 32, 32)
+    np.testing.assert_array_equal(X32[:, :, 2:30, 2:30], X)
+    assert np.all(X32[:, :, :2] == 0)
+
+
+def test_load_mnist_subset_refuses_a_changed_file(monkeypatch):
+    data._mnist5k_raw.cache_clear()
+    monkeypatch.setitem(data.DATASETS["mnist5k"], "sha256", "0" * 64)
+    with pytest.raises(RuntimeError, match="SHA-256"):
+        data.load_mnist_subset()
+    data._mnist5k_raw.cache_clear()
+
+
+@pytest.mark.parametrize("name", data.SAMPLE_IMAGES)
+def test_sample_images_are_offline_float_rgb(name):
+    image = data.load_sample_image(name)
+    assert image.ndim == 3 and image.shape[2] == 3 and image.dtype == np.float64
+    assert 0.0 <= image.min() and image.max() <= 1.0
+    assert data.load_sample_image(name, gray=True).ndim == 2
+
+
+def test_every_dataset_names_source_and_license():
+    for name in data.DATASETS:
+        text = data.describe_dataset(name)
+        assert "source:" in text and "license:" in text
+
+
+def _write_fake_cifar(root, n_per_batch=4):
+    """A tiny dataset in CIFAR-10's python format, with its MD5s, as torchvision expects it."""
+    folder = root / "cifar-10-batches-py"
+    folder.mkdir(parents=True)
+    rng = np.random.default_rng(0)
+    md5 = {}
+    names = [f"data_batch_{i}" for i in range(1, 6)] + ["test_batch"]
+    for i, name in enumerate(names):
+        batch = {"data": rng.integers(0, 256, (n_per_batch, 3072), dtype=np.uint8),
+                 "labels": [(i + k) % 10 for k in range(n_per_batch)]}
+        (folder / name).write_bytes(pickle.dumps(batch))
+        md5[name] = hashlib.md5((folder / name).read_bytes()).hexdigest()
+    (folder / "batches.meta").write_bytes(pickle.dumps({"label_names": list(data.CIFAR10_CLASSES)}))
+    md5["batches.meta"] = hashlib.md5((folder / "batches.meta").read_bytes()).hexdigest()
+    return md5
+
+
+def test_load_cifar10_parses_the_cifar_format_offline(tmp_path, monkeypatch):
+    from torchvision.datasets import CIFAR10
+
+    md5 = _write_fake_cifar(tmp_path)
+    monkeypatch.setattr(CIFAR10, "train_list", [[f"data_batch_{i}", md5[f"data_batch_{i}"]] for i in range(1, 6)])
+    monkeypatch.setattr(CIFAR10, "test_list", [["test_batch", md5["test_batch"]]])
+    monkeypatch.setattr(CIFAR10, "meta", {"filename": "batches.meta", "key": "label_names", "md5": md5["batches.meta"]})
+    train = data.load_cifar10(tmp_path, train=True)
+    test = data.load_cifar10(tmp_path, train=False)
+    assert len(train) == 20 and len(test) == 4
+    assert train.data.shape == (20, 32, 32, 3) and tuple(train.classes) == data.CIFAR10_CLASSES
+    image, label = test[1]
+    assert image.size == (32, 32) and label == 6
+
+
+def test_load_cifar10_checks_checksums_and_explains_when_missing(tmp_path):
+    with pytest.raises(FileNotFoundError, match="CS_QUICK=1"):
+        data.load_cifar10(tmp_path / "empty")
+    _write_fake_cifar(tmp_path)  # right format, wrong MD5s: torchvision must reject it
+    with pytest.raises(FileNotFoundError, match="not available"):
+        data.load_cifar10(tmp_path)
+
+
+# --- plotting -------------------------------------------------------------------------------------
+
+@pytest.fixture
+def agg():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    yield
+    plt.close("all")
+
+
+def test_plotting_functions_return_figures_with_one_panel_per_item(agg):
+    rng = np.random.default_rng(0)
+    fig = plotting.show_images([rng.random((8, 8)), rng.random((3, 8, 8)), rng.random((8, 8, 3))], ["a", "b", "c"])
+    assert sum(ax.has_data() for ax in fig.axes) == 3
+    fig = plotting.show_filters(rng.standard_normal((5, 1, 3, 3)))
+    assert sum(ax.has_data() for ax in fig.axes) == 5
+    fig = plotting.show_filters(rng.standard_normal((4, 3, 3, 3)))
+    assert sum(ax.has_data() for ax in fig.axes) == 4
+    fig = plotting.show_activation_maps(rng.random((6, 10, 10)), ncols=3)
+    assert sum(ax.has_data() for ax in fig.axes) == 6
+    fig = plotting.plot_history({"train_loss": [2, 1, 0.5], "val_loss": [2, 1.5, 1], "val_acc": [0.1, 0.5, 0.8]})
+    assert len(fig.axes) == 2 and len(fig.axes[0].lines) == 2
+
+
+def test_modules_reload_cleanly():
+    # Hidden tests reload cs_utils.checks to undo monkey-patching; reloading must be safe.
+    importlib.reload(checks)
+    checks.assert_close(np.ones(2), np.ones(2))

@@ -1,0 +1,40 @@
+"""Course layout and nbgrader invocation shared by the release and autograde tools and the tests."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def assignments(course_root: Path = ROOT) -> list[str]:
+    """Assignment names, one folder per notebook under solutions/, in course order."""
+    return sorted(p.name for p in (course_root / "solutions").iterdir()
+                  if p.is_dir() and (p / f"{p.name}.ipynb").exists())
+
+
+def nbgrader_env(quick: bool = True, threads: int | None = None) -> dict[str, str]:
+    """Environment for nbgrader subprocesses.
+
+    nbgrader shells out to ``alembic``, so the interpreter's bin folder goes first on PATH.
+    Quick mode is on for grading; ``threads`` caps BLAS/torch threads per kernel so parallel
+    graders do not oversubscribe the cores.
+    """
+    env = dict(os.environ)
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    if quick:
+        env["CS_QUICK"] = "1"
+    if threads is not None:
+        for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+            env[var] = str(threads)
+    return env
+
+
+def run_nbgrader(args: list[str], course_root: Path = ROOT, timeout: float | None = None,
+                 quick: bool = True, threads: int | None = None) -> subprocess.CompletedProcess:
+    """Run ``nbgrader ARGS`` with the course's config, from the course root, capturing output."""
+    return subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course_root,
+                          env=nbgrader_env(quick, threads), capture_output=True, text=True, timeout=timeout)

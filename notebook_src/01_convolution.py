@@ -53,7 +53,7 @@ print(describe_dataset("digits"))
 # The next cell checks the second claim on the digits dataset: a linear classifier trained on
 # the original 8×8 digits and one trained on pixel-shuffled digits reach the same accuracy.
 
-# %%
+# %% tags=experiment
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 
@@ -73,7 +73,7 @@ print(f"\nweights of a 3072 -> 10 fully connected layer: {fc_weights:,}")
 print(f"weights to map 32x32x3 to 28x28x6 fully connected: {3072 * 28 * 28 * 6:,}")
 print(f"weights of six 5x5x3 filters doing the same job:    {6 * 5 * 5 * 3:,} (+ 6 biases)")
 
-# %%
+# %% tags=experiment
 fig = show_images([digits_x[0, 0], flat[0, permutation].reshape(8, 8), digits_x[1, 0],
                    flat[1, permutation].reshape(8, 8)],
                   ["a digit", "same digit, shuffled", "another digit", "shuffled"], ncols=4)
@@ -351,7 +351,7 @@ for trial in range(25):
 # input `(N, C, H, W)`, weight `(F, C, HH, WW)`, bias `(F,)`. The layer object `nn.Conv2d` owns
 # such a weight and bias; `nn.Conv2d(3, 6, 5)` is "six 5×5 filters over 3 input channels".
 
-# %%
+# %% tags=experiment
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -378,7 +378,7 @@ print(f"output shape: ours {ours.shape}, PyTorch {tuple(theirs.shape)}; "
 # same amount (away from the borders). This property, **translation equivariance**, is why a
 # cat detector trained on cats in one corner also fires on cats in another.
 
-# %%
+# %% tags=experiment
 x = np.random.default_rng(SEED).standard_normal((1, 3, 20, 20))
 w = np.random.default_rng(SEED + 1).standard_normal((2, 3, 3, 3))
 shift = 4
@@ -402,7 +402,7 @@ print("conv(shift(x)) == shift(conv(x)) away from the border:",
 #   edges, applied equally to all three channels;
 # * **blur**: the average of the 3×3×3 neighbourhood.
 
-# %%
+# %% tags=experiment
 from skimage.transform import resize
 
 photo = resize(load_sample_image("astronaut"), (128, 128), anti_aliasing=True)  # (H, W, 3) in [0, 1]
@@ -430,7 +430,7 @@ plt.show()
 # A ReLU after the convolution keeps only positive responses. For the Sobel maps that means
 # "edges with brighter pixels on the left" survive and the opposite edges vanish:
 
-# %%
+# %% tags=experiment
 relu_maps = np.maximum(maps[0, 1:3], 0)
 fig = show_activation_maps(relu_maps, ["ReLU(Sobel x)", "ReLU(Sobel y)"], ncols=2, size=3)
 plt.show()
@@ -444,7 +444,7 @@ plt.show()
 # volume is an image with six channels, so the next layer's filters are 5×5×**6**. Ten of them
 # give 24×24×10. Below the filters are random, as at the start of training.
 
-# %%
+# %% tags=experiment
 crop = resize(load_sample_image("chelsea"), (32, 32), anti_aliasing=True).transpose(2, 0, 1)[None]
 rng = np.random.default_rng(SEED)
 w1 = rng.standard_normal((6, 3, 5, 5)) * 0.2

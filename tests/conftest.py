@@ -40,9 +40,3 @@ def write_submission(course_root: Path, student: str, assignment: str, nb: nbfor
     return path
 
 
-def release_with(assignment: str, answers: dict[str, str]) -> nbformat.NotebookNode:
-    """The committed student release of ``assignment`` with solution cells replaced by ``answers``."""
-    nb = nbformat.read(ROOT / "notebooks" / assignment / f"{assignment}.ipynb", as_version=4)
-    for grade_id, source in answers.items():
-        cell_by_grade_id(nb, grade_id).source = source
-    return nb

@@ -1,195 +1,134 @@
 """Autograding end to end, through nbgrader's real CLI, in a throwaway copy of the course.
 
-Every solution earns full marks, every untouched release earns 0, plausible mistakes lose points,
-correct answers written differently earn full marks, and tampering earns nothing.
+For every assignment, the reference solution earns full marks and the untouched release earns 0.
+The prepared submissions in tests/submissions/ (see its README) check that plausible mistakes lose
+points, that correct answers written differently earn full marks, and that tampering earns nothing.
+Set CS_ASSIGNMENTS=01_convolution,02_stride_padding to grade only some assignments.
 """
 
 from __future__ import annotations
 
 import csv
-import textwrap
+import importlib.util
+import os
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from tests.conftest import cell_by_grade_id, release_with, write_submission
+from tests.conftest import cell_by_grade_id, copy_course, write_submission
 from tools.autograde import autograde
 from tools.course import ROOT, assignments, run_nbgrader
 
 pytestmark = pytest.mark.slow
-
-CONV2D_HEADER = "import numpy as np\n\ndef conv2d(x, w, b=None):\n"
-
-# Student answers for notebook 01 that are not the reference solution. Mistakes lose points.
-CONV2D_FLIPPED = CONV2D_HEADER + textwrap.indent(textwrap.dedent("""
-    N, C, H, W = x.shape
-    F, _, HH, WW = w.shape
-    out = np.zeros((N, F, H - HH + 1, W - WW + 1))
-    flipped = w[:, :, ::-1, ::-1]  # true convolution: not what conv2d means in deep learning
-    for n in range(N):
-        for f in range(F):
-            for i in range(H - HH + 1):
-                for j in range(W - WW + 1):
-                    out[n, f, i, j] = np.sum(x[n, :, i:i + HH, j:j + WW] * flipped[f])
-            if b is not None:
-                out[n, f] += b[f]
-    return out
-"""), "    ")
-CONV2D_NO_BIAS = CONV2D_HEADER + textwrap.indent(textwrap.dedent("""
-    N, C, H, W = x.shape
-    F, _, HH, WW = w.shape
-    out = np.zeros((N, F, H - HH + 1, W - WW + 1))
-    for n in range(N):
-        for f in range(F):
-            for i in range(H - HH + 1):
-                for j in range(W - WW + 1):
-                    out[n, f, i, j] = np.sum(x[n, :, i:i + HH, j:j + WW] * w[f])
-    return out
-"""), "    ")
-CONV2D_FIRST_CHANNEL_ONLY = CONV2D_HEADER + textwrap.indent(textwrap.dedent("""
-    N, C, H, W = x.shape
-    F, _, HH, WW = w.shape
-    out = np.zeros((N, F, H - HH + 1, W - WW + 1))
-    for n in range(N):
-        for f in range(F):
-            for i in range(H - HH + 1):
-                for j in range(W - WW + 1):
-                    out[n, f, i, j] = np.sum(x[n, 0, i:i + HH, j:j + WW] * w[f, 0])
-            if b is not None:
-                out[n, f] += b[f]
-    return out
-"""), "    ")
-# Correct, but written nothing like the reference: windows view plus one tensordot.
-CONV2D_VECTORISED = textwrap.dedent("""
-    import numpy as np
-    from numpy.lib.stride_tricks import sliding_window_view
-
-    def conv2d(x, w, b=None):
-        windows = sliding_window_view(x, w.shape[2:], axis=(2, 3))  # (N, C, H', W', HH, WW)
-        out = np.tensordot(windows, w, axes=([1, 4, 5], [1, 2, 3]))  # (N, H', W', F)
-        out = out.transpose(0, 3, 1, 2)
-        return out if b is None else out + np.reshape(b, (1, -1, 1, 1))
-""")
-# Tampering: hand the work to the reference the tests compare with.
-CONV2D_VIA_TORCH = textwrap.dedent("""
-    import numpy as np
-    import torch
-    from torch.nn.functional import conv2d as torch_conv2d
-
-    def conv2d(x, w, b=None):
-        bias = None if b is None else torch.from_numpy(b)
-        return torch_conv2d(torch.from_numpy(x), torch.from_numpy(w), bias).numpy()
-""")
-# Tampering: a wrong answer that disables the checks it knows about.
-CONV2D_PATCHES_CHECKS = textwrap.dedent("""
-    import numpy as np
-    import contextlib
-    import cs_utils.checks
-
-    cs_utils.checks.assert_close = lambda *args, **kwargs: None
-    cs_utils.checks.assert_shape = lambda *args, **kwargs: None
-    cs_utils.checks.numpy_only = lambda *args, **kwargs: contextlib.nullcontext()
-
-    def conv2d(x, w, b=None):
-        return np.zeros((x.shape[0], w.shape[0], x.shape[2] - w.shape[2] + 1, x.shape[3] - w.shape[3] + 1))
-""")
+SUBMISSIONS = Path(__file__).parent / "submissions"
 
 
-def read_grades(path: Path) -> dict[str, float]:
-    with open(path) as fh:
-        rows = list(csv.DictReader(fh))
-    assert all(row["status"] == "ok" for row in rows), rows
-    return {row["student"]: float(row["score"]) for row in rows}, {row["student"]: float(row["max_score"]) for row in rows}
+def selected_assignments() -> list[str]:
+    wanted = [a for a in os.environ.get("CS_ASSIGNMENTS", "").split(",") if a]
+    return [a for a in assignments() if not wanted or a in wanted]
+
+
+def load_case(path: Path):
+    spec = importlib.util.spec_from_file_location(f"case_{path.parent.name}_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def cases() -> list[tuple[str, str]]:
+    return [(a, p.stem) for a in selected_assignments() for p in sorted((SUBMISSIONS / a).glob("*.py"))]
+
+
+def build_case(assignment: str, name: str) -> nbformat.NotebookNode:
+    case = load_case(SUBMISSIONS / assignment / f"{name}.py")
+    answers = getattr(case, "ANSWERS", None)
+    if answers is None:
+        answers = load_case(SUBMISSIONS / assignment / f"{case.BASED_ON}.py").ANSWERS
+    nb = nbformat.read(ROOT / "notebooks" / assignment / f"{assignment}.ipynb", as_version=4)
+    for grade_id, source in answers.items():
+        cell_by_grade_id(nb, grade_id).source = source.strip("\n")
+    if not getattr(case, "KEEP_EXPERIMENTS", False):
+        nb.cells = [c for c in nb.cells if "experiment" not in c.metadata.get("tags", [])]
+    if hasattr(case, "EDIT"):
+        nb = case.EDIT(nb, cell_by_grade_id)
+    return nb
 
 
 @pytest.fixture(scope="module")
-def graded_course(tmp_path_factory):
-    """Grade a set of submissions for every assignment once; the tests below read the results."""
-    from tests.conftest import copy_course
-
+def grades(tmp_path_factory):
+    """Grade every submission once, in parallel; returns {(assignment, student): (score, max, status)}."""
     course = copy_course(tmp_path_factory.mktemp("autograde") / "course")
-    for name in assignments():
+    for name in selected_assignments():
         result = run_nbgrader(["generate_assignment", name, "--force"], course)
         assert result.returncode == 0, result.stderr
-        solution = nbformat.read(course / "solutions" / name / f"{name}.ipynb", as_version=4)
-        write_submission(course, "solution", name, solution)
-        release = nbformat.read(course / "notebooks" / name / f"{name}.ipynb", as_version=4)
-        write_submission(course, "untouched", name, release)
-
-    conv = "01_convolution"
-    submissions = {
-        "flipped": release_with(conv, {"conv2d": CONV2D_FLIPPED}),
-        "no_bias": release_with(conv, {"conv2d": CONV2D_NO_BIAS}),
-        "first_channel": release_with(conv, {"conv2d": CONV2D_FIRST_CHANNEL_ONLY}),
-        "vectorised": release_with(conv, {"conv2d": CONV2D_VECTORISED}),
-        "via_torch": release_with(conv, {"conv2d": CONV2D_VIA_TORCH}),
-        "patches_checks": release_with(conv, {"conv2d": CONV2D_PATCHES_CHECKS}),
-    }
-    # Tampering with the tests themselves: a visible test emptied, another deleted outright.
-    edited = release_with(conv, {"conv2d": CONV2D_NO_BIAS})
-    cell_by_grade_id(edited, "test_conv2d_bias").source = "pass"
-    edited.cells.remove(cell_by_grade_id(edited, "test_conv2d_vs_torch"))
-    submissions["edits_tests"] = edited
-    for student, nb in submissions.items():
-        write_submission(course, student, conv, nb)
-
-    rows = autograde(course / "submitted", course, jobs=2, timeout=600)
-    return course, rows
+        write_submission(course, "solution", name, nbformat.read(course / "solutions" / name / f"{name}.ipynb", 4))
+        write_submission(course, "untouched", name, nbformat.read(course / "notebooks" / name / f"{name}.ipynb", 4))
+    for assignment, name in cases():
+        write_submission(course, name, assignment, build_case(assignment, name))
+    rows = autograde(course / "submitted", course, jobs=os.cpu_count() or 2, timeout=900)
+    table = {(r["assignment"], r["student"]): (r["score"], r["max_score"], r["status"]) for r in rows}
+    return course, table
 
 
-def scores(rows, assignment):
-    got = {r["student"]: r for r in rows if r["assignment"] == assignment}
-    for row in got.values():
-        assert row["status"] == "ok", f"grading {row['student']} failed: {row['status']}"
-    return {s: r["score"] for s, r in got.items()}, max(r["max_score"] for r in got.values())
-
-
-@pytest.mark.parametrize("name", assignments())
-def test_solution_earns_full_marks_and_untouched_release_earns_zero(graded_course, name):
-    _, rows = graded_course
-    got, max_score = scores(rows, name)
+def score(table, assignment, student):
+    got, max_score, status = table[(assignment, student)]
+    assert status == "ok", f"grading {student}'s {assignment} failed: {status}"
     assert max_score > 0
-    assert got["solution"] == max_score, f"the reference solution of {name} lost points: {got['solution']}/{max_score}"
-    assert got["untouched"] == 0, f"the untouched release of {name} earned {got['untouched']}"
+    return got, max_score
 
 
-def test_plausible_mistakes_lose_points(graded_course):
-    _, rows = graded_course
-    got, max_score = scores(rows, "01_convolution")
-    for student in ("flipped", "no_bias", "first_channel"):
-        assert got[student] < max_score, f"a conv2d that is {student} earned full marks"
-    assert got["first_channel"] <= max_score / 2
+@pytest.mark.parametrize("assignment", selected_assignments())
+def test_solution_earns_full_marks(grades, assignment):
+    got, max_score = score(grades[1], assignment, "solution")
+    assert got == max_score, f"the reference solution of {assignment} earned {got}/{max_score}"
 
 
-def test_correct_answer_written_differently_earns_full_marks(graded_course):
-    _, rows = graded_course
-    got, max_score = scores(rows, "01_convolution")
-    assert got["vectorised"] == max_score
+@pytest.mark.parametrize("assignment", selected_assignments())
+def test_untouched_release_earns_zero(grades, assignment):
+    got, _ = score(grades[1], assignment, "untouched")
+    assert got == 0, f"the untouched release of {assignment} earned {got}"
 
 
-def test_tampering_earns_nothing(graded_course):
-    _, rows = graded_course
-    got, max_score = scores(rows, "01_convolution")
-    assert got["via_torch"] == 0, "calling torch's conv2d from the NumPy exercise earned points"
-    assert got["patches_checks"] == 0, "monkey-patching cs_utils.checks earned points"
-    # Emptied and deleted tests are restored from the gradebook, so only honest points remain:
-    # the no-bias answer still fails the bias test and the torch comparison.
-    honest_no_bias = got["no_bias"]
-    assert got["edits_tests"] == honest_no_bias < max_score
+@pytest.mark.parametrize("assignment, name", cases())
+def test_prepared_submission(grades, assignment, name):
+    case = load_case(SUBMISSIONS / assignment / f"{name}.py")
+    got, max_score = score(grades[1], assignment, name)
+    summary = f"{assignment}/{name} ({(case.__doc__ or '').strip().splitlines()[0]}) earned {got}/{max_score}"
+    if case.EXPECT == "full":
+        assert got == max_score, summary
+    elif case.EXPECT == "zero":
+        assert got == 0, summary
+    elif case.EXPECT == "partial":
+        assert got < max_score, summary
+        assert got <= getattr(case, "MAX_FRACTION", 1.0) * max_score, summary
+    elif case.EXPECT.startswith("same_as:"):
+        other, _ = score(grades[1], assignment, case.EXPECT.split(":", 1)[1])
+        assert got == other, summary + f", expected the same as {case.EXPECT}"
+    else:
+        raise ValueError(f"{assignment}/{name}: unknown EXPECT {case.EXPECT!r}")
 
 
-def test_grades_csv_and_feedback_without_hidden_tests(graded_course):
-    course, rows = graded_course
+def test_every_assignment_has_prepared_mistakes():
+    for assignment in assignments():
+        expectations = [load_case(p).EXPECT for p in (SUBMISSIONS / assignment).glob("*.py")]
+        assert "partial" in expectations, f"{assignment} has no prepared plausible mistake in tests/submissions/"
+
+
+def test_grades_csv_and_feedback_without_hidden_tests(grades):
+    course, table = grades
     with open(course / "grades.csv") as fh:
-        header = next(csv.reader(fh))
-    assert header == ["student", "assignment", "notebook", "score", "max_score", "status"]
-    feedback = course / "feedback" / "flipped" / "01_convolution" / "01_convolution.html"
-    assert feedback.exists()
-    html = feedback.read_text()
-    assert "test_conv2d_values" in html or "conv2d" in html
-    assert "BEGIN HIDDEN TESTS" not in html and "20261128" not in html, "feedback shows hidden tests"
-    assert "conv2d flipped the filter" in html, "feedback should show the failing test's message"
+        rows = list(csv.DictReader(fh))
+    assert list(rows[0]) == ["student", "assignment", "notebook", "score", "max_score", "status"]
+    assert len(rows) == len(table)
+    for assignment in selected_assignments():
+        for html_path in (course / "feedback").glob(f"*/{assignment}/{assignment}.html"):
+            html = html_path.read_text()
+            assert "BEGIN HIDDEN TESTS" not in html, f"{html_path} shows hidden tests"
+    if "01_convolution" in selected_assignments():
+        html = (course / "feedback" / "flipped_kernel" / "01_convolution" / "01_convolution.html").read_text()
+        assert "conv2d flipped the filter" in html, "feedback should show the failing test's message"
+        assert "20261128" not in html, "feedback quotes a hidden test (its random seed)"
 
 
 def test_stderr_warning_in_a_test_cell_keeps_its_points(tmp_path):
@@ -214,11 +153,13 @@ def test_stderr_warning_in_a_test_cell_keeps_its_points(tmp_path):
     ]
     nbformat.write(nb, course / "solutions" / "99_traps" / "99_traps.ipynb")
     assert run_nbgrader(["generate_assignment", "99_traps", "--force"], course).returncode == 0
-    write_submission(course, "student", "99_traps", nbformat.read(course / "notebooks" / "99_traps" / "99_traps.ipynb", 4))
+    release = nbformat.read(course / "notebooks" / "99_traps" / "99_traps.ipynb", 4)
+    write_submission(course, "student", "99_traps", release)
     result = run_nbgrader(["autograde", "99_traps", "--force"], course)
     assert result.returncode == 0, result.stderr
     from nbgrader.api import Gradebook
 
     with Gradebook("sqlite:///" + str(course / "gradebook.db")) as gb:
-        grades = {g.name: g.score for g in gb.find_submission_notebook("99_traps", "99_traps", "student").grades}
-    assert grades == {"warns": 1, "prints_to_stderr": 0, "fails": 0}
+        graded = gb.find_submission_notebook("99_traps", "99_traps", "student").grades
+        got = {g.name: g.score for g in graded}
+    assert got == {"warns": 1, "prints_to_stderr": 0, "fails": 0}

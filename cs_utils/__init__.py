@@ -7,9 +7,12 @@ One module per concern, imported explicitly (``from cs_utils.checks import asser
 - ``gradcheck``: centered-difference numeric gradients
 - ``data``:      offline datasets with provenance, and the online CIFAR-10 loader
 - ``plotting``:  image, filter and activation-map grids, training curves
+- ``torchdata``: CIFAR-shaped loaders for 08-12 (offline MNIST in quick mode, CIFAR-10 otherwise)
+- ``training``:  the training loop (device, mixed precision, progress bars, history, checkpoints)
+- ``timing``:    warm-up, synchronize and median timing, correct on GPUs
 
 Importing the package does nothing else: no seeding, no torch import, no file access.
 Nothing here solves an exercise; students may read all of it.
 """
 
-__all__ = ["runtime", "checks", "gradcheck", "data", "plotting"]
+__all__ = ["runtime", "checks", "gradcheck", "data", "plotting", "torchdata", "training", "timing"]

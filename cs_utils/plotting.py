@@ -87,18 +87,22 @@ def show_activation_maps(maps: np.ndarray, titles: Sequence[str] | None = None, 
 
 
 def plot_history(history: Mapping[str, Sequence[float]], xlabel: str = "epoch", title: str | None = None):
-    """Plot training curves: keys ending in ``loss`` on the left axes, everything else on the right."""
+    """Plot training curves: keys ending in ``loss`` on the left axes, ``acc`` or ``accuracy`` on the right.
+
+    Other entries (``seconds``, ``device``, ...) are ignored, so ``training.fit``'s history plots as is.
+    """
     import matplotlib.pyplot as plt
 
-    losses = {k: v for k, v in history.items() if k.endswith("loss")}
-    others = {k: v for k, v in history.items() if not k.endswith("loss")}
-    ncols = 1 + bool(others) if losses else 1
-    fig, axes = plt.subplots(1, ncols, figsize=(5 * ncols, 3.5), squeeze=False)
-    groups = [g for g in (losses, others) if g]
-    for ax, group in zip(axes.flat, groups):
+    curves = {k: v for k, v in history.items() if isinstance(v, (list, tuple, np.ndarray)) and len(v)}
+    losses = {k: v for k, v in curves.items() if k.endswith("loss")}
+    accuracies = {k: v for k, v in curves.items() if k.endswith(("acc", "accuracy"))}
+    groups = [(g, label) for g, label in ((losses, "loss"), (accuracies, "accuracy")) if g]
+    fig, axes = plt.subplots(1, max(len(groups), 1), figsize=(5 * max(len(groups), 1), 3.5), squeeze=False)
+    for ax, (group, label) in zip(axes.flat, groups):
         for key, values in group.items():
             ax.plot(np.arange(1, len(values) + 1), values, label=key, marker="o" if len(values) < 30 else None)
         ax.set_xlabel(xlabel)
+        ax.set_ylabel(label)
         ax.legend()
         ax.grid(alpha=0.3)
     if title:

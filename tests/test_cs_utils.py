@@ -143,7 +143,7 @@ def test_describe_run_reports_mode_and_dataset(monkeypatch, capsys):
 
 def test_importing_cs_utils_has_no_heavy_side_effects():
     code = ("import sys, cs_utils, cs_utils.checks, cs_utils.data, cs_utils.plotting, cs_utils.runtime, "
-            "cs_utils.gradcheck; heavy = [m for m in ('torch', 'torchvision', 'skimage', 'sklearn', "
+            "cs_utils.gradcheck, cs_utils.torchdata, cs_utils.training, cs_utils.timing; heavy = [m for m in ('torch', 'torchvision', 'skimage', 'sklearn', "
             "'matplotlib.pyplot') if m in sys.modules]; print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

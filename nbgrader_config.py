@@ -1,9 +1,25 @@
-"""nbgrader configuration for the course. The course root is this repository."""
+"""nbgrader configuration for the course. The course root is this repository.
+
+`tools/autograde.py` (what `make autograde` runs) sets a few environment variables that this file
+reads, so that every `nbgrader autograde` it starts grades the same way:
+
+* ``CS_GRADEBOOK_URL``: the gradebook (default: SQLite ``gradebook.db`` in the course root, with a
+  60 s busy timeout so parallel graders wait for the lock instead of failing); a
+  ``postgresql://`` URL for courses that outgrow SQLite (docs/grading.md).
+* ``CS_GRADING_KERNEL``: the kernelspec every notebook runs in, whatever its metadata says (the
+  bubblewrap sandbox, or the unconfined kernel with resource limits; tools/sandbox.py).
+* ``CS_KERNEL_IPC``: an absolute path prefix for IPC (Unix socket) kernel connections, which
+  work across the sandbox's network namespace where TCP loopback does not.
+* ``CS_CELL_TIMEOUT`` and ``CS_MAX_OUTPUT_CHARS``: the per-cell time limit and output budget.
+"""
 
 import os
 
 from nbconvert.preprocessors import Preprocessor
-from traitlets import Bool
+from nbformat.notebooknode import NotebookNode
+from traitlets import Bool, Integer
+
+from nbgrader.preprocessors import Execute
 
 c = get_config()  # noqa: F821 (injected by traitlets)
 
@@ -11,7 +27,10 @@ c.CourseDirectory.course_id = "cnn-week7"
 c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "notebooks"
-c.CourseDirectory.db_url = "sqlite:///" + os.path.join(c.CourseDirectory.root, "gradebook.db")
+# SQLite waits up to 60 s for a lock held by another grading process (the default 5 s is too short
+# when several students finish at once). `?timeout=` is read by SQLAlchemy's pysqlite dialect.
+c.CourseDirectory.db_url = os.environ.get("CS_GRADEBOOK_URL") or (
+    "sqlite:///" + os.path.join(c.CourseDirectory.root, "gradebook.db") + "?timeout=60")
 # Default ignores plus things that must never reach students: caches and checkpoints.
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".pytest_cache"]
 
@@ -19,10 +38,12 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedb
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
-# Per-cell limit; quick-mode cells take seconds. A whole-notebook limit is the autograde script's job.
-c.Execute.timeout = 300
+# Per-cell limit; quick-mode cells take seconds. A whole-student limit is the autograde script's job.
+# Generous iopub and startup timeouts: parallel graders on a busy machine are slow to answer.
+c.Execute.timeout = int(os.environ.get("CS_CELL_TIMEOUT", "300"))
 c.Execute.startup_timeout = 120
 c.Execute.iopub_timeout = 60
+c.Execute.interrupt_on_timeout = True
 
 # A student who deletes a test cell does not delete the test.
 c.OverwriteCells.add_missing_cells = True
@@ -32,6 +53,102 @@ c.OverwriteCells.add_missing_cells = True
 # line), such as a torch UserWarning. Anything else on stderr still costs the points.
 c.IgnorePattern.enabled = True
 c.IgnorePattern.pattern = r"\A(?:[^\n]*:\d+: \w*Warning: [^\n]*\n(?:[ \t]+[^\n]*\n)*)+\Z"
+
+# Huge outputs: at most this many lines per cell survive (nbgrader's LimitOutput), and at most
+# CS_MAX_OUTPUT_CHARS characters are even kept while the cell runs (GradingExecute below).
+c.LimitOutput.max_lines = 1000
+c.LimitOutput.max_traceback = 100
+
+if os.environ.get("CS_GRADING_KERNEL"):
+    # Every notebook runs in the grading kernel; a student cannot pick another in the metadata.
+    c.Execute.kernel_name = os.environ["CS_GRADING_KERNEL"]
+if os.environ.get("CS_KERNEL_IPC"):
+    c.KernelManager.transport = "ipc"
+    c.KernelManager.ip = os.environ["CS_KERNEL_IPC"]
+
+
+def _error_output(ename: str, evalue: str) -> NotebookNode:
+    return NotebookNode(output_type="error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
+
+
+class GradingExecute(Execute):
+    """nbgrader's Execute, hardened for grading.
+
+    * A kernel that dies in a cell (``os._exit``, a segfault, the memory limit) no longer fails the
+      whole notebook: the cell gets a ``DeadKernelError`` output, the kernel is restarted, and the
+      remaining cells run in the fresh kernel (tests of names defined before the death fail).
+      After ``max_kernel_restarts`` deaths, every remaining code cell gets an error output, so no
+      test cell is ever left without output (nbgrader would give an unrun test full marks).
+    * At most ``max_output_chars`` characters of output are kept per cell; the rest is dropped as
+      it arrives, with a note, so printing tens of MB cannot blow up the notebook or the feedback.
+    """
+
+    max_kernel_restarts = Integer(2).tag(config=True)
+    max_output_chars = Integer(int(os.environ.get("CS_MAX_OUTPUT_CHARS", "100000"))).tag(config=True)
+
+    def preprocess(self, nb, resources=None, km=None):
+        self._kernel_deaths = 0
+        self._output_budget = {}
+        return super().preprocess(nb, resources, km)
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type != "code":
+            return cell, resources
+        if self._kernel_deaths > self.max_kernel_restarts:
+            cell.outputs = [_error_output("DeadKernelError", "not run: the kernel died too often earlier")]
+            return cell, resources
+        from nbclient.exceptions import DeadKernelError
+
+        try:
+            return super().preprocess_cell(cell, resources, index)
+        except DeadKernelError:
+            self._kernel_deaths += 1
+            self.log.warning("The kernel died in cell %d; restarting it", index)
+            cell.outputs.append(_error_output(
+                "DeadKernelError", "the kernel died while running this cell (os._exit, a crash, or the "
+                "memory limit); later cells run in a fresh kernel"))
+            if self._kernel_deaths <= self.max_kernel_restarts:
+                try:
+                    self._restart_kernel()
+                except Exception as err:  # noqa: BLE001 (any failure: give up on this notebook's kernel)
+                    self.log.error("Could not restart the kernel: %s", err)
+                    self._kernel_deaths = self.max_kernel_restarts + 1
+            return cell, self.resources
+
+    def _restart_kernel(self):
+        from jupyter_core.utils import run_sync
+
+        run_sync(self.km.restart_kernel)(now=True)
+        self.wait_for_reply(self.kc.kernel_info(), timeout=self.startup_timeout)
+
+    def output(self, outs, msg, display_id, cell_index):
+        content = msg.get("content", {})
+        size = len(content.get("text", "")) + sum(len(str(v)) for v in content.get("data", {}).values())
+        budget = self._output_budget.setdefault(cell_index, self.max_output_chars)
+        if budget < 0:
+            return None
+        self._output_budget[cell_index] = budget - size
+        if size > budget:
+            self._output_budget[cell_index] = -1
+            note = f"\n... output truncated by the autograder (over {self.max_output_chars} characters) ...\n"
+            if msg["msg_type"] == "stream":
+                msg = {**msg, "content": {**content, "text": content["text"][:max(budget, 0)] + note}}
+            else:
+                msg = {**msg, "msg_type": "stream", "header": {**msg["header"], "msg_type": "stream"},
+                       "content": {"name": "stdout", "text": note}}
+        return super().output(outs, msg, display_id, cell_index)
+
+
+c.Autograde.autograde_preprocessors = [
+    GradingExecute,
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+
 
 # Feedback must never show hidden tests. nbgrader shows them by default, and even with their source
 # cleared, an error's traceback quotes the failing lines. Keep only "ErrorType: message" there.

@@ -1,0 +1,229 @@
+"""The grading kernel: an ipykernel with resource limits, confined by bubblewrap unless told otherwise.
+
+``tools/autograde.py`` writes a kernelspec (``write_kernelspec``) whose ``argv`` runs
+
+    python tools/sandbox.py launch --mode sandbox|unconfined -f CONNECTION_FILE [kernel args]
+
+and every notebook is executed in it (``c.Execute.kernel_name`` in nbgrader_config.py).
+
+Both modes set resource limits on the kernel (environment variables, set by autograde.py):
+``CS_KERNEL_MEMORY_MB`` (RLIMIT_DATA: heap and anonymous mappings; a NumPy or torch allocation over
+it raises MemoryError), ``CS_KERNEL_CPU_S`` (RLIMIT_CPU: the kernel is killed, nbgrader records a
+dead kernel), ``CS_KERNEL_FILE_MB`` (RLIMIT_FSIZE) and ``CS_KERNEL_NPROC`` (RLIMIT_NPROC, counted
+per user, so it is only set where the kernel has a user of its own). The kernel's pid is written
+to ``CS_KERNEL_PIDS`` so the grader can kill it when a student's time is up.
+
+``sandbox`` mode runs the kernel under bubblewrap:
+
+* as the ``cs-grader`` system user when the grader is root (``.ci/install-bubblewrap.sh`` creates
+  it), otherwise as the grader inside a user namespace;
+* with every namespace unshared: no network (the kernel talks to nbgrader over IPC sockets, under
+  an absolute path that is bound into the sandbox), its own PIDs, IPC and hostname;
+* on an empty root that holds only read-only binds of the system (``/usr``, ``/etc``, ...), the
+  Python installation and virtual environment, and ``cs_utils``; nothing else of the course
+  (``solutions/``, the gradebook, ``submitted/``, other students' ``autograded/`` folders,
+  ``notebook_src/``, ``.git``) and no exchange, ``/home``, ``/root``, ``/run`` or host ``/tmp``;
+* with one writable folder: the student's working copy (``autograded/<student>/<assignment>``),
+  plus a private ``/tmp`` (``HOME`` and ``TMPDIR`` point there);
+* a fresh ``/proc`` and a minimal ``/dev``, a cleared environment, no capabilities, and
+  ``--die-with-parent``.
+
+Pitfalls handled: ipykernel polls its parent pid and exits when it looks like 1, which it is in a
+PID namespace, so ``JPY_PARENT_PID`` is not passed in; interrupts use message mode (a signal would
+reach bwrap, not the kernel); the connection file and the IPC sockets live in one private folder
+bound at the same absolute path, owned by the kernel's user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pwd
+import resource
+import shutil
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SANDBOX_USER = "cs-grader"
+KERNEL_NAME = "cs-grading"
+# Read-only system folders bound into the sandbox when they exist.
+SYSTEM_DIRS = ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/opt"]
+# Environment passed into the sandbox (everything else is cleared).
+PASS_ENV = ("CS_QUICK", "CS_SEED", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
+            "LANG", "LC_ALL", "NBGRADER_EXECUTION", "PYTHONHASHSEED", "MPLBACKEND")
+
+
+def bwrap_path() -> str | None:
+    return shutil.which(os.environ.get("CS_BWRAP", "bwrap"))
+
+
+def sandbox_user() -> pwd.struct_passwd | None:
+    """The kernel's own user: only when the grader is root and the user exists."""
+    if os.geteuid() != 0:
+        return None
+    try:
+        return pwd.getpwnam(SANDBOX_USER)
+    except KeyError:
+        return None
+
+
+def sandbox_problem() -> str | None:
+    """Why sandboxed grading cannot run here, or None when it can (checked by really starting bwrap)."""
+    bwrap = bwrap_path()
+    if bwrap is None:
+        return "bubblewrap (bwrap) is not installed; run .ci/install-bubblewrap.sh or apt-get install bubblewrap"
+    if os.geteuid() == 0 and sandbox_user() is None:
+        return f"grading as root needs the unprivileged user {SANDBOX_USER!r}; run .ci/install-bubblewrap.sh"
+    cmd = [bwrap, "--ro-bind", "/", "/", "--unshare-all", "--die-with-parent", "--proc", "/proc",
+           "--dev", "/dev", "true"]
+    user = sandbox_user()
+    try:
+        result = subprocess.run(cmd, capture_output=True, text=True, timeout=30,
+                                preexec_fn=(lambda: _drop_to(user)) if user else None)
+    except (OSError, subprocess.SubprocessError) as err:
+        return f"bubblewrap failed to start: {err}"
+    if result.returncode != 0:
+        return f"bubblewrap cannot create namespaces here: {result.stderr.strip()}"
+    return None
+
+
+def _drop_to(user: pwd.struct_passwd) -> None:
+    os.setgroups([])
+    os.setresgid(user.pw_gid, user.pw_gid, user.pw_gid)
+    os.setresuid(user.pw_uid, user.pw_uid, user.pw_uid)
+
+
+def write_kernelspec(jupyter_dir: Path, mode: str) -> str:
+    """Write the grading kernelspec under ``jupyter_dir/kernels`` (put that dir on JUPYTER_PATH)."""
+    spec_dir = jupyter_dir / "kernels" / KERNEL_NAME
+    spec_dir.mkdir(parents=True, exist_ok=True)
+    spec = {
+        "argv": [sys.executable, str(Path(__file__).resolve()), "launch", "--mode", mode, "-f", "{connection_file}"],
+        "display_name": f"Python 3 (grading, {mode})",
+        "language": "python",
+        "interrupt_mode": "message",
+        "metadata": {"debugger": False},
+    }
+    (spec_dir / "kernel.json").write_text(json.dumps(spec, indent=1))
+    return KERNEL_NAME
+
+
+def _env_int(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+def set_limits(own_user: bool) -> None:
+    def limit(kind: int, value: int) -> None:
+        if value > 0:
+            _, hard = resource.getrlimit(kind)
+            value = value if hard == resource.RLIM_INFINITY else min(value, hard)
+            resource.setrlimit(kind, (value, value))
+
+    limit(resource.RLIMIT_DATA, _env_int("CS_KERNEL_MEMORY_MB", 3072) << 20)
+    limit(resource.RLIMIT_CPU, _env_int("CS_KERNEL_CPU_S", 900))
+    limit(resource.RLIMIT_FSIZE, _env_int("CS_KERNEL_FILE_MB", 64) << 20)
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if own_user:  # RLIMIT_NPROC counts every process of the user: only meaningful for a user of its own
+        limit(resource.RLIMIT_NPROC, _env_int("CS_KERNEL_NPROC", 256))
+
+
+def die_with_parent() -> None:
+    """SIGKILL this process when the grader that started it dies (kept across exec)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def record_pid() -> None:
+    pid_dir = os.environ.get("CS_KERNEL_PIDS")
+    if pid_dir:
+        try:
+            Path(pid_dir, str(os.getpid())).touch()
+        except OSError:
+            pass
+
+
+def bwrap_command(connection_file: Path, workdir: Path, kernel_args: list[str], user) -> list[str]:
+    runtime = connection_file.parent
+    cmd = [bwrap_path(), "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
+           "--hostname", "grading", "--clearenv"]
+    if user is None:
+        cmd += ["--unshare-user", "--uid", str(os.getuid()), "--gid", str(os.getgid())]
+    for d in SYSTEM_DIRS:
+        if os.path.lexists(d):
+            if os.path.islink(d):
+                cmd += ["--symlink", os.readlink(d), d]
+            else:
+                cmd += ["--ro-bind", d, d]
+    # The Python installation, the virtual environment and cs_utils, read-only at their own paths.
+    python_dirs = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
+                   str(Path(sys.executable).resolve().parents[1]), str(ROOT / "cs_utils")}
+    for name in ("stdlib", "platstdlib", "purelib", "platlib"):
+        python_dirs.add(sysconfig.get_paths()[name])
+    for extra in filter(None, os.environ.get("CS_SANDBOX_RO", "").split(os.pathsep)):
+        python_dirs.add(extra)
+    for d in sorted(python_dirs, key=len):
+        if os.path.exists(d) and not any(d.startswith(s) for s in SYSTEM_DIRS):
+            cmd += ["--ro-bind", d, d]
+    cmd += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--tmpfs", "/run",
+            "--dir", "/tmp/home"]
+    cmd += ["--bind", str(runtime), str(runtime), "--bind", str(workdir), str(workdir), "--chdir", str(workdir)]
+    env = {"PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp/home",
+           "TMPDIR": "/tmp", "MPLCONFIGDIR": "/tmp/home/.matplotlib", "PYTHONDONTWRITEBYTECODE": "1",
+           "JUPYTER_RUNTIME_DIR": str(runtime)}
+    env.update({k: os.environ[k] for k in PASS_ENV if k in os.environ})
+    for key, value in env.items():
+        cmd += ["--setenv", key, value]
+    return cmd + ["--", sys.executable, "-m", "ipykernel_launcher", "-f", str(connection_file), *kernel_args]
+
+
+def launch(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="sandbox.py launch")
+    parser.add_argument("--mode", choices=["sandbox", "unconfined"], required=True)
+    parser.add_argument("-f", dest="connection_file", required=True)
+    args, kernel_args = parser.parse_known_args(argv)
+    connection_file = Path(args.connection_file).resolve()
+    record_pid()
+    if args.mode == "unconfined":
+        set_limits(own_user=False)
+        die_with_parent()
+        os.execv(sys.executable, [sys.executable, "-m", "ipykernel_launcher", "-f", str(connection_file),
+                                  *kernel_args])
+    user = sandbox_user()
+    workdir = Path.cwd().resolve()
+    if user is not None:
+        # The kernel's user must write its working folder and bind its sockets next to the
+        # connection file; nothing else of the course is visible to it.
+        for path in [connection_file.parent, connection_file, workdir, *workdir.rglob("*")]:
+            try:
+                os.chown(path, user.pw_uid, user.pw_gid, follow_symlinks=False)
+            except OSError:
+                pass
+    cmd = bwrap_command(connection_file, workdir, kernel_args, user)
+    set_limits(own_user=user is not None)
+    if user is not None:
+        _drop_to(user)
+    die_with_parent()  # after the change of user, which clears it
+    os.execv(cmd[0], cmd)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "launch":
+        launch(sys.argv[2:])
+    elif len(sys.argv) > 1 and sys.argv[1] == "check":
+        problem = sandbox_problem()
+        print(problem or "bubblewrap sandbox: available")
+        sys.exit(1 if problem else 0)
+    else:
+        print(__doc__)

@@ -119,7 +119,7 @@ class GradingExecute(Execute):
         from jupyter_core.utils import run_sync
 
         run_sync(self.km.restart_kernel)(now=True)
-        self.wait_for_reply(self.kc.kernel_info(), timeout=self.startup_timeout)
+        self.wait_for_reply(self.kc.kernel_info())
 
     def output(self, outs, msg, display_id, cell_index):
         content = msg.get("content", {})

@@ -241,7 +241,7 @@ def _worker(spec_path: str) -> int:
     """Grade one student's staged assignments in this process, one result line per assignment."""
     import logging
 
-    from nbgrader.converters import Autograde
+    from nbgrader.converters import Autograde, GenerateFeedback
     from nbgrader.coursedir import CourseDirectory
     from nbgrader.utils import capture_log, temp_attrs
     from traitlets.config.loader import PyFileConfigLoader
@@ -268,6 +268,13 @@ def _worker(spec_path: str) -> int:
                 app.force = True
                 app.create_student = True
                 result = capture_log(app)
+                if result["success"]:  # feedback right away, in this process: no extra nbgrader start
+                    feedback = GenerateFeedback(coursedir=coursedir, config=config)
+                    feedback.log = logging.getLogger("nbgrader.feedback")
+                    feedback.force = True
+                    fb = capture_log(feedback)
+                    if not fb["success"]:
+                        logging.getLogger().error("feedback failed: %s", fb.get("error"))
         except Exception as err:  # noqa: BLE001 (report, then go on with the next assignment)
             result = {"success": False, "error": repr(err)}
         finally:
@@ -454,21 +461,6 @@ def write_report(students: dict[str, dict[str, Item]], rows: list[dict], path: P
     os.replace(tmp, path)
 
 
-def generate_feedback(course: Path, students: dict[str, dict[str, Item]], env: dict[str, str], jobs: int) -> None:
-    graded = sorted({(a, s) for s, items in students.items() for a, item in items.items() if item.status == "ok"})
-    by_assignment: dict[str, list[str]] = {}
-    for a, s in graded:
-        by_assignment.setdefault(a, []).append(s)
-
-    def run(assignment: str) -> None:
-        subprocess.run([sys.executable, "-m", "nbgrader", "generate_feedback", assignment, "--force",
-                        f"--CourseDirectory.submitted_directory={STAGE}"],
-                       cwd=course, env=env, capture_output=True, text=True, check=False)
-
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        list(pool.map(run, by_assignment))
-
-
 # ---------------------------------------------------------------------------------------------
 
 
@@ -515,7 +507,6 @@ def autograde(source: Path, course_root: Path = ROOT, jobs: int = 1, timeout: fl
         finish_gradebook(course, students)
         out = Path(out or course / "grades.csv")
         rows = export_grades(course, students, out)
-        generate_feedback(course, students, env, jobs)
         write_report(students, rows, out.with_name(out.stem + "_report.md"),
                      f"{len(students)} student(s) graded in {elapsed:.0f} s with {jobs} process(es), kernel: "
                      f"{mode}{'' if mode == 'sandbox' else ' (NOT confined)'}.")

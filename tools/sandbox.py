@@ -37,11 +37,13 @@ bound at the same absolute path, owned by the kernel's user.
 from __future__ import annotations
 
 import argparse
+import ctypes  # imported before the change of user: the Python tree may be unreadable to it
 import json
 import os
 import pwd
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import sysconfig
@@ -137,9 +139,6 @@ def set_limits(own_user: bool) -> None:
 def die_with_parent() -> None:
     """SIGKILL this process when the grader that started it dies (kept across exec)."""
     try:
-        import ctypes
-        import signal
-
         ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
@@ -154,38 +153,61 @@ def record_pid() -> None:
             pass
 
 
+def _with_parents(option: str, src: str, dest: str, made: set[str]) -> list[str]:
+    """``option src dest``, preceded by ``--dir`` for each missing parent: bubblewrap would make
+    them mode 0700 owned by root, which the kernel's user could not traverse."""
+    args = []
+    for parent in reversed(Path(dest).parents):
+        p = str(parent)
+        if p != "/" and p not in made:
+            made.add(p)
+            args += ["--perms", "0755", "--dir", p]
+    made.add(dest)
+    return args + [option, src, dest]
+
+
 def bwrap_command(connection_file: Path, workdir: Path, kernel_args: list[str], user) -> list[str]:
     runtime = connection_file.parent
-    cmd = [bwrap_path(), "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
-           "--hostname", "grading", "--clearenv"]
-    if user is None:
-        cmd += ["--unshare-user", "--uid", str(os.getuid()), "--gid", str(os.getgid())]
+    cmd = [bwrap_path(), "--die-with-parent", "--new-session", "--hostname", "grading", "--clearenv"]
+    if user is None:  # unprivileged bubblewrap: a user namespace, in which the grader is mapped
+        cmd += ["--unshare-all", "--uid", str(os.getuid()), "--gid", str(os.getgid())]
+    else:  # bubblewrap as root: every namespace but the user's; the kernel then drops to its own user
+        cmd += ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
+    made = {"/tmp", "/run", "/proc", "/dev"}
     for d in SYSTEM_DIRS:
-        if os.path.lexists(d):
-            if os.path.islink(d):
-                cmd += ["--symlink", os.readlink(d), d]
-            else:
-                cmd += ["--ro-bind", d, d]
+        if os.path.islink(d):
+            cmd += ["--symlink", os.readlink(d), d]
+        elif os.path.isdir(d):
+            cmd += ["--ro-bind", d, d]
     # The Python installation, the virtual environment and cs_utils, read-only at their own paths.
     python_dirs = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
                    str(Path(sys.executable).resolve().parents[1]), str(ROOT / "cs_utils")}
     for name in ("stdlib", "platstdlib", "purelib", "platlib"):
         python_dirs.add(sysconfig.get_paths()[name])
-    for extra in filter(None, os.environ.get("CS_SANDBOX_RO", "").split(os.pathsep)):
-        python_dirs.add(extra)
+    python_dirs.update(filter(None, os.environ.get("CS_SANDBOX_RO", "").split(os.pathsep)))
+    kept: list[str] = []
     for d in sorted(python_dirs, key=len):
-        if os.path.exists(d) and not any(d.startswith(s) for s in SYSTEM_DIRS):
-            cmd += ["--ro-bind", d, d]
+        inside = any(d == k or d.startswith(k.rstrip("/") + "/") for k in [*SYSTEM_DIRS, *kept])
+        if os.path.isdir(d) and not inside:
+            kept.append(d)
+            cmd += _with_parents("--ro-bind", d, d, made)
     cmd += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--tmpfs", "/run",
-            "--dir", "/tmp/home"]
-    cmd += ["--bind", str(runtime), str(runtime), "--bind", str(workdir), str(workdir), "--chdir", str(workdir)]
+            "--perms", "0777", "--dir", "/tmp/home"]
+    cmd[cmd.index("--tmpfs"):cmd.index("--tmpfs")] = ["--perms", "1777"]
+    cmd += _with_parents("--bind", str(runtime), str(runtime), made)
+    cmd += _with_parents("--bind", str(workdir), str(workdir), made) + ["--chdir", str(workdir)]
     env = {"PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp/home",
            "TMPDIR": "/tmp", "MPLCONFIGDIR": "/tmp/home/.matplotlib", "PYTHONDONTWRITEBYTECODE": "1",
            "JUPYTER_RUNTIME_DIR": str(runtime)}
     env.update({k: os.environ[k] for k in PASS_ENV if k in os.environ})
     for key, value in env.items():
         cmd += ["--setenv", key, value]
-    return cmd + ["--", sys.executable, "-m", "ipykernel_launcher", "-f", str(connection_file), *kernel_args]
+    kernel = [sys.executable, "-m", "ipykernel_launcher", "-f", str(connection_file), *kernel_args]
+    if user is not None:
+        # The mounts need root (the Python tree may sit under /root); the kernel does not.
+        kernel = [shutil.which("setpriv") or "/usr/bin/setpriv", f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}",
+                  "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--", *kernel]
+    return cmd + ["--", *kernel]
 
 
 def launch(argv: list[str]) -> None:
@@ -202,19 +224,31 @@ def launch(argv: list[str]) -> None:
                                   *kernel_args])
     user = sandbox_user()
     workdir = Path.cwd().resolve()
+    # The sockets (and so the connection file) must live in a private folder made for this worker
+    # (autograde.py's csg-* folder): it is bound writable into the sandbox and given to the kernel.
+    info = json.loads(connection_file.read_text())
+    runtime = Path(info.get("ip", "")).parent
+    if info.get("transport") != "ipc" or not runtime.is_absolute() or not runtime.name.startswith("csg-"):
+        sys.exit("sandbox.py: the sandboxed kernel needs IPC transport under a private csg-* folder "
+                 "(CS_KERNEL_IPC, set by tools/autograde.py)")
+    course = Path(os.environ.get("CS_COURSE_ROOT", "/nonexistent")).resolve()
+    if workdir.parent.parent != course / "autograded":
+        sys.exit(f"sandbox.py: the kernel must start in COURSE/autograded/<student>/<assignment>, not {workdir}")
+    if connection_file.parent != runtime:
+        copy = runtime / connection_file.name
+        shutil.copy(connection_file, copy)
+        connection_file = copy
     if user is not None:
         # The kernel's user must write its working folder and bind its sockets next to the
         # connection file; nothing else of the course is visible to it.
-        for path in [connection_file.parent, connection_file, workdir, *workdir.rglob("*")]:
+        for path in [runtime, *runtime.iterdir(), workdir, *workdir.rglob("*")]:
             try:
                 os.chown(path, user.pw_uid, user.pw_gid, follow_symlinks=False)
             except OSError:
                 pass
     cmd = bwrap_command(connection_file, workdir, kernel_args, user)
     set_limits(own_user=user is not None)
-    if user is not None:
-        _drop_to(user)
-    die_with_parent()  # after the change of user, which clears it
+    die_with_parent()
     os.execv(cmd[0], cmd)
 
 

@@ -10,6 +10,8 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # pytest workers: notebooks and the autograding module run side by side, one file per worker.
 TEST_WORKERS ?= $(JOBS)
 LAB_ARGS ?=
+# Where `make lab` serves from; tests point it at a throwaway copy of the course.
+COURSE_ROOT ?= $(CURDIR)
 # Jupyter refuses to start as root (CI and containers) without this flag.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 # nbgrader shells out to alembic, so the venv's bin folder must be on PATH for every target.
@@ -38,8 +40,8 @@ $(STAMP): pyproject.toml constraints.txt
 
 # The server's root is the course (so the formgrader finds it); the browser opens notebooks/.
 lab: setup
-	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/notebooks \
-		--ServerApp.port=$(PORT) $(ROOT_FLAG) $(LAB_ARGS)
+	cd "$(COURSE_ROOT)" && "$(abspath $(BIN))/jupyter" lab --ServerApp.root_dir="$(COURSE_ROOT)" \
+		--LabApp.default_url=/lab/tree/notebooks --ServerApp.port=$(PORT) $(ROOT_FLAG) $(LAB_ARGS)
 
 test: setup
 	CS_QUICK=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile tests \

@@ -62,7 +62,7 @@ lock:
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
 	.venv-lock/bin/python -m pip install --quiet --upgrade "pip>=24"
 	.venv-lock/bin/python -m pip install --quiet .
-	.venv-lock/bin/python -m pip freeze --exclude cs-utils | sort > constraints.txt
+	.venv-lock/bin/python -m pip freeze --all --exclude cs-utils --exclude pip | sort -f > constraints.txt
 	rm -rf .venv-lock
 
 clean-grading:

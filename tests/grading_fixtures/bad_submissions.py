@@ -1,0 +1,135 @@
+"""Bad and malicious submissions for the mini course (tests/grading_fixtures/minicourse.py).
+
+Each entry of ``STUDENTS`` is one student: how to write the submission, and what each assignment
+must score (``None`` for "the status says why and the score is 0"). All are graded in one run,
+next to ``good``, which must keep full marks.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import nbformat
+
+from tests.grading_fixtures.minicourse import CORRECT, student_notebook
+
+# Escape attempts, run from a solution cell. Each prints "BLOCKED <what>" when the sandbox stops
+# it and "ESCAPED <what>" when it works; the test asserts no ESCAPED line and checks the files.
+ATTACK = r'''
+import os, resource, socket, sqlite3
+COURSE, REPO = __COURSE__, __REPO__
+
+def attempt(what, fn):
+    try:
+        result = fn()
+    except BaseException as err:  # noqa
+        print("BLOCKED", what, type(err).__name__)
+    else:
+        print("ESCAPED", what, str(result)[:200])
+
+def nonempty(items):
+    if not items:
+        raise LookupError("nothing there")
+    return items
+
+attempt("read solutions", lambda: open(COURSE + "/solutions/91_alpha/91_alpha.ipynb").read())
+attempt("read notebook sources", lambda: os.listdir(REPO + "/notebook_src"))
+attempt("read repo solutions", lambda: os.listdir(REPO + "/solutions"))
+attempt("read the gradebook", lambda: open(COURSE + "/gradebook.db", "rb").read(16))
+attempt("change the gradebook", lambda: sqlite3.connect(COURSE + "/gradebook.db").execute("update grade set manual_score = 100").connection.commit())
+attempt("delete the gradebook", lambda: os.remove(COURSE + "/gradebook.db"))
+attempt("write the course config", lambda: open(COURSE + "/nbgrader_config.py", "a").write("# pwned"))
+attempt("create a file in the course", lambda: open(COURSE + "/pwned.txt", "w").write("x"))
+attempt("read another student", lambda: open(COURSE + "/autograde_work/submitted/good/91_alpha/91_alpha.ipynb").read())
+attempt("list other students", lambda: nonempty([d for d in os.listdir(COURSE + "/autograded") if d != "attacker"]))
+attempt("read the exchange", lambda: os.listdir("/srv/nbgrader/exchange"))
+attempt("read host /tmp", lambda: nonempty([p for p in os.listdir("/tmp") if p != "home" and not p.startswith("csg-")
+                                             and not os.getcwd().startswith("/tmp/" + p + "/")]))
+attempt("read /root", lambda: nonempty([p for p in os.listdir("/root") if p != ".pyenv"]))
+attempt("connect to PostgreSQL on localhost", lambda: socket.create_connection(("127.0.0.1", 5432), timeout=3))
+attempt("reach the internet", lambda: socket.create_connection(("1.1.1.1", 53), timeout=3))
+attempt("resolve a name", lambda: socket.getaddrinfo("pypi.org", 443))
+attempt("see grader processes", lambda: nonempty([p for p in os.listdir("/proc") if p.isdigit() and b"nbgrader" in open(f"/proc/{p}/cmdline", "rb").read()]))
+attempt("run as root", lambda: os.getuid() == 0 or (_ for _ in ()).throw(PermissionError(f"uid {os.getuid()}")))
+attempt("write a 100 MB file", lambda: open("big.bin", "wb").write(b"0" * (100 << 20)))
+attempt("lift the memory limit", lambda: resource.setrlimit(resource.RLIMIT_DATA, (resource.RLIM_INFINITY, resource.RLIM_INFINITY)))
+attempt("lift the CPU limit", lambda: resource.setrlimit(resource.RLIMIT_CPU, (resource.RLIM_INFINITY, resource.RLIM_INFINITY)))
+attempt("lift the process limit", lambda: resource.setrlimit(resource.RLIMIT_NPROC, (resource.RLIM_INFINITY, resource.RLIM_INFINITY)))
+if os.path.exists("big.bin"):
+    os.remove("big.bin")
+
+def add(a, b):
+    return a + b
+'''
+
+
+def nb_bytes(nb) -> bytes:
+    return nbformat.writes(nb).encode()
+
+
+def write(root: Path, rel: str, data: bytes) -> None:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def build(course: Path, source: Path, repo: Path) -> dict[str, dict[str, float | None]]:
+    """Write every student's submission under ``source``; return the expected scores."""
+    alpha = lambda answer: nb_bytes(student_notebook(course, "91_alpha", answer))  # noqa: E731
+    beta_ok = nb_bytes(student_notebook(course, "92_beta", CORRECT["92_beta"]))
+    alpha_ok = alpha(CORRECT["91_alpha"])
+    expect = {}
+
+    def nbgrader_layout(student, alpha_data, beta_data=beta_ok):
+        if alpha_data is not None:
+            write(source, f"{student}/91_alpha/91_alpha.ipynb", alpha_data)
+        if beta_data is not None:
+            write(source, f"{student}/92_beta/92_beta.ipynb", beta_data)
+
+    nbgrader_layout("good", alpha_ok)
+    expect["good"] = {"91_alpha": 3.0, "92_beta": 2.0}
+    # Regraded later with invalid JSON: the earlier full score must not survive.
+    nbgrader_layout("flip", alpha_ok)
+    expect["flip"] = {"91_alpha": 3.0, "92_beta": 2.0}
+
+    nbgrader_layout("infinite_loop", alpha("def add(a, b):\n    while True:\n        pass"))
+    expect["infinite_loop"] = {"91_alpha": 0.0, "92_beta": 2.0}
+    nbgrader_layout("kernel_death", alpha("def add(a, b):\n    return a + b\n\nimport os\nos._exit(1)"))
+    expect["kernel_death"] = {"91_alpha": 0.0, "92_beta": 2.0}
+    nbgrader_layout("memory_hog", alpha("def add(a, b):\n    hog = bytearray(8 << 30)\n    return a + b"))
+    expect["memory_hog"] = {"91_alpha": 0.0, "92_beta": 2.0}
+    nbgrader_layout("huge_output", alpha(CORRECT["91_alpha"] + "\nprint('x' * 30_000_000)\n"
+                                        "for i in range(300_000):\n    print(i)"))
+    expect["huge_output"] = {"91_alpha": 3.0, "92_beta": 2.0}
+    nbgrader_layout("invalid_json", b'{"cells": [ this is not json')
+    expect["invalid_json"] = {"91_alpha": None, "92_beta": 2.0}
+    nbgrader_layout("missing", None)
+    expect["missing"] = {"91_alpha": None, "92_beta": 2.0}
+    write(source, "renamed/91_alpha/91_alpha-Copy1.ipynb", alpha_ok)  # renamed in its folder
+    write(source, "renamed/92_beta/my homework.ipynb", beta_ok)  # found by its cell ids
+    expect["renamed"] = {"91_alpha": 3.0, "92_beta": 2.0}
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:  # a zip of a flat folder, with extra files
+        archive.writestr("extra_files/91_alpha.ipynb", alpha_ok)
+        archive.writestr("extra_files/92_beta.ipynb", beta_ok)
+        archive.writestr("extra_files/notes.txt", "my notes")
+        archive.writestr("extra_files/scratch.ipynb", nb_bytes(nbformat.v4.new_notebook()))
+        archive.writestr("__MACOSX/extra_files/._91_alpha.ipynb", "junk")
+    write(source, "extra_files.zip", buffer.getvalue())
+    expect["extra_files"] = {"91_alpha": 3.0, "92_beta": 2.0}
+
+    # Deleted and edited test cells, with a wrong answer: the tests come back from the gradebook.
+    nb = student_notebook(course, "91_alpha", "def add(a, b):\n    return a - b")
+    nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "test_add_many"]
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "test_add_small":
+            cell.source = "pass"
+    nbgrader_layout("edited_tests", nb_bytes(nb))
+    expect["edited_tests"] = {"91_alpha": 0.0, "92_beta": 2.0}
+
+    # Escape attempts, then a correct answer: graded with full marks, every attempt blocked.
+    nbgrader_layout("attacker", alpha(ATTACK.replace("__COURSE__", repr(str(course))).replace("__REPO__", repr(str(repo)))))
+    expect["attacker"] = {"91_alpha": 3.0, "92_beta": 2.0}
+    return expect

@@ -1,0 +1,1183 @@
+# %% [markdown]
+# # 04 · Backpropagation through a convolution, and making it fast
+#
+# **Week 7: Convolutional Neural Networks, notebook 4 of 12.**
+#
+# Notebooks 01 and 02 computed a convolution layer's forward pass. To *train* a ConvNet we also
+# need its backward pass: how the loss changes with the layer's input, filters and biases. In
+# this notebook you derive and write that backward pass, check it numerically and against
+# PyTorch's autograd, then rewrite forward and backward without Python loops so that they are
+# hundreds of times faster. Finally you train a small ConvNet written entirely in NumPy on real
+# handwritten digits, with your own functions.
+#
+# **Learning goals**
+# 1. Derive the gradients of a convolution with respect to its input, filters and bias, with
+#    stride and zero padding: `conv2d_backward(dout, x, w, stride=1, padding=0)`.
+# 2. Verify a backward pass with a centred-difference gradient check and with torch autograd.
+# 3. Turn a convolution into one matrix multiply (im2col, `sliding_window_view`) and write
+#    `conv2d_fast` and `conv2d_backward_fast`.
+# 4. Time code properly: warm-up, repeats, the median, and the same number of threads.
+# 5. Train conv → ReLU → pool → fully connected → softmax with SGD in NumPy and look at the
+#    filters it learns.
+#
+# **How this notebook works.** Run the cells in order. Write your code where it says
+# `YOUR CODE HERE` and delete the `raise NotImplementedError()` line. The test cell after an
+# exercise checks your answer at once and says what is wrong. When you submit, hidden tests also
+# compare your functions with PyTorch on random shapes, strides and paddings, so make them correct
+# in general, not only for the visible examples. Test cells call your functions with PyTorch
+# switched off: the exercises are written in NumPy.
+
+# %%
+# Setup: imports, seeding, and which mode and data this run uses.
+import numpy as np
+import matplotlib.pyplot as plt
+import torch
+import torch.nn.functional as F
+
+from cs_utils.checks import assert_close, rel_error
+from cs_utils.data import describe_dataset, load_digits, load_mnist_subset
+from cs_utils.gradcheck import numeric_gradient
+from cs_utils.plotting import plot_history, show_filters
+from cs_utils.runtime import describe_run, is_quick, reset_seed
+from cs_utils.timing import benchmark
+
+SEED = 0
+reset_seed(SEED)
+DATASET = "digits" if is_quick() else "mnist5k"  # quick mode trains on the 8x8 digits
+describe_run(f"small random arrays; {DATASET} for the ConvNet", SEED)
+print(describe_dataset(DATASET))
+
+# %% [markdown]
+# ## 1. The forward pass we start from
+#
+# Here is a naive forward pass with stride and padding, as in notebook 02 (it is given, so that
+# this notebook does not depend on your answer there). For every image `n`, filter `f` and
+# output position `(i, j)`, the window of the zero-padded input that starts at row `i * stride`
+# and column `j * stride` is multiplied by the filter and summed:
+#
+# $$\text{out}[n, f, i, j] = b[f] + \sum_{c,\,k,\,l} x_{\text{pad}}[n, c,\, s i + k,\, s j + l]\; w[f, c, k, l],$$
+#
+# with output size $H' = (H + 2P - HH)/S + 1$ (rounded down), and the same for $W'$.
+
+# %% readonly id=conv2d_naive
+import numpy as np
+
+
+def conv2d(x, w, b=None, stride=1, padding=0):
+    """Naive forward pass of a convolution layer (given; notebook 02's contract).
+
+    x: (N, C, H, W), w: (F, C, HH, WW), b: (F,) or None.
+    Returns out: (N, F, H', W') with H' = (H + 2 * padding - HH) // stride + 1, and W' alike.
+    """
+    N, C, H, W = x.shape
+    F, _, HH, WW = w.shape
+    x_pad = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    H_out = (H + 2 * padding - HH) // stride + 1
+    W_out = (W + 2 * padding - WW) // stride + 1
+    out = np.zeros((N, F, H_out, W_out), dtype=np.result_type(x, w, np.float64))
+    for n in range(N):
+        for f in range(F):
+            for i in range(H_out):
+                for j in range(W_out):
+                    top, left = i * stride, j * stride
+                    out[n, f, i, j] = np.sum(x_pad[n, :, top:top + HH, left:left + WW] * w[f])
+            if b is not None:
+                out[n, f] += b[f]
+    return out
+
+# %%
+rng = np.random.default_rng(SEED)
+x = rng.standard_normal((2, 3, 7, 7))
+w = rng.standard_normal((4, 3, 3, 3))
+b = rng.standard_normal(4)
+for stride, padding in [(1, 0), (2, 1)]:
+    out = conv2d(x, w, b, stride=stride, padding=padding)
+    reference = F.conv2d(torch.from_numpy(x), torch.from_numpy(w), torch.from_numpy(b),
+                         stride=stride, padding=padding).numpy()
+    print(f"stride {stride}, padding {padding}: output {out.shape}, "
+          f"largest difference from F.conv2d {np.abs(out - reference).max():.1e}")
+
+# %% [markdown]
+# ## 2. The backward pass of a convolution
+#
+# During training, the layer receives `dout`, the gradient of the loss with respect to its
+# output, with the output's shape `(N, F, H', W')`. It must return the gradients with respect to
+# its three inputs: `dx` (shape of `x`), `dw` (shape of `w`) and `db` (shape of `b`).
+#
+# Look at one term of the forward sum: `x_pad[n, c, s·i + k, s·j + l] · w[f, c, k, l]` feeds
+# `out[n, f, i, j]`. By the chain rule, every such term sends `dout[n, f, i, j]` times the *other*
+# factor back to each factor. Adding over all the places where a number was used:
+#
+# * **bias**: $b[f]$ is added to every output of map $f$, in every image, so
+#   $$db[f] = \sum_{n,\,i,\,j} \text{dout}[n, f, i, j] .$$
+# * **filters**: $w[f, c, k, l]$ met the input pixel under it at every position, so
+#   $$dw[f, c, k, l] = \sum_{n,\,i,\,j} \text{dout}[n, f, i, j]\; x_{\text{pad}}[n, c,\, s i + k,\, s j + l] .$$
+#   Written for a whole filter: `dw[f] += dout[n, f, i, j] * window`, where `window` is the
+#   input patch that produced `out[n, f, i, j]`.
+# * **input**: each pixel of `x_pad` sits in several windows, so it collects one term from each:
+#   `dx_pad[n, :, window] += dout[n, f, i, j] * w[f]`. The windows start at `(s·i, s·j)`, so
+#   **the stride matters in the backward pass too**. Finally, the padding was never part of `x`:
+#   **crop it**, `dx = dx_pad[:, :, P:P+H, P:P+W]`.
+#
+# A worked example to check by hand, with one channel, no padding, stride 1 and `dout` all ones:
+#
+# $$x = \begin{bmatrix}1&2&3\\4&5&6\\7&8&9\end{bmatrix}, \quad
+# w = \begin{bmatrix}1&2\\0&-1\end{bmatrix}, \quad
+# \text{dout} = \begin{bmatrix}1&1\\1&1\end{bmatrix}.$$
+#
+# * $db = 1 + 1 + 1 + 1 = 4$.
+# * $dw[k, l]$ is the sum of the four windows' pixel at offset $(k, l)$:
+#   $dw = \begin{bmatrix}1+2+4+5 & 2+3+5+6\\4+5+7+8 & 5+6+8+9\end{bmatrix} = \begin{bmatrix}12&16\\24&28\end{bmatrix}$.
+# * $dx[r, c]$ adds the filter taps that touched pixel $(r, c)$. The centre pixel was under all
+#   four taps ($1 + 2 + 0 - 1 = 2$), the top-left corner only under $w[0, 0] = 1$:
+#   $dx = \begin{bmatrix}1&3&2\\1&2&1\\0&-1&-1\end{bmatrix}$.
+#
+# With **stride 2** on a 4×4 input, the 2×2 windows do not overlap, so `dx` is simply the filter
+# pasted into each window and scaled by that window's `dout`. For `dout` = [[1, 2], [3, 4]]:
+#
+# $$dx = \begin{bmatrix}1&2&2&4\\0&-1&0&-2\\3&6&4&8\\0&-3&0&-4\end{bmatrix}.$$
+
+# %% [markdown]
+# ### Exercise 1: `conv2d_backward(dout, x, w, stride=1, padding=0)`
+#
+# Implement the backward pass with loops, following the formulas above.
+#
+# * `dout`: upstream gradient, shape `(N, F, H', W')`
+# * `x`, `w`: the forward pass's input `(N, C, H, W)` and filters `(F, C, HH, WW)`
+# * `stride`, `padding`: as in the forward pass
+# * returns `(dx, dw, db)` with the shapes of `x`, `w` and `(F,)`
+#
+# Take `H'` and `W'` from `dout.shape`. Work on the padded input and crop `dx` at the end.
+# Return float arrays and do not modify the inputs.
+
+# %% solution id=conv2d_backward
+import numpy as np
+
+
+def conv2d_backward(dout, x, w, stride=1, padding=0):
+    """Naive backward pass of a convolution layer.
+
+    dout: (N, F, H', W'), x: (N, C, H, W), w: (F, C, HH, WW).
+    Returns (dx, dw, db) with shapes (N, C, H, W), (F, C, HH, WW) and (F,).
+    """
+    ### BEGIN SOLUTION
+    N, C, H, W = x.shape
+    F, _, HH, WW = w.shape
+    _, _, H_out, W_out = dout.shape
+    p = padding
+    x_pad = np.pad(x, ((0, 0), (0, 0), (p, p), (p, p)))
+    dtype = np.result_type(dout, x, w, np.float64)
+    dx_pad = np.zeros(x_pad.shape, dtype=dtype)
+    dw = np.zeros(w.shape, dtype=dtype)
+    db = np.sum(dout, axis=(0, 2, 3)).astype(dtype)
+    for n in range(N):
+        for f in range(F):
+            for i in range(H_out):
+                for j in range(W_out):
+                    r, c = i * stride, j * stride   # where this window starts
+                    g = dout[n, f, i, j]
+                    dw[f] += g * x_pad[n, :, r:r + HH, c:c + WW]
+                    dx_pad[n, :, r:r + HH, c:c + WW] += g * w[f]
+    dx = dx_pad[:, :, p:p + H, p:p + W]
+    return dx, dw, db
+    ### END SOLUTION
+
+# %% tests id=test_conv2d_backward_db points=1
+# db adds dout over everything except the filter axis: images, rows and columns.
+import numpy as np
+from cs_utils.checks import assert_close, assert_shape, numpy_only
+
+x = np.arange(1.0, 10.0).reshape(1, 1, 3, 3)
+w = np.array([[[[1.0, 2.0], [0.0, -1.0]]]])
+with numpy_only("conv2d_backward"):
+    _, _, db = conv2d_backward(np.ones((1, 1, 2, 2)), x, w)
+assert_close(db, np.array([4.0]), "db on the worked 3x3 example (dout all ones)")
+
+rng = np.random.default_rng(4)
+x = rng.standard_normal((3, 2, 6, 5))
+w = rng.standard_normal((4, 2, 3, 3))
+dout = rng.standard_normal((3, 4, 4, 3))
+with numpy_only("conv2d_backward"):
+    _, _, db = conv2d_backward(dout, x, w)
+assert_shape(db, (4,), "db for 4 filters (one bias per filter)")
+assert_close(db, dout.sum(axis=(0, 2, 3)), "db with dout (3, 4, 4, 3): the sum of dout over images, rows "
+             "and columns")
+print("db is the sum of dout over the batch and both spatial axes.")
+### BEGIN HIDDEN TESTS
+import importlib
+
+import cs_utils.checks
+
+checks = importlib.reload(cs_utils.checks)  # undo any monkey-patching of the checks by student code
+rng = np.random.default_rng(4041)
+for trial in range(8):
+    N, C, F_out, HH, WW = rng.integers(1, 4, size=5)
+    stride, padding = int(rng.integers(1, 3)), int(rng.integers(0, 2))
+    H, W = HH + rng.integers(0, 4), WW + rng.integers(0, 4)
+    x, w = rng.standard_normal((N, C, H, W)), rng.standard_normal((F_out, C, HH, WW))
+    H_out, W_out = (H + 2 * padding - HH) // stride + 1, (W + 2 * padding - WW) // stride + 1
+    dout = rng.standard_normal((N, F_out, H_out, W_out))
+    with checks.numpy_only("conv2d_backward"):
+        _, _, db = conv2d_backward(dout, x, w, stride=stride, padding=padding)
+    checks.assert_close(db, dout.sum(axis=(0, 2, 3)), f"db with dout {dout.shape}, stride {stride}, padding {padding}")
+### END HIDDEN TESTS
+
+# %% tests id=test_conv2d_backward_stride1 points=2
+# dx and dw with stride 1 and no padding: the worked example, torch autograd and a numeric check.
+import numpy as np
+import torch
+import torch.nn.functional as F
+from cs_utils.checks import assert_close, call_torch, numpy_only
+from cs_utils.gradcheck import numeric_gradient
+
+
+def torch_conv_grads(dout, x, w, stride=1, padding=0):
+    """(dx, dw, db) of sum(conv2d(x, w, b) * dout), from torch autograd in float64."""
+    x_t, w_t = torch.tensor(x, requires_grad=True), torch.tensor(w, requires_grad=True)
+    b_t = torch.zeros(w.shape[0], dtype=torch.float64, requires_grad=True)
+    F.conv2d(x_t, w_t, b_t, stride=stride, padding=padding).backward(torch.tensor(dout))
+    return x_t.grad.numpy(), w_t.grad.numpy(), b_t.grad.numpy()
+
+
+x = np.arange(1.0, 10.0).reshape(1, 1, 3, 3)
+w = np.array([[[[1.0, 2.0], [0.0, -1.0]]]])
+with numpy_only("conv2d_backward"):
+    dx, dw, _ = conv2d_backward(np.ones((1, 1, 2, 2)), x, w)
+assert_close(dx, np.array([[[[1.0, 3.0, 2.0], [1.0, 2.0, 1.0], [0.0, -1.0, -1.0]]]]), "dx on the worked 3x3 example")
+assert_close(dw, np.array([[[[12.0, 16.0], [24.0, 28.0]]]]), "dw on the worked 3x3 example")
+
+# Several images, channels and filters, and a non-square filter (a transposed dw cannot pass).
+rng = np.random.default_rng(5)
+x = rng.standard_normal((2, 3, 6, 5))
+w = rng.standard_normal((4, 3, 3, 2))
+dout = rng.standard_normal((2, 4, 4, 4))
+with numpy_only("conv2d_backward"):
+    dx, dw, _ = conv2d_backward(dout, x, w)
+dx_ref, dw_ref, _ = torch_conv_grads(dout, x, w)
+assert_close(dx, dx_ref, "dx vs torch autograd, x (2, 3, 6, 5), w (4, 3, 3, 2)")
+assert_close(dw, dw_ref, "dw vs torch autograd, x (2, 3, 6, 5), w (4, 3, 3, 2)")
+
+# The numeric gradient of sum(F.conv2d(x, w) * dout) needs no backward formula at all.
+x_small, w_small = x[:1, :2, :4, :4].copy(), w[:2, :2].copy()
+dout_small = rng.standard_normal((1, 2, 2, 3))
+dx_num = numeric_gradient(lambda v: call_torch(F.conv2d, v, w_small), x_small, dout_small)
+dw_num = numeric_gradient(lambda v: call_torch(F.conv2d, x_small, v), w_small, dout_small)
+with numpy_only("conv2d_backward"):
+    dx, dw, _ = conv2d_backward(dout_small, x_small, w_small)
+assert_close(dx, dx_num, "dx vs the numeric gradient", rtol=1e-5, atol=1e-7)
+assert_close(dw, dw_num, "dw vs the numeric gradient", rtol=1e-5, atol=1e-7)
+print("dx and dw match the worked example, torch autograd and the numeric gradient (stride 1, no padding).")
+### BEGIN HIDDEN TESTS
+import importlib
+
+import cs_utils.checks
+
+checks = importlib.reload(cs_utils.checks)
+rng = np.random.default_rng(4042)
+for trial in range(10):
+    N, C, F_out = rng.integers(1, 4, size=3)
+    HH, WW = rng.integers(1, 5, size=2)
+    H, W = HH + rng.integers(0, 5), WW + rng.integers(0, 5)
+    x, w = rng.standard_normal((N, C, H, W)), rng.standard_normal((F_out, C, HH, WW))
+    dout = rng.standard_normal((N, F_out, H - HH + 1, W - WW + 1))
+    x_before, w_before, dout_before = x.copy(), w.copy(), dout.copy()
+    with checks.numpy_only("conv2d_backward"):
+        got_dx, got_dw, _ = conv2d_backward(dout, x, w)
+    want_dx, want_dw, _ = torch_conv_grads(dout, x, w)
+    label = f"trial {trial}: x {x.shape}, w {w.shape}, stride 1, no padding"
+    checks.assert_close(got_dx, want_dx, f"dx, {label}")
+    checks.assert_close(got_dw, want_dw, f"dw, {label}")
+    for name, now, before in [("x", x, x_before), ("w", w, w_before), ("dout", dout, dout_before)]:
+        checks.assert_close(now, before, f"{name} after conv2d_backward ({label}): inputs must not be modified")
+### END HIDDEN TESTS
+
+# %% tests id=test_conv2d_backward_padding points=1
+# Zero padding: compute on the padded input, then crop dx back to the shape of x.
+import numpy as np
+import torch
+import torch.nn.functional as F
+from cs_utils.checks import assert_close, numpy_only
+
+
+def torch_conv_grads(dout, x, w, stride=1, padding=0):
+    """(dx, dw, db) of sum(conv2d(x, w, b) * dout), from torch autograd in float64."""
+    x_t, w_t = torch.tensor(x, requires_grad=True), torch.tensor(w, requires_grad=True)
+    b_t = torch.zeros(w.shape[0], dtype=torch.float64, requires_grad=True)
+    F.conv2d(x_t, w_t, b_t, stride=stride, padding=padding).backward(torch.tensor(dout))
+    return x_t.grad.numpy(), w_t.grad.numpy(), b_t.grad.numpy()
+
+
+rng = np.random.default_rng(6)
+x = rng.standard_normal((2, 2, 5, 4))
+w = rng.standard_normal((3, 2, 3, 3))
+dout = rng.standard_normal((2, 3, 5, 4))  # padding 1 keeps the 5x4 size
+with numpy_only("conv2d_backward"):
+    dx, dw, _ = conv2d_backward(dout, x, w, padding=1)
+if np.shape(dx) == (2, 2, 7, 6):
+    raise AssertionError("dx has the shape of the padded input (2, 2, 7, 6); crop the padding: "
+                         "dx = dx_pad[:, :, P:P+H, P:P+W]")
+dx_ref, dw_ref, _ = torch_conv_grads(dout, x, w, padding=1)
+assert_close(dx, dx_ref, "dx vs torch autograd with padding 1, x (2, 2, 5, 4), w (3, 2, 3, 3)")
+assert_close(dw, dw_ref, "dw vs torch autograd with padding 1, x (2, 2, 5, 4), w (3, 2, 3, 3)")
+print("conv2d_backward handles zero padding.")
+### BEGIN HIDDEN TESTS
+import importlib
+
+import cs_utils.checks
+
+checks = importlib.reload(cs_utils.checks)
+rng = np.random.default_rng(4043)
+for trial in range(10):
+    N, C, F_out = rng.integers(1, 4, size=3)
+    HH, WW = rng.integers(1, 5, size=2)
+    padding = int(rng.integers(1, 3))
+    H, W = max(1, HH - 2 * padding) + rng.integers(0, 4), max(1, WW - 2 * padding) + rng.integers(0, 4)
+    x, w = rng.standard_normal((N, C, H, W)), rng.standard_normal((F_out, C, HH, WW))
+    dout = rng.standard_normal((N, F_out, H + 2 * padding - HH + 1, W + 2 * padding - WW + 1))
+    with checks.numpy_only("conv2d_backward"):
+        got_dx, got_dw, _ = conv2d_backward(dout, x, w, stride=1, padding=padding)
+    want_dx, want_dw, _ = torch_conv_grads(dout, x, w, padding=padding)
+    label = f"trial {trial}: x {x.shape}, w {w.shape}, stride 1, padding {padding}"
+    checks.assert_close(got_dx, want_dx, f"dx, {label}")
+    checks.assert_close(got_dw, want_dw, f"dw, {label}")
+### END HIDDEN TESTS
+
+# %% tests id=test_conv2d_backward_stride points=2
+# Stride: the window for dout[n, f, i, j] starts at (stride * i, stride * j), in the backward pass too.
+import numpy as np
+import torch
+import torch.nn.functional as F
+from cs_utils.checks import assert_close, numpy_only
+
+
+def torch_conv_grads(dout, x, w, stride=1, padding=0):
+    """(dx, dw, db) of sum(conv2d(x, w, b) * dout), from torch autograd in float64."""
+    x_t, w_t = torch.tensor(x, requires_grad=True), torch.tensor(w, requires_grad=True)
+    b_t = torch.zeros(w.shape[0], dtype=torch.float64, requires_grad=True)
+    F.conv2d(x_t, w_t, b_t, stride=stride, padding=padding).backward(torch.tensor(dout))
+    return x_t.grad.numpy(), w_t.grad.numpy(), b_t.grad.numpy()
+
+
+# The worked stride-2 example: non-overlapping windows, so dx is the filter pasted and scaled.
+w = np.array([[[[1.0, 2.0], [0.0, -1.0]]]])
+with numpy_only("conv2d_backward"):
+    dx, _, _ = conv2d_backward(np.array([[[[1.0, 2.0], [3.0, 4.0]]]]), np.zeros((1, 1, 4, 4)), w, stride=2)
+expected = np.array([[[[1.0, 2.0, 2.0, 4.0], [0.0, -1.0, 0.0, -2.0], [3.0, 6.0, 4.0, 8.0], [0.0, -3.0, 0.0, -4.0]]]])
+assert_close(dx, expected, "dx on the worked stride-2 example (is the stride used in the backward pass?)")
+
+rng = np.random.default_rng(7)
+for stride, padding, size in [(2, 0, (7, 6)), (3, 1, (8, 7)), (2, 1, (6, 6))]:
+    x = rng.standard_normal((2, 2) + size)
+    w = rng.standard_normal((3, 2, 3, 2))
+    H_out = (size[0] + 2 * padding - 3) // stride + 1
+    W_out = (size[1] + 2 * padding - 2) // stride + 1
+    dout = rng.standard_normal((2, 3, H_out, W_out))
+    with numpy_only("conv2d_backward"):
+        dx, dw, _ = conv2d_backward(dout, x, w, stride=stride, padding=padding)
+    dx_ref, dw_ref, _ = torch_conv_grads(dout, x, w, stride=stride, padding=padding)
+    label = f"x {x.shape}, w (3, 2, 3, 2), stride {stride}, padding {padding}"
+    assert_close(dx, dx_ref, f"dx vs torch autograd, {label}")
+    assert_close(dw, dw_ref, f"dw vs torch autograd, {label}")
+print("conv2d_backward handles strides, with and without padding.")
+### BEGIN HIDDEN TESTS
+import importlib
+
+import cs_utils.checks
+
+checks = importlib.reload(cs_utils.checks)
+rng = np.random.default_rng(4044)
+for trial in range(12):
+    N, C, F_out = rng.integers(1, 4, size=3)
+    HH, WW = rng.integers(1, 5, size=2)
+    stride, padding = int(rng.integers(2, 4)), int(rng.integers(0, 3))
+    H, W = max(1, HH - 2 * padding) + rng.integers(0, 6), max(1, WW - 2 * padding) + rng.integers(0, 6)
+    x, w = rng.standard_normal((N, C, H, W)), rng.standard_normal((F_out, C, HH, WW))
+    H_out, W_out = (H + 2 * padding - HH) // stride + 1, (W + 2 * padding - WW) // stride + 1
+    dout = rng.standard_normal((N, F_out, H_out, W_out))
+    with checks.numpy_only("conv2d_backward"):
+        got_dx, got_dw, _ = conv2d_backward(dout, x, w, stride=stride, padding=padding)
+    want_dx, want_dw, _ = torch_conv_grads(dout, x, w, stride=stride, padding=padding)
+    label = f"trial {trial}: x {x.shape}, w {w.shape}, stride {stride}, padding {padding}"
+    checks.assert_close(got_dx, want_dx, f"dx, {label}")
+    checks.assert_close(got_dw, want_dw, f"dw, {label}")
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ### The gradient check, step by step
+#
+# The tests compared your gradients with two independent references. The first needs no
+# calculus: nudge one input number by $\pm h$, rerun the forward pass, and measure the change of
+# $L = \sum \text{out} \cdot \text{dout}$:
+#
+# $$\frac{\partial L}{\partial x_k} \approx \frac{L(x + h e_k) - L(x - h e_k)}{2h} .$$
+#
+# `cs_utils.gradcheck.numeric_gradient` does exactly this, two forward passes per number, so it is
+# only usable on tiny arrays. The error of the centred difference shrinks like $h^2$; in float64,
+# with $h = 10^{-6}$, a correct backward pass agrees to a relative error of about $10^{-8}$ or better,
+# while a bug usually gives $10^{-1}$ or more.
+
+# %% tags=experiment
+rng = np.random.default_rng(SEED)
+x = rng.standard_normal((2, 2, 5, 5))
+w = rng.standard_normal((3, 2, 3, 3))
+b = rng.standard_normal(3)
+stride, padding = 2, 1
+dout = rng.standard_normal(conv2d(x, w, b, stride, padding).shape)
+
+dx, dw, db = conv2d_backward(dout, x, w, stride, padding)
+dx_num = numeric_gradient(lambda v: conv2d(v, w, b, stride, padding), x, dout)
+dw_num = numeric_gradient(lambda v: conv2d(x, v, b, stride, padding), w, dout)
+db_num = numeric_gradient(lambda v: conv2d(x, w, v, stride, padding), b, dout)
+for name, ours, numeric in [("dx", dx, dx_num), ("dw", dw, dw_num), ("db", db, db_num)]:
+    print(f"{name}: relative error vs the numeric gradient {rel_error(ours, numeric):.1e}")
+
+# %% [markdown]
+# ## 3. Making it fast: a convolution is one matrix multiply
+#
+# The loops above run `N·F·H'·W'` tiny NumPy operations, each with a few microseconds of Python
+# overhead. For one batch of 64 CIFAR-sized images with 64 filters that is more than four
+# million steps. The fix is to hand NumPy a few *large* operations instead.
+#
+# **im2col.** Cut out every window the filter visits and lay each one out as a row: a matrix
+# with `N·H'·W'` rows and `C·HH·WW` columns. Flatten each filter into a column of a
+# `(C·HH·WW, F)` matrix. Then every output value is one row times one column, and the whole layer
+# is **one matrix multiply**, which NumPy hands to an optimized BLAS library. The price is
+# memory: every input pixel is copied into up to `HH·WW` rows.
+#
+# `numpy.lib.stride_tricks.sliding_window_view` builds the windows as a *view* (no copy): for an
+# axis of length 4 and a window of 2 it returns the 3 overlapping windows. Slicing the view with
+# `[::stride]` keeps every `stride`-th window. The copy happens only when you reshape the view
+# into a matrix (or when `np.einsum` / `np.tensordot` does that for you).
+
+# %%
+from numpy.lib.stride_tricks import sliding_window_view
+
+image = np.arange(16.0).reshape(1, 1, 4, 4)               # (N, C, H, W)
+windows = sliding_window_view(image, (2, 2), axis=(2, 3))  # (N, C, H', W', HH, WW), a view
+print("windows", windows.shape, "shares memory with the image:", np.shares_memory(windows, image))
+print("the window at output position (1, 2):\n", windows[0, 0, 1, 2])
+print("with stride 2 only", windows[:, :, ::2, ::2].shape[2:4], "positions remain")
+
+# The whole convolution as one contraction over (channel, kernel row, kernel column).
+w = np.array([[[[1.0, 2.0], [0.0, -1.0]]]])
+out = np.einsum("nchwkl,fckl->nfhw", windows, w)
+print("einsum result:\n", out[0, 0])
+print("same as the loops:", np.allclose(out, conv2d(image, w)))
+
+# %% [markdown]
+# ### Exercise 2: `conv2d_fast(x, w, b=None, stride=1, padding=0)`
+#
+# Same contract and same results as `conv2d`, without Python loops over images or output
+# positions. A sketch:
+#
+# 1. pad `x` with `np.pad`;
+# 2. take the windows with `sliding_window_view` and keep every `stride`-th one;
+# 3. contract windows and filters over `(C, HH, WW)` with `np.einsum`, `np.tensordot` or an
+#    explicit im2col matrix and `@`;
+# 4. return the result as `(N, F, H', W')` and add the bias.
+#
+# A loop over the `HH·WW` kernel offsets is allowed (it does not grow with the image); a loop over
+# pixels or images is not, and a test checks that. The tests also run a float32 input, for which
+# the output must stay float32 (no float64 upcast): do not hard-code a dtype.
+
+# %% solution id=conv2d_fast
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+
+def conv2d_fast(x, w, b=None, stride=1, padding=0):
+    """Vectorized forward pass of a convolution layer: same contract as conv2d.
+
+    x: (N, C, H, W), w: (F, C, HH, WW), b: (F,) or None. Returns out: (N, F, H', W').
+    """
+    ### BEGIN SOLUTION
+    N, C, H, W = x.shape
+    F, _, HH, WW = w.shape
+    p = padding
+    # Channels last, zero-padded: (N, H + 2p, W + 2p, C).
+    x_nhwc = np.pad(x.transpose(0, 2, 3, 1), ((0, 0), (p, p), (p, p), (0, 0)))
+    # Every HHxWW window, every `stride`-th one: a view (N, H', W', C, HH, WW).
+    windows = sliding_window_view(x_nhwc, (HH, WW), axis=(1, 2))[:, ::stride, ::stride]
+    H_out, W_out = windows.shape[1:3]
+    # im2col: one row per output position, columns ordered (kernel row, kernel column, channel).
+    cols = windows.transpose(0, 1, 2, 4, 5, 3).reshape(N * H_out * W_out, HH * WW * C)
+    out = cols @ w.transpose(2, 3, 1, 0).reshape(HH * WW * C, F)   # one matrix multiply
+    out = out.reshape(N, H_out, W_out, F).transpose(0, 3, 1, 2)
+    if b is not None:
+        out = out + b.reshape(1, F, 1, 1)
+    return out
+    ### END SOLUTION
+
+# %% tests id=test_conv2d_fast_stride1 points=1
+# Stride 1, no padding: the values of torch.nn.functional.conv2d.
+import numpy as np
+import torch.nn.functional as F
+from cs_utils.checks import assert_close, call_torch, numpy_only
+
+x = np.arange(1.0, 10.0).reshape(1, 1, 3, 3)
+w = np.array([[[[1.0, 2.0], [0.0, -1.0]]]])
+with numpy_only("conv2d_fast"):
+    out = conv2d_fast(x, w)
+assert_close(out, np.array([[[[0.0, 2.0], [6.0, 8.0]]]]), "conv2d_fast on notebook 01's worked 3x3 example")
+
+rng = np.random.default_rng(8)
+x = rng.standard_normal((2, 3, 9, 7))
+w = rng.standard_normal((4, 3, 3, 2))
+b = rng.standard_normal(4)
+with numpy_only("conv2d_fast"):
+    out = conv2d_fast(x, w, b)
+assert_close(out, call_torch(F.conv2d, x, w, b), "conv2d_fast vs F.conv2d, x (2, 3, 9, 7), w (4, 3, 3, 2)")
+with numpy_only("conv2d_fast"):
+    out = conv2d_fast(x, w)
+assert_close(out, call_torch(F.conv2d, x, w), "conv2d_fast without a bias, x (2, 3, 9, 7), w (4, 3, 3, 2)")
+print("conv2d_fast agrees with F.conv2d at stride 1 without padding.")
+### BEGIN HIDDEN TESTS
+import importlib
+
+import cs_utils.checks
+
+checks = importlib.reload(cs_utils.checks)
+rng = np.random.default_rng(4045)
+for trial in range(10):
+    N, C, F_out = rng.integers(1, 4, size=3)
+    HH, WW = rng.integers(1, 5, size=2)
+    x = rng.standard_normal((N, C, HH + rng.integers(0, 6), WW + rng.integers(0, 6)))
+    w, b = rng.standard_normal((F_out, C, HH, WW)), rng.standard_normal(F_out)
+    x_before, w_before = x.copy(), w.copy()
+    with checks.numpy_only("conv2d_fast"):
+        got = conv2d_fast(x, w, b)
+    label = f"trial {trial}: x {x.shape}, w {w.shape}, stride 1, no padding"
+    checks.assert_close(got, checks.call_torch(F.conv2d, x, w, b), f"conv2d_fast, {label}")
+    checks.assert_close(x, x_before, f"x after conv2d_fast ({label}): the input must not be modified")
+    checks.assert_close(w, w_before, f"w after conv2d_fast ({label}): the filters must not be modified")
+### END HIDDEN TESTS
+
+# %% tests id=test_conv2d_fast_stride_padding points=2
+# Any stride and padding, including sizes where the last stride does not fit exactly, and float32.
+import numpy as np
+import torch.nn.functional as F
+from cs_utils.checks import assert_close, call_torch, numpy_only
+
+rng = np.random.default_rng(9)
+for stride, padding, size in [(2, 0, (7, 7)), (2, 1, (8, 6)), (3, 2, (9, 10)), (1, 2, (4, 5))]:
+    x = rng.standard_normal((2, 3) + size)
+    w = rng.standard_normal((4, 3, 3, 2))
+    b = rng.standard_normal(4)
+    with numpy_only("conv2d_fast"):
+        out = conv2d_fast(x, w, b, stride=stride, padding=padding)
+    assert_close(out, call_torch(F.conv2d, x, w, b, stride=stride, padding=padding),
+                 f"conv2d_fast vs F.conv2d, x {x.shape}, w (4, 3, 3, 2), stride {stride}, padding {padding}")
+
+x32, w32 = x.astype(np.float32), w.astype(np.float32)
+with numpy_only("conv2d_fast"):
+    out = conv2d_fast(x32, w32, stride=2, padding=1)
+assert_close(out, call_torch(F.conv2d, x32, w32, stride=2, padding=1), "conv2d_fast on float32 input (the "
+             "output must stay float32)", rtol=1e-4, atol=1e-5)
+print("conv2d_fast handles strides and padding.")
+### BEGIN HIDDEN TESTS
+import importlib
+
+import cs_utils.checks
+
+checks = importlib.reload(cs_utils.checks)
+rng = np.random.default_rng(4046)
+for trial in range(20):
+    N, C, F_out = rng.integers(1, 4, size=3)
+    HH, WW = rng.integers(1, 6, size=2)
+    stride, padding = int(rng.integers(1, 4)), int(rng.integers(0, 3))
+    H, W = max(1, HH - 2 * padding) + rng.integers(0, 7), max(1, WW - 2 * padding) + rng.integers(0, 7)
+    x, w = rng.standard_normal((N, C, H, W)), rng.standard_normal((F_out, C, HH, WW))
+    b = rng.standard_normal(F_out) if trial % 3 else None
+    with checks.numpy_only("conv2d_fast"):
+        got = conv2d_fast(x, w, b, stride=stride, padding=padding)
+    label = f"trial {trial}: x {x.shape}, w {w.shape}, stride {stride}, padding {padding}"
+    checks.assert_close(got, checks.call_torch(F.conv2d, x, w, b, stride=stride, padding=padding),
+                        f"conv2d_fast, {label}")
+### END HIDDEN TESTS
+
+# %% tests id=test_conv2d_fast_vectorized points=1
+# No Python loop over output positions: the number of notebook lines run must not grow with the image.
+import sys
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from cs_utils.checks import assert_close, call_torch, numpy_only
+
+
+def notebook_lines_run(fn, *args, **kwargs):
+    """fn(*args, **kwargs) and how many lines of notebook code it ran (NumPy's own work is not counted)."""
+    namespace, count = globals(), 0
+
+    def tracer(frame, event, arg):
+        nonlocal count
+        if frame.f_globals is not namespace:
+            return None
+        if event == "line":
+            count += 1
+        return tracer
+
+    previous = sys.gettrace()
+    sys.settrace(tracer)
+    try:
+        result = fn(*args, **kwargs)
+    finally:
+        sys.settrace(previous)
+    return result, count
+
+
+rng = np.random.default_rng(10)
+w, b = rng.standard_normal((3, 2, 3, 3)), rng.standard_normal(3)
+small, large = rng.standard_normal((2, 2, 6, 6)), rng.standard_normal((2, 2, 18, 18))
+with numpy_only("conv2d_fast"):
+    out_small, lines_small = notebook_lines_run(conv2d_fast, small, w, b, stride=1, padding=1)
+    out_large, lines_large = notebook_lines_run(conv2d_fast, large, w, b, stride=1, padding=1)
+assert_close(out_small, call_torch(F.conv2d, small, w, b, padding=1), "conv2d_fast, x (2, 2, 6, 6), padding 1")
+assert_close(out_large, call_torch(F.conv2d, large, w, b, padding=1), "conv2d_fast, x (2, 2, 18, 18), padding 1")
+if lines_large > lines_small + 10:
+    raise AssertionError(f"conv2d_fast ran {lines_small} lines of Python for a 6x6 output and {lines_large} "
+                         "for an 18x18 output: it still loops over output positions. Build the windows with "
+                         "sliding_window_view and contract them with one einsum / tensordot / matrix multiply.")
+print(f"conv2d_fast runs {lines_large} lines of Python whatever the image size: vectorized.")
+### BEGIN HIDDEN TESTS
+import importlib
+
+import cs_utils.checks
+
+checks = importlib.reload(cs_utils.checks)
+rng = np.random.default_rng(4047)
+w = rng.standard_normal((2, 3, 2, 3))
+lines = {}
+for size in ((7, 8), (29, 31)):
+    x = rng.standard_normal((2, 3, *size))
+    with checks.numpy_only("conv2d_fast"):
+        out, lines[size] = notebook_lines_run(conv2d_fast, x, w, None, stride=2, padding=1)
+    checks.assert_close(out, checks.call_torch(F.conv2d, x, w, stride=2, padding=1), f"conv2d_fast, x {x.shape}, stride 2")
+lines_small, lines_large = lines[(7, 8)], lines[(29, 31)]
+assert lines_large <= lines_small + 10, (
+    f"conv2d_fast with stride 2: {lines_small} lines of Python for a small image, {lines_large} for a large one")
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## 4. The fast backward pass
+#
+# The same matrices give the backward pass. Call the im2col matrix `cols`, shape
+# `(N·H'·W', C·HH·WW)`, the flattened filters `W_mat`, shape `(C·HH·WW, F)`, and lay `dout` out
+# with one row per output position, `dout_rows`, shape `(N·H'·W', F)`. The forward pass was
+# `out_rows = cols @ W_mat`, and a matrix product's gradients are again matrix products:
+#
+# * `dW_mat = cols.T @ dout_rows`, then reshape back to `(F, C, HH, WW)` (mind the order of the
+#   axes you flattened: a transposed `dw` is the classic bug);
+# * `db = dout.sum(axis=(0, 2, 3))`;
+# * `dcols = dout_rows @ W_mat.T`, the gradient of every copied window. Because each pixel was
+#   copied into several rows, **col2im** adds every row's entries back into the padded image.
+#   Loop over the `HH·WW` kernel offsets: the offset `(k, l)` of all windows at once is the slice
+#   `dx_pad[..., k : k + s·H' : s, l : l + s·W' : s]` (with the stride!). Then crop the padding.
+#
+# `np.einsum` can do any of these contractions directly on the windows view, if you prefer.
+
+# %% [markdown]
+# ### Exercise 3: `conv2d_backward_fast(dout, x, w, stride=1, padding=0)`
+#
+# Same contract and results as `conv2d_backward`: return `(dx, dw, db)`, without Python loops
+# over images or output positions (a loop over the `HH·WW` kernel offsets is fine). Keep the
+# input's dtype, as in Exercise 2.
+
+# %% solution id=conv2d_backward_fast
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+
+def conv2d_backward_fast(dout, x, w, stride=1, padding=0):
+    """Vectorized backward pass of a convolution layer: same contract as conv2d_backward.
+
+    dout: (N, F, H', W'), x: (N, C, H, W), w: (F, C, HH, WW).
+    Returns (dx, dw, db) with shapes (N, C, H, W), (F, C, HH, WW) and (F,).
+    """
+    ### BEGIN SOLUTION
+    N, C, H, W = x.shape
+    F, _, HH, WW = w.shape
+    _, _, H_out, W_out = dout.shape
+    p, s = padding, stride
+    # The forward pass's im2col matrix, columns ordered (kernel row, kernel column, channel).
+    x_nhwc = np.pad(x.transpose(0, 2, 3, 1), ((0, 0), (p, p), (p, p), (0, 0)))
+    windows = sliding_window_view(x_nhwc, (HH, WW), axis=(1, 2))[:, ::s, ::s]
+    cols = windows.transpose(0, 1, 2, 4, 5, 3).reshape(N * H_out * W_out, HH * WW * C)
+    dout_rows = dout.transpose(0, 2, 3, 1).reshape(N * H_out * W_out, F)
+    w_mat = w.transpose(2, 3, 1, 0).reshape(HH * WW * C, F)
+
+    db = np.sum(dout, axis=(0, 2, 3))
+    dw = (cols.T @ dout_rows).reshape(HH, WW, C, F).transpose(3, 2, 0, 1)
+    dcols = (dout_rows @ w_mat.T).reshape(N, H_out, W_out, HH, WW, C)
+    # col2im: add each window's gradient back where the window came from.
+    dx_pad = np.zeros(x_nhwc.shape, dtype=dcols.dtype)
+    for k in range(HH):
+        for l in range(WW):
+            dx_pad[:, k:k + s * H_out:s, l:l + s * W_out:s, :] += dcols[:, :, :, k, l, :]
+    dx = dx_pad[:, p:p + H, p:p + W, :].transpose(0, 3, 1, 2)
+    return dx, dw, db
+    ### END SOLUTION
+
+# %% tests id=test_conv2d_backward_fast_stride1 points=1
+# Stride 1, no padding: dx, dw and db against torch autograd.
+import numpy as np
+import torch
+import torch.nn.functional as F
+from cs_utils.checks import assert_close, numpy_only
+
+
+def torch_conv_grads(dout, x, w, stride=1, padding=0):
+    """(dx, dw, db) of sum(conv2d(x, w, b) * dout), from torch autograd in float64."""
+    x_t, w_t = torch.tensor(x, requires_grad=True), torch.tensor(w, requires_grad=True)
+    b_t = torch.zeros(w.shape[0], dtype=torch.float64, requires_grad=True)
+    F.conv2d(x_t, w_t, b_t, stride=stride, padding=padding).backward(torch.tensor(dout))
+    return x_t.grad.numpy(), w_t.grad.numpy(), b_t.grad.numpy()
+
+
+x = np.arange(1.0, 10.0).reshape(1, 1, 3, 3)
+w = np.array([[[[1.0, 2.0], [0.0, -1.0]]]])
+with numpy_only("conv2d_backward_fast"):
+    dx, dw, db = conv2d_backward_fast(np.ones((1, 1, 2, 2)), x, w)
+assert_close(dx, np.array([[[[1.0, 3.0, 2.0], [1.0, 2.0, 1.0], [0.0, -1.0, -1.0]]]]), "dx on the worked 3x3 example")
+assert_close(dw, np.array([[[[12.0, 16.0], [24.0, 28.0]]]]), "dw on the worked 3x3 example")
+assert_close(db, np.array([4.0]), "db on the worked 3x3 example")
+
+rng = np.random.default_rng(11)
+x = rng.standard_normal((2, 3, 6, 5))
+w = rng.standard_normal((4, 3, 3, 2))
+dout = rng.standard_normal((2, 4, 4, 4))
+with numpy_only("conv2d_backward_fast"):
+    dx, dw, db = conv2d_backward_fast(dout, x, w)
+for name, ours, reference in zip(("dx", "dw", "db"), (dx, dw, db), torch_conv_grads(dout, x, w)):
+    assert_close(ours, reference, f"{name} vs torch autograd, x (2, 3, 6, 5), w (4, 3, 3, 2), stride 1")
+print("conv2d_backward_fast agrees with torch autograd at stride 1 without padding.")
+### BEGIN HIDDEN TESTS
+import importlib
+
+import cs_utils.checks
+
+checks = importlib.reload(cs_utils.checks)
+rng = np.random.default_rng(4048)
+for trial in range(10):
+    N, C, F_out = rng.integers(1, 4, size=3)
+    HH, WW = rng.integers(1, 5, size=2)
+    H, W = HH + rng.integers(0, 5), WW + rng.integers(0, 5)
+    x, w = rng.standard_normal((N, C, H, W)), rng.standard_normal((F_out, C, HH, WW))
+    dout = rng.standard_normal((N, F_out, H - HH + 1, W - WW + 1))
+    x_before, w_before, dout_before = x.copy(), w.copy(), dout.copy()
+    with checks.numpy_only("conv2d_backward_fast"):
+        grads = conv2d_backward_fast(dout, x, w)
+    label = f"trial {trial}: x {x.shape}, w {w.shape}, stride 1, no padding"
+    for name, ours, reference in zip(("dx", "dw", "db"), grads, torch_conv_grads(dout, x, w)):
+        checks.assert_close(ours, reference, f"{name}, {label}")
+    for name, now, before in [("x", x, x_before), ("w", w, w_before), ("dout", dout, dout_before)]:
+        checks.assert_close(now, before, f"{name} after conv2d_backward_fast ({label}): inputs must not be modified")
+### END HIDDEN TESTS
+
+# %% tests id=test_conv2d_backward_fast_stride_padding points=2
+# Any stride and padding, and float32 in, float32 out.
+import numpy as np
+import torch
+import torch.nn.functional as F
+from cs_utils.checks import assert_close, numpy_only
+
+
+def torch_conv_grads(dout, x, w, stride=1, padding=0):
+    """(dx, dw, db) of sum(conv2d(x, w, b) * dout), from torch autograd (in the inputs' dtype)."""
+    x_t, w_t = torch.tensor(x, requires_grad=True), torch.tensor(w, requires_grad=True)
+    b_t = torch.zeros(w.shape[0], dtype=w_t.dtype, requires_grad=True)
+    F.conv2d(x_t, w_t, b_t, stride=stride, padding=padding).backward(torch.tensor(dout))
+    return x_t.grad.numpy(), w_t.grad.numpy(), b_t.grad.numpy()
+
+
+rng = np.random.default_rng(12)
+for stride, padding, size in [(1, 1, (5, 4)), (2, 0, (7, 6)), (3, 1, (8, 7)), (2, 2, (6, 6))]:
+    x = rng.standard_normal((2, 2) + size)
+    w = rng.standard_normal((3, 2, 3, 2))
+    H_out = (size[0] + 2 * padding - 3) // stride + 1
+    W_out = (size[1] + 2 * padding - 2) // stride + 1
+    dout = rng.standard_normal((2, 3, H_out, W_out))
+    with numpy_only("conv2d_backward_fast"):
+        grads = conv2d_backward_fast(dout, x, w, stride=stride, padding=padding)
+    label = f"x {x.shape}, w (3, 2, 3, 2), stride {stride}, padding {padding}"
+    if np.shape(grads[0]) == (2, 2, size[0] + 2 * padding, size[1] + 2 * padding) and padding:
+        raise AssertionError(f"dx has the shape of the padded input ({label}); crop the padding")
+    for name, ours, reference in zip(("dx", "dw", "db"), grads, torch_conv_grads(dout, x, w, stride, padding)):
+        assert_close(ours, reference, f"{name} vs torch autograd, {label}")
+
+x32, w32, dout32 = x.astype(np.float32), w.astype(np.float32), dout.astype(np.float32)
+with numpy_only("conv2d_backward_fast"):
+    grads = conv2d_backward_fast(dout32, x32, w32, stride=2, padding=2)
+for name, ours, reference in zip(("dx", "dw", "db"), grads, torch_conv_grads(dout32, x32, w32, 2, 2)):
+    assert_close(ours, reference, f"{name} for float32 inputs (must stay float32)", rtol=1e-4, atol=1e-5)
+print("conv2d_backward_fast handles strides and padding.")
+### BEGIN HIDDEN TESTS
+import importlib
+
+import cs_utils.checks
+
+checks = importlib.reload(cs_utils.checks)
+rng = np.random.default_rng(4049)
+for trial in range(20):
+    N, C, F_out = rng.integers(1, 4, size=3)
+    HH, WW = rng.integers(1, 6, size=2)
+    stride, padding = int(rng.integers(1, 4)), int(rng.integers(0, 3))
+    H, W = max(1, HH - 2 * padding) + rng.integers(0, 7), max(1, WW - 2 * padding) + rng.integers(0, 7)
+    x, w = rng.standard_normal((N, C, H, W)), rng.standard_normal((F_out, C, HH, WW))
+    H_out, W_out = (H + 2 * padding - HH) // stride + 1, (W + 2 * padding - WW) // stride + 1
+    dout = rng.standard_normal((N, F_out, H_out, W_out))
+    with checks.numpy_only("conv2d_backward_fast"):
+        got = conv2d_backward_fast(dout, x, w, stride=stride, padding=padding)
+    label = f"trial {trial}: x {x.shape}, w {w.shape}, stride {stride}, padding {padding}"
+    for name, ours, reference in zip(("dx", "dw", "db"), got, torch_conv_grads(dout, x, w, stride, padding)):
+        checks.assert_close(ours, reference, f"{name}, {label}")
+### END HIDDEN TESTS
+
+# %% tests id=test_conv2d_backward_fast_vectorized points=1
+# No Python loop over images or output positions in the backward pass either.
+import sys
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from cs_utils.checks import assert_close, call_torch, numpy_only
+
+
+def notebook_lines_run(fn, *args, **kwargs):
+    """fn(*args, **kwargs) and how many lines of notebook code it ran (NumPy's own work is not counted)."""
+    namespace, count = globals(), 0
+
+    def tracer(frame, event, arg):
+        nonlocal count
+        if frame.f_globals is not namespace:
+            return None
+        if event == "line":
+            count += 1
+        return tracer
+
+    previous = sys.gettrace()
+    sys.settrace(tracer)
+    try:
+        result = fn(*args, **kwargs)
+    finally:
+        sys.settrace(previous)
+    return result, count
+
+
+def torch_conv_grads(dout, x, w, stride=1, padding=0):
+    """(dx, dw, db) of sum(conv2d(x, w, b) * dout), from torch autograd in float64."""
+    x_t, w_t = torch.tensor(x, requires_grad=True), torch.tensor(w, requires_grad=True)
+    b_t = torch.zeros(w.shape[0], dtype=torch.float64, requires_grad=True)
+    F.conv2d(x_t, w_t, b_t, stride=stride, padding=padding).backward(torch.tensor(dout))
+    return x_t.grad.numpy(), w_t.grad.numpy(), b_t.grad.numpy()
+
+
+rng = np.random.default_rng(13)
+w = rng.standard_normal((3, 2, 3, 3))
+lines = {}
+for size in (6, 18):
+    x, dout = rng.standard_normal((2, 2, size, size)), rng.standard_normal((2, 3, size, size))
+    with numpy_only("conv2d_backward_fast"):
+        grads, lines[size] = notebook_lines_run(conv2d_backward_fast, dout, x, w, padding=1)
+    for name, ours, reference in zip(("dx", "dw", "db"), grads, torch_conv_grads(dout, x, w, padding=1)):
+        assert_close(ours, reference, f"{name}, x {x.shape}, padding 1")
+lines_small, lines_large = lines[6], lines[18]
+if lines_large > lines_small + 10:
+    raise AssertionError(f"conv2d_backward_fast ran {lines_small} lines of Python for a 6x6 output and "
+                         f"{lines_large} for an 18x18 output: it still loops over output positions. Use matrix "
+                         "products for dw and dx, and loop (at most) over the HH*WW kernel offsets in col2im.")
+print(f"conv2d_backward_fast runs {lines_large} lines of Python whatever the image size: vectorized.")
+### BEGIN HIDDEN TESTS
+import importlib
+
+import cs_utils.checks
+
+checks = importlib.reload(cs_utils.checks)
+rng = np.random.default_rng(4050)
+w = rng.standard_normal((2, 3, 2, 3))
+lines = {}
+for size, out_size in [((7, 8), (4, 4)), ((29, 31), (15, 16))]:
+    x, dout = rng.standard_normal((2, 3) + size), rng.standard_normal((2, 2) + out_size)
+    with checks.numpy_only("conv2d_backward_fast"):
+        grads, lines[size] = notebook_lines_run(conv2d_backward_fast, dout, x, w, stride=2, padding=1)
+    for name, ours, reference in zip(("dx", "dw", "db"), grads, torch_conv_grads(dout, x, w, 2, 1)):
+        checks.assert_close(ours, reference, f"{name}, x {x.shape}, stride 2, padding 1")
+lines_small, lines_large = lines[(7, 8)], lines[(29, 31)]
+assert lines_large <= lines_small + 10, (
+    f"conv2d_backward_fast with stride 2: {lines_small} lines of Python for a small image, {lines_large} for a large one")
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## 5. Timing code properly
+#
+# "How fast is it?" has a surprisingly slippery answer. Time the same call a few times in a row
+# and the numbers differ: the first call pays for memory allocation and cold caches, and every
+# call competes with whatever else the machine is doing.
+
+# %% tags=experiment
+import time
+
+rng = np.random.default_rng(SEED)
+x = rng.standard_normal((16, 8, 32, 32)).astype(np.float32)
+w = rng.standard_normal((8, 8, 3, 3)).astype(np.float32)
+single_runs = []
+for _ in range(6):
+    start = time.perf_counter()
+    conv2d_fast(x, w, padding=1)
+    single_runs.append(time.perf_counter() - start)
+print("six timings of the same call (ms):", ", ".join(f"{t * 1e3:.2f}" for t in single_runs))
+
+# %% [markdown]
+# Four rules make timings trustworthy:
+#
+# 1. **Warm up.** Run the code once or twice before timing it, so that one-off costs (allocating
+#    memory, loading libraries, filling caches, on a GPU compiling and autotuning kernels) are not
+#    counted.
+# 2. **Repeat, and report the median.** One measurement is noise. The median of several ignores
+#    the odd run that was slowed down by something else; the minimum is optimistic, the mean is
+#    dragged up by outliers.
+# 3. **Use a clock made for it.** `time.perf_counter()` (what `%timeit` uses) has sub-microsecond
+#    resolution. On a GPU, call `torch.cuda.synchronize()` before reading it, since kernels run
+#    asynchronously.
+# 4. **Same threads for everyone.** NumPy's matrix multiply (BLAS) and PyTorch both use several
+#    threads. Comparing a 1-thread run with a 4-thread run measures the threads, not the code.
+#    `threadpoolctl.threadpool_limits` and `torch.set_num_threads` pin both to the same count.
+#
+# `cs_utils.timing.benchmark(fn, warmup, repeats)` applies rules 1–3 and returns the median. Below
+# we time the naive loops, your vectorized functions and PyTorch's `F.conv2d` on the same float32
+# problem, each pinned to one thread. The naive loops are slow, so the problem is small.
+
+# %% tags=experiment
+from threadpoolctl import threadpool_limits
+
+rng = np.random.default_rng(SEED)
+N, C, F_out, size = (4, 8, 8, 16) if is_quick() else (16, 16, 16, 32)
+x = rng.standard_normal((N, C, size, size)).astype(np.float32)
+w = rng.standard_normal((F_out, C, 3, 3)).astype(np.float32)
+b = rng.standard_normal(F_out).astype(np.float32)
+dout = rng.standard_normal((N, F_out, size, size)).astype(np.float32)
+x_t, w_t, b_t, dout_t = (torch.from_numpy(a) for a in (x, w, b, dout))
+
+
+def torch_backward():
+    xg, wg, bg = (a.clone().requires_grad_() for a in (x_t, w_t, b_t))
+    F.conv2d(xg, wg, bg, padding=1).backward(dout_t)
+
+
+candidates = {
+    ("forward", "naive loops"): lambda: conv2d(x, w, b, padding=1),
+    ("forward", "conv2d_fast"): lambda: conv2d_fast(x, w, b, padding=1),
+    ("forward", "F.conv2d"): lambda: F.conv2d(x_t, w_t, b_t, padding=1),
+    ("backward", "naive loops"): lambda: conv2d_backward(dout, x, w, padding=1),
+    ("backward", "conv2d_backward_fast"): lambda: conv2d_backward_fast(dout, x, w, padding=1),
+    ("backward", "torch autograd"): torch_backward,
+}
+threads_before = torch.get_num_threads()
+torch.set_num_threads(1)
+timings = {}
+with threadpool_limits(limits=1):
+    for key, fn in candidates.items():
+        slow = key[1] == "naive loops"
+        timings[key] = benchmark(fn, warmup=1, repeats=3 if slow else 20)["median_s"]
+torch.set_num_threads(threads_before)
+
+print(f"x {x.shape}, w {w.shape}, padding 1, float32, one thread each; median times:")
+for (direction, name), seconds in timings.items():
+    speedup = timings[(direction, "naive loops")] / seconds
+    note = f"{speedup:7.0f}x faster than the loops" if name != "naive loops" else ""
+    print(f"  {direction:8s} {name:22s} {seconds * 1e3:9.3f} ms   {note}")
+
+# %% tags=experiment
+fig, ax = plt.subplots(figsize=(7, 3))
+labels = [f"{d}: {n}" for d, n in timings]
+ax.barh(labels, [t * 1e3 for t in timings.values()], color=["C3", "C0", "C2"] * 2)
+ax.set_xscale("log")
+ax.set_xlabel("median time (ms, log scale)")
+ax.invert_yaxis()
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# *Figure 1. Median time of one convolution layer's forward and backward pass on a small float32
+# batch, one thread each. The x-axis is logarithmic: each grid line is a factor of ten.*
+#
+# Removing the Python loops buys two to three orders of magnitude; the rest of the gap to PyTorch
+# comes from memory traffic (im2col copies every pixel `HH·WW` times) and from PyTorch's
+# hand-tuned convolution kernels, which never build that matrix. `benchmarks/conv_numpy_vs_torch.py`
+# runs the same comparison on a realistic layer (64 images, 64→64 channels, 32×32) and
+# `benchmarks/RESULTS.md` records the numbers.
+#
+# ## 6. Training a ConvNet written in NumPy
+#
+# Time to use the layer. The network is the smallest ConvNet with every piece from the lecture:
+#
+# `CONV (3×3, 16 filters, padding 1) → ReLU → MAX POOL 2×2 → FC → SOFTMAX`
+#
+# Max pooling, ReLU and the softmax loss are given below (notebook 03 covers pooling). The
+# convolution uses **your** `conv2d_fast` and `conv2d_backward_fast`. Every `forward` stores what
+# its `backward` needs, and the backward pass runs the layers in reverse order.
+
+# %%
+def max_pool_2x2(x):
+    """2x2 max pooling with stride 2 for even H and W: (N, C, H, W) -> (N, C, H/2, W/2)."""
+    N, C, H, W = x.shape
+    return x.reshape(N, C, H // 2, 2, W // 2, 2).max(axis=(3, 5))
+
+
+def max_pool_2x2_backward(dout, x, out):
+    """Route each gradient to the maximum of its window (to every maximum if there are ties)."""
+    N, C, H, W = x.shape
+    is_max = x.reshape(N, C, H // 2, 2, W // 2, 2) == out[:, :, :, None, :, None]
+    return (is_max * dout[:, :, :, None, :, None]).reshape(x.shape)
+
+
+def softmax_cross_entropy(scores, y):
+    """Mean cross-entropy loss of class scores (N, K) for labels y (N,), and its gradient."""
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    n = len(y)
+    loss = -log_probs[np.arange(n), y].mean()
+    dscores = np.exp(log_probs)
+    dscores[np.arange(n), y] -= 1
+    return loss, dscores / n
+
+
+def init_convnet(image_size, num_filters=16, num_classes=10, rng=None, dtype=np.float32):
+    """He-initialised weights of CONV(3x3, pad 1) -> ReLU -> POOL 2x2 -> FC."""
+    rng = rng if rng is not None else np.random.default_rng(0)
+    fc_inputs = num_filters * (image_size // 2) ** 2
+    params = {"w1": rng.standard_normal((num_filters, 1, 3, 3)) * np.sqrt(2 / 9),
+              "b1": np.zeros(num_filters),
+              "w2": rng.standard_normal((fc_inputs, num_classes)) * np.sqrt(1 / fc_inputs),
+              "b2": np.zeros(num_classes)}
+    return {name: value.astype(dtype) for name, value in params.items()}
+
+
+def convnet_scores(params, x):
+    """Forward pass: class scores (N, 10) and the intermediate values the backward pass needs."""
+    a1 = conv2d_fast(x, params["w1"], params["b1"], padding=1)  # CONV
+    r1 = np.maximum(a1, 0)                                      # ReLU
+    p1 = max_pool_2x2(r1)                                       # POOL
+    scores = p1.reshape(len(x), -1) @ params["w2"] + params["b2"]  # FC
+    return scores, (a1, r1, p1)
+
+
+def convnet_loss_and_grads(params, x, y):
+    """Loss of a batch and the gradient of every parameter, by backpropagation."""
+    scores, (a1, r1, p1) = convnet_scores(params, x)
+    loss, dscores = softmax_cross_entropy(scores, y)
+    grads = {"w2": p1.reshape(len(x), -1).T @ dscores, "b2": dscores.sum(axis=0)}
+    dp1 = (dscores @ params["w2"].T).reshape(p1.shape)
+    dr1 = max_pool_2x2_backward(dp1, r1, p1)
+    da1 = dr1 * (a1 > 0)
+    _, grads["w1"], grads["b1"] = conv2d_backward_fast(da1, x, params["w1"], padding=1)
+    return loss, grads
+
+# %% [markdown]
+# Before training, check the whole network's gradient numerically, exactly as for one layer: on
+# a tiny float64 batch, nudge every filter weight and compare. If this check fails, training would
+# still "run", just badly, which is much harder to debug.
+
+# %% tags=experiment
+rng = np.random.default_rng(SEED)
+tiny_params = init_convnet(6, num_filters=3, rng=rng, dtype=np.float64)
+tiny_x, tiny_y = rng.standard_normal((4, 1, 6, 6)), rng.integers(0, 10, size=4)
+_, tiny_grads = convnet_loss_and_grads(tiny_params, tiny_x, tiny_y)
+for name in ("w1", "b1", "w2"):
+    def loss_of(value, name=name):
+        return convnet_loss_and_grads({**tiny_params, name: value}, tiny_x, tiny_y)[0]
+    numeric = numeric_gradient(loss_of, tiny_params[name].copy())
+    print(f"{name}: relative error of backprop vs numeric gradient {rel_error(tiny_grads[name], numeric):.1e}")
+
+# %% [markdown]
+# Now the data. In quick mode we use scikit-learn's 1,797 digits (8×8 pixels); the full run uses
+# 5,000 real 28×28 MNIST digits. Pixels are standardised with the training set's mean and
+# standard deviation, and the test images are never trained on.
+
+# %%
+if DATASET == "digits":
+    images, labels = load_digits()
+    n_test, epochs, learning_rate = 497, 6, 0.1
+else:
+    images, labels = load_mnist_subset()
+    n_test, epochs, learning_rate = 1000, 10, 0.05
+images = images.astype(np.float32)
+order = np.random.default_rng(SEED).permutation(len(images))
+images, labels = images[order], labels[order]
+x_train, y_train = images[:-n_test], labels[:-n_test]
+x_test, y_test = images[-n_test:], labels[-n_test:]
+mean, std = x_train.mean(), x_train.std()
+x_train, x_test = (x_train - mean) / std, (x_test - mean) / std
+print(f"{DATASET}: train {x_train.shape}, test {x_test.shape}, {epochs} epochs, learning rate {learning_rate}")
+
+# %% [markdown]
+# The training loop is plain minibatch SGD: shuffle, then for every batch of 32 images compute the
+# loss and gradients and step every parameter against its gradient. The matrices here are small,
+# so one BLAS thread is faster than several threads handing tiny pieces back and forth (rule 4
+# again: measure it before you believe it).
+
+# %% tags=experiment
+from threadpoolctl import threadpool_limits
+from tqdm.auto import tqdm
+
+
+def accuracy(params, x, y):
+    return float(np.mean(convnet_scores(params, x)[0].argmax(axis=1) == y))
+
+
+rng = np.random.default_rng(SEED)
+params = init_convnet(x_train.shape[-1], num_filters=16, rng=rng)
+batch_size = 32
+history = {"train_loss": [], "train_acc": [], "test_acc": []}
+start = time.perf_counter()
+with threadpool_limits(limits=1):
+    for epoch in tqdm(range(epochs), desc="epochs"):
+        batch_losses = []
+        order_epoch = rng.permutation(len(x_train))
+        for first in range(0, len(x_train), batch_size):
+            batch = order_epoch[first:first + batch_size]
+            loss, grads = convnet_loss_and_grads(params, x_train[batch], y_train[batch])
+            for name in params:
+                params[name] -= learning_rate * grads[name]
+            batch_losses.append(loss)
+        history["train_loss"].append(float(np.mean(batch_losses)))
+        history["train_acc"].append(accuracy(params, x_train, y_train))
+        history["test_acc"].append(accuracy(params, x_test, y_test))
+print(f"{time.perf_counter() - start:.1f} s; final train accuracy {history['train_acc'][-1]:.3f}, "
+      f"test accuracy {history['test_acc'][-1]:.3f}")
+assert history["test_acc"][-1] >= 0.9, "the ConvNet should reach at least 90% test accuracy; check your functions"
+
+# %% tags=experiment
+fig = plot_history(history, title="NumPy ConvNet, minibatch SGD")
+plt.show()
+
+# %% [markdown]
+# *Figure 2. Training loss (left) and accuracy on the training and test images (right), one
+# point per epoch. The test accuracy stays close to the training accuracy: with one small
+# convolution layer the network has few parameters to overfit with.*
+
+# %% tags=experiment
+fig = show_filters(params["w1"], ncols=8, size=1.0, suptitle="learned first-layer filters (3x3)")
+plt.show()
+
+# %% [markdown]
+# *Figure 3. The 16 learned 3×3 filters (red positive, blue negative). Most are small edge and
+# stroke detectors: a bright-to-dark step in one direction, or a bar. Notebook 01 set such filters
+# by hand; here gradient descent found them from the labels alone.*
+#
+# ## Summary
+#
+# * A convolution's backward pass reuses the forward windows: `db` sums `dout` over images and
+#   positions, `dw` correlates the input with `dout`, and `dx` spreads `dout · w` back over each
+#   window. Stride decides where the windows start in both directions, and `dx` is cropped to
+#   remove the padding.
+# * Check every backward pass numerically (centred differences on a tiny float64 problem) and
+#   against an independent implementation such as torch autograd.
+# * im2col turns a convolution into one matrix multiply. `sliding_window_view` gives the windows
+#   as a view; the speedup over Python loops is hundreds of times, at the cost of memory.
+# * Time with warm-up, several repeats, the median, and the same number of threads on both sides.
+# * With these pieces a ConvNet trained with plain SGD in NumPy recognises digits, and its first
+#   layer learns edge-like filters.
+#
+# **Next:** notebook 05 takes convolution to one dimension (sequences and text) and three
+# (volumes and video).

@@ -139,8 +139,156 @@ class GradingExecute(Execute):
         return super().output(outs, msg, display_id, cell_index)
 
 
+
+# Tampering guard. Before any cell runs, a snapshot is taken in the kernel of the modules that tests
+# compare with (builtins, importlib, NumPy, torch and their comparison helpers) and of IPython's
+# input and AST transformers and event hooks. Before every test cell, everything is put back as it
+# was: a solution cell that monkeypatches np.allclose, torch.nn.functional.conv2d, importlib.reload
+# or builtins, or empties later cells with an input transformer, is tested against the real
+# functions. The guard runs as a user expression (eval), so input transformers cannot touch it; if
+# it cannot run or answer (eval, exec or __import__ sabotaged), the test cell fails.
+GUARD_SOURCE = r"""
+import builtins, importlib, sys, types
+KEY = "_cs_grading_guard_" + TOKEN
+MODULES = ("builtins", "importlib", "math", "operator", "numpy", "numpy.testing", "numpy.linalg",
+           "numpy.random", "numpy.lib.stride_tricks", "torch", "torch.nn.functional", "torch.testing",
+           "torch.overrides")
+SHELL_METHODS = ("run_cell", "run_cell_async", "run_code", "run_ast_nodes", "showtraceback",
+                 "transform_cell", "transform_ast", "user_expressions", "ev", "ex", "safe_execfile")
+HOOKS = ("pre_execute", "pre_run_cell", "post_execute", "post_run_cell")
+
+def snapshot():
+    state = {"modules": {}, "classes": {}}
+    for name in MODULES:
+        try:
+            module = importlib.import_module(name)
+        except Exception:
+            continue
+        state["modules"][name] = (module, dict(vars(module)))
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        state["classes"]["torch.Tensor"] = (torch.Tensor, dict(vars(torch.Tensor)))
+    shell = get_ipython()
+    state["shell"] = shell
+    state["transformers"] = (list(shell.input_transformers_cleanup), list(shell.input_transformers_post),
+                             list(shell.ast_transformers))
+    state["hooks"] = {h: list(shell.events.callbacks.get(h, [])) for h in HOOKS}
+    guard = types.ModuleType(KEY)
+    guard.state = state
+    sys.modules[KEY] = guard
+    return []
+
+def restore():
+    state = sys.modules[KEY].state
+    changed = []
+    for name, (module, saved) in state["modules"].items():
+        if sys.modules.get(name) is not module:
+            sys.modules[name] = module
+            changed.append("sys.modules[%r]" % name)
+        current = vars(module)
+        for key, value in saved.items():
+            if name == "builtins" and key.startswith("_"):
+                continue  # IPython keeps _, __, ___ there
+            if current.get(key, restore) is not value:
+                setattr(module, key, value)
+                changed.append(name + "." + key)
+    for name, (cls, saved) in state["classes"].items():
+        for key, value in saved.items():
+            if vars(cls).get(key, restore) is not value and not key.startswith("__dict"):
+                try:
+                    setattr(cls, key, value)
+                    changed.append(name + "." + key)
+                except (AttributeError, TypeError):
+                    pass
+    shell = state["shell"]
+    cleanup, post, ast = state["transformers"]
+    for current, saved, label in ((shell.input_transformers_cleanup, cleanup, "input transformers"),
+                                  (shell.input_transformers_post, post, "input transformers"),
+                                  (shell.ast_transformers, ast, "AST transformers")):
+        if current != saved:
+            current[:] = saved
+            changed.append(label)
+    for hook, saved in state["hooks"].items():
+        # Hooks added by libraries (matplotlib's inline backend flushes figures) stay.
+        current = shell.events.callbacks.get(hook, [])
+        kept = [cb for cb in current if cb in saved or str(getattr(cb, "__module__", "")).split(".")[0]
+                in ("matplotlib_inline", "matplotlib", "IPython", "ipykernel", "ipywidgets")]
+        kept += [cb for cb in saved if cb not in kept]
+        if kept != current:
+            shell.events.callbacks[hook] = kept
+            changed.append("IPython event " + hook)
+    for method in SHELL_METHODS:
+        if method in vars(shell):
+            delattr(shell, method)
+            changed.append("shell." + method)
+    if shell.custom_exceptions:
+        shell.set_custom_exc((), None)
+        changed.append("custom exception handler")
+    if sys.gettrace() is not None or sys.getprofile() is not None:
+        sys.settrace(None)
+        sys.setprofile(None)
+        changed.append("sys.settrace")
+    return changed
+
+RESULT = TOKEN + ":" + ",".join(snapshot() if ACTION == "snapshot" else restore())
+"""
+
+
+def _guard_expression(action: str, token: str) -> str:
+    return ("(lambda g: [__import__('builtins').exec(%r, g), g['RESULT']][1])"
+            "({'TOKEN': %r, 'ACTION': %r, 'get_ipython': get_ipython})" % (GUARD_SOURCE, token, action))
+
+
+class GuardedExecute(GradingExecute):
+    """GradingExecute plus the tampering guard (see GUARD_SOURCE)."""
+
+    guard = Bool(os.environ.get("CS_TAMPER_GUARD", "1") == "1").tag(config=True)
+
+    def preprocess(self, nb, resources=None, km=None):
+        self._guard_token = None
+        return super().preprocess(nb, resources, km)
+
+    def _guard(self, action: str):
+        """Run the guard in the kernel; return the list of restored names, or None if it failed."""
+        msg_id = self.kc.execute("", silent=True, store_history=False,
+                                 user_expressions={"guard": _guard_expression(action, self._guard_token)})
+        reply = self.wait_for_reply(msg_id)
+        value = (reply or {}).get("content", {}).get("user_expressions", {}).get("guard", {})
+        text = value.get("data", {}).get("text/plain", "") if value.get("status") == "ok" else ""
+        prefix = f"'{self._guard_token}:"
+        if not text.startswith(prefix):
+            return None
+        return [x for x in text[len(prefix):].rstrip("'").split(",") if x]
+
+    def _restart_kernel(self):
+        super()._restart_kernel()
+        self._guard_token = None
+
+    def preprocess_cell(self, cell, resources, index):
+        if not self.guard or cell.cell_type != "code" or self._kernel_deaths > self.max_kernel_restarts:
+            return super().preprocess_cell(cell, resources, index)
+        if self._guard_token is None:  # a fresh kernel: snapshot before any of the student's code
+            import secrets
+
+            self._guard_token = secrets.token_hex(8)
+            if self._guard("snapshot") is None:
+                self.log.warning("tampering guard: the snapshot failed")
+        if cell.metadata.get("nbgrader", {}).get("grade"):
+            restored = self._guard("restore")
+            grade_id = cell.metadata["nbgrader"].get("grade_id", index)
+            if restored is None:
+                self.log.warning("tampering: the guard could not run before %s; the test fails", grade_id)
+                cell.outputs = [_error_output("TamperingError", "the grading environment was tampered with "
+                                              "(the autograder's guard could not run)")]
+                cell.execution_count = None
+                return cell, self.resources
+            if restored:
+                self.log.warning("tampering: restored before %s: %s", grade_id, ", ".join(restored))
+        return super().preprocess_cell(cell, resources, index)
+
+
 c.Autograde.autograde_preprocessors = [
-    GradingExecute,
+    GuardedExecute,
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",

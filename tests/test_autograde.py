@@ -19,9 +19,16 @@ import pytest
 from tests.conftest import cell_by_grade_id, copy_course, write_submission
 from tools.autograde import autograde
 from tools.course import ROOT, assignments, run_nbgrader
+from tools.sandbox import sandbox_problem
 
 pytestmark = pytest.mark.slow
 SUBMISSIONS = Path(__file__).parent / "submissions"
+# Tampering fixtures of the grading tests (tests/grading_fixtures/tampering), graded in the same run.
+CASE_DIRS = [SUBMISSIONS, Path(__file__).parent / "grading_fixtures" / "tampering"]
+
+
+def case_path(assignment: str, name: str) -> Path:
+    return next(d / assignment / f"{name}.py" for d in CASE_DIRS if (d / assignment / f"{name}.py").exists())
 
 
 def selected_assignments() -> list[str]:
@@ -37,14 +44,14 @@ def load_case(path: Path):
 
 
 def cases() -> list[tuple[str, str]]:
-    return [(a, p.stem) for a in selected_assignments() for p in sorted((SUBMISSIONS / a).glob("*.py"))]
+    return [(a, p.stem) for a in selected_assignments() for d in CASE_DIRS for p in sorted((d / a).glob("*.py"))]
 
 
 def build_case(assignment: str, name: str) -> nbformat.NotebookNode:
-    case = load_case(SUBMISSIONS / assignment / f"{name}.py")
+    case = load_case(case_path(assignment, name))
     answers = getattr(case, "ANSWERS", None)
     if answers is None:
-        answers = load_case(SUBMISSIONS / assignment / f"{case.BASED_ON}.py").ANSWERS
+        answers = load_case(case_path(assignment, case.BASED_ON)).ANSWERS
     nb = nbformat.read(ROOT / "notebooks" / assignment / f"{assignment}.ipynb", as_version=4)
     for grade_id, source in answers.items():
         cell_by_grade_id(nb, grade_id).source = source.strip("\n")
@@ -66,7 +73,9 @@ def grades(tmp_path_factory):
         write_submission(course, "untouched", name, nbformat.read(course / "notebooks" / name / f"{name}.ipynb", 4))
     for assignment, name in cases():
         write_submission(course, name, assignment, build_case(assignment, name))
-    rows = autograde(course / "submitted", course, jobs=os.cpu_count() or 2, timeout=900)
+    # Sandboxed where bubblewrap works (.ci/install-bubblewrap.sh), else unconfined with its limits.
+    rows = autograde(course / "submitted", course, jobs=os.cpu_count() or 2, timeout=900,
+                     unconfined=sandbox_problem() is not None)
     table = {(r["assignment"], r["student"]): (r["score"], r["max_score"], r["status"]) for r in rows}
     return course, table
 
@@ -92,7 +101,7 @@ def test_untouched_release_earns_zero(grades, assignment):
 
 @pytest.mark.parametrize("assignment, name", cases())
 def test_prepared_submission(grades, assignment, name):
-    case = load_case(SUBMISSIONS / assignment / f"{name}.py")
+    case = load_case(case_path(assignment, name))
     got, max_score = score(grades[1], assignment, name)
     summary = f"{assignment}/{name} ({(case.__doc__ or '').strip().splitlines()[0]}) earned {got}/{max_score}"
     if case.EXPECT == "full":

@@ -392,6 +392,14 @@ def _notes_from_autograded(course: Path, item: Item) -> None:
                     item.notes.append(f"{path.stem}: the output of {grade_id} was truncated")
 
 
+def _notes_from_log(course: Path, item: Item) -> None:
+    log = course / "autograde_logs" / f"{item.student}.{item.assignment}.log"
+    if log.exists():
+        for line in log.read_text(errors="replace").splitlines():
+            if "tampering:" in line:
+                item.notes.append(line.split("tampering:", 1)[1].strip().join(("tampering: ", "")))
+
+
 def finish_gradebook(course: Path, students: dict[str, dict[str, Item]]) -> None:
     """Zero the automatic scores of everything not graded in this run, so no stale score survives."""
     from nbgrader.api import Gradebook, MissingEntry
@@ -504,6 +512,7 @@ def autograde(source: Path, course_root: Path = ROOT, jobs: int = 1, timeout: fl
             for item in items.values():
                 if item.status == "ok":
                     _notes_from_autograded(course, item)
+                    _notes_from_log(course, item)
         finish_gradebook(course, students)
         out = Path(out or course / "grades.csv")
         rows = export_grades(course, students, out)

@@ -1,0 +1,27 @@
+"""conv1d returns (N, L_out, F), the channels-last (Keras) axis order, instead of PyTorch's (N, F, L_out)."""
+
+import importlib.util
+from pathlib import Path
+
+_spec = importlib.util.spec_from_file_location("_written_differently", Path(__file__).with_name("written_differently.py"))
+_base = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_base)
+
+EXPECT = "partial"
+MAX_FRACTION = 0.65
+ANSWERS = {**_base.ANSWERS, "conv1d": '''
+import numpy as np
+
+def conv1d(x, w, b=None, stride=1, padding=0):
+    N, C, L = x.shape
+    F, _, K = w.shape
+    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding)))
+    L_out = (L + 2 * padding - K) // stride + 1
+    out = np.zeros((N, L_out, F))
+    for i in range(L_out):
+        window = xp[:, :, i * stride:i * stride + K]
+        out[:, i, :] = np.einsum("nck,fck->nf", window, w)
+    if b is not None:
+        out += b
+    return out
+'''}

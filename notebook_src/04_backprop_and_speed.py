@@ -669,10 +669,12 @@ assert lines_large <= lines_small + 10, (
 # * `dW_mat = cols.T @ dout_rows`, then reshape back to `(F, C, HH, WW)` (mind the order of the
 #   axes you flattened: a transposed `dw` is the classic bug);
 # * `db = dout.sum(axis=(0, 2, 3))`;
-# * `dcols = dout_rows @ W_mat.T`, the gradient of every copied window. Because each pixel was
-#   copied into several rows, **col2im** adds every row's entries back into the padded image.
-#   Loop over the `HH·WW` kernel offsets: the offset `(k, l)` of all windows at once is the slice
-#   `dx_pad[..., k : k + s·H' : s, l : l + s·W' : s]` (with the stride!). Then crop the padding.
+# * `dx`: the gradient of each copied window is `dout_rows @ W_mat.T`, and **col2im** adds every
+#   window's gradient back where the window came from, since each pixel was copied into several
+#   rows. You need not build that big matrix: the kernel offset `(k, l)` of all windows at once
+#   covers one strided slice of the padded input, `dx_pad[:, :, k : k + s·H' : s, l : l + s·W' : s]`
+#   (with the stride!), and each position receives `dout[n, :, i, j] @ w[:, :, k, l]`. Loop over
+#   the `HH·WW` offsets, add each contribution to its slice, and finally crop the padding.
 #
 # `np.einsum` can do any of these contractions directly on the windows view, if you prefer.
 
@@ -704,16 +706,16 @@ def conv2d_backward_fast(dout, x, w, stride=1, padding=0):
     windows = sliding_window_view(x_nhwc, (HH, WW), axis=(1, 2))[:, ::s, ::s]
     cols = windows.transpose(0, 1, 2, 4, 5, 3).reshape(N * H_out * W_out, HH * WW * C)
     dout_rows = dout.transpose(0, 2, 3, 1).reshape(N * H_out * W_out, F)
-    w_mat = w.transpose(2, 3, 1, 0).reshape(HH * WW * C, F)
 
     db = np.sum(dout, axis=(0, 2, 3))
     dw = (cols.T @ dout_rows).reshape(HH, WW, C, F).transpose(3, 2, 0, 1)
-    dcols = (dout_rows @ w_mat.T).reshape(N, H_out, W_out, HH, WW, C)
-    # col2im: add each window's gradient back where the window came from.
-    dx_pad = np.zeros(x_nhwc.shape, dtype=dcols.dtype)
+    # col2im: offset (k, l) of every window covers one strided slice of the padded input,
+    # which receives dout_rows @ w[:, :, k, l]. Add up the HH * WW contributions.
+    dx_pad = np.zeros(x_nhwc.shape, dtype=np.result_type(dout, w))
     for k in range(HH):
         for l in range(WW):
-            dx_pad[:, k:k + s * H_out:s, l:l + s * W_out:s, :] += dcols[:, :, :, k, l, :]
+            contribution = (dout_rows @ w[:, :, k, l]).reshape(N, H_out, W_out, C)
+            dx_pad[:, k:k + s * H_out:s, l:l + s * W_out:s, :] += contribution
     dx = dx_pad[:, p:p + H, p:p + W, :].transpose(0, 3, 1, 2)
     return dx, dw, db
     ### END SOLUTION

@@ -250,9 +250,13 @@ class GuardedExecute(GradingExecute):
 
     def _guard(self, action: str):
         """Run the guard in the kernel; return the list of restored names, or None if it failed."""
-        msg_id = self.kc.execute("", silent=True, store_history=False,
-                                 user_expressions={"guard": _guard_expression(action, self._guard_token)})
-        reply = self.wait_for_reply(msg_id)
+        try:
+            msg_id = self.kc.execute("", silent=True, store_history=False,
+                                     user_expressions={"guard": _guard_expression(action, self._guard_token)})
+            reply = self.wait_for_reply(msg_id)
+        except Exception as err:  # noqa: BLE001 (no answer: treated as tampering by the caller)
+            self.log.warning("tampering guard: no reply from the kernel (%s)", err)
+            return None
         value = (reply or {}).get("content", {}).get("user_expressions", {}).get("guard", {})
         text = value.get("data", {}).get("text/plain", "") if value.get("status") == "ok" else ""
         prefix = f"'{self._guard_token}:"

@@ -1,0 +1,97 @@
+"""Autograding speed: one student's whole course, and parallel over sequential for 8 students.
+
+    python benchmarks/bench_autograde.py [--assignments 01_convolution,...] [--students 8]
+                                         [--jobs N] [--unconfined] [--skip-speedup]
+
+Grades, in quick mode (CS_QUICK=1) with tools/autograde.py in a throwaway copy of the course, the
+reference solutions submitted as whole notebooks (experiments included, as a student submits them):
+
+1. one student, every available notebook (or --assignments), one process: seconds per student
+   (goal: at most 60 s on the 2-core machine);
+2. --students identical students, sequentially (--jobs 1) and in parallel (--jobs = cores):
+   the speedup (goal: at least 1.7x on 2 cores).
+
+Prints a Markdown table to paste into benchmarks/RESULTS.md, with the machine's load average:
+other work on the machine slows grading down and the numbers mean little when it is busy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("CS_QUICK", "1")
+
+import nbformat  # noqa: E402
+
+from tools.autograde import autograde  # noqa: E402
+from tools.course import ROOT, assignments, run_nbgrader  # noqa: E402
+from tools.sandbox import sandbox_problem  # noqa: E402
+
+
+def make_course(dest: Path, names: list[str], students: int) -> Path:
+    dest.mkdir(parents=True)
+    shutil.copy(ROOT / "nbgrader_config.py", dest)
+    for name in names:
+        shutil.copytree(ROOT / "solutions" / name, dest / "solutions" / name)
+        result = run_nbgrader(["generate_assignment", name, "--force"], dest)
+        assert result.returncode == 0, result.stderr
+        nb = nbformat.read(dest / "solutions" / name / f"{name}.ipynb", as_version=4)
+        for i in range(students):
+            path = dest / "incoming" / f"student{i:02d}" / name / f"{name}.ipynb"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(nb, path)
+    return dest
+
+
+def timed(course: Path, source: Path, jobs: int, unconfined: bool) -> tuple[float, list[dict]]:
+    for leftover in ("autograded", "feedback", "gradebook.db"):
+        p = course / leftover
+        shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)
+    for name in sorted({p.parent.name for p in (course / "solutions").glob("*/*.ipynb")}):
+        run_nbgrader(["generate_assignment", name, "--force"], course)
+    start = time.monotonic()
+    rows = autograde(source, course, jobs=jobs, timeout=1800, unconfined=unconfined)
+    return time.monotonic() - start, rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--assignments", help="comma-separated (default: every notebook in solutions/)")
+    parser.add_argument("--students", type=int, default=8)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--unconfined", action="store_true")
+    parser.add_argument("--skip-speedup", action="store_true")
+    args = parser.parse_args()
+    names = [a for a in (args.assignments or "").split(",") if a] or assignments()
+    unconfined = args.unconfined or sandbox_problem() is not None
+    mode = "unconfined" if unconfined else "bubblewrap sandbox"
+    with tempfile.TemporaryDirectory() as tmp:
+        course = make_course(Path(tmp) / "course", names, args.students)
+        one = Path(tmp) / "one"
+        shutil.copytree(course / "incoming" / "student00", one / "student00")
+        load = os.getloadavg()[0]
+        seconds, rows = timed(course, one, 1, unconfined)
+        bad = [r for r in rows if r["status"] != "ok" or r["score"] != r["max_score"]]
+        print(f"| one student, {len(names)} notebook(s) ({', '.join(names)}), 1 process, {mode} | "
+              f"{seconds:.1f} s | load {load:.1f} |" + (f" NOT FULL MARKS: {bad}" if bad else ""))
+        if args.skip_speedup:
+            return 0
+        load = os.getloadavg()[0]
+        sequential, _ = timed(course, course / "incoming", 1, unconfined)
+        parallel, rows = timed(course, course / "incoming", args.jobs, unconfined)
+        bad = [r for r in rows if r["status"] != "ok" or r["score"] != r["max_score"]]
+        print(f"| {args.students} students x {len(names)} notebook(s): sequential | {sequential:.1f} s | load {load:.1f} |")
+        print(f"| {args.students} students x {len(names)} notebook(s): {args.jobs} processes | {parallel:.1f} s | "
+              f"speedup {sequential / parallel:.2f}x |" + (f" NOT FULL MARKS: {bad}" if bad else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

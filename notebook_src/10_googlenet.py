@@ -1,0 +1,918 @@
+# %% [markdown]
+# # 10 · GoogLeNet and the Inception module
+#
+# **Week 7: Convolutional Neural Networks, notebook 10 of 12.**
+#
+# VGG (notebook 09) went deeper by stacking more of the same 3×3 convolutions, and paid for it:
+# 138 million parameters and about 15 billion multiply-adds per image. GoogLeNet (Szegedy et al.,
+# 2014), the ILSVRC 2014 classification winner with 6.7% top-5 error, went deeper *and* cheaper:
+# 22 layers with weights, only about 5 million parameters (12× fewer than AlexNet, 27× fewer than
+# VGG-16) and no large fully connected layers. Its building block is the **Inception module**, a
+# small "network within a network" that is stacked on top of itself.
+#
+# **Learning goals**
+# 1. Count the multiplications of a naive Inception module and of one with 1×1 "bottleneck"
+#    convolutions, and explain why the bottlenecks save most of the work
+#    (`naive_inception_ops`, `inception_ops`).
+# 2. Build the Inception module in PyTorch (`Inception`): four parallel branches whose outputs are
+#    concatenated along the channel axis, with the spatial size preserved.
+# 3. Describe the full network: the stem, the stacked Inception modules, global average pooling
+#    instead of fully connected layers, and where its parameters go.
+# 4. Add auxiliary classifiers that help training but are switched off at test time
+#    (`MiniGoogLeNet.forward`), and train a mini-GoogLeNet.
+#
+# **How this notebook works.** Run the cells in order. Write your code where it says
+# `YOUR CODE HERE` and delete the `raise NotImplementedError()` line. The test cell after an
+# exercise checks your answer at once and says what is wrong. When you submit, hidden tests also
+# try random channel counts and input sizes, so make your code correct in general, not only for
+# the visible examples. The exercises are independent: the tests of one never use your answer to
+# another.
+
+# %%
+# Setup: imports, seeding, and which mode and data this run uses.
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from cs_utils.data import describe_dataset
+from cs_utils.runtime import describe_run, get_device, is_quick, reset_seed
+
+SEED = 0
+reset_seed(SEED)
+if is_quick():
+    describe_run("MNIST subset (real digits as 3x32x32 tensors) for training; random tensors for shapes", SEED)
+    print(describe_dataset("mnist5k"))
+else:
+    describe_run("CIFAR-10 for training; random tensors for shapes", SEED)
+    print(describe_dataset("cifar10"))
+if is_quick():
+    torch.set_num_threads(1)  # quick mode runs beside other notebooks (make test): one thread each avoids oversubscription
+print(f"device: {get_device()} | torch {torch.__version__} | CPU threads: {torch.get_num_threads()}")
+
+
+def count_params(model):
+    """Number of learnable parameters of a module."""
+    return sum(p.numel() for p in model.parameters())
+
+# %% [markdown]
+# ## 1. The idea: apply several filter sizes in parallel
+#
+# Which filter size should a layer use, 1×1, 3×3 or 5×5? Or should it pool? The Inception module
+# does not choose: it applies all of them **in parallel** to the same input and stacks their
+# outputs depth-wise. Every branch pads so that it keeps the input's height and width, so the
+# outputs can be concatenated along the channel axis.
+#
+# The lecture's example of a **naive** Inception module takes a 28×28×256 input and runs
+#
+# * a 1×1 convolution with 128 filters → 28×28×128,
+# * a 3×3 convolution with 192 filters (padding 1) → 28×28×192,
+# * a 5×5 convolution with 96 filters (padding 2) → 28×28×96,
+# * a 3×3 max pool with stride 1 and padding 1 → 28×28×256 (pooling keeps the depth).
+#
+# Concatenated: 28×28×(128 + 192 + 96 + 256) = 28×28×672. Two problems appear at once. The pooling
+# branch passes the full input depth through, so the depth can only grow from module to module.
+# And the convolutions are expensive. A k×k convolution from C_in to C_out channels that keeps an
+# H×W output does
+#
+# $$H \cdot W \cdot C_{\text{out}} \cdot k \cdot k \cdot C_{\text{in}}$$
+#
+# multiplications (one k·k·C_in dot product per output number). For the naive module:
+#
+# | branch | multiplications |
+# |---|---|
+# | 1×1 conv, 128 | 28·28·128·1·1·256 = 25,690,112 |
+# | 3×3 conv, 192 | 28·28·192·3·3·256 = 346,816,512 |
+# | 5×5 conv, 96 | 28·28·96·5·5·256 = 481,689,600 |
+# | **total** | **854,196,224 ≈ 854M** |
+#
+# (Pooling does comparisons, not multiplications; like the lecture, we count only the
+# convolutions' multiplications, and not the biases.)
+
+# %% [markdown]
+# ## 2. The 1×1 bottleneck
+#
+# Notebook 02 showed that a 1×1 convolution is a dot product across the depth at each position: it
+# keeps H×W and changes the number of channels. GoogLeNet puts 1×1 convolutions with few filters
+# **before** the expensive 3×3 and 5×5 convolutions, and **after** the pooling, to shrink the
+# depth first. The lecture's module with bottlenecks, on the same 28×28×256 input:
+#
+# | layer | multiplications |
+# |---|---|
+# | 1×1 conv, 128 (branch 1) | 28·28·128·1·1·256 = 25,690,112 |
+# | 1×1 conv, 64 (reduces before the 3×3) | 28·28·64·1·1·256 = 12,845,056 |
+# | 3×3 conv, 192 on 64 channels | 28·28·192·3·3·64 = 86,704,128 |
+# | 1×1 conv, 64 (reduces before the 5×5) | 28·28·64·1·1·256 = 12,845,056 |
+# | 5×5 conv, 96 on 64 channels | 28·28·96·5·5·64 = 120,422,400 |
+# | 1×1 conv, 64 after the 3×3 max pool | 28·28·64·1·1·256 = 12,845,056 |
+# | **total** | **271,351,808 ≈ 271M** |
+#
+# The output is 28×28×(128 + 192 + 96 + 64) = 28×28×480, smaller than the naive 672 channels, for
+# about a third of the work. *A note on the slide:* it prints "Total: 358M ops" under this same
+# list of six layers. Adding the six terms gives 271M; 358M is what you get when the 3×3
+# convolution's 86.7M is counted twice (271.4M + 86.7M = 358.1M). Either way the bottlenecks save
+# most of the work: 854M → 271M is 3.1× fewer multiplications (2.4× with the slide's figure).
+#
+# In the code, a module is described by the seven numbers of torchvision's `Inception` class:
+# `in_channels, ch1x1, ch3x3red, ch3x3, ch5x5red, ch5x5, pool_proj`, where `ch3x3red` and
+# `ch5x5red` are the widths of the 1×1 reductions and `pool_proj` the width of the 1×1
+# convolution after the pool. The lecture's module is `(256, 128, 64, 192, 64, 96, 64)`.
+
+# %% [markdown]
+# ### Exercise 1a: `naive_inception_ops`
+#
+# Return the number of multiplications of the naive module's convolutions on an
+# `height × width × in_channels` input: the 1×1, 3×3 and 5×5 convolutions applied straight to the
+# input, each keeping the spatial size. The pooling branch has no convolution and costs 0. Return
+# a Python `int`.
+
+# %% solution id=naive_inception_ops
+def naive_inception_ops(height, width, in_channels, ch1x1, ch3x3, ch5x5):
+    """Multiplications of a naive Inception module's convolutions (biases, ReLU and pooling not counted).
+
+    Branches: 1x1 conv (in_channels -> ch1x1), 3x3 conv (in_channels -> ch3x3), 5x5 conv
+    (in_channels -> ch5x5), 3x3 max pool (no multiplications). Every conv keeps height x width.
+    A k x k conv from c_in to c_out channels costs height * width * c_out * k * k * c_in.
+    Returns an int.
+    """
+    ### BEGIN SOLUTION
+    positions = height * width
+    return int(positions * in_channels * (ch1x1 * 1 * 1 + ch3x3 * 3 * 3 + ch5x5 * 5 * 5))
+    ### END SOLUTION
+
+# %% tests id=test_naive_inception_ops points=1
+# The lecture's naive module (worked out in section 1), then torch's own FLOP counter.
+import numpy as np
+import torch
+import torch.nn as nn
+from torch.utils.flop_counter import FlopCounterMode
+
+ops = naive_inception_ops(28, 28, 256, 128, 192, 96)
+assert isinstance(ops, (int, np.integer)), f"naive_inception_ops should return an int, got {type(ops).__name__}"
+assert ops == 854_196_224, (f"naive_inception_ops(28, 28, 256, 128, 192, 96) = {ops:,}; the lecture's naive module "
+                            f"does 25,690,112 + 346,816,512 + 481,689,600 = 854,196,224 multiplications")
+
+
+def counted_multiplications(convs_and_inputs):
+    """Multiplications of some convolutions, counted by torch.utils.flop_counter (which counts 2 per multiply-add)."""
+    with FlopCounterMode(display=False) as counter:
+        for conv, shape in convs_and_inputs:
+            conv.to("meta")(torch.empty(shape, device="meta"))
+    return counter.get_total_flops() // 2
+
+
+h, w, c = 7, 5, 3
+expected = counted_multiplications([(nn.Conv2d(c, 4, 1, bias=False), (1, c, h, w)),
+                                    (nn.Conv2d(c, 6, 3, padding=1, bias=False), (1, c, h, w)),
+                                    (nn.Conv2d(c, 2, 5, padding=2, bias=False), (1, c, h, w))])
+got = naive_inception_ops(h, w, c, 4, 6, 2)
+assert got == expected, f"naive_inception_ops(7, 5, 3, 4, 6, 2) = {got:,}, torch's FLOP counter says {expected:,}"
+print("naive_inception_ops matches the lecture's 854M and torch's FLOP counter.")
+### BEGIN HIDDEN TESTS
+import importlib
+
+import cs_utils.checks
+
+checks = importlib.reload(cs_utils.checks)
+rng = np.random.default_rng(1001)
+for trial in range(8):
+    h, w = (int(v) for v in rng.integers(1, 40, size=2))
+    c, c1, c3, c5 = (int(v) for v in rng.integers(1, 300, size=4))
+    expected = counted_multiplications([(nn.Conv2d(c, c1, 1, bias=False), (1, c, h, w)),
+                                        (nn.Conv2d(c, c3, 3, padding=1, bias=False), (1, c, h, w)),
+                                        (nn.Conv2d(c, c5, 5, padding=2, bias=False), (1, c, h, w))])
+    got = naive_inception_ops(h, w, c, c1, c3, c5)
+    assert int(got) == expected, f"naive_inception_ops{(h, w, c, c1, c3, c5)} = {got}, expected {expected}"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ### Exercise 1b: `inception_ops`
+#
+# Now the module with bottlenecks. Count the multiplications of **all six** convolutions: the 1×1
+# branch, the 1×1 reduction and the 3×3 convolution on its output, the 1×1 reduction and the 5×5
+# convolution on its output, and the 1×1 projection after the pool. Every convolution keeps
+# `height × width`. The table in section 2 is the worked example. Return a Python `int`.
+
+# %% solution id=inception_ops
+def inception_ops(height, width, in_channels, ch1x1, ch3x3red, ch3x3, ch5x5red, ch5x5, pool_proj):
+    """Multiplications of an Inception module with 1x1 bottlenecks (biases, ReLU and pooling not counted).
+
+    Convolutions, each keeping height x width: 1x1 (in_channels -> ch1x1); 1x1 (in_channels ->
+    ch3x3red) then 3x3 (ch3x3red -> ch3x3); 1x1 (in_channels -> ch5x5red) then 5x5 (ch5x5red ->
+    ch5x5); after the 3x3 max pool, 1x1 (in_channels -> pool_proj).
+    A k x k conv from c_in to c_out channels costs height * width * c_out * k * k * c_in.
+    Returns an int.
+    """
+    ### BEGIN SOLUTION
+    def conv(c_in, c_out, k):
+        return height * width * c_out * k * k * c_in
+
+    return int(conv(in_channels, ch1x1, 1)
+               + conv(in_channels, ch3x3red, 1) + conv(ch3x3red, ch3x3, 3)
+               + conv(in_channels, ch5x5red, 1) + conv(ch5x5red, ch5x5, 5)
+               + conv(in_channels, pool_proj, 1))
+    ### END SOLUTION
+
+# %% tests id=test_inception_ops_lecture points=1
+# The lecture's module with bottlenecks: the six terms of the table in section 2.
+import numpy as np
+
+ops = inception_ops(28, 28, 256, 128, 64, 192, 64, 96, 64)
+assert isinstance(ops, (int, np.integer)), f"inception_ops should return an int, got {type(ops).__name__}"
+without_reductions = 25_690_112 + 86_704_128 + 120_422_400 + 12_845_056
+if ops == without_reductions:
+    raise AssertionError("inception_ops forgot the 1x1 reductions before the 3x3 and 5x5 convolutions: they "
+                         "cost 28*28*64*256 = 12,845,056 multiplications each")
+assert ops == 271_351_808, (f"inception_ops(28, 28, 256, 128, 64, 192, 64, 96, 64) = {ops:,}; the six convolutions "
+                            f"of the table in section 2 add up to 271,351,808")
+saved = 854_196_224 - ops
+print(f"the bottlenecks save {saved:,} of 854,196,224 multiplications ({854_196_224 / ops:.2f}x fewer)")
+### BEGIN HIDDEN TESTS
+import importlib
+
+import cs_utils.checks
+
+checks = importlib.reload(cs_utils.checks)
+# GoogLeNet's inception (3a) on 28x28x192: 64, 96->128, 16->32, pool->32, worked out independently.
+expected_3a = 28 * 28 * (192 * 64 + 192 * 96 + 96 * 128 * 9 + 192 * 16 + 16 * 32 * 25 + 192 * 32)
+assert int(inception_ops(28, 28, 192, 64, 96, 128, 16, 32, 32)) == expected_3a, "inception_ops on GoogLeNet's (3a)"
+### END HIDDEN TESTS
+
+# %% tests id=test_inception_ops_counter points=2
+# Compare with torch's FLOP counter on convolutions built to the contract.
+import numpy as np
+import torch
+import torch.nn as nn
+from torch.utils.flop_counter import FlopCounterMode
+
+
+def bottleneck_reference(h, w, c, c1, c3r, c3, c5r, c5, pp):
+    """The six convolutions of an Inception module, counted by torch.utils.flop_counter (2 FLOPs per multiply-add)."""
+    layers = [(nn.Conv2d(c, c1, 1, bias=False), c), (nn.Conv2d(c, c3r, 1, bias=False), c),
+              (nn.Conv2d(c3r, c3, 3, padding=1, bias=False), c3r), (nn.Conv2d(c, c5r, 1, bias=False), c),
+              (nn.Conv2d(c5r, c5, 5, padding=2, bias=False), c5r), (nn.Conv2d(c, pp, 1, bias=False), c)]
+    with FlopCounterMode(display=False) as counter:
+        for conv, c_in in layers:
+            conv.to("meta")(torch.empty(1, c_in, h, w, device="meta"))
+    return counter.get_total_flops() // 2
+
+
+args = (9, 6, 5, 3, 2, 7, 4, 6, 8)
+got = inception_ops(*args)
+expected = bottleneck_reference(*args)
+assert got == expected, f"inception_ops{args} = {got:,}, torch's FLOP counter says {expected:,}"
+print("inception_ops agrees with torch's FLOP counter.")
+### BEGIN HIDDEN TESTS
+import importlib
+
+import cs_utils.checks
+
+checks = importlib.reload(cs_utils.checks)
+rng = np.random.default_rng(1002)
+for trial in range(10):
+    h, w = (int(v) for v in rng.integers(1, 30, size=2))
+    channels = tuple(int(v) for v in rng.integers(1, 200, size=7))
+    got = inception_ops(h, w, *channels)
+    expected = bottleneck_reference(h, w, *channels)
+    assert int(got) == expected, f"inception_ops{(h, w) + channels} = {got}, expected {expected}"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# The counts grow with the *product* of input and output depths, so a 1×1 layer that cuts the depth
+# from 256 to 64 makes the 3×3 and 5×5 convolutions after it four times cheaper, while costing
+# little itself. The next cell shows where the multiplications go in both versions of the
+# lecture's module.
+
+# %% tags=experiment
+terms_naive = {"1x1 128": 28 * 28 * 128 * 256, "3x3 192": 28 * 28 * 192 * 9 * 256,
+               "5x5 96": 28 * 28 * 96 * 25 * 256}
+terms_bottleneck = {"1x1 128": 28 * 28 * 128 * 256, "1x1 64 (red.)": 28 * 28 * 64 * 256,
+                    "3x3 192": 28 * 28 * 192 * 9 * 64, "1x1 64 (red.)\u200b": 28 * 28 * 64 * 256,
+                    "5x5 96": 28 * 28 * 96 * 25 * 64, "1x1 64 (pool)": 28 * 28 * 64 * 256}
+fig, ax = plt.subplots(figsize=(7, 2.6))
+for row, (label, terms) in enumerate([("naive", terms_naive), ("bottleneck", terms_bottleneck)]):
+    left = 0
+    for i, (name, value) in enumerate(terms.items()):
+        ax.barh(row, value / 1e6, left=left, color=plt.cm.tab10(i), edgecolor="white")
+        if value > 6e7:
+            ax.text(left + value / 2e6, row, name, ha="center", va="center", fontsize=8, color="white")
+        left += value / 1e6
+    ax.text(left + 10, row, f"{left:.0f}M", va="center")
+ax.set_yticks([0, 1], ["naive", "with 1x1 bottlenecks"])
+ax.set_xlabel("multiplications (millions)")
+ax.set_xlim(0, 1000)
+ax.set_title("The lecture's Inception module on a 28x28x256 input")
+fig.tight_layout()
+plt.show()
+print(f"naive: {naive_inception_ops(28, 28, 256, 128, 192, 96):,}  "
+      f"bottleneck: {inception_ops(28, 28, 256, 128, 64, 192, 64, 96, 64):,}")
+
+# %% [markdown]
+# *Figure 1. Multiplications per convolution for the naive module (top) and the module with 1×1
+# bottlenecks (bottom). The 5×5 and 3×3 convolutions dominate both; the reductions cut them by 4×
+# (256 → 64 input channels) at a small cost of their own.*
+#
+# ## 3. The Inception module in PyTorch
+#
+# Like torchvision, we follow every convolution by batch normalization and a ReLU (the 2014 paper
+# predates BatchNorm; torchvision's GoogLeNet and its successor Inception-v2 added it). The next
+# cell gives you that building brick, `conv_bn_relu`; use it for all six convolutions of the module.
+
+# %%
+def conv_bn_relu(in_channels, out_channels, kernel_size, stride=1, padding=0):
+    """Conv2d (no bias: BatchNorm's shift replaces it) -> BatchNorm2d -> ReLU, as torchvision's BasicConv2d."""
+    return nn.Sequential(
+        nn.Conv2d(in_channels, out_channels, kernel_size, stride=stride, padding=padding, bias=False),
+        nn.BatchNorm2d(out_channels),
+        nn.ReLU(inplace=True),
+    )
+
+
+brick = conv_bn_relu(256, 64, 1)
+print(brick)
+print(f"parameters: {count_params(brick):,} = 64*256 weights + 64 BN scales + 64 BN shifts")
+
+# %% [markdown]
+# ### Exercise 2: `Inception`
+#
+# Write the module with four parallel branches, each built from `conv_bn_relu`:
+#
+# 1. 1×1 convolution, `in_channels → ch1x1`;
+# 2. 1×1 convolution `in_channels → ch3x3red`, then 3×3 convolution (padding 1) `ch3x3red → ch3x3`;
+# 3. 1×1 convolution `in_channels → ch5x5red`, then 5×5 convolution (padding 2) `ch5x5red → ch5x5`;
+# 4. 3×3 max pool with stride 1 and padding 1, then 1×1 convolution `in_channels → pool_proj`.
+#
+# `forward(x)` takes `(N, in_channels, H, W)` and returns the four outputs **concatenated along the
+# channel axis, in this order**: `(N, ch1x1 + ch3x3 + ch5x5 + pool_proj, H, W)`. The tests compare
+# your parameter count with torchvision's `Inception` (which, by a bug kept for its released
+# weights, uses a 3×3 kernel in its "5×5" branch) and check which input positions each block of
+# output channels can see.
+
+# %% solution id=inception
+class Inception(nn.Module):
+    """GoogLeNet's Inception module: four parallel branches concatenated along the channel axis.
+
+    Input (N, in_channels, H, W) -> output (N, ch1x1 + ch3x3 + ch5x5 + pool_proj, H, W).
+    """
+
+    def __init__(self, in_channels, ch1x1, ch3x3red, ch3x3, ch5x5red, ch5x5, pool_proj):
+        super().__init__()
+        ### BEGIN SOLUTION
+        self.branch1 = conv_bn_relu(in_channels, ch1x1, 1)
+        self.branch2 = nn.Sequential(conv_bn_relu(in_channels, ch3x3red, 1),
+                                     conv_bn_relu(ch3x3red, ch3x3, 3, padding=1))
+        self.branch3 = nn.Sequential(conv_bn_relu(in_channels, ch5x5red, 1),
+                                     conv_bn_relu(ch5x5red, ch5x5, 5, padding=2))
+        self.branch4 = nn.Sequential(nn.MaxPool2d(3, stride=1, padding=1),
+                                     conv_bn_relu(in_channels, pool_proj, 1))
+        ### END SOLUTION
+
+    def forward(self, x):
+        ### BEGIN SOLUTION
+        branches = [self.branch1(x), self.branch2(x), self.branch3(x), self.branch4(x)]
+        return torch.cat(branches, dim=1)
+        ### END SOLUTION
+
+# %% tests id=test_inception_shape points=1
+# Output shapes: the lecture's module, and GoogLeNet's inception (3a) on its 28x28x192 input.
+import numpy as np
+import torch
+from cs_utils.checks import assert_shape
+
+torch.manual_seed(0)
+module = Inception(256, 128, 64, 192, 64, 96, 64)
+with torch.no_grad():
+    out = module(torch.randn(2, 256, 28, 28))
+assert_shape(out, (2, 480, 28, 28), "Inception(256, 128, 64, 192, 64, 96, 64) on x (2, 256, 28, 28) (the lecture's "
+             "module: 128 + 192 + 96 + 64 = 480 channels, 28x28 kept)")
+module = Inception(192, 64, 96, 128, 16, 32, 32)
+with torch.no_grad():
+    out = module(torch.randn(1, 192, 12, 9))
+assert_shape(out, (1, 256, 12, 9), "Inception(192, 64, 96, 128, 16, 32, 32) (GoogLeNet's 3a) on x (1, 192, 12, 9)")
+print("Inception concatenates its branches along the channels and keeps the spatial size.")
+### BEGIN HIDDEN TESTS
+import importlib
+
+import cs_utils.checks
+
+checks = importlib.reload(cs_utils.checks)
+rng = np.random.default_rng(2001)
+for trial in range(8):
+    cin, c1, c3r, c3, c5r, c5, pp = (int(v) for v in rng.integers(1, 9, size=7))
+    n, h, w = int(rng.integers(1, 4)), int(rng.integers(1, 11)), int(rng.integers(1, 11))
+    module = Inception(cin, c1, c3r, c3, c5r, c5, pp).double()
+    x = torch.randn(n, cin, h, w, dtype=torch.float64)
+    x_before = x.clone()
+    for mode in ("train", "eval"):
+        module.train(mode == "train")
+        with torch.no_grad():
+            out = module(x)
+        checks.assert_shape(out, (n, c1 + c3 + c5 + pp, h, w),
+                            f"Inception{(cin, c1, c3r, c3, c5r, c5, pp)} in {mode} mode on x {tuple(x.shape)}")
+    checks.assert_close(x, x_before, "x after Inception's forward pass: the input must not be modified")
+### END HIDDEN TESTS
+
+# %% tests id=test_inception_params points=1
+# Parameter count: torchvision's Inception plus the difference between a 5x5 and a 3x3 kernel in branch 3.
+import numpy as np
+from torchvision.models.googlenet import Inception as TorchvisionInception
+
+
+def expected_inception_params(cin, c1, c3r, c3, c5r, c5, pp):
+    reference = TorchvisionInception(cin, c1, c3r, c3, c5r, c5, pp)
+    return sum(p.numel() for p in reference.parameters()) + (25 - 9) * c5r * c5
+
+
+config = (192, 64, 96, 128, 16, 32, 32)
+got = sum(p.numel() for p in Inception(*config).parameters())
+expected = expected_inception_params(*config)
+assert got == expected, (f"Inception{config} has {got:,} parameters, expected {expected:,}: six conv_bn_relu bricks "
+                         f"(1x1, 1x1 -> 3x3, 1x1 -> 5x5, pool -> 1x1), each k*k*c_in*c_out weights + 2*c_out BN")
+print(f"Inception{config} has {got:,} parameters, as expected.")
+### BEGIN HIDDEN TESTS
+import importlib
+
+import cs_utils.checks
+
+checks = importlib.reload(cs_utils.checks)
+rng = np.random.default_rng(2002)
+for trial in range(6):
+    config = tuple(int(v) for v in rng.integers(1, 40, size=7))
+    got = sum(p.numel() for p in Inception(*config).parameters())
+    assert got == expected_inception_params(*config), f"Inception{config} has {got} parameters"
+### END HIDDEN TESTS
+
+# %% tests id=test_inception_branches points=2
+# Which input pixels each block of output channels sees. With positive weights every ReLU stays open,
+# so a change at one input pixel reaches exactly a (2r+1)x(2r+1) window of each branch's output:
+# r = 0 for the 1x1 branch, 1 for 1x1 -> 3x3, 2 for 1x1 -> 5x5, 1 for the 3x3 pool -> 1x1.
+import numpy as np
+import torch
+
+
+def open_all_relus(module):
+    """Positive weights, BatchNorm in eval mode with its initial statistics: every ReLU passes its input."""
+    module = module.double().eval()
+    with torch.no_grad():
+        for p in module.parameters():
+            p.copy_(0.1 + torch.rand_like(p))
+    return module
+
+
+def check_branches(config, h, w, seed):
+    cin, c1, c3r, c3, c5r, c5, pp = config
+    module = open_all_relus(Inception(*config))
+    gen = torch.Generator().manual_seed(seed)
+    x = 0.1 + torch.rand(1, cin, h, w, generator=gen, dtype=torch.float64)
+    i, j = h // 2, w // 2
+    bumped = x.clone()
+    bumped[0, :, i, j] += 10.0
+    with torch.no_grad():
+        changed = (module(bumped) - module(x)).abs()[0] > 1e-12
+    assert changed.shape == (c1 + c3 + c5 + pp, h, w), f"Inception{config} output shape {tuple(changed.shape)}"
+    rows, cols = torch.meshgrid(torch.arange(h), torch.arange(w), indexing="ij")
+    distance = torch.maximum((rows - i).abs(), (cols - j).abs())
+    start = 0
+    for name, size, reach in [("1x1", c1, 0), ("1x1 -> 3x3", c3, 1), ("1x1 -> 5x5", c5, 2), ("pool -> 1x1", pp, 1)]:
+        block = changed[start:start + size]
+        expected = (distance <= reach).expand_as(block)
+        if not torch.equal(block, expected):
+            seen = int(distance[block.any(0)].max()) if block.any() else None
+            raise AssertionError(
+                f"Inception{config}: output channels {start}..{start + size - 1} should be the {name} branch, whose "
+                f"outputs change within {reach} pixel(s) of a changed input pixel; here the farthest change is at "
+                f"{seen} pixel(s) (channels in the order 1x1, 3x3, 5x5, pool; kernel sizes and paddings as given)")
+        start += size
+    # Max pool, not average pool: lowering a pixel that is the minimum of every window changes nothing.
+    low, lower = x.clone(), x.clone()
+    low[0, :, i, j], lower[0, :, i, j] = 0.0, -5.0
+    with torch.no_grad():
+        pool_change = (module(low) - module(lower))[0, c1 + c3 + c5:].abs().max().item()
+    assert pool_change < 1e-12, (f"Inception{config}: the pool branch changed when a pixel below every other value "
+                                 f"was lowered further: use a 3x3 *max* pool (stride 1, padding 1)")
+
+
+check_branches((4, 3, 2, 5, 2, 4, 6), 9, 11, seed=0)
+print("The branches are in the order 1x1, 3x3, 5x5, pool, with the right kernel sizes.")
+### BEGIN HIDDEN TESTS
+import importlib
+
+import cs_utils.checks
+
+checks = importlib.reload(cs_utils.checks)
+rng = np.random.default_rng(2003)
+for trial in range(6):
+    config = tuple(int(v) for v in rng.integers(1, 8, size=7))
+    check_branches(config, int(rng.integers(5, 12)), int(rng.integers(5, 12)), seed=trial)
+### END HIDDEN TESTS
+
+# %% [markdown]
+# The module's parameters follow the multiplications: a k×k convolution from C_in to C_out has
+# k·k·C_in·C_out weights, independent of the image size. Check your module against the lecture's
+# numbers:
+
+# %%
+lecture_module = Inception(256, 128, 64, 192, 64, 96, 64)
+naive_weights = 256 * (128 + 192 * 9 + 96 * 25)
+print(f"Inception(256, 128, 64, 192, 64, 96, 64): {count_params(lecture_module):,} parameters "
+      f"(the naive module's conv weights: {naive_weights:,})")
+with torch.no_grad():
+    print("output:", tuple(lecture_module.eval()(torch.randn(1, 256, 28, 28)).shape))
+
+# %% [markdown]
+# ## 4. The full GoogLeNet: stem, stacked modules, global average pooling
+#
+# GoogLeNet stacks nine Inception modules between a **stem** and a classifier:
+#
+# * **Stem network** (conv–pool–2× conv–pool): 7×7 convolution with stride 2, 3×3 max pool with
+#   stride 2, a 1×1 and a 3×3 convolution, another max pool. It turns the 224×224×3 image into a
+#   28×28×192 volume cheaply, before the expensive modules start.
+# * **Stacked Inception modules**: 3a, 3b at 28×28; max pool; 4a–4e at 14×14; max pool; 5a, 5b at
+#   7×7. Downsampling happens only in the pools between the groups.
+# * **Classifier**: after the last module, **global average pooling** averages each 7×7 feature map
+#   to a single number, 7×7×1024 → 1×1×1024, and a single fully connected layer maps 1024 → 1000
+#   classes. No stack of expensive fully connected layers as in AlexNet and VGG.
+#
+# The lecture counts 22 layers with weights: parallel layers count as one, so each Inception module
+# is 2 layers deep, and the auxiliary classifiers are not counted. Let us count parameters in
+# torchvision's implementation (no weights are downloaded: `weights=None`).
+
+# %%
+import torchvision
+
+with torch.device("meta"):  # parameters without memory or initialization: we only count them
+    googlenet_tv = torchvision.models.googlenet(weights=None, aux_logits=True, init_weights=False)
+    alexnet_tv = torchvision.models.alexnet(weights=None)
+vgg16_params = 138_357_544  # torchvision.models.vgg16(weights=None), counted in notebook 09
+with_aux = count_params(googlenet_tv)
+aux_only = count_params(googlenet_tv.aux1) + count_params(googlenet_tv.aux2)
+deployed = with_aux - aux_only
+alexnet_params = count_params(alexnet_tv)
+print(f"GoogLeNet (torchvision), with both auxiliary heads: {with_aux:>12,}")
+print(f"  the auxiliary heads alone:                        {aux_only:>12,}")
+print(f"  as used at test time (no auxiliary heads):        {deployed:>12,}")
+print(f"AlexNet (torchvision):                              {alexnet_params:>12,}  "
+      f"-> {alexnet_params / deployed:.1f}x GoogLeNet's")
+print(f"VGG-16:                                             {vgg16_params:>12,}  -> {vgg16_params / deployed:.1f}x")
+print(f"the lecture's round numbers: 60M / 5M = {60 / 5:.0f}x, 138M / 5M = {138 / 5:.1f}x")
+
+# %% [markdown]
+# The lecture's "12× fewer parameters than AlexNet" compares the paper's rounded numbers, about 60M
+# and 5M. torchvision's GoogLeNet has 6.6M at test time (it adds BatchNorm and, through the 3×3
+# kernel bug, slightly *fewer* weights in the "5×5" branches), so its ratio is 9.2× to AlexNet and
+# 21× to VGG-16: the same order of magnitude. The auxiliary heads hold another 6.4M, nearly as many
+# as the whole network, because of their fully connected layers; they are thrown away after
+# training.
+#
+# Where would an AlexNet-style classifier have put its parameters? Flattening GoogLeNet's final
+# 7×7×1024 volume into two 4096-wide fully connected layers, as AlexNet and VGG do, would cost:
+
+# %%
+with torch.device("meta"):  # 226M parameters would take 0.9 GB of memory; on meta tensors we only count them
+    fc_head = nn.Sequential(nn.Flatten(), nn.Linear(7 * 7 * 1024, 4096), nn.ReLU(), nn.Linear(4096, 4096),
+                            nn.ReLU(), nn.Linear(4096, 1000))
+gap_head = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(1024, 1000))
+print(f"FC classifier (flatten 7x7x1024 -> 4096 -> 4096 -> 1000): {count_params(fc_head):>12,} parameters")
+print(f"GAP classifier (average 7x7 -> 1024 -> 1000):              {count_params(gap_head):>12,} parameters")
+features = torch.randn(2, 1024, 7, 7)
+print("GAP output:", tuple(gap_head[:2](features).shape), "| on a larger 9x9 map too:",
+      tuple(gap_head[:2](torch.randn(2, 1024, 9, 9)).shape))
+del fc_head
+
+# %% [markdown]
+# 226 million against 1 million. Global average pooling has no parameters at all, and because it
+# averages whatever spatial size it receives, the network also accepts larger input images.
+
+# %% [markdown]
+# ## 5. Auxiliary classifiers: training time only
+#
+# A 22-layer network trained in 2014, before BatchNorm, had trouble passing gradient to its lower
+# layers. GoogLeNet attaches two small **auxiliary classifiers** to intermediate modules (after 4a
+# and after 4d): AvgPool → 1×1 conv → FC → FC → softmax. Each predicts the class from intermediate
+# features; their losses, weighted by 0.3, are added to the main loss, which **injects extra
+# gradient into the lower layers**. At test time they are discarded: the network returns only the
+# main classifier's output.
+#
+# In PyTorch, "training time" is `model.training`, set by `model.train()` and `model.eval()`. The
+# next cell defines the auxiliary head and a **mini-GoogLeNet** for 32×32 images. It keeps all nine
+# Inception modules with GoogLeNet's channel numbers scaled by `width`, and the stem's
+# conv–pool–2× conv–pool pattern, which here takes 32×32 down to 8×8 (GoogLeNet's takes 224×224 to
+# 28×28). Its modules are grouped so that you can write the forward pass:
+#
+# | attribute | contents | output for a 32×32 input |
+# |---|---|---|
+# | `stem` | 3×3 conv, max pool /2, 1×1 conv, 3×3 conv, max pool /2 | 8×8 |
+# | `stage1` | 3a, 3b, max pool /2, 4a | 4×4 |
+# | `aux1` | auxiliary head on `stage1`'s output | logits |
+# | `stage2` | 4b, 4c, 4d | 4×4 |
+# | `aux2` | auxiliary head on `stage2`'s output | logits |
+# | `stage3` | 4e, max pool /2, 5a, 5b | 2×2 |
+# | `gap`, `dropout`, `fc` | global average pool, dropout, the classifier | logits |
+#
+# With `aux_logits=False`, `aux1` and `aux2` are `None`.
+
+# %%
+GOOGLENET_INCEPTIONS = {  # name: (ch1x1, ch3x3red, ch3x3, ch5x5red, ch5x5, pool_proj), from the paper's table
+    "3a": (64, 96, 128, 16, 32, 32), "3b": (128, 128, 192, 32, 96, 64),
+    "4a": (192, 96, 208, 16, 48, 64), "4b": (160, 112, 224, 24, 64, 64), "4c": (128, 128, 256, 24, 64, 64),
+    "4d": (112, 144, 288, 32, 64, 64), "4e": (256, 160, 320, 32, 128, 128),
+    "5a": (256, 160, 320, 32, 128, 128), "5b": (384, 192, 384, 48, 128, 128),
+}
+
+
+class AuxHead(nn.Module):
+    """GoogLeNet's auxiliary classifier, scaled: average pool to 2x2 -> 1x1 conv -> FC -> ReLU -> dropout -> FC."""
+
+    def __init__(self, in_channels, num_classes, width=1.0, dropout=0.7):
+        super().__init__()
+        conv_channels, hidden = max(1, round(128 * width)), max(1, round(1024 * width))
+        self.pool = nn.AdaptiveAvgPool2d(2)  # the paper's 5x5/3 average pool turns 14x14 into 4x4; 4x4 -> 2x2 here
+        self.conv = conv_bn_relu(in_channels, conv_channels, 1)
+        self.fc1 = nn.Linear(conv_channels * 4, hidden)
+        self.dropout = nn.Dropout(dropout)
+        self.fc2 = nn.Linear(hidden, num_classes)
+
+    def forward(self, x):
+        x = torch.flatten(self.conv(self.pool(x)), 1)
+        return self.fc2(self.dropout(F.relu(self.fc1(x))))
+
+
+def inception_stack(names, in_channels, width, inception):
+    """Inception modules (and "pool" entries for 3x3/2 max pools) with GoogLeNet's channels scaled by width."""
+    layers = []
+    for name in names:
+        if name == "pool":
+            layers.append(nn.MaxPool2d(3, stride=2, padding=1))
+            continue
+        c1, c3r, c3, c5r, c5, pp = (max(1, round(c * width)) for c in GOOGLENET_INCEPTIONS[name])
+        layers.append(inception(in_channels, c1, c3r, c3, c5r, c5, pp))
+        in_channels = c1 + c3 + c5 + pp
+    return nn.Sequential(*layers), in_channels
+
+# %% [markdown]
+# ### Exercise 3: `MiniGoogLeNet.forward`
+#
+# The constructor is given. Write `forward(x)`:
+#
+# * run `stem`, `stage1`, `stage2`, `stage3`, then global average pooling (`gap`, then flatten to
+#   `(N, C)`), `dropout` and `fc`: these are the main logits `(N, num_classes)`;
+# * in **training mode** (`self.training`) and with `self.aux_logits`, also apply `aux1` to
+#   `stage1`'s output and `aux2` to `stage2`'s output and return the tuple `(logits, aux1, aux2)`;
+# * otherwise (eval mode, or `aux_logits=False`) return only the main logits, a single tensor, and
+#   do not run the auxiliary heads at all.
+
+# %% solution id=mini_googlenet
+class MiniGoogLeNet(nn.Module):
+    """GoogLeNet for 32x32 images with all nine Inception modules, channels scaled by `width`.
+
+    forward(x): in training mode with aux_logits, (logits, aux1, aux2); otherwise logits (N, num_classes).
+    `inception` is the module class to stack (default: your Inception).
+    """
+
+    def __init__(self, num_classes=10, in_channels=3, width=1.0, aux_logits=True, dropout=0.4, aux_dropout=0.7,
+                 inception=None):
+        super().__init__()
+        inception = inception or Inception
+        c64, c192 = max(1, round(64 * width)), max(1, round(192 * width))
+        self.aux_logits = aux_logits
+        self.stem = nn.Sequential(conv_bn_relu(in_channels, c64, 3, padding=1), nn.MaxPool2d(3, stride=2, padding=1),
+                                  conv_bn_relu(c64, c64, 1), conv_bn_relu(c64, c192, 3, padding=1),
+                                  nn.MaxPool2d(3, stride=2, padding=1))
+        self.stage1, channels = inception_stack(["3a", "3b", "pool", "4a"], c192, width, inception)
+        self.aux1 = AuxHead(channels, num_classes, width, aux_dropout) if aux_logits else None
+        self.stage2, channels = inception_stack(["4b", "4c", "4d"], channels, width, inception)
+        self.aux2 = AuxHead(channels, num_classes, width, aux_dropout) if aux_logits else None
+        self.stage3, channels = inception_stack(["4e", "pool", "5a", "5b"], channels, width, inception)
+        self.gap = nn.AdaptiveAvgPool2d(1)
+        self.dropout = nn.Dropout(dropout)
+        self.fc = nn.Linear(channels, num_classes)
+
+    def forward(self, x):
+        ### BEGIN SOLUTION
+        use_aux = self.training and self.aux_logits
+        x = self.stage1(self.stem(x))
+        aux1 = self.aux1(x) if use_aux else None
+        x = self.stage2(x)
+        aux2 = self.aux2(x) if use_aux else None
+        x = self.stage3(x)
+        logits = self.fc(self.dropout(torch.flatten(self.gap(x), 1)))
+        if use_aux:
+            return logits, aux1, aux2
+        return logits
+        ### END SOLUTION
+
+# %% tests id=test_googlenet_eval points=2
+# Eval mode: a single tensor of main logits, and the auxiliary heads are not run.
+# (The model is built with torchvision's Inception, so this test does not depend on your Exercise 2.)
+import torch
+import torch.nn.functional as F
+from torchvision.models.googlenet import Inception as TorchvisionInception
+from cs_utils.checks import assert_close
+
+
+def main_path(model, x):
+    """The main classifier's logits, computed from the model's parts in the documented order."""
+    features = model.stage3(model.stage2(model.stage1(model.stem(x))))
+    return model.fc(model.dropout(features.mean(dim=(2, 3))))
+
+
+def count_aux_calls(model):
+    calls = []
+    hooks = [head.register_forward_hook(lambda *args: calls.append(1)) for head in (model.aux1, model.aux2)
+             if head is not None]
+    return calls, hooks
+
+
+torch.manual_seed(0)
+model = MiniGoogLeNet(num_classes=7, width=0.125, inception=TorchvisionInception).double().eval()
+x = torch.randn(3, 3, 32, 32, dtype=torch.float64)
+calls, hooks = count_aux_calls(model)
+with torch.no_grad():
+    out = model(x)
+if isinstance(out, (tuple, list)):
+    raise AssertionError(f"in eval mode MiniGoogLeNet returned a {type(out).__name__} of {len(out)}: the auxiliary "
+                         f"heads are for training only, eval mode returns the main logits alone")
+with torch.no_grad():
+    assert_close(out, main_path(model, x), "MiniGoogLeNet(7) in eval mode vs stem -> stage1 -> stage2 -> stage3 -> "
+                 "gap -> dropout -> fc", rtol=1e-6, atol=1e-8)
+assert not calls, f"in eval mode the auxiliary heads ran {len(calls)} time(s); skip them at test time"
+print("In eval mode, MiniGoogLeNet returns the main logits only.")
+### BEGIN HIDDEN TESTS
+import importlib
+
+import cs_utils.checks
+
+checks = importlib.reload(cs_utils.checks)
+torch.manual_seed(3001)
+for trial in range(3):
+    k, n, size = int(torch.randint(2, 12, ())), int(torch.randint(1, 4, ())), int(torch.randint(24, 41, ()))
+    model = MiniGoogLeNet(num_classes=k, width=0.1, inception=TorchvisionInception).double().eval()
+    calls, hooks = count_aux_calls(model)
+    x = torch.randn(n, 3, size, size, dtype=torch.float64)
+    with torch.no_grad():
+        out = model(x)
+    assert torch.is_tensor(out), f"eval mode should return one tensor, got {type(out).__name__}"
+    with torch.no_grad():
+        checks.assert_close(out, main_path(model, x), f"MiniGoogLeNet({k}) in eval mode on x {tuple(x.shape)}",
+                            rtol=1e-6, atol=1e-8)
+    assert not calls, "the auxiliary heads ran in eval mode"
+    # aux_logits=False: a single tensor in training mode too.
+    model = MiniGoogLeNet(num_classes=k, width=0.1, aux_logits=False, dropout=0.0,
+                          inception=TorchvisionInception).double().train()
+    out = model(x)
+    assert torch.is_tensor(out), f"with aux_logits=False, training mode should return one tensor, got {type(out)}"
+    checks.assert_shape(out, (n, k), "MiniGoogLeNet(aux_logits=False) in training mode")
+### END HIDDEN TESTS
+
+# %% tests id=test_googlenet_train points=2
+# Training mode: (logits, aux1, aux2), with aux1 on stage1's output and aux2 on stage2's output.
+import torch
+from torchvision.models.googlenet import Inception as TorchvisionInception
+from cs_utils.checks import assert_close
+
+
+def check_training_outputs(model, x, k):
+    out = model(x)
+    if torch.is_tensor(out) or len(out) != 3:
+        raise AssertionError("in training mode with aux_logits=True, MiniGoogLeNet should return the tuple "
+                             f"(logits, aux1, aux2); it returned {type(out).__name__}")
+    logits, aux1, aux2 = out
+    with torch.no_grad():  # BatchNorm uses batch statistics in training mode: the same batch gives the same values
+        after_stage1 = model.stage1(model.stem(x))
+        after_stage2 = model.stage2(after_stage1)
+        expected = (model.fc(model.stage3(after_stage2).mean(dim=(2, 3))), model.aux1(after_stage1),
+                    model.aux2(after_stage2))
+    for name, got, want in zip(("logits", "aux1", "aux2"), (logits, aux1, aux2), expected):
+        assert_close(got.detach(), want, f"{name} of MiniGoogLeNet({k}) in training mode on x {tuple(x.shape)}",
+                     rtol=1e-6, atol=1e-8)
+    loss = sum(F.cross_entropy(o, torch.zeros(len(x), dtype=torch.long)) for o in (logits, aux1, aux2))
+    loss.backward()
+    assert model.aux1.fc2.weight.grad is not None, "no gradient reached aux1: do not detach the auxiliary outputs"
+
+
+torch.manual_seed(1)
+model = MiniGoogLeNet(num_classes=5, width=0.125, dropout=0.0, aux_dropout=0.0,
+                      inception=TorchvisionInception).double().train()
+check_training_outputs(model, torch.randn(4, 3, 32, 32, dtype=torch.float64), 5)
+print("In training mode, MiniGoogLeNet returns the main and both auxiliary logits.")
+### BEGIN HIDDEN TESTS
+import importlib
+
+import cs_utils.checks
+
+checks = importlib.reload(cs_utils.checks)
+torch.manual_seed(3002)
+for trial in range(2):
+    k, n = int(torch.randint(2, 12, ())), int(torch.randint(2, 5, ()))
+    model = MiniGoogLeNet(num_classes=k, width=0.1, dropout=0.0, aux_dropout=0.0,
+                          inception=TorchvisionInception).double().train()
+    check_training_outputs(model, torch.randn(n, 3, 32, 32, dtype=torch.float64), k)
+    model.eval()
+    with torch.no_grad():
+        assert torch.is_tensor(model(torch.randn(n, 3, 32, 32, dtype=torch.float64))), \
+            "after model.eval() the auxiliary heads must be off"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## 6. Training a mini-GoogLeNet
+#
+# `cs_utils.training.fit` expects one tensor of logits, but in training mode our model returns
+# three. The loop below is `fit` reduced to its core with GoogLeNet's loss,
+#
+# $$L = L_{\text{main}} + 0.3\,(L_{\text{aux1}} + L_{\text{aux2}}),$$
+#
+# mixed precision on a GPU (the same policy as `fit`: bf16 where supported, else fp16 with a
+# gradient scaler; fp32 on a CPU), and `cs_utils.training.evaluate` for validation, which runs the
+# model in eval mode, where it returns one tensor. Quick mode trains a narrow model (1/8 of
+# GoogLeNet's channels) for two epochs on the MNIST subset; full mode trains the full-width model on
+# CIFAR-10 with SGD and a cosine learning-rate schedule.
+
+# %% tags=experiment
+from tqdm.auto import tqdm
+
+from cs_utils.plotting import plot_history
+from cs_utils.torchdata import course_loaders
+from cs_utils.training import amp_policy, evaluate
+
+
+def fit_with_aux(model, train_loader, val_loader, epochs, optimizer, scheduler=None, aux_weight=0.3, desc="train"):
+    """Train a model whose training-mode output is (logits, aux1, aux2); returns a fit-style history."""
+    device = get_device()
+    dtype, needs_scaler = amp_policy(device)
+    scaler = torch.amp.GradScaler(device.type, enabled=needs_scaler)
+    model.to(device, memory_format=torch.channels_last)  # channels_last: faster max pooling on CPU, convs on GPU
+    history = {"train_loss": [], "main_loss": [], "val_loss": [], "val_acc": [],
+               "precision": "fp32" if dtype is None else str(dtype)}
+    for _ in tqdm(range(epochs), desc=desc):
+        model.train()
+        totals, count = np.zeros(2), 0
+        for x, y in tqdm(train_loader, desc="batches", leave=False):
+            x, y = x.to(device, memory_format=torch.channels_last), y.to(device)
+            with torch.autocast(device.type, dtype=dtype, enabled=dtype is not None):
+                logits, aux1, aux2 = model(x)
+                main = F.cross_entropy(logits.float(), y)
+                loss = main + aux_weight * (F.cross_entropy(aux1.float(), y) + F.cross_entropy(aux2.float(), y))
+            optimizer.zero_grad(set_to_none=True)
+            scaler.scale(loss).backward()
+            scaler.step(optimizer)
+            scaler.update()
+            totals += np.array([loss.item(), main.item()]) * len(y)
+            count += len(y)
+        if scheduler is not None:
+            scheduler.step()
+        history["train_loss"].append(totals[0] / count)
+        history["main_loss"].append(totals[1] / count)
+        val_loss, val_acc = evaluate(model, val_loader, device, channels_last=True)
+        history["val_loss"].append(val_loss)
+        history["val_acc"].append(val_acc)
+    return history
+
+
+reset_seed(SEED)
+train_loader, val_loader, info = course_loaders(batch_size=64 if is_quick() else 128, seed=SEED)
+print("data:", info["name"])
+width, epochs = (0.125, 2) if is_quick() else (1.0, 30)
+mini = MiniGoogLeNet(num_classes=info["num_classes"], width=width)
+optimizer = torch.optim.SGD(mini.parameters(), lr=0.05, momentum=0.9, weight_decay=5e-4, nesterov=True)
+scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=epochs)
+history = fit_with_aux(mini, train_loader, val_loader, epochs, optimizer, scheduler, desc="mini-GoogLeNet")
+print(f"width {width}: {count_params(mini):,} parameters ({count_params(mini.aux1) + count_params(mini.aux2):,} in "
+      f"the auxiliary heads) | {history['precision']} on {get_device()}")
+print(f"final validation accuracy {history['val_acc'][-1]:.3f} (chance: 0.100)")
+fig = plot_history(history, title="mini-GoogLeNet with auxiliary classifiers")
+plt.show()
+
+# %% [markdown]
+# *Figure 2. Training loss of the mini-GoogLeNet (the total with the auxiliary terms, and the main
+# classifier's part alone), validation loss, and validation accuracy per epoch. In quick mode two
+# epochs on 4,000 digits already reach high validation accuracy, far above the 10% of guessing.*
+#
+# After training, `model.eval()` switches the auxiliary heads off; the deployed network is the
+# stem, the modules and the small GAP classifier:
+
+# %% tags=experiment
+mini.eval()
+with torch.no_grad():
+    batch = next(iter(val_loader))[0][:4].to(get_device())
+    print("eval mode output:", type(mini(batch)).__name__, tuple(mini(batch).shape))
+print(f"parameters used at test time: {count_params(mini) - count_params(mini.aux1) - count_params(mini.aux2):,}")
+
+# %% [markdown]
+# ## Summary
+#
+# * The Inception module runs 1×1, 3×3 and 5×5 convolutions and a 3×3 max pool in parallel on the
+#   same input, each keeping the spatial size, and concatenates the results along the channels.
+# * A naive module is expensive: 854M multiplications on the lecture's 28×28×256 example, and the
+#   pooling branch makes the depth grow. 1×1 **bottleneck** convolutions reduce the depth before the
+#   3×3 and 5×5 convolutions and after the pool: 271M multiplications (the slide's 358M counts the
+#   3×3 convolution twice) and 480 instead of 672 output channels.
+# * GoogLeNet = stem (conv–pool–2× conv–pool) + nine stacked Inception modules + global average
+#   pooling + one fully connected layer: 22 layers, about 5M parameters in the paper (6.6M in
+#   torchvision), 12× fewer than AlexNet.
+# * Global average pooling replaces a 200-million-parameter fully connected classifier with none.
+# * Auxiliary classifiers add weighted losses at intermediate layers during training only; in eval
+#   mode the network returns the main logits alone.
+#
+# **Next:** notebook 11 asks why deeper plain networks train *worse*, and answers with ResNet's
+# residual connections.

@@ -320,14 +320,14 @@ for trial in range(30):
     square = trial % 3 == 0
     kernel, size = (kh if square else (kh, kw)), (h if square else (h, w))
     stride, padding = (sh if square else (sh, sw)), (ph if square else (ph, pw))
-    with torch.device("meta"), FlopCounterMode(display=False) as counter:
-        nn.Conv2d(c_in, c_out, kernel, stride=stride, padding=padding)(
-            torch.empty(n, c_in, *((h, h) if square else (h, w))))
+    layer = nn.Conv2d(c_in, c_out, kernel, stride=stride, padding=padding, device="meta")
+    with FlopCounterMode(display=False) as reference_counter:
+        layer(torch.empty(n, c_in, *((h, h) if square else (h, w)), device="meta"))
     k2 = (kh * kh) if square else (kh * kw)
     oh = (h + 2 * ph - kh) // sh + 1
     ow = oh if square else (w + 2 * pw - kw) // sw + 1
     by_formula = 2 * n * c_out * oh * ow * c_in * k2
-    assert counter.get_total_flops() == by_formula, "FlopCounterMode was tampered with"
+    assert reference_counter.get_total_flops() == by_formula, "FlopCounterMode was tampered with"
     with checks.numpy_only("conv2d_flops"):
         got = conv2d_flops(c_in, c_out, kernel, size, stride=stride, padding=padding, batch_size=n)
     assert got == by_formula, (f"trial {trial}: conv2d_flops({c_in}, {c_out}, {kernel}, {size}, stride={stride}, "

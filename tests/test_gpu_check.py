@@ -1,0 +1,94 @@
+"""benchmarks/gpu_check.py: its CPU smoke mode runs end to end and writes a complete report.
+
+The real check needs a CUDA GPU (see benchmarks/RESULTS.md, section "GPU check"); here we only make
+sure the script runs, reports every part, and builds the models it claims to build.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPT = ROOT / "benchmarks" / "gpu_check.py"
+
+
+def load_script():
+    spec = importlib.util.spec_from_file_location("gpu_check", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def smoke_report(tmp_path_factory):
+    out = tmp_path_factory.mktemp("gpu_check") / "report.json"
+    env = dict(os.environ, CUDA_VISIBLE_DEVICES="", OMP_NUM_THREADS="1")
+    result = subprocess.run([sys.executable, str(SCRIPT), "--smoke", "--device", "cpu", "--out", str(out)],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, f"gpu_check.py --smoke failed:\n{result.stdout}\n{result.stderr}"
+    return json.loads(out.read_text()), out.with_suffix(".md").read_text()
+
+
+def test_smoke_run_reports_the_three_variants(smoke_report):
+    report, _ = smoke_report
+    assert report["smoke"] is True
+    assert report["device"]["type"] == "cpu" and report["device"]["torch"]
+    assert report["matmul_peak"]["tflops"] > 0
+    step = report["resnet18_step"]
+    assert step["flops_per_step"] > 0
+    variants = {r["variant"]: r for r in step["variants"]}
+    assert set(variants) == {"a", "b", "c", "a'"}
+    for key in ("a", "b", "a'"):
+        row = variants[key]
+        assert "error" not in row, row
+        assert row["images_per_s"] > 0 and row["finite"], row
+        assert math.isclose(row["tflops"], step["flops_per_step"] / (row["ms_per_step"] / 1e3) / 1e12, rel_tol=1e-6)
+    assert variants["a"]["ratio_to_a"] == pytest.approx(1.0)
+    assert "skipped" in variants["c"], "torch.compile is skipped in a CPU smoke run"
+    assert step["goal"]["target_ratio_c_to_a"] == 3.0 and step["goal"]["met"] is False
+
+
+def test_smoke_run_trains_every_family(smoke_report):
+    report, _ = smoke_report
+    families = {r["family"]: r for r in report["families"]}
+    assert set(families) == {"LeNet-5", "AlexNet-style", "VGG-16 (BN)", "mini-GoogLeNet", "ResNet-18"}
+    for name, row in families.items():
+        assert "error" not in row, f"{name}: {row}"
+        assert row["finite"] and math.isfinite(row["first_loss"]) and math.isfinite(row["last_loss"]), row
+        assert 0 <= row["val_accuracy"] <= 1 and row["params"] > 0
+
+
+def test_markdown_summary(smoke_report):
+    report, text = smoke_report
+    assert text.startswith("### GPU check")
+    assert "| variant | images/s |" in text and "| family | params |" in text
+    assert "Smoke run" in text and "Goal (c)" in text
+    assert text.count("\n| (") == 4 and report["device"]["name"] in text
+
+
+def test_full_size_models_have_the_known_parameter_counts():
+    import torch
+
+    gpu_check = load_script()
+    expected = {"LeNet-5": 62_006, "VGG-16 (BN)": 14_728_266, "ResNet-18": 11_173_962}
+    with torch.device("meta"):
+        for name, count in expected.items():
+            model = gpu_check.FAMILIES[name]()
+            assert sum(p.numel() for p in model.parameters()) == count, name
+        for build in gpu_check.FAMILIES.values():
+            assert build()(torch.empty(2, 3, 32, 32)).shape == (2, 10)
+
+
+def test_full_mode_insists_on_a_large_batch(tmp_path):
+    gpu_check = load_script()
+    with pytest.raises(SystemExit):
+        gpu_check.main(["--out", str(tmp_path / "x.json"), "--device", "cpu", "--batch", "64"])
+    assert not (tmp_path / "x.json").exists()

@@ -4,7 +4,7 @@ import runpy
 from pathlib import Path
 
 EXPECT = "partial"
-MAX_FRACTION = 0.85
+MAX_FRACTION = 0.6
 ANSWERS = dict(runpy.run_path(str(Path(__file__).with_name("written_differently.py")))["ANSWERS"])
 for name in ["max_pool2d", "avg_pool2d", "max_pool2d_backward", "avg_pool2d_backward"]:
     ANSWERS[name] = ANSWERS[name].replace("stride or kernel_size", "stride or 1")

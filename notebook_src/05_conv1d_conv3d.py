@@ -44,7 +44,7 @@ from torch.utils.data import DataLoader, TensorDataset
 
 from cs_utils.plotting import plot_history, show_images
 from cs_utils.runtime import describe_run, get_device, is_quick, reset_seed
-from cs_utils.training import evaluate, fit
+from cs_utils.training import fit
 
 SEED = 0
 QUICK = is_quick()
@@ -203,15 +203,15 @@ import torch.nn.functional as F
 from cs_utils.checks import assert_close, call_torch, numpy_only
 
 rng = np.random.default_rng(52)
-for L, K, S in [(10, 3, 2), (11, 4, 3), (9, 2, 4)]:
+for L, K, stride in [(10, 3, 2), (11, 4, 3), (9, 2, 4)]:
     x, w, b = rng.standard_normal((2, 2, L)), rng.standard_normal((3, 2, K)), rng.standard_normal(3)
     with numpy_only("conv1d"):
-        out = conv1d(x, w, b, stride=S)
-    expected = call_torch(F.conv1d, x, w, b, stride=S)
+        out = conv1d(x, w, b, stride=stride)
+    expected = call_torch(F.conv1d, x, w, b, stride=stride)
     if np.ndim(out) == 3 and np.shape(out)[2] != expected.shape[2]:
-        raise AssertionError(f"conv1d with L={L}, K={K}, stride={S} gave {np.shape(out)[2]} outputs, expected "
+        raise AssertionError(f"conv1d with L={L}, K={K}, stride={stride} gave {np.shape(out)[2]} outputs, expected "
                              f"(L - K) // S + 1 = {expected.shape[2]}")
-    assert_close(out, expected, f"conv1d(x, w, b, stride={S}) with x {x.shape}, w {w.shape}")
+    assert_close(out, expected, f"conv1d(x, w, b, stride={stride}) with x {x.shape}, w {w.shape}")
 print("conv1d handles strides.")
 ### BEGIN HIDDEN TESTS
 import importlib
@@ -239,16 +239,16 @@ from cs_utils.checks import assert_close, call_torch, numpy_only
 
 rng = np.random.default_rng(53)
 x, w, b = rng.standard_normal((2, 2, 6)), rng.standard_normal((3, 2, 3)), rng.standard_normal(3)
-for P in (1, 2):
+for pad in (1, 2):
     with numpy_only("conv1d"):
-        out = conv1d(x, w, b, padding=P)
-    expected = call_torch(F.conv1d, x, w, b, padding=P)
-    for side, pads in (("left", (P, 0)), ("right", (0, P))):
+        out = conv1d(x, w, b, padding=pad)
+    expected = call_torch(F.conv1d, x, w, b, padding=pad)
+    for side, pads in (("left", (pad, 0)), ("right", (0, pad))):
         one_sided = call_torch(F.conv1d, np.pad(x, ((0, 0), (0, 0), pads)), w, b)
         if np.shape(out) == one_sided.shape and np.allclose(out, one_sided):
-            raise AssertionError(f"conv1d(x, w, b, padding={P}) padded only the {side} end; pad P zeros at both "
+            raise AssertionError(f"conv1d(x, w, b, padding={pad}) padded only the {side} end; pad P zeros at both "
                                  "ends, e.g. np.pad(x, ((0, 0), (0, 0), (P, P)))")
-    assert_close(out, expected, f"conv1d(x, w, b, padding={P}) with x (2, 2, 6), w (3, 2, 3)")
+    assert_close(out, expected, f"conv1d(x, w, b, padding={pad}) with x (2, 2, 6), w (3, 2, 3)")
 print("conv1d pads both ends.")
 ### BEGIN HIDDEN TESTS
 import importlib
@@ -276,13 +276,13 @@ from cs_utils.checks import assert_close, call_torch, numpy_only
 
 rng = np.random.default_rng(54)
 x, w, b = rng.standard_normal((3, 4, 13)), rng.standard_normal((5, 4, 4)), rng.standard_normal(5)
-x_before, w_before = x.copy(), w.copy()
+x_saved, w_saved = x.copy(), w.copy()
 with numpy_only("conv1d"):
     out = conv1d(x, w, b, stride=2, padding=2)
 assert_close(out, call_torch(F.conv1d, x, w, b, stride=2, padding=2),
              "conv1d(x, w, b, stride=2, padding=2) with x (3, 4, 13), w (5, 4, 4)")
-assert_close(x, x_before, "x after conv1d: the input must not be modified")
-assert_close(w, w_before, "w after conv1d: the filters must not be modified")
+assert_close(x, x_saved, "x after conv1d: the input must not be modified")
+assert_close(w, w_saved, "w after conv1d: the filters must not be modified")
 print("conv1d agrees with torch.nn.functional.conv1d.")
 ### BEGIN HIDDEN TESTS
 import importlib
@@ -588,8 +588,8 @@ for trial in range(6):
     expected_params = V * E + sum(nf * (E * h + 1) for h in widths) + (len(widths) * nf + 1) * C
     assert sum(p.numel() for p in model.parameters()) == expected_params, (
         f"TextCNN({V}, {E}, {C}, {widths}, {nf}) has the wrong number of parameters")
-    convs = [m for m in model.modules() if isinstance(m, nn.Conv1d)]
-    assert sorted(c.kernel_size[0] for c in convs) == sorted(widths), f"TextCNN with widths {widths}: wrong Conv1d layers"
+    conv_layers = [m for m in model.modules() if isinstance(m, nn.Conv1d)]
+    assert sorted(c.kernel_size[0] for c in conv_layers) == sorted(widths), f"TextCNN with widths {widths}: wrong Conv1d layers"
     model.eval()
     N, T = int(rng.integers(1, 6)), max(widths) + int(rng.integers(0, 9))
     with torch.no_grad():
@@ -894,8 +894,8 @@ for trial in range(15):
         int(max(k - 2 * p, 1) + rng.integers(0, 30)) for _ in range(3))
     case = (shape, int(rng.integers(1, 70)), k, s, p)
     with checks.numpy_only("conv3d_output_shape"):
-        result = conv3d_output_shape(*case)
-    check_shape(result, conv3d_reference_shape(*case), ", ".join(map(str, case)))
+        got = conv3d_output_shape(*case)
+    check_shape(got, conv3d_reference_shape(*case), ", ".join(map(str, case)))
 ### END HIDDEN TESTS
 
 # %% tests id=test_conv3d_output_shape_tuples points=2
@@ -943,8 +943,8 @@ for trial in range(20):
         int(max(k[a] - 2 * p[a], 1) + rng.integers(0, 30)) for a in range(3))
     case = (shape, int(rng.integers(1, 70)), k, s if trial % 4 else 2, p if trial % 5 else 1)
     with checks.numpy_only("conv3d_output_shape"):
-        result = conv3d_output_shape(*case)
-    check_shape(result, conv3d_reference_shape(*case), ", ".join(map(str, case)))
+        got = conv3d_output_shape(*case)
+    check_shape(got, conv3d_reference_shape(*case), ", ".join(map(str, case)))
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -1044,19 +1044,19 @@ import torch.nn.functional as F
 from cs_utils.checks import assert_close, call_torch, numpy_only
 
 rng = np.random.default_rng(56)
-for S, x_shape, w_shape in [(2, (2, 2, 7, 9, 11), (3, 2, 3, 2, 4)), (3, (1, 3, 10, 8, 12), (2, 3, 2, 3, 3))]:
+for stride, x_shape, w_shape in [(2, (2, 2, 7, 9, 11), (3, 2, 3, 2, 4)), (3, (1, 3, 10, 8, 12), (2, 3, 2, 3, 3))]:
     x, w, b = rng.standard_normal(x_shape), rng.standard_normal(w_shape), rng.standard_normal(w_shape[0])
     with numpy_only("conv3d"):
-        out = conv3d(x, w, b, stride=S)
-    expected = call_torch(F.conv3d, x, w, b, stride=S)
+        out = conv3d(x, w, b, stride=stride)
+    expected = call_torch(F.conv3d, x, w, b, stride=stride)
     if np.ndim(out) == 5:
         for axis, name in zip((2, 3, 4), "DHW"):
             if np.shape(out)[axis] != expected.shape[axis]:
                 raise AssertionError(
-                    f"conv3d(x, w, b, stride={S}) with x {x_shape}, w {w_shape}: output size along {name} is "
+                    f"conv3d(x, w, b, stride={stride}) with x {x_shape}, w {w_shape}: output size along {name} is "
                     f"{np.shape(out)[axis]}, expected ({name} - K{name}) // S + 1 = {expected.shape[axis]}. The stride "
                     "applies to all three axes D, H and W, each with its own kernel size")
-    assert_close(out, expected, f"conv3d(x, w, b, stride={S}) with x {x_shape}, w {w_shape}")
+    assert_close(out, expected, f"conv3d(x, w, b, stride={stride}) with x {x_shape}, w {w_shape}")
 print("conv3d strides along depth, height and width.")
 ### BEGIN HIDDEN TESTS
 import importlib
@@ -1085,15 +1085,15 @@ from cs_utils.checks import assert_close, call_torch, numpy_only
 
 rng = np.random.default_rng(57)
 x, w, b = rng.standard_normal((1, 2, 3, 4, 5)), rng.standard_normal((2, 2, 3, 3, 3)), rng.standard_normal(2)
-for P in (1, 2):
+for pad in (1, 2):
     with numpy_only("conv3d"):
-        out = conv3d(x, w, b, padding=P)
-    expected = call_torch(F.conv3d, x, w, b, padding=P)
-    left_only = call_torch(F.conv3d, np.pad(x, ((0, 0), (0, 0), (P, 0), (P, 0), (P, 0))), w, b)
+        out = conv3d(x, w, b, padding=pad)
+    expected = call_torch(F.conv3d, x, w, b, padding=pad)
+    left_only = call_torch(F.conv3d, np.pad(x, ((0, 0), (0, 0), (pad, 0), (pad, 0), (pad, 0))), w, b)
     if np.shape(out) == left_only.shape and np.allclose(out, left_only):
-        raise AssertionError(f"conv3d(x, w, b, padding={P}) padded only one end of each axis; pad P zeros at both "
-                             "ends of D, H and W")
-    assert_close(out, expected, f"conv3d(x, w, b, padding={P}) with x (1, 2, 3, 4, 5), w (2, 2, 3, 3, 3)")
+        raise AssertionError(f"conv3d(x, w, b, padding={pad}) padded only one end of each axis; pad P zeros at "
+                             "both ends of D, H and W")
+    assert_close(out, expected, f"conv3d(x, w, b, padding={pad}) with x (1, 2, 3, 4, 5), w (2, 2, 3, 3, 3)")
 print("conv3d pads both ends of all three axes.")
 ### BEGIN HIDDEN TESTS
 import importlib
@@ -1122,13 +1122,13 @@ from cs_utils.checks import assert_close, call_torch, numpy_only
 
 rng = np.random.default_rng(58)
 x, w, b = rng.standard_normal((2, 3, 6, 7, 5)), rng.standard_normal((4, 3, 3, 2, 3)), rng.standard_normal(4)
-x_before, w_before = x.copy(), w.copy()
+x_saved, w_saved = x.copy(), w.copy()
 with numpy_only("conv3d"):
     out = conv3d(x, w, b, stride=2, padding=1)
 assert_close(out, call_torch(F.conv3d, x, w, b, stride=2, padding=1),
              "conv3d(x, w, b, stride=2, padding=1) with x (2, 3, 6, 7, 5), w (4, 3, 3, 2, 3)")
-assert_close(x, x_before, "x after conv3d: the input must not be modified")
-assert_close(w, w_before, "w after conv3d: the filters must not be modified")
+assert_close(x, x_saved, "x after conv3d: the input must not be modified")
+assert_close(w, w_saved, "w after conv3d: the filters must not be modified")
 print("conv3d agrees with torch.nn.functional.conv3d.")
 ### BEGIN HIDDEN TESTS
 import importlib

@@ -59,9 +59,9 @@ print(f"torch {torch.__version__}, torchvision {torchvision.__version__}")
 # | **time** | wall-clock seconds per batch, measured | what you actually wait for |
 #
 # They do not move together. The lecture's examples: VGG-16 has 138M parameters, most of them in
-# its first fully connected layer, while most of its operations and activation memory come from
-# the early 3×3 convolutions at full resolution. GoogLeNet has 12× fewer parameters than AlexNet
-# yet needs twice its operations.
+# its first fully connected layer, while its operations are spread over its thirteen 3×3
+# convolutions and its activation memory sits in the early ones, at full resolution. GoogLeNet
+# has 12× fewer parameters than AlexNet yet needs about twice its operations.
 #
 # **Multiply-adds and FLOPs.** The work of a convolution or fully connected layer is a pile of
 # dot products. One step of a dot product, `acc += w * x`, is one **multiply-accumulate (MAC)**
@@ -74,7 +74,8 @@ print(f"torch {torch.__version__}, torchvision {torchvision.__version__}")
 # * the **bias is not counted** (nor are ReLU, pooling or BatchNorm: the counter only counts
 #   convolutions and matrix multiplies, which dominate anyway).
 #
-# Canziani et al.'s "operations" are the same FLOPs: their chart puts VGG-16 near 31 G-Ops.
+# Canziani et al.'s "operations" count the same way: their axis runs to 40 G-Ops, with VGG-16
+# (15.5 billion multiply-adds, so 31 GFLOPs) and VGG-19 at the far right.
 
 # %% [markdown]
 # ## 2. Counting a convolution by hand
@@ -475,8 +476,8 @@ for trial in range(10):
 #
 # Counting every leaf module (one with no sub-modules) adds the four ReLU outputs
 # (4,704 + 1,600 + 120 + 84 = 6,508) and the 400 outputs of `Flatten`: 15,002 values. A ReLU with
-# `inplace=True` overwrites its input, so this overcounts real memory somewhat; it is still the
-# usual convention (torchinfo's "forward pass size" counts the same way).
+# `inplace=True` overwrites its input and `Flatten` returns a view, so counting every leaf
+# module overstates the real memory somewhat; it is a simple, reproducible upper bound.
 
 # %% [markdown]
 # ### Exercise 3: `activation_bytes(model, x, layer_types=None)`
@@ -926,8 +927,8 @@ plt.show()
 # torchvision model table (https://pytorch.org/vision/stable/models.html) and stored in each
 # weights enum's metadata, `Weights.IMAGENET1K_V1.meta["_metrics"]["ImageNet-1K"]["acc@1"]`.
 # They are written out here, and the next cell checks them against the installed torchvision's
-# metadata (no download: the metadata ships with the package). Canziani et al.'s chart used the
-# accuracies of their time, a point or two lower for some models, and the same operation counts.
+# metadata (no download: the metadata ships with the package). Canziani et al. measured their own
+# accuracies, so their chart's values differ slightly from these.
 
 # %% tags=experiment
 PUBLISHED_TOP1 = {  # torchvision IMAGENET1K_V1 weights, ImageNet-1K validation, top-1 accuracy in %
@@ -1035,6 +1036,9 @@ for group, models, marker in [("course (32x32)", COURSE_MODELS, "o"),
     ax.scatter(xs, ys, marker=marker, s=60, label=group)
     for n, gx, gy in zip(models, xs, ys):
         ax.annotate(n, (gx, gy), textcoords="offset points", xytext=(5, 4), fontsize=8)
+rate = np.median([s["gflops_per_s"] for s in speed.values()]) * 1e9  # FLOP/s
+span = np.array([min(s["flops_per_image"] for s in speed.values()), max(s["flops_per_image"] for s in speed.values())])
+ax.plot(span, rate / span, "k--", lw=1, label=f"constant {rate / 1e9:.1f} GFLOP/s")
 ax.set_xscale("log")
 ax.set_yscale("log")
 ax.set_xlabel("FLOPs per image (at the timed resolution)")
@@ -1046,11 +1050,12 @@ plt.show()
 
 # %% [markdown]
 # *Figure 3. Measured throughput against operations per image (log scales). If time were
-# proportional to FLOPs, the points would lie on one line of slope −1. They roughly do, with
-# visible exceptions: models made of many small layers (GoogLeNet's Inception branches, tiny
-# LeNet) achieve fewer GFLOP/s than models made of a few big convolutions (VGG), because each
-# layer has a fixed overhead and small matrix multiplies use the hardware poorly. On a CPU in
-# quick mode, with batches of 1–2, the numbers are noisy; the ordering is what to look at.*
+# proportional to FLOPs, every point would lie on the dashed line of slope −1 (the median
+# achieved GFLOP/s). They scatter around it: models made of many small layers (GoogLeNet's
+# Inception branches, tiny LeNet) tend to achieve fewer GFLOP/s than models made of a few big
+# convolutions (VGG), because each layer has a fixed overhead and small matrix multiplies use the
+# hardware poorly. On a CPU in quick mode, with batches of 1–2 on a shared machine, the numbers
+# are noisy; the full run on a GPU gives numbers worth comparing.*
 #
 # `benchmarks/gpu_check.py` in the course repository goes further on a GPU: it times a ResNet-18
 # *training* step in fp32, in bf16 with channels-last memory layout, and with `torch.compile`,

@@ -250,6 +250,8 @@ class GuardedExecute(GradingExecute):
 
     def _guard(self, action: str):
         """Run the guard in the kernel; return the list of restored names, or None if it failed."""
+        cell_timeout = self.timeout
+        self.timeout = max(self.startup_timeout, cell_timeout or 0)  # importing torch on a busy machine
         try:
             msg_id = self.kc.execute("", silent=True, store_history=False,
                                      user_expressions={"guard": _guard_expression(action, self._guard_token)})
@@ -257,6 +259,8 @@ class GuardedExecute(GradingExecute):
         except Exception as err:  # noqa: BLE001 (no answer: treated as tampering by the caller)
             self.log.warning("tampering guard: no reply from the kernel (%s)", err)
             return None
+        finally:
+            self.timeout = cell_timeout
         value = (reply or {}).get("content", {}).get("user_expressions", {}).get("guard", {})
         text = value.get("data", {}).get("text/plain", "") if value.get("status") == "ok" else ""
         prefix = f"'{self._guard_token}:"
@@ -276,8 +280,10 @@ class GuardedExecute(GradingExecute):
 
             self._guard_token = secrets.token_hex(8)
             if self._guard("snapshot") is None:
-                self.log.warning("tampering guard: the snapshot failed")
-        if cell.metadata.get("nbgrader", {}).get("grade"):
+                # Before any student code: an environment problem, not tampering. Grade unguarded.
+                self.log.warning("tampering: the guard is off for this notebook (its snapshot failed)")
+                self._guard_token = "off"
+        if cell.metadata.get("nbgrader", {}).get("grade") and self._guard_token != "off":
             restored = self._guard("restore")
             grade_id = cell.metadata["nbgrader"].get("grade_id", index)
             if restored is None:

@@ -45,7 +45,7 @@ def run(tmp_path_factory):
     expect = bad_submissions.build(course, source, ROOT)
     before = {name: digest(course / name) for name in ("nbgrader_config.py", "gradebook.db")}
     start = time.monotonic()
-    rows = autograde(source, course, jobs=os.cpu_count() or 2, timeout=300, cell_timeout=5, memory_mb=1024,
+    rows = autograde(source, course, jobs=os.cpu_count() or 2, timeout=600, cell_timeout=20, memory_mb=1024,
                      unconfined=SANDBOX_PROBLEM is not None)
     elapsed = time.monotonic() - start
     report = (course / "grades_report.md").read_text()
@@ -154,7 +154,7 @@ def test_rerun_is_idempotent_and_drops_stale_scores(run):
     bad_submissions.write(source, "flip/91_alpha/91_alpha.ipynb", b"not json")
     bad_submissions.write(source, "flip/92_beta/92_beta.ipynb",
                           (base / "incoming" / "flip" / "92_beta" / "92_beta.ipynb").read_bytes())
-    rows = table(autograde(source, course, jobs=2, timeout=300, cell_timeout=5,
+    rows = table(autograde(source, course, jobs=2, timeout=600, cell_timeout=20,
                            unconfined=SANDBOX_PROBLEM is not None))
     first = table(run["rows"])
     assert rows[("good", "91_alpha")] == first[("good", "91_alpha")]

@@ -122,7 +122,8 @@ def _student_files(entry: Path) -> tuple[list[tuple[str, bytes]], list[str]]:
         except (zipfile.BadZipFile, OSError) as err:
             problems.append(f"{entry.name} is not a readable zip ({err})")
     else:
-        for path in sorted(entry.rglob("*")):
+        paths = [Path(d, f) for d, _, names in os.walk(entry, followlinks=True) for f in names]
+        for path in sorted(paths):
             if path.is_file() and ".ipynb_checkpoints" not in path.parts and "__MACOSX" not in path.parts:
                 rel = path.relative_to(entry).as_posix()
                 if path.stat().st_size > MAX_NOTEBOOK_BYTES:

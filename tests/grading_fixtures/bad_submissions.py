@@ -94,14 +94,16 @@ def build(course: Path, source: Path, repo: Path) -> dict[str, dict[str, float |
     nbgrader_layout("flip", alpha_ok)
     expect["flip"] = {"91_alpha": 3.0, "92_beta": 2.0}
 
-    nbgrader_layout("infinite_loop", alpha("def add(a, b):\n    while True:\n        pass"))
-    expect["infinite_loop"] = {"91_alpha": 0.0, "92_beta": 2.0}
+    # Loops forever on the visible test's input only: that test (1 point) times out, the other passes.
+    nbgrader_layout("infinite_loop", alpha("def add(a, b):\n    while (a, b) == (1, 2):\n        pass\n"
+                                          "    return a + b"))
+    expect["infinite_loop"] = {"91_alpha": 2.0, "92_beta": 2.0}
     nbgrader_layout("kernel_death", alpha("def add(a, b):\n    return a + b\n\nimport os\nos._exit(1)"))
     expect["kernel_death"] = {"91_alpha": 0.0, "92_beta": 2.0}
     nbgrader_layout("memory_hog", alpha("def add(a, b):\n    hog = bytearray(8 << 30)\n    return a + b"))
     expect["memory_hog"] = {"91_alpha": 0.0, "92_beta": 2.0}
-    nbgrader_layout("huge_output", alpha(CORRECT["91_alpha"] + "\nprint('x' * 30_000_000)\n"
-                                        "for i in range(300_000):\n    print(i)"))
+    nbgrader_layout("huge_output", alpha(CORRECT["91_alpha"] + "\nprint('x' * 20_000_000)\n"
+                                        "for i in range(100_000):\n    print(i)"))
     expect["huge_output"] = {"91_alpha": 3.0, "92_beta": 2.0}
     nbgrader_layout("invalid_json", b'{"cells": [ this is not json')
     expect["invalid_json"] = {"91_alpha": None, "92_beta": 2.0}

@@ -1,0 +1,561 @@
+# %% [markdown]
+# # 07 · Dropout
+#
+# **Week 7: Convolutional Neural Networks, notebook 7 of 12.**
+#
+# The second training technique of the lecture is dropout: during training, set a random fraction
+# $p$ of the hidden units to zero. It is one line of code, a strong regularizer, and it sits in the
+# fully connected layers of AlexNet ("dropout 0.5") and VGG. In this notebook you write it in
+# NumPy, see why plain dropout is a poor fit for convolutional feature maps, and watch it hold back
+# a network that overfits a small training set.
+#
+# **Learning goals**
+# 1. State what the dropout hyperparameter $p$ means (the probability to **drop**, as in the
+#    lecture and PyTorch) and why survivors are scaled by $1/(1-p)$ (inverted dropout).
+# 2. Implement `dropout(x, p, training, rng)` and `dropout_backward(dout, mask, p)`, and check
+#    that the expectation is preserved and test mode is the identity.
+# 3. Explain why neighbouring activations of a ConvNet are correlated, and why channel-wise
+#    dropout (`nn.Dropout2d`) suits feature maps better than element-wise dropout.
+# 4. Read train and validation curves of a network with and without dropout.
+#
+# **How this notebook works.** Run the cells in order. Write your code where it says
+# `YOUR CODE HERE` and delete the `raise NotImplementedError()` line. The test cell after an
+# exercise checks your answer at once and says what is wrong. When you submit, hidden tests run
+# more random trials, so make your functions correct in general. Test cells call your functions
+# with PyTorch switched off: the exercises are NumPy exercises.
+
+# %%
+# Setup: imports, seeding, and which mode and data this run uses.
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from tqdm.auto import tqdm
+
+from cs_utils.data import describe_dataset, load_mnist_subset
+from cs_utils.plotting import plot_history, show_activation_maps
+from cs_utils.runtime import describe_run, is_quick, reset_seed
+
+# These networks are small: on a CPU one thread is faster than several that wait for each other.
+torch.set_num_threads(1)
+SEED = 0
+reset_seed(SEED)
+describe_run("MNIST subset (5,000 digits, 28x28), small random arrays", SEED)
+print(describe_dataset("mnist5k"))
+
+# %% [markdown]
+# ## 1. Dropout
+#
+# The lecture's definition: **$p$ is a hyperparameter; set $p$ (e.g. 10%) of the hidden nodes to
+# zero.** Every training step draws a new random subset to drop, so each step trains a different
+# "thinned" network, and no unit can rely on a particular other unit being there. Units cannot
+# co-adapt; each must be useful on its own. That makes dropout a form of **regularization**:
+# it makes the network harder to fit to the training set and usually better on new data. One way
+# to see it: training samples from $2^n$ thinned networks that share weights, and the test-time
+# network approximates their average (Srivastava et al., 2014).
+#
+# The picture below redraws the lecture's figure: a standard network, and the same network after
+# applying dropout to its hidden units.
+
+# %% tags=experiment
+def draw_network(ax, sizes, dropped, title):
+    """Units as circles, layer by layer; dropped units are crossed out with their connections removed."""
+    positions = [[(i, j - (n - 1) / 2) for j in range(n)] for i, n in enumerate(sizes)]
+    for layer in range(len(sizes) - 1):
+        for a, (xa, ya) in enumerate(positions[layer]):
+            for b, (xb, yb) in enumerate(positions[layer + 1]):
+                if not dropped[layer][a] and not dropped[layer + 1][b]:
+                    ax.plot([xa, xb], [ya, yb], color="gray", linewidth=0.6, zorder=1)
+    for layer, units in enumerate(positions):
+        for j, (xu, yu) in enumerate(units):
+            gone = dropped[layer][j]
+            ax.scatter(xu, yu, s=260, zorder=2, facecolor="white" if gone else "tab:blue", edgecolor="black")
+            if gone:
+                ax.plot([xu - 0.12, xu + 0.12], [yu - 0.25, yu + 0.25], color="red", zorder=3)
+                ax.plot([xu - 0.12, xu + 0.12], [yu + 0.25, yu - 0.25], color="red", zorder=3)
+    ax.set_title(title)
+    ax.axis("off")
+
+
+sizes = [4, 6, 6, 2]
+picture_rng = np.random.default_rng(3)
+keep_all = [np.zeros(n, dtype=bool) for n in sizes]
+thinned = [np.zeros(4, dtype=bool)] + [picture_rng.random(6) < 0.5 for _ in range(2)] + [np.zeros(2, dtype=bool)]
+fig, axes = plt.subplots(1, 2, figsize=(9, 3.5))
+draw_network(axes[0], sizes, keep_all, "(a) standard neural net")
+draw_network(axes[1], sizes, thinned, "(b) after applying dropout (p = 0.5)")
+plt.show()
+
+# %% [markdown]
+# *Figure 1. Left, a network with two hidden layers; right, one thinned network sampled by dropout
+# with $p = 0.5$ on the hidden units: crossed-out units output zero, so their connections do
+# nothing in this step. The next step samples another thinned network.*
+#
+# ### Training and test time: inverted dropout
+#
+# At test time we want the whole network and a deterministic output, so nothing is dropped. But
+# then each unit's input would be larger than during training, when only a fraction $1-p$ of the
+# units below it were active. **Inverted dropout**, what PyTorch and everyone else implement,
+# fixes this during training: the surviving activations are divided by $1-p$, so that
+#
+# $$\mathrm{E}[\text{out}] = (1-p) \cdot \frac{x}{1-p} + p \cdot 0 = x ,$$
+#
+# and test time is simply the identity. (The original paper scales the weights by the keep
+# probability at test time instead; the result is the same, but inverted dropout leaves the test
+# code untouched.)
+#
+# **Which $p$?** In the lecture, in `torch.nn.Dropout(p)` and in Keras's `rate`, $p$ is the
+# probability to **drop** a unit. The 2014 paper and TensorFlow 1's `keep_prob` use the
+# probability to *keep* one. Mixing the two up turns "drop 10%" into "drop 90%".
+#
+# A worked example: $x = (1, 2, 3, 4)$, $p = 0.5$ and the random draw keeps units 1 and 3. Then
+# the mask is `[True, False, True, False]` and the output is $(2, 0, 6, 0)$: survivors doubled,
+# the rest zero.
+#
+# ### Exercise 1: `dropout(x, p, training, rng)` and `dropout_backward(dout, mask, p)`
+#
+# * `x`: activations of any shape; `p`: the probability to drop, with $0 \le p < 1$;
+#   `training`: a bool; `rng`: a NumPy `Generator` such as `np.random.default_rng(0)`.
+# * Training mode: draw the mask with **one call** `mask = rng.random(x.shape) >= p`, a boolean
+#   array that is `True` where the activation is kept (each uniform number in [0, 1) is at least
+#   $p$ with probability $1-p$). Return `(x * mask / (1 - p), mask)`. Drawing the mask exactly this
+#   way makes the result reproducible: the same seed gives the same mask.
+# * Test mode (`training=False`): return `(x, None)` and leave `rng` alone.
+# * `dropout_backward(dout, mask, p)` returns `dx`, the gradient with respect to `x` of the
+#   training-mode forward pass that produced `mask`.
+#
+# Do not modify `x`. The tests check the documented draw in one small test; the others accept any
+# correct random mask.
+
+# %% solution id=dropout
+def dropout(x, p, training, rng):
+    """Inverted dropout, forward pass.
+
+    x: array of any shape. p: probability to DROP each activation (0 <= p < 1).
+    training: in training mode the mask is drawn as ``mask = rng.random(x.shape) >= p``
+    (boolean, True = kept) and the output is ``x * mask / (1 - p)``; in test mode the output
+    is x and the mask is None. rng: a numpy.random.Generator.
+    Returns (out, mask).
+    """
+    ### BEGIN SOLUTION
+    if not training:
+        return x, None
+    keep = rng.random(x.shape) >= p
+    return np.where(keep, x / (1.0 - p), 0.0), keep
+    ### END SOLUTION
+
+# %% solution id=dropout_backward
+def dropout_backward(dout, mask, p):
+    """Backward pass of training-mode inverted dropout.
+
+    dout: upstream gradient, same shape as the mask. mask: the boolean mask dropout returned.
+    p: the drop probability used in the forward pass. Returns dx.
+    """
+    ### BEGIN SOLUTION
+    return np.where(mask, dout / (1.0 - p), 0.0)
+    ### END SOLUTION
+
+# %% tests id=test_dropout_eval points=1
+# Test mode is the identity, whatever p.
+import numpy as np
+from cs_utils.checks import assert_close, numpy_only
+
+rng = np.random.default_rng(1)
+for shape, p in [((4, 5), 0.5), ((2, 3, 4, 4), 0.9), ((10,), 0.1)]:
+    x = rng.standard_normal(shape)
+    x_before = x.copy()
+    with numpy_only("dropout"):
+        out, _ = dropout(x, p, False, np.random.default_rng(0))
+    assert_close(out, x_before, f"dropout(x, p={p}, training=False) with x {shape}: test mode must return x "
+                 "unchanged (no dropping, no scaling)")
+    assert_close(x, x_before, "x after dropout: the input must not be modified")
+print("Test mode returns the input unchanged.")
+### BEGIN HIDDEN TESTS
+import importlib
+
+import cs_utils.checks
+
+checks = importlib.reload(cs_utils.checks)  # undo any monkey-patching of the checks by student code
+rng = np.random.default_rng(71001)
+for trial in range(8):
+    shape = tuple(int(s) for s in rng.integers(1, 6, size=rng.integers(1, 5)))
+    x, p = rng.standard_normal(shape), float(rng.uniform(0, 0.95))
+    with checks.numpy_only("dropout"):
+        out, _ = dropout(x.copy(), p, False, np.random.default_rng(trial))
+    checks.assert_close(out, x, f"dropout in test mode, x {shape}, p {p:.3f}")
+### END HIDDEN TESTS
+
+# %% tests id=test_dropout_fraction points=2
+# The fraction of dropped activations is p (the DROP probability), and out is zero exactly there.
+import numpy as np
+from cs_utils.checks import assert_close, assert_shape, numpy_only
+
+rng = np.random.default_rng(2)
+x = rng.uniform(1.0, 2.0, size=(200, 500))  # no zeros in x, so out == 0 exactly where a unit was dropped
+for p in (0.1, 0.3, 0.8):
+    with numpy_only("dropout"):
+        out, mask = dropout(x, p, True, np.random.default_rng(int(p * 100)))
+    assert_shape(out, x.shape, f"dropout's out for x (200, 500), p={p}")
+    assert_shape(mask, x.shape, f"dropout's mask for x (200, 500), p={p}")
+    mask = np.asarray(mask)
+    if not np.all((mask == 0) | (mask == 1)):
+        raise AssertionError("the mask should be boolean (True = kept), or 0/1; it holds other values")
+    kept = mask != 0
+    if not np.array_equal(np.asarray(out) != 0, kept):
+        raise AssertionError(f"p={p}: out should be zero exactly where the mask drops a unit, and nonzero "
+                             "(a scaled copy of x) where it keeps one")
+    dropped = 1.0 - kept.mean()
+    if abs(dropped - (1 - p)) < 0.01:
+        raise AssertionError(f"with p={p} dropout dropped {dropped:.3f} of the units: p was used as the KEEP "
+                             "probability. p is the probability to DROP a unit")
+    if abs(dropped - p) > 0.01:
+        raise AssertionError(f"with p={p} dropout dropped {dropped:.3f} of 100,000 units; expected about {p}. "
+                             "Is the mask drawn from uniform numbers (rng.random), not normal ones?")
+    for part, block in enumerate(np.array_split(kept.ravel(), 4)):  # random units everywhere, not a fixed block
+        if abs((1.0 - block.mean()) - p) > 0.02:
+            raise AssertionError(f"with p={p} dropout dropped {1.0 - block.mean():.3f} of the units in quarter "
+                                 f"{part} of the array: each unit must be dropped independently at random")
+with numpy_only("dropout"):
+    out, _ = dropout(x, 0.0, True, np.random.default_rng(3))
+assert_close(out, x, "dropout with p=0 in training mode (nothing dropped, nothing scaled)")
+print("dropout drops a fraction p of the activations.")
+### BEGIN HIDDEN TESTS
+import importlib
+
+import cs_utils.checks
+
+checks = importlib.reload(cs_utils.checks)
+rng = np.random.default_rng(71002)
+for trial in range(8):
+    shape = (int(rng.integers(100, 300)), int(rng.integers(2, 6)), int(rng.integers(20, 60)))
+    p = float(rng.uniform(0.05, 0.95))
+    x = rng.uniform(0.5, 3.0, size=shape) * rng.choice([-1.0, 1.0], size=shape)
+    x_before = x.copy()
+    with checks.numpy_only("dropout"):
+        out, mask = dropout(x, p, True, np.random.default_rng(trial))
+    checks.assert_shape(out, shape, f"dropout's out, x {shape}")
+    kept = np.asarray(mask) != 0
+    checks.assert_shape(kept, shape, f"dropout's mask, x {shape}")
+    if not np.array_equal(np.asarray(out) != 0, kept):
+        raise AssertionError(f"x {shape}, p {p:.3f}: out is not zero exactly where the mask drops")
+    for block in [kept.ravel()] + np.array_split(kept.ravel(), 5):
+        n, dropped = block.size, 1.0 - block.mean()
+        tolerance = 5 * np.sqrt(p * (1 - p) / n)
+        if abs(dropped - p) > tolerance:
+            raise AssertionError(f"x {shape}, p {p:.3f}: dropped fraction {dropped:.4f} of {n} units, expected "
+                                 f"{p:.4f} +- {tolerance:.4f}")
+    checks.assert_close(x, x_before, "x after dropout: the input must not be modified")
+### END HIDDEN TESTS
+
+# %% tests id=test_dropout_scaling points=2
+# Inverted dropout: survivors are scaled by 1 / (1 - p), so the expectation of every unit is kept.
+import numpy as np
+from cs_utils.checks import assert_close, numpy_only
+
+rng = np.random.default_rng(4)
+x = rng.uniform(1.0, 2.0, size=(100, 1000))
+for p in (0.2, 0.5, 0.75):
+    with numpy_only("dropout"):
+        out, mask = dropout(x, p, True, np.random.default_rng(int(p * 100) + 1))
+    out, kept = np.asarray(out), np.asarray(mask) != 0
+    if p != 0.5 and np.allclose(out[kept], x[kept]):
+        raise AssertionError(f"p={p}: the surviving activations are not scaled. Inverted dropout divides them "
+                             "by (1 - p), so that the expected output equals x")
+    assert_close(out[kept], x[kept] / (1 - p), f"surviving activations for p={p} (x / (1 - p))")
+    assert_close(out[~kept], np.zeros((~kept).sum()), f"dropped activations for p={p}")
+    # Expectation preserved: on an all-ones input the mean output is 1, up to sampling noise.
+    with numpy_only("dropout"):
+        out_ones, _ = dropout(np.ones((100, 1000)), p, True, np.random.default_rng(int(p * 100) + 2))
+    mean, tolerance = float(np.mean(out_ones)), 5 * np.sqrt(p / (1 - p) / 100_000)
+    if abs(mean - 1.0) > tolerance:
+        raise AssertionError(f"p={p}: the mean of dropout(ones) is {mean:.4f}, expected 1 +- {tolerance:.4f}: "
+                             "dropout must preserve the expectation of every activation")
+print("dropout scales the survivors by 1 / (1 - p) and preserves the expectation.")
+### BEGIN HIDDEN TESTS
+import importlib
+
+import cs_utils.checks
+
+checks = importlib.reload(cs_utils.checks)
+rng = np.random.default_rng(71003)
+for trial in range(8):
+    shape = (int(rng.integers(200, 400)), int(rng.integers(100, 300)))
+    p = float(rng.uniform(0.05, 0.9))
+    x = rng.standard_normal(shape) + 3.0
+    with checks.numpy_only("dropout"):
+        out, mask = dropout(x, p, True, np.random.default_rng(100 + trial))
+    out, kept = np.asarray(out), np.asarray(mask) != 0
+    checks.assert_close(out[kept], x[kept] / (1 - p), f"survivors, x {shape}, p {p:.3f}")
+    checks.assert_close(out[~kept], np.zeros((~kept).sum()), f"dropped units, x {shape}, p {p:.3f}")
+    tolerance = 5 * np.sqrt(p / (1 - p) / out.size) * np.abs(x).max()
+    if abs(out.mean() - x.mean()) > tolerance:
+        raise AssertionError(f"x {shape}, p {p:.3f}: mean output {out.mean():.4f}, mean input {x.mean():.4f}")
+### END HIDDEN TESTS
+
+# %% tests id=test_dropout_seeded points=1
+# The documented draw, mask = rng.random(x.shape) >= p, makes dropout reproducible.
+import numpy as np
+from cs_utils.checks import assert_close, numpy_only
+
+x = np.arange(1.0, 13.0).reshape(3, 4)
+with numpy_only("dropout"):
+    out, mask = dropout(x, 0.4, True, np.random.default_rng(2024))
+expected_mask = np.random.default_rng(2024).random((3, 4)) >= 0.4
+assert_close(np.asarray(mask) != 0, expected_mask, "mask of dropout(x (3, 4), p=0.4, rng=default_rng(2024)): "
+             "draw it with one call, rng.random(x.shape) >= p, from the generator you are given")
+assert_close(out, x * expected_mask / 0.6, "out of dropout(x (3, 4), p=0.4, rng=default_rng(2024))")
+
+# The generator moves on: two calls with the same generator give different masks.
+rng = np.random.default_rng(5)
+with numpy_only("dropout"):
+    _, first = dropout(np.ones((10, 10)), 0.5, True, rng)
+    _, second = dropout(np.ones((10, 10)), 0.5, True, rng)
+if np.array_equal(np.asarray(first) != 0, np.asarray(second) != 0):
+    raise AssertionError("two calls with the same generator returned the same mask: use the rng argument "
+                         "(do not create a new generator with a fixed seed inside dropout)")
+print("dropout draws its mask reproducibly from rng.")
+### BEGIN HIDDEN TESTS
+import importlib
+
+import cs_utils.checks
+
+checks = importlib.reload(cs_utils.checks)
+rng = np.random.default_rng(71004)
+for trial in range(6):
+    shape = tuple(int(s) for s in rng.integers(1, 7, size=rng.integers(1, 5)))
+    p, seed = float(rng.uniform(0, 0.9)), int(rng.integers(0, 10**6))
+    x = rng.standard_normal(shape)
+    with checks.numpy_only("dropout"):
+        out, mask = dropout(x, p, True, np.random.default_rng(seed))
+    expected_mask = np.random.default_rng(seed).random(shape) >= p
+    checks.assert_close(np.asarray(mask) != 0, expected_mask, f"mask, x {shape}, p {p:.3f}, seed {seed}")
+    checks.assert_close(out, x * expected_mask / (1 - p), f"out, x {shape}, p {p:.3f}, seed {seed}")
+### END HIDDEN TESTS
+
+# %% tests id=test_dropout_backward points=2
+# The gradient flows only through the kept units, scaled like the forward pass.
+import numpy as np
+from cs_utils.checks import assert_close, numpy_only
+from cs_utils.gradcheck import numeric_gradient
+
+rng = np.random.default_rng(6)
+x, dout = rng.standard_normal((4, 6)), rng.standard_normal((4, 6))
+mask = rng.random((4, 6)) >= 0.3
+with numpy_only("dropout_backward"):
+    dx = dropout_backward(dout, mask, 0.3)
+expected = numeric_gradient(lambda a: np.where(mask, a, 0.0) / 0.7, x.copy(), dout)
+assert_close(dx, expected, "dropout_backward(dout (4, 6), mask, p=0.3) vs numeric gradient of x * mask / (1 - p)",
+             rtol=1e-6, atol=1e-8)
+print("dropout_backward passes the gradient through the kept units, scaled by 1 / (1 - p).")
+### BEGIN HIDDEN TESTS
+import importlib
+
+import cs_utils.checks
+import cs_utils.gradcheck
+
+checks = importlib.reload(cs_utils.checks)
+gradcheck = importlib.reload(cs_utils.gradcheck)
+rng = np.random.default_rng(71005)
+for trial in range(8):
+    shape = tuple(int(s) for s in rng.integers(1, 5, size=rng.integers(1, 5)))
+    p = float(rng.uniform(0, 0.9))
+    x, dout, mask = rng.standard_normal(shape), rng.standard_normal(shape), rng.random(shape) >= p
+    with checks.numpy_only("dropout_backward"):
+        dx = dropout_backward(dout.copy(), mask.copy(), p)
+    expected = gradcheck.numeric_gradient(lambda a: np.where(mask, a, 0.0) / (1 - p), x.copy(), dout)
+    checks.assert_close(dx, expected, f"dropout_backward, shape {shape}, p {p:.3f}", rtol=1e-6, atol=1e-8)
+### END HIDDEN TESTS
+
+# %% [markdown]
+# Your function and PyTorch's `F.dropout` follow the same convention. They use different random
+# generators, so their masks differ, but the statistics agree:
+
+# %% tags=experiment
+x = np.ones((200, 500))
+ours, _ = dropout(x, 0.3, True, np.random.default_rng(SEED))
+theirs = F.dropout(torch.ones(200, 500), p=0.3, training=True).numpy()
+for name, out in [("your dropout", ours), ("F.dropout", theirs)]:
+    print(f"{name:13s} p=0.3: dropped {np.mean(out == 0):.3f}, survivors = {out[out != 0].min():.4f}, "
+          f"mean output {out.mean():.3f}")
+print(f"1 / (1 - 0.3) = {1 / 0.7:.4f}")
+
+# %% [markdown]
+# ## 2. Dropout in ConvNets
+#
+# The lecture's slides on dropout in a ConvNet show where it would act: on the activation maps
+# that a convolution layer stacks into a new "image". Element-wise dropout there zeros single
+# positions of single maps. That removes much less information than it seems, because
+# **neighbouring activations are strongly correlated**: neighbouring pixels of an image are
+# similar, and neighbouring outputs of a convolution see overlapping patches (a 5×5 filter at
+# positions $j$ and $j+1$ shares 20 of its 25 inputs). A dropped activation can be guessed from
+# the ones around it, so the next layer, whose 3×3 or 5×5 filters see those neighbours, hardly
+# notices. Let us measure this on the activation maps of a convolution layer applied to MNIST
+# digits.
+
+# %% tags=experiment
+mnist_x, mnist_y = load_mnist_subset()                     # (5000, 1, 28, 28) float32 in [0, 1]
+digits = torch.from_numpy(mnist_x[:200])
+torch.manual_seed(SEED)
+conv = nn.Conv2d(1, 8, kernel_size=5, padding=2)
+with torch.no_grad():
+    maps = F.relu(conv(digits)).numpy()                     # (200, 8, 28, 28) activation maps
+
+distances = np.arange(1, 11)
+correlation = [np.corrcoef(maps[..., :-d].ravel(), maps[..., d:].ravel())[0, 1] for d in distances]
+fig, ax = plt.subplots(figsize=(5, 3))
+ax.plot(distances, correlation, marker="o")
+ax.set_xlabel("horizontal distance between two activations (pixels)")
+ax.set_ylabel("correlation")
+ax.set_ylim(0, 1)
+ax.grid(alpha=0.3)
+plt.show()
+print(f"correlation of horizontally neighbouring activations: {correlation[0]:.2f}")
+
+# %% [markdown]
+# *Figure 2. Correlation between two activations of the same map, as a function of their distance,
+# over 200 digits and 8 random 5×5 filters (after ReLU). Direct neighbours are highly correlated;
+# the correlation fades over a few pixels.*
+#
+# `nn.Dropout2d` (channel-wise or "spatial" dropout, Tompson et al., 2015) drops **whole activation
+# maps** instead: for an input `(N, C, H, W)` it draws one keep/drop decision per example and
+# channel, and scales the kept maps by $1/(1-p)$. Its mask has shape `(N, C, 1, 1)` and is
+# broadcast over H and W, so your `dropout` can do the same by drawing a mask for a
+# `(N, C, 1, 1)` array. Below, the same activation maps under both kinds of dropout, and how well a
+# dropped activation can be recovered by averaging its surviving 3×3 neighbours.
+
+# %% tags=experiment
+p = 0.5
+one_image = maps[:1]                                       # (1, 8, 28, 28)
+element_wise, element_mask = dropout(one_image, p, True, np.random.default_rng(SEED))
+_, channel_mask = dropout(np.ones((1, 8, 1, 1)), p, True, np.random.default_rng(SEED + 1))
+channel_wise = one_image * channel_mask / (1 - p)           # one decision per channel, broadcast over H, W
+fig = show_activation_maps(one_image[0], [f"map {c}" for c in range(8)], ncols=8, size=1.4,
+                           suptitle="activation maps of one digit")
+plt.show()
+fig = show_activation_maps(element_wise[0], ncols=8, size=1.4, suptitle="element-wise dropout, p = 0.5")
+plt.show()
+fig = show_activation_maps(channel_wise[0], [f"map {c}" + ("" if channel_mask[0, c, 0, 0] else " (dropped)")
+                                              for c in range(8)],
+                           ncols=8, size=1.4, suptitle="channel-wise dropout (Dropout2d), p = 0.5")
+plt.show()
+
+
+def recover_from_neighbours(dropped_maps, kept):
+    """Estimate each dropped activation as the mean of the kept ones in its 3x3 neighbourhood."""
+    box = torch.ones(1, 1, 3, 3, dtype=torch.float64)
+    flat = lambda a: torch.from_numpy(np.ascontiguousarray(a, dtype=np.float64)).reshape(-1, 1, *a.shape[-2:])
+    total = F.conv2d(flat(dropped_maps * (1 - p)), box, padding=1)   # undo the 1/(1-p) scaling first
+    count = F.conv2d(flat(kept.astype(np.float64)), box, padding=1)
+    return (total / count.clamp(min=1)).reshape(dropped_maps.shape).numpy()
+
+
+element_kept = np.broadcast_to(element_mask, maps[:1].shape)
+channel_kept = np.broadcast_to(channel_mask, maps[:1].shape)
+for name, out, kept in [("element-wise", element_wise, element_kept), ("channel-wise", channel_wise, channel_kept)]:
+    estimate = recover_from_neighbours(out, kept)
+    lost = ~kept
+    error = np.linalg.norm((estimate - one_image)[lost]) / np.linalg.norm(one_image[lost])
+    print(f"{name}: relative error of dropped activations recovered from their neighbours: {error:.2f}")
+
+# %% [markdown]
+# *Figure 3. Top, the eight activation maps of one digit. Middle, element-wise dropout: every map
+# keeps its shape, with holes. Bottom, channel-wise dropout: some maps are gone entirely, the others
+# are kept whole (and scaled by 2).*
+#
+# With element-wise dropout most of a dropped activation can be recovered from its neighbours
+# (error well below 1); with channel-wise dropout nothing of a dropped map is left to recover from
+# (error 1). Channel-wise dropout therefore really forces the next layer not to rely on any single
+# feature map, which is what dropout is for. In practice ConvNets use `nn.Dropout2d` on feature
+# maps, or, like AlexNet and VGG, plain dropout only in the fully connected layers, where the units
+# are not spatially correlated. Many modern ConvNets (ResNet, GoogLeNet's convolutional body) use
+# batch normalization and little or no dropout.
+#
+# ## 3. Dropout as a regularizer
+#
+# A network with many more parameters than training examples can memorize its training set. We
+# train a fully connected network (784 → 256 → 256 → 10, about 270,000 weights) on only 1,000
+# MNIST digits, once without dropout and once with dropout (p = 0.2 on the input pixels and
+# p = 0.5 after each hidden layer, the settings of Srivastava et al.), and follow the loss on the
+# training set and on 2,000 held-out validation digits. Both losses are measured in `eval()` mode,
+# so dropout is off while we measure.
+
+# %% tags=experiment
+N_TRAIN, N_VAL = 1000, 2000
+EPOCHS = 25 if is_quick() else 40
+SEEDS = [0, 1] if is_quick() else [0, 1, 2]
+
+order = np.random.default_rng(SEED).permutation(len(mnist_x))
+train_idx, val_idx = order[:N_TRAIN], order[N_TRAIN:N_TRAIN + N_VAL]
+pixel_mean, pixel_std = mnist_x[train_idx].mean(), mnist_x[train_idx].std()  # training statistics only
+x_tr = torch.from_numpy((mnist_x[train_idx] - pixel_mean) / pixel_std).flatten(1)
+x_va = torch.from_numpy((mnist_x[val_idx] - pixel_mean) / pixel_std).flatten(1)
+y_tr, y_va = torch.from_numpy(mnist_y[train_idx]), torch.from_numpy(mnist_y[val_idx])
+
+
+def make_mlp(p_input, p_hidden, width=256):
+    return nn.Sequential(nn.Dropout(p_input), nn.Linear(784, width), nn.ReLU(), nn.Dropout(p_hidden),
+                         nn.Linear(width, width), nn.ReLU(), nn.Dropout(p_hidden), nn.Linear(width, 10))
+
+
+def fit(p_input, p_hidden, seed, desc):
+    torch.manual_seed(seed)
+    model = make_mlp(p_input, p_hidden)
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    generator = torch.Generator().manual_seed(seed)
+    history = {"train loss": [], "val loss": [], "train accuracy": [], "val accuracy": []}
+    for epoch in tqdm(range(EPOCHS), desc=desc, leave=False):
+        model.train()
+        for batch in torch.randperm(N_TRAIN, generator=generator).split(50):
+            loss = F.cross_entropy(model(x_tr[batch]), y_tr[batch])
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+        model.eval()
+        with torch.no_grad():
+            for split, xs, ys in [("train", x_tr, y_tr), ("val", x_va, y_va)]:
+                logits = model(xs)
+                history[f"{split} loss"].append(F.cross_entropy(logits, ys).item())
+                history[f"{split} accuracy"].append((logits.argmax(1) == ys).float().mean().item())
+    return history
+
+
+results = {}
+for name, p_input, p_hidden in [("no dropout", 0.0, 0.0), ("dropout", 0.2, 0.5)]:
+    runs = [fit(p_input, p_hidden, seed, f"{name}, seed {seed}") for seed in SEEDS]
+    results[name] = {key: np.mean([run[key] for run in runs], axis=0) for key in runs[0]}
+    final = results[name]
+    print(f"{name:10s} after {EPOCHS} epochs (mean of {len(SEEDS)} seeds): train loss {final['train loss'][-1]:.4f}, "
+          f"val loss {final['val loss'][-1]:.3f} (lowest {final['val loss'].min():.3f}), "
+          f"val accuracy {final['val accuracy'][-1]:.3f}")
+
+curves = {f"{name}: {key}": values for name, result in results.items() for key, values in result.items()
+          if key != "train accuracy"}
+fig = plot_history(curves, title=f"784-256-256-10 MLP on {N_TRAIN} MNIST digits")
+plt.show()
+
+# %% [markdown]
+# *Figure 4. Left: training and validation loss per epoch, averaged over seeds; right: validation
+# accuracy. Without dropout the training loss drops to almost zero and the validation loss turns
+# around after a few epochs and climbs: the network memorizes the 1,000 training digits and grows
+# over-confident on new ones. With dropout the training loss stays higher, the gap between the
+# two losses is smaller, and the validation loss ends clearly lower.*
+#
+# The gain in validation accuracy is smaller than the gain in validation loss: about a point here.
+# Dropout helps most when a large network trains for long on a moderately sized data set; on tiny
+# data sets (a few hundred examples) the paper found no gain, since the network can memorize them
+# even through the noise.
+#
+# ## Summary
+#
+# * Dropout sets each unit to zero with probability $p$ (the **drop** probability, as in the
+#   lecture and PyTorch) during training, a new random subset at every step.
+# * Inverted dropout divides the survivors by $1-p$, so the expectation is unchanged and test mode
+#   is the identity. The backward pass routes the gradient through the kept units with the same
+#   scale.
+# * Neighbouring activations of a ConvNet are strongly correlated, so element-wise dropout on
+#   feature maps removes little; `nn.Dropout2d` drops whole channels instead.
+# * On a small training set dropout narrowed the gap between training and validation loss.
+#
+# **Next:** notebook 08 puts these pieces together in the classic architectures, LeNet-5 and
+# AlexNet (which used dropout 0.5 in its fully connected layers).

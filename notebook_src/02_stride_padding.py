@@ -543,6 +543,7 @@ def conv2d_param_count(in_channels, out_channels, kernel_size, bias=True):
 
 # %% tests id=test_conv2d_param_count points=2
 # The lecture's 760, the same layer without bias, and layers built by nn.Conv2d.
+import numpy as np
 import torch.nn as nn
 from cs_utils.checks import numpy_only
 

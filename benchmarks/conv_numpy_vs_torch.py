@@ -208,8 +208,8 @@ def markdown(result: dict) -> str:
            f"{m['load']}.", "",
            f"Layer: x ({s['N']}, {s['C']}, {s['H']}, {s['W']}) float32, w ({s['F']}, {s['C']}, 3, 3), bias. "
            f"Medians of {result['repeats']} interleaved runs after 2 warm-ups. Naive loops timed once on "
-           f"{result['naive_batch']} images; the speedup compares them with the fast version on the same "
-           "images.", "",
+           f"{result['naive_batch']} images; the first speedup compares them with the fast version on the "
+           f"same images, the second scales the naive time linearly to N={s['N']}.", "",
            "| layer | pass | torch (ms) | fast NumPy (ms) | fast / torch | naive → fast, same images | "
            f"naive at N={s['N']} (s, scaled) | naive → fast at N={s['N']} |",
            "|---|---|---:|---:|---:|---:|---:|---:|"]

@@ -235,6 +235,7 @@ def resnet_variants(cfg, device, peak_tflops, deadline) -> dict:
     c = next((r for r in results if r["variant"] == "c"), {})
     return {"model": "ResNet-18 (CIFAR: 3x3 stem, no max pool)", "width": cfg["width"], "batch": cfg["batch"],
             "image": [3, 32, 32], "optimizer": "SGD momentum 0.9, lr 0.1, weight decay 5e-4",
+            "compile_mode": cfg["compile_mode"],
             "flops_per_step": flops, "cudnn_benchmark": torch.backends.cudnn.benchmark, "variants": results,
             "goal": {"target_ratio_c_to_a": GOAL_RATIO, "achieved": c.get("ratio_to_a"),
                      "met": (c.get("ratio_to_a") or 0) >= GOAL_RATIO}}
@@ -258,7 +259,7 @@ def run_variant(key, label, v, cfg, device, flops, peak_tflops, deadline) -> dic
         model = model.to(memory_format=torch.channels_last)
         x = x.contiguous(memory_format=torch.channels_last)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9, weight_decay=5e-4)
-    step_model = torch.compile(model) if v["compile"] else model
+    step_model = torch.compile(model, mode=cfg["compile_mode"]) if v["compile"] else model
     if device.type == "cuda":
         torch.cuda.reset_peak_memory_stats(device)
     step = make_step(step_model, x, y, optimizer, v["dtype"])
@@ -388,7 +389,8 @@ def markdown(report: dict) -> str:
         "",
         f"{step['model']}, width {step['width']}, batch {step['batch']}, one training step = "
         f"{step['flops_per_step'] / 1e12:.3f} TFLOP (FlopCounterMode, forward + backward); "
-        f"{step['optimizer']}; cudnn.benchmark={step['cudnn_benchmark']}.",
+        f"{step['optimizer']}; cudnn.benchmark={step['cudnn_benchmark']}; "
+        f"torch.compile mode={step['compile_mode']!r}.",
         "",
         "| variant | images/s | ms/step | × (a) | TFLOP/s | of bf16 peak | warm-up s |",
         "|---|---:|---:|---:|---:|---:|---:|",
@@ -441,6 +443,8 @@ def main(argv=None) -> dict:
     parser.add_argument("--device", default=None, help="cuda (default when available) or cpu")
     parser.add_argument("--compile-in-smoke", action="store_true",
                         help="also run variant (c), torch.compile, in a smoke run (slow on CPU: compilation)")
+    parser.add_argument("--compile-mode", default="default",
+                        help="torch.compile mode for variant (c): default, reduce-overhead, max-autotune, ...")
     parser.add_argument("--batch", type=int, default=None, help="ResNet-18 batch size (default 512; smoke 8)")
     parser.add_argument("--time-limit-s", type=float, default=450.0,
                         help="skip the remaining parts once this many seconds have passed (default 450)")
@@ -456,6 +460,7 @@ def main(argv=None) -> dict:
         parser.error("the GPU check uses batch 256 or more")
     cfg = config(args.smoke, args.batch)
     cfg["resnet"]["compile"] = cfg["resnet"]["compile"] or args.compile_in_smoke
+    cfg["resnet"]["compile_mode"] = args.compile_mode
     if args.smoke and device.type == "cpu":
         torch.set_num_threads(1)  # tiny tensors: one thread avoids threading overhead on a shared machine
     torch.backends.cudnn.benchmark = True  # fixed input shapes: let cuDNN pick the fastest algorithms

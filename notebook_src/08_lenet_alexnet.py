@@ -122,7 +122,7 @@ plt.show()
 # convolution over it and a fully connected layer on its 400 values are the same thing.
 #
 # The original differs in details that have not survived: C3 connected each of its maps to only
-# some of S2's maps (1,516 weights instead of 2,416), the subsampling layers had a trainable
+# some of S2's maps (1,516 parameters instead of 2,416), the subsampling layers had a trainable
 # coefficient and bias, the tanh was scaled, and the output layer used radial basis functions.
 
 # %% [markdown]

@@ -54,8 +54,11 @@ release: setup
 autograde: setup
 	CS_QUICK=1 $(BIN)/python tools/autograde.py $(SUBMISSIONS) --jobs $(JOBS)
 
+# Speed goals are ratios measured within one run; results are recorded in benchmarks/RESULTS.md.
 bench: setup
-	$(BIN)/python benchmarks/bench_conv.py
+	$(BIN)/python benchmarks/conv_numpy_vs_torch.py
+	CS_QUICK=1 $(BIN)/python benchmarks/bench_autograde.py
+	$(BIN)/python benchmarks/gpu_check.py --smoke
 
 # Regenerate the exact pins from a fresh resolve of pyproject.toml's ranges (needs the package index).
 lock:

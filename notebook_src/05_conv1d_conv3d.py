@@ -466,8 +466,8 @@ plt.show()
 
 # %% [markdown]
 # *Figure 3. Held-out accuracy with the signals in their original order and with their positions
-# shuffled. The MLP does not notice the shuffle: permuting its inputs only permutes the rows of its
-# first weight matrix, so it never used the order. The CNN loses its advantage and falls to about
+# shuffled. The MLP does not notice the shuffle: permuting its inputs only permutes the columns of
+# its first weight matrix, so it never used the order. The CNN loses its advantage and falls to about
 # the MLP's level: its edge came from the assumption that neighbouring samples belong together.*
 #
 # ## 3. Text: the sentence CNN of Kim (2014)

@@ -26,7 +26,8 @@ It reports, on synthetic CIFAR-shaped data (3x32x32, 10 classes):
 Timing is done correctly: warm-up steps first (cuDNN autotuning, compilation), then
 ``torch.cuda.synchronize()`` around each timed round, and the median of several rounds.
 
-The results go to ``--out`` as JSON, and the same summary as Markdown next to it (``.md``).
+The results go to ``--out`` as JSON, and the same summary as Markdown next to it (``.md``); without
+``--out`` (as in ``make bench``) the Markdown summary is only printed.
 """
 
 from __future__ import annotations
@@ -438,17 +439,20 @@ def config(smoke: bool, batch: int | None) -> dict:
 
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", required=True, help="JSON file to write; the Markdown summary goes next to it (.md)")
+    parser.add_argument("--out", default=None,
+                        help="JSON file to write; the Markdown summary goes next to it (.md). Without it, the "
+                             "Markdown summary is printed and nothing is written")
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, a few seconds, runs on CPU (for tests)")
     parser.add_argument("--device", default=None, help="cuda (default when available) or cpu")
     parser.add_argument("--compile-in-smoke", action="store_true",
                         help="also run variant (c), torch.compile, in a smoke run (slow on CPU: compilation)")
     parser.add_argument("--compile-mode", default="default",
                         help="torch.compile mode for variant (c): default, reduce-overhead, max-autotune, ...")
-    parser.add_argument("--batch", type=int, default=None, help="ResNet-18 batch size (default 512; smoke 8)")
+    parser.add_argument("--batch", type=int, default=None, help="ResNet-18 batch size (default 512; smoke 4)")
     parser.add_argument("--time-limit-s", type=float, default=450.0,
                         help="skip the remaining parts once this many seconds have passed (default 450)")
     args = parser.parse_args(argv)
+    args.argv = sys.argv[1:] if argv is None else list(argv)
 
     start = time.perf_counter()
     deadline = start + args.time_limit_s
@@ -461,11 +465,29 @@ def main(argv=None) -> dict:
     cfg = config(args.smoke, args.batch)
     cfg["resnet"]["compile"] = cfg["resnet"]["compile"] or args.compile_in_smoke
     cfg["resnet"]["compile_mode"] = args.compile_mode
+    saved = torch.get_num_threads(), torch.backends.cudnn.benchmark
     if args.smoke and device.type == "cpu":
         torch.set_num_threads(1)  # tiny tensors: one thread avoids threading overhead on a shared machine
     torch.backends.cudnn.benchmark = True  # fixed input shapes: let cuDNN pick the fastest algorithms
+    try:
+        report = run_all(args, cfg, device, start, deadline)
+    finally:  # leave the process as we found it (tests call main() in-process)
+        torch.set_num_threads(saved[0])
+        torch.backends.cudnn.benchmark = saved[1]
+    if args.out is None:
+        print("\n" + markdown(report))
+        return report
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2) + "\n")
+    out.with_suffix(".md").write_text(markdown(report))
+    print(f"wrote {out} and {out.with_suffix('.md')} ({report['total_seconds']:.1f} s)")
+    return report
 
-    report = {"script": "benchmarks/gpu_check.py", "argv": sys.argv[1:] if argv is None else list(argv),
+
+def run_all(args, cfg, device, start, deadline) -> dict:
+    """Every part of the check, in order; the report as a dict."""
+    report = {"script": "benchmarks/gpu_check.py", "argv": args.argv,
               "smoke": args.smoke, "date_utc": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
               "device": device_info(device)}
     print(f"device: {report['device']['name']} ({device})", flush=True)
@@ -485,12 +507,6 @@ def main(argv=None) -> dict:
             print(f"{r['family']}: loss {r['first_loss']:.3f} -> {r['last_loss']:.3f}, "
                   f"held-out accuracy {r['val_accuracy']:.3f}", flush=True)
     report["total_seconds"] = time.perf_counter() - start
-
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2) + "\n")
-    out.with_suffix(".md").write_text(markdown(report))
-    print(f"wrote {out} and {out.with_suffix('.md')} ({report['total_seconds']:.1f} s)")
     return report
 
 

@@ -92,3 +92,21 @@ def test_full_mode_insists_on_a_large_batch(tmp_path):
     with pytest.raises(SystemExit):
         gpu_check.main(["--out", str(tmp_path / "x.json"), "--device", "cpu", "--batch", "64"])
     assert not (tmp_path / "x.json").exists()
+
+
+def test_without_out_the_summary_is_printed(monkeypatch, capsys):
+    """`make bench` runs `gpu_check.py --smoke` without --out: print the Markdown, write nothing."""
+    import torch
+
+    gpu_check = load_script()
+    monkeypatch.setattr(gpu_check, "resnet_variants", lambda *a: {
+        "model": "m", "width": 1, "batch": 1, "flops_per_step": 1, "optimizer": "o", "cudnn_benchmark": True,
+        "compile_mode": "default", "variants": [{"variant": "c", "label": "l", "error": "RuntimeError: boom"}],
+        "goal": {"target_ratio_c_to_a": 3.0, "achieved": None, "met": False}})
+    monkeypatch.setattr(gpu_check, "train_families", lambda *a: [{"family": "LeNet-5", "skipped": "time limit reached"}])
+    threads = torch.get_num_threads()
+    report = gpu_check.main(["--smoke", "--device", "cpu"])
+    text = capsys.readouterr().out
+    assert "### GPU check" in text and "failed: RuntimeError: boom" in text and "skipped: time limit" in text
+    assert report["families"][0]["skipped"]
+    assert torch.get_num_threads() == threads, "main() must restore torch's thread count"

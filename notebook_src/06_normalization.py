@@ -406,17 +406,17 @@ for trial in range(10):
     N, D = rng.integers(2, 7), rng.integers(1, 6)
     momentum = rng.uniform(0.05, 0.9)
     torch_mean, torch_var = rng.standard_normal(D), rng.uniform(0.5, 2, D)
-    ours_mean, ours_var = torch_mean.copy(), torch_var.copy()
+    mine_mean, mine_var = torch_mean.copy(), torch_var.copy()
     for step in range(rng.integers(1, 4)):
         x = rng.standard_normal((N, D)) * rng.uniform(0.5, 3) + rng.uniform(-2, 2)
         gamma, beta = rng.standard_normal(D), rng.standard_normal(D)
         checks.call_torch(F.batch_norm, x, torch_mean, torch_var, gamma, beta, True, momentum)
         with checks.numpy_only("batch_norm"):
-            _, ours_mean, ours_var = batch_norm(x, gamma, beta, np.array(ours_mean), np.array(ours_var), True,
+            _, mine_mean, mine_var = batch_norm(x, gamma, beta, np.array(mine_mean), np.array(mine_var), True,
                                                 momentum)
-        checks.assert_close(ours_mean, torch_mean, f"running_mean, trial {trial} step {step}, N={N}, "
+        checks.assert_close(mine_mean, torch_mean, f"running_mean, trial {trial} step {step}, N={N}, "
                             f"momentum {momentum:.3f}")
-        checks.assert_close(ours_var, torch_var, f"running_var, trial {trial} step {step}, N={N}, "
+        checks.assert_close(mine_var, torch_var, f"running_var, trial {trial} step {step}, N={N}, "
                             f"momentum {momentum:.3f}")
 ### END HIDDEN TESTS
 

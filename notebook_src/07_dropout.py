@@ -235,9 +235,9 @@ for trial in range(8):
     with checks.numpy_only("dropout"):
         out, mask = dropout(x, p, True, np.random.default_rng(trial))
     checks.assert_shape(out, shape, f"dropout's out, x {shape}")
-    kept = np.asarray(mask) != 0
+    kept = np.asarray(mask).astype(bool)
     checks.assert_shape(kept, shape, f"dropout's mask, x {shape}")
-    if not np.array_equal(np.asarray(out) != 0, kept):
+    if np.any((np.asarray(out) != 0) != kept):
         raise AssertionError(f"x {shape}, p {p:.3f}: out is not zero exactly where the mask drops")
     for block in [kept.ravel()] + np.array_split(kept.ravel(), 5):
         n, dropped = block.size, 1.0 - block.mean()
@@ -285,7 +285,8 @@ for trial in range(8):
     x = rng.standard_normal(shape) + 3.0
     with checks.numpy_only("dropout"):
         out, mask = dropout(x, p, True, np.random.default_rng(100 + trial))
-    out, kept = np.asarray(out), np.asarray(mask) != 0
+    out = np.asarray(out)
+    kept = np.asarray(mask).astype(bool)
     checks.assert_close(out[kept], x[kept] / (1 - p), f"survivors, x {shape}, p {p:.3f}")
     checks.assert_close(out[~kept], np.zeros((~kept).sum()), f"dropped units, x {shape}, p {p:.3f}")
     tolerance = 5 * np.sqrt(p / (1 - p) / out.size) * np.abs(x).max()
@@ -325,7 +326,7 @@ rng = np.random.default_rng(71004)
 for trial in range(6):
     shape = tuple(int(s) for s in rng.integers(1, 7, size=rng.integers(1, 5)))
     p, seed = float(rng.uniform(0, 0.9)), int(rng.integers(0, 10**6))
-    x = rng.standard_normal(shape)
+    x = rng.normal(size=shape)
     with checks.numpy_only("dropout"):
         out, mask = dropout(x, p, True, np.random.default_rng(seed))
     expected_mask = np.random.default_rng(seed).random(shape) >= p

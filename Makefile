@@ -16,6 +16,9 @@ COURSE_ROOT ?= $(CURDIR)
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 # nbgrader shells out to alembic, so the venv's bin folder must be on PATH for every target.
 export PATH := $(abspath $(BIN)):$(PATH)
+# OpenMP threads spin while they wait; on a busy 2-core machine that makes small torch runs
+# many times slower. Kernels inherit this, and OpenMP reads it only at start-up.
+export OMP_WAIT_POLICY := PASSIVE
 
 .PHONY: setup lab test release collect autograde bench lock clean-grading help
 

@@ -163,11 +163,11 @@ rng = np.random.default_rng(4001)
 for trial in range(8):
     cin, cout, stride = int(rng.integers(1, 9)), int(rng.integers(1, 9)), int(rng.choice([1, 2, 3]))
     n, h, w = int(rng.integers(1, 4)), int(rng.integers(1, 12)), int(rng.integers(1, 12))
-    block = BasicBlock(cin, cout, stride).double()
+    blk = BasicBlock(cin, cout, stride).double().eval()
     x = torch.randn(n, cin, h, w, dtype=torch.float64)
     x_before = x.clone()
     with torch.no_grad():
-        out = block(x)
+        out = blk(x)
     checks.assert_shape(out, (n, cout, (h - 1) // stride + 1, (w - 1) // stride + 1),
                         f"BasicBlock({cin}, {cout}, stride={stride}) on x {tuple(x.shape)}")
     checks.assert_close(x, x_before, "x after BasicBlock's forward pass: the input must not be modified")
@@ -349,8 +349,8 @@ checks = importlib.reload(cs_utils.checks)
 rng = np.random.default_rng(4004)
 for trial in range(6):
     cin, cout, stride = int(rng.integers(1, 40)), int(rng.integers(1, 40)), int(rng.choice([1, 2]))
-    got = sum(p.numel() for p in BasicBlock(cin, cout, stride).parameters())
-    assert got == torchvision_basic_params(cin, cout, stride), f"BasicBlock({cin}, {cout}, {stride}) parameters"
+    n_params = sum(t.numel() for t in BasicBlock(cin, cout, stride).parameters())
+    assert n_params == torchvision_basic_params(cin, cout, stride), f"BasicBlock({cin}, {cout}, {stride}) parameters"
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -459,12 +459,12 @@ for trial in range(6):
     if trial % 3 == 0:
         cin, stride = 4 * channels, 1
     h, w = int(rng.integers(1, 10)), int(rng.integers(1, 10))
-    block = Bottleneck(cin, channels, stride).double()
+    blk = Bottleneck(cin, channels, stride).double().eval()
     with torch.no_grad():
-        out = block(torch.randn(2, cin, h, w, dtype=torch.float64))
+        out = blk(torch.randn(2, cin, h, w, dtype=torch.float64))
     checks.assert_shape(out, (2, 4 * channels, (h - 1) // stride + 1, (w - 1) // stride + 1),
                         f"Bottleneck({cin}, {channels}, stride={stride}) on x (2, {cin}, {h}, {w})")
-    assert sum(p.numel() for p in block.parameters()) == torchvision_bottleneck_params(cin, channels, stride), \
+    assert sum(t.numel() for t in blk.parameters()) == torchvision_bottleneck_params(cin, channels, stride), \
         f"Bottleneck({cin}, {channels}, {stride}) parameters"
 ### END HIDDEN TESTS
 
@@ -695,8 +695,8 @@ checks = importlib.reload(cs_utils.checks)
 check_resnet(101)
 check_resnet(152)
 rng = np.random.default_rng(6001)
-for depth in (18, 34, 50):
-    check_resnet(depth, num_classes=int(rng.integers(2, 200)), stem=str(rng.choice(["imagenet", "cifar"])))
+for size in (18, 34, 50):
+    check_resnet(size, num_classes=int(rng.integers(2, 200)), stem=str(rng.choice(["imagenet", "cifar"])))
 ### END HIDDEN TESTS
 
 # %% tests id=test_resnet_api points=1
@@ -723,14 +723,14 @@ import importlib
 import cs_utils.checks
 
 checks = importlib.reload(cs_utils.checks)
-model = resnet(50, num_classes=7, width=2, stem="cifar", basic_block=ReferenceBasic,
-               bottleneck_block=ReferenceBottleneck)
+references = dict(basic_block=ReferenceBasic, bottleneck_block=ReferenceBottleneck)
+model = resnet(50, num_classes=7, width=2, stem="cifar", **references)
 assert model.fc.in_features == 64 and model.fc.out_features == 7, "resnet(50, width=2): 4 * 8 * 2 = 64 features"
 with torch.no_grad():
     checks.assert_shape(model.eval()(torch.randn(1, 3, 20, 20)), (1, 7), "resnet(50, width=2) on a 20x20 input")
 for bad in (0, 51, 110):
     try:
-        resnet(bad, basic_block=ReferenceBasic, bottleneck_block=ReferenceBottleneck)
+        resnet(bad, **references)
     except ValueError:
         continue
     raise AssertionError(f"resnet({bad}) should raise a ValueError")
@@ -772,13 +772,13 @@ class PlainBlock(nn.Module):
 
     def __init__(self, in_channels, out_channels, stride=1):
         super().__init__()
-        self.conv1 = nn.Conv2d(in_channels, out_channels, 3, stride=stride, padding=1, bias=False)
-        self.bn1 = nn.BatchNorm2d(out_channels)
-        self.conv2 = nn.Conv2d(out_channels, out_channels, 3, padding=1, bias=False)
-        self.bn2 = nn.BatchNorm2d(out_channels)
+        self.conv1 = nn.Conv2d(in_channels, out_channels, kernel_size=3, stride=stride, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(num_features=out_channels)
+        self.conv2 = nn.Conv2d(out_channels, out_channels, kernel_size=3, padding=1, bias=False)
+        self.bn2 = nn.BatchNorm2d(num_features=out_channels)
 
     def forward(self, x):
-        return F.relu(self.bn2(self.conv2(F.relu(self.bn1(self.conv1(x))))))
+        return F.relu(self.bn2(self.conv2(F.relu(self.bn1(self.conv1(x))))))  # no "+ shortcut(x)"
 
 
 def cifar_net(depth, block, width=16, num_classes=10):
@@ -831,23 +831,39 @@ def training_curve(model, seed):
 
 runs = [(kind, depth) for kind in ("plain", "residual") for depth in (20, 56)]
 curves = {run: [] for run in runs}
-for seed in tqdm(seeds, desc="seeds"):
-    for kind, depth in runs:
+
+
+def run_seed(seed):
+    """Train plain-20, plain-56, ResNet-20 and ResNet-56 from one seed; append their curves to `curves`."""
+    for kind, depth in tqdm(runs, desc=f"seed {seed}"):
         reset_seed(seed)
         model = cifar_net(depth, PlainBlock if kind == "plain" else BasicBlock, width)
         curves[(kind, depth)].append(training_curve(model, seed))
-curves = {run: np.stack(c) for run, c in curves.items()}
+
+# %% [markdown]
+# One cell per seed keeps every cell short; to add a seed, run `run_seed(3)`.
+
+# %% tags=experiment
+run_seed(seeds[0])
+
+# %% tags=experiment
+run_seed(seeds[1])
+
+# %% tags=experiment
+run_seed(seeds[2])
 
 # %% tags=experiment
 def smooth(values, window):
     return np.convolve(values, np.ones(window) / window, mode="valid")
 
 
+stacked = {run: np.stack(c) for run, c in curves.items()}  # (seeds run so far, steps) per network
+n_seeds = len(stacked[runs[0]])
 window = max(5, steps // 10)
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.6), sharey=True)
 for ax, kind in zip(axes, ("plain", "residual")):
     for depth, color in ((20, "tab:blue"), (56, "tab:red")):
-        smoothed = np.stack([smooth(c, window) for c in curves[(kind, depth)]])
+        smoothed = np.stack([smooth(c, window) for c in stacked[(kind, depth)]])
         x_axis = np.arange(window, steps + 1)
         ax.plot(x_axis, smoothed.mean(0), color=color, label=f"{kind}-{depth}")
         ax.fill_between(x_axis, smoothed.min(0), smoothed.max(0), color=color, alpha=0.2)
@@ -859,13 +875,13 @@ axes[0].set_ylabel(f"training loss ({window}-iteration mean)")
 fig.tight_layout()
 plt.show()
 last = max(1, steps // 4)
-final = {run: curves[run][:, -last:].mean(axis=1) for run in runs}
-print(f"mean training loss over the last {last} iterations (min-max over {len(seeds)} seeds):")
+final = {run: stacked[run][:, -last:].mean(axis=1) for run in runs}
+print(f"mean training loss over the last {last} iterations (min-max over {n_seeds} seeds):")
 for run in runs:
     print(f"  {run[0]:>8}-{run[1]}: {final[run].mean():.3f} ({final[run].min():.3f}-{final[run].max():.3f})")
-print(f"plain-56 worse than plain-20 in {np.sum(final['plain', 56] > final['plain', 20])} of {len(seeds)} seeds; "
-      f"ResNet-56 better than plain-56 in {np.sum(final['residual', 56] < final['plain', 56])} of {len(seeds)}; "
-      f"ResNet-56 better than ResNet-20 in {np.sum(final['residual', 56] < final['residual', 20])} of {len(seeds)}")
+print(f"plain-56 worse than plain-20 in {np.sum(final['plain', 56] > final['plain', 20])} of {n_seeds} seeds; "
+      f"ResNet-56 better than plain-56 in {np.sum(final['residual', 56] < final['plain', 56])} of {n_seeds}; "
+      f"ResNet-56 better than ResNet-20 in {np.sum(final['residual', 56] < final['residual', 20])} of {n_seeds}")
 
 # %% [markdown]
 # *Figure 1. Training loss per iteration of plain (left) and residual (right) networks with 20
@@ -927,7 +943,7 @@ plt.show()
 
 # %% [markdown]
 # *Figure 2. Training and validation loss (left) and accuracy (right) of the ResNet-18. On the
-# quick MNIST subset two epochs reach high validation accuracy, far above the 10% of guessing; the
+# quick MNIST subset two epochs reach a validation accuracy far above the 10% of guessing; the
 # full run on a GPU trains for 40 epochs on CIFAR-10 with two learning-rate drops, visible as steps
 # in the training loss.*
 #

@@ -309,8 +309,8 @@ print(f"naive: {naive_inception_ops(28, 28, 256, 128, 192, 96):,}  "
       f"bottleneck: {inception_ops(28, 28, 256, 128, 64, 192, 64, 96, 64):,}")
 
 # %% [markdown]
-# *Figure 1. Multiplications per convolution for the naive module (top) and the module with 1×1
-# bottlenecks (bottom). The 5×5 and 3×3 convolutions dominate both; the reductions cut them by 4×
+# *Figure 1. Multiplications per convolution for the naive module (bottom bar) and the module with
+# 1×1 bottlenecks (top bar). The 5×5 and 3×3 convolutions dominate both; the reductions cut them by 4×
 # (256 → 64 input channels) at a small cost of their own.*
 #
 # ## 3. The Inception module in PyTorch

@@ -10,6 +10,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbgrader.validator import Validator
+from traitlets.config import Config
 
 from tests.conftest import copy_course
 from tools import build_notebooks
@@ -94,7 +95,8 @@ def test_solution_notebook_passes_nbgrader_validator(name, monkeypatch):
     # `nbgrader validate` exits 0 even when tests fail, so use the Validator's result instead.
     monkeypatch.setenv("CS_QUICK", "1")
     monkeypatch.chdir(ROOT / "solutions" / name)
-    result = Validator().validate(str(ROOT / "solutions" / name / f"{name}.ipynb"))
+    # The course's per-cell limit, as `make lab` and the grader use it (nbgrader's default is 30 s).
+    result = Validator(config=Config({"Execute": {"timeout": 300}})).validate(str(ROOT / "solutions" / name / f"{name}.ipynb"))
     assert not result.get("failed") and not result.get("changed") and not result.get("type_changed"), result
 
 

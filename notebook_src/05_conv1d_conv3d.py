@@ -1236,30 +1236,50 @@ print("shifting the clip by one frame shifts the 3D output by one frame:",
 # ## 6. A task that needs time: which way is the square moving?
 #
 # We generate clips of 7 frames, 16×16 pixels: a bright square (3 or 4 pixels wide, random
-# brightness) moves one pixel per frame to the **right, left, up or down**, with pixel noise on top.
-# A clip has shape `(C=1, D=7, H=16, W=16)`, time on the depth axis. The positions are drawn so that
-# in the **middle frame** the square is equally likely to be anywhere, whatever its direction: a
-# single frame then carries no information about the motion. (The first frame would leak a little:
-# a square next to the right edge cannot be moving right.)
+# brightness) moves one pixel per frame to the **right, down, left or up**, with pixel noise on top.
+# A clip has shape `(C=1, D=7, H=16, W=16)`, time on the depth axis. The label is the **sign** of
+# the motion, not its axis: class 0 is "right or down" (the coordinate grows), class 1 is "left or
+# up" (the coordinate shrinks). The axis, horizontal or vertical, is drawn at random and says
+# nothing about the label.
+#
+# The task is built so that no single image made from the clip can give the label away:
+#
+# * **The middle frame.** The positions are drawn so that in the middle frame the square is equally
+#   likely to be anywhere, whatever its direction: a single frame carries no information about the
+#   motion. (The first frame would leak a little: a square next to the right edge cannot be moving
+#   right.)
+# * **The averaged frame**, the mean of the 7 frames, where motion shows as a streak. Play a clip
+#   backwards: "right" becomes "left" and "down" becomes "up", so the label flips, but the mean of
+#   the frames does not change, since a sum does not care about order. Because the middle position
+#   is drawn the same way for every direction, each clip of class 0 is as likely as its reversed
+#   twin of class 1, and the two classes give exactly the same distribution of averaged frames.
+#   The streak shows the axis, but the axis is independent of the label.
 #
 # Three networks of similar size get the same clips:
 #
 # * a **Conv3d** network on the whole clip;
 # * a **2D CNN on the middle frame**;
-# * a **2D CNN on the averaged frame**, the mean of the 7 frames, where motion shows as a streak.
+# * a **2D CNN on the averaged frame**.
 
 # %%
-DIRECTIONS = {"right": (0, 1), "left": (0, -1), "up": (-1, 0), "down": (1, 0)}  # (dy, dx) per frame
+DIRECTIONS = {"right": (0, 1), "down": (1, 0), "left": (0, -1), "up": (-1, 0)}  # (dy, dx) per frame
+CLASSES = ["right or down", "left or up"]                   # the label: does the coordinate grow or shrink?
+LABEL_OF_DIRECTION = np.array([0, 0, 1, 1])                 # right, down -> 0; left, up -> 1
 
 
 def make_motion_clips(n, frames=7, size=16, noise=0.1, seed=0):
-    """n clips (n, 1, frames, size, size) of a square moving one pixel per frame, and direction labels (n,)."""
+    """n clips (n, 1, frames, size, size) of a square moving one pixel per frame.
+
+    Returns the clips, the labels (n,) in CLASSES (the sign of the motion) and the directions (n,),
+    indices into DIRECTIONS, of which the label is LABEL_OF_DIRECTION[direction].
+    """
     rng = np.random.default_rng(seed)
     clips = np.zeros((n, 1, frames, size, size), dtype=np.float32)
-    labels = rng.integers(0, len(DIRECTIONS), size=n)
+    directions = rng.integers(0, len(DIRECTIONS), size=n)   # the axis is random, whatever the label
+    steps = list(DIRECTIONS.values())
     half = (frames - 1) // 2
-    for i, label in enumerate(labels):
-        dy, dx = list(DIRECTIONS.values())[label]
+    for i, direction in enumerate(directions):
+        dy, dx = steps[direction]
         side = rng.integers(3, 5)
         y_mid, x_mid = rng.integers(half, size - side - half + 1, size=2)  # same range on both axes
         brightness = rng.uniform(0.6, 1.0)
@@ -1267,13 +1287,16 @@ def make_motion_clips(n, frames=7, size=16, noise=0.1, seed=0):
             y, x = y_mid + dy * (t - half), x_mid + dx * (t - half)
             clips[i, 0, t, y:y + side, x:x + side] = brightness
     clips += noise * rng.standard_normal(clips.shape).astype(np.float32)
-    return clips, labels
+    return clips, LABEL_OF_DIRECTION[directions], directions
 
 
-clips_train, directions_train = make_motion_clips(SIZES["clips_train"], seed=SEED + 1)
-clips_test, directions_test = make_motion_clips(SIZES["clips_test"], seed=SEED + 2)
-print(f"clips: train {clips_train.shape}, test {clips_test.shape}; directions {list(DIRECTIONS)}, "
-      f"counts {np.bincount(directions_train).tolist()}")
+clips_train, labels_train_clips, directions_train = make_motion_clips(SIZES["clips_train"], seed=SEED + 1)
+clips_test, labels_test_clips, directions_test = make_motion_clips(SIZES["clips_test"], seed=SEED + 2)
+print(f"clips: train {clips_train.shape}, test {clips_test.shape}")
+print(f"classes {CLASSES}, counts {np.bincount(labels_train_clips).tolist()}; "
+      f"directions {list(DIRECTIONS)}, counts {np.bincount(directions_train).tolist()}")
+reversed_clip = clips_train[0, 0, ::-1]                     # the first clip played backwards
+print("a clip played backwards has the same averaged frame:", np.allclose(reversed_clip.mean(0), clips_train[0, 0].mean(0)))
 
 # %% tags=experiment
 names = list(DIRECTIONS)
@@ -1283,28 +1306,30 @@ titles = [f"{names[k]}, t={t}" for k in range(len(names)) for t in range(clips_t
 fig = show_images(frames, titles, ncols=clips_train.shape[2], size=1.3)
 plt.show()
 summaries = [clips_train[i, 0, clips_train.shape[2] // 2] for i in examples] + [clips_train[i, 0].mean(0) for i in examples]
-fig = show_images(summaries, [f"{n}: middle frame" for n in names] + [f"{n}: average" for n in names], ncols=4, size=2)
+captions = [f"{n} (class {LABEL_OF_DIRECTION[k]})" for k, n in enumerate(names)]
+fig = show_images(summaries, [f"{c}\nmiddle frame" for c in captions] + [f"{c}\naverage" for c in captions], ncols=4, size=2)
 plt.show()
 
 # %% [markdown]
 # *Figure 6. Top: one clip per direction, frame by frame. Bottom: what the 2D networks see, the
 # middle frame (no motion at all) and the averaged frame (a streak). A streak shows the axis of the
-# motion, horizontal or vertical, but "right" and "left" leave the same streak: averaging erases
-# the order of the frames, and with it the direction along the axis.*
+# motion, horizontal or vertical, but the axis does not decide the class: each class holds one
+# horizontal and one vertical direction. And "right" and "left" leave the same kind of streak:
+# averaging erases the order of the frames, and with it the sign of the motion, which is the label.*
 
 # %%
 def make_video_net():
     """Conv3d over (time, height, width), then global max pooling and a linear layer."""
     return nn.Sequential(nn.Conv3d(1, 8, 3, padding=1), nn.ReLU(), nn.MaxPool3d(2),
                          nn.Conv3d(8, 8, 3, padding=1), nn.ReLU(), nn.AdaptiveMaxPool3d(1), nn.Flatten(),
-                         nn.Linear(8, len(DIRECTIONS)))
+                         nn.Linear(8, len(CLASSES)))
 
 
 def make_frame_net():
     """A 2D CNN on one 16x16 image."""
     return nn.Sequential(nn.Conv2d(1, 8, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
                          nn.Conv2d(8, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
-                         nn.Linear(16 * 4 * 4, len(DIRECTIONS)))
+                         nn.Linear(16 * 4 * 4, len(CLASSES)))
 
 
 middle = clips_train.shape[2] // 2
@@ -1321,23 +1346,28 @@ video_histories, video_models = {}, {}
 for name, (make_model, inputs_train, inputs_test) in video_inputs.items():
     reset_seed(SEED)
     model = make_model()
-    train_loader, test_loader = make_loaders(inputs_train, directions_train, inputs_test, directions_test)
+    train_loader, test_loader = make_loaders(inputs_train, labels_train_clips, inputs_test, labels_test_clips)
     video_histories[name] = fit(model, train_loader, test_loader, epochs=SIZES["clip_epochs"],
                                 optimizer=torch.optim.Adam(model.parameters(), lr=1e-2), device=DEVICE, desc=name)
     video_models[name] = model
 for name, history in video_histories.items():
-    print(f"{name:30s} held-out accuracy {history['val_acc'][-1]:.3f} (chance: {1 / len(DIRECTIONS):.2f})")
+    print(f"{name:30s} held-out accuracy {history['val_acc'][-1]:.3f} (chance: {1 / len(CLASSES):.2f})")
 curves = {f"{name}: {key}": history[key] for name, history in video_histories.items() for key in ("train_loss", "val_acc")}
-fig = plot_history(curves, title="Direction of motion: 3D vs 2D convolution")
+fig = plot_history(curves, title="Sign of the motion: 3D vs 2D convolution")
 plt.show()
 
 # %% [markdown]
-# *Figure 7. Training loss and held-out accuracy of the three networks. The Conv3d network learns
-# the direction within the first epoch; the 2D network on the middle frame stays at chance (25%).*
+# *Figure 7. Training loss and held-out accuracy of the three networks (the accuracies are printed
+# above). The Conv3d network learns the sign of the motion; both 2D networks stay near chance
+# (50%), on the middle frame and on the averaged frame alike. Neither 2D network can tell the
+# direction of motion: the information is not in its input.*
 #
-# The 2D network on the averaged frame ends near 50%, not 25%. The confusion matrices below show
-# why: it learns the *axis* from the streak's orientation, and then guesses between the two
-# directions along that axis, at chance. Neither 2D network can tell the direction of motion.
+# The confusion matrices below split the held-out clips by their direction (rows) and show the
+# predicted class (columns). A network with nothing to learn often settles on predicting mostly
+# one class, whatever the input: its accuracy is then the share of that class among the held-out
+# clips, close to 50%, and the two 2D networks may print the very same number. A network that
+# learned the axis would not do better either: calling every horizontal streak "right or down"
+# gets all "right" clips and no "left" clips right.
 
 # %% tags=experiment
 def predictions(model, inputs):
@@ -1349,34 +1379,39 @@ def predictions(model, inputs):
 fig, axes = plt.subplots(1, 3, figsize=(12, 3.6))
 for ax, (name, (_, _, inputs_test)) in zip(axes, video_inputs.items()):
     predicted = predictions(video_models[name], inputs_test)
-    confusion = np.zeros((len(names), len(names)), dtype=int)
+    confusion = np.zeros((len(names), len(CLASSES)), dtype=int)   # rows: true direction, columns: predicted class
     np.add.at(confusion, (directions_test, predicted), 1)
-    ax.imshow(confusion, cmap="Blues")
+    ax.imshow(confusion, cmap="Blues", aspect="auto")
     for (r, c), count in np.ndenumerate(confusion):
         ax.text(c, r, count, ha="center", va="center", fontsize=8)
-    ax.set(xticks=range(len(names)), yticks=range(len(names)), xticklabels=names, yticklabels=names,
-           xlabel="predicted", ylabel="true")
-    ax.set_title(f"{name}\naccuracy {np.mean(predicted == directions_test):.2f}", fontsize=9)
+    ax.set(xticks=range(len(CLASSES)), yticks=range(len(names)), xticklabels=CLASSES,
+           yticklabels=[f"{n} (class {LABEL_OF_DIRECTION[k]})" for k, n in enumerate(names)],
+           xlabel="predicted class", ylabel="true direction")
+    ax.set_title(f"{name}\naccuracy {np.mean(predicted == labels_test_clips):.2f}", fontsize=9)
 fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# *Figure 8. Confusion matrices on held-out clips. The averaged-frame network confuses right with
-# left and up with down: it sees the streak but not the arrow of time.*
+# *Figure 8. Held-out clips by true direction (rows) and predicted class (columns). The Conv3d
+# network puts right and down in the first column and left and up in the second. In each 2D
+# network's matrix the rows of a class and of its reversed direction (right and left, down and up)
+# look alike: whatever the network sees in one frame or in the streak, it is not the arrow of
+# time.*
 #
 # Finally, the Conv3d network's first-layer filters. Each is 3×3×3: three 3×3 slices, one per
 # frame. A filter that responds to motion to the right has a pattern that moves right from slice
-# to slice. To find such filters we show each filter clean clips of every direction and record its
-# strongest ReLU response; below are the four filters whose response depends most on the direction.
+# to slice. To find such filters we show each filter clean clips of every direction (the four
+# directions, not just the two classes) and record its strongest ReLU response; below are the four
+# filters whose response depends most on the direction.
 
 # %% tags=experiment
 video_net = video_models["Conv3d on the clip"].cpu().eval()
 first = next(m for m in video_net.modules() if isinstance(m, nn.Conv3d))
 filters = first.weight.detach().numpy()[:, 0]                       # (8, 3, 3, 3): filter, time, height, width
-clean, clean_labels = make_motion_clips(400, noise=0.0, seed=SEED + 3)
+clean, _, clean_directions = make_motion_clips(400, noise=0.0, seed=SEED + 3)
 with torch.no_grad():
     responses = F.relu(first(torch.from_numpy(clean))).amax(dim=(2, 3, 4)).numpy()   # (400, 8)
-tuning = np.stack([responses[clean_labels == k].mean(axis=0) for k in range(len(names))], axis=1)  # (8, 4)
+tuning = np.stack([responses[clean_directions == k].mean(axis=0) for k in range(len(names))], axis=1)  # (8, 4)
 tuning = tuning / np.maximum(tuning.max(axis=1, keepdims=True), 1e-12)          # 1 = the preferred direction
 shown = np.argsort(tuning.min(axis=1))[:4]                                      # the most direction-selective
 
@@ -1389,7 +1424,8 @@ for row, f in enumerate(shown):
         axes[row, t].set_yticks([])
         axes[0, t].set_title(f"frame t+{t}", fontsize=9)
     axes[row, 0].set_ylabel(f"filter {f}", fontsize=8)
-    axes[row, 3].bar(names, tuning[f], color="tab:gray")
+    axes[row, 3].bar(names, tuning[f], color=["tab:blue" if LABEL_OF_DIRECTION[k] == 0 else "tab:orange"
+                                              for k in range(len(names))])
     axes[row, 3].set_ylim(0, 1.05)
     axes[row, 3].tick_params(labelsize=7)
 axes[0, 3].set_title("response per direction", fontsize=9)
@@ -1399,10 +1435,11 @@ plt.show()
 # %% [markdown]
 # *Figure 9. Left: four learned 3×3×3 filters of the Conv3d network's first layer, one 3×3 slice
 # per frame (red positive, blue negative). Right: each filter's strongest response to clean clips of
-# each direction, relative to its preferred direction. A filter whose bars differ between right and
-# left (or up and down) responds to the order of the frames, which only a filter that extends along
-# time can do. The first layer is only partly selective; the second Conv3d layer combines these
-# responses into the four direction detectors that the linear layer reads.*
+# each of the four directions, relative to its preferred direction (blue bars: class "right or
+# down", orange bars: class "left or up"). A filter whose bars differ between right and left (or
+# down and up) responds to the order of the frames, which only a filter that extends along time can
+# do. The first layer is only partly selective; the second Conv3d layer combines these responses
+# into detectors of the two classes, each of which must fire for two directions on different axes.*
 #
 # ## Summary
 #
@@ -1417,8 +1454,10 @@ plt.show()
 # * A 3D convolution slides a `(C, KD, KH, KW)` filter along depth, height and width, and each axis
 #   follows the output-size formula with its own kernel size, stride and padding.
 # * A 2D convolution over channels collapses the third axis at once; a 3D convolution keeps it and is
-#   equivariant along it. On the motion task only the Conv3d network tells the direction; 2D networks
-#   on a single frame or on the averaged frame cannot.
+#   equivariant along it. On the motion task only the Conv3d network tells the sign of the motion.
+#   A 2D network on a single frame or on the averaged frame cannot, and stays near chance: a single
+#   frame holds no motion, and playing a clip backwards flips its label but leaves its average
+#   unchanged.
 #
 # **Next:** notebook 06 turns to training: input normalization, batch normalization and its
 # relatives.

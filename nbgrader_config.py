@@ -11,10 +11,14 @@ reads, so that every `nbgrader autograde` it starts grades the same way:
 * ``CS_KERNEL_IPC``: an absolute path prefix for IPC (Unix socket) kernel connections, which
   work across the sandbox's network namespace where TCP loopback does not.
 * ``CS_CELL_TIMEOUT`` and ``CS_MAX_OUTPUT_CHARS``: the per-cell time limit and output budget.
+* ``CS_RUN_EXPERIMENTS=1``: always run the experiment cells (by default they are skipped while
+  grading a notebook whose cells outside the exercises are as released; see GradingExecute).
 """
 
 import os
+from pathlib import Path
 
+import nbformat
 from nbconvert.preprocessors import Preprocessor
 from nbformat.notebooknode import NotebookNode
 from traitlets import Bool, Integer
@@ -71,6 +75,27 @@ def _error_output(ename: str, evalue: str) -> NotebookNode:
     return NotebookNode(output_type="error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
 
 
+SKIPPED_EXPERIMENT_NOTE = ("[autograder] experiment cell: not run while grading (it is not graded, and no test "
+                           "depends on it; it runs when you change any cell outside the exercises)\n")
+
+
+def released_plain_cells(resources: dict | None) -> tuple[set[str], set[str]]:
+    """Sources of the notebook's code cells outside nbgrader's (given code, experiments) as
+    released, and of those among them tagged ``experiment``. Empty sets when the source notebook
+    is not found."""
+    info = (resources or {}).get("nbgrader", {})
+    if not info.get("assignment") or not info.get("notebook"):
+        return set(), set()
+    path = (Path(c.CourseDirectory.root) / c.CourseDirectory.source_directory / info["assignment"]
+            / f"{info['notebook']}.ipynb")
+    if not path.exists():
+        return set(), set()
+    cells = [cell for cell in nbformat.read(path, as_version=4).cells
+             if cell.cell_type == "code" and not cell.metadata.get("nbgrader")]
+    return ({cell.source.strip() for cell in cells},
+            {cell.source.strip() for cell in cells if "experiment" in cell.metadata.get("tags", [])})
+
+
 class GradingExecute(Execute):
     """nbgrader's Execute, hardened for grading.
 
@@ -81,18 +106,38 @@ class GradingExecute(Execute):
       test cell is ever left without output (nbgrader would give an unrun test full marks).
     * At most ``max_output_chars`` characters of output are kept per cell; the rest is dropped as
       it arrives, with a note, so printing tens of MB cannot blow up the notebook or the feedback.
+    * Experiment cells (training runs, figures) are not run when the student changed nothing
+      outside the exercise cells: they grade nothing and no test depends on them (the course's
+      tests check that every solution earns full marks this way), while they are most of a
+      notebook's run time. If the student added or edited any other code cell, an experiment cell
+      included, every cell runs, as it ran for the student: their code may use what an experiment
+      cell defined, and no code of the student's is ever skipped.
     """
 
     max_kernel_restarts = Integer(2).tag(config=True)
     max_output_chars = Integer(int(os.environ.get("CS_MAX_OUTPUT_CHARS", "100000"))).tag(config=True)
+    skip_unchanged_experiments = Bool(os.environ.get("CS_RUN_EXPERIMENTS", "0") != "1").tag(config=True)
 
     def preprocess(self, nb, resources=None, km=None):
         self._kernel_deaths = 0
         self._output_budget = {}
+        self._experiments = set()
+        if self.skip_unchanged_experiments:
+            plain, experiments = released_plain_cells(resources)
+            students = [cell.source.strip() for cell in nb.cells
+                        if cell.cell_type == "code" and not cell.metadata.get("nbgrader") and cell.source.strip()]
+            if all(source in plain for source in students):
+                self._experiments = experiments
+            else:
+                self.log.info("cells outside the exercises were added or edited: every cell runs")
         return super().preprocess(nb, resources, km)
 
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type != "code":
+            return cell, resources
+        if not cell.metadata.get("nbgrader") and cell.source.strip() in self._experiments:
+            cell.outputs = [NotebookNode(output_type="stream", name="stdout", text=SKIPPED_EXPERIMENT_NOTE)]
+            cell.execution_count = None
             return cell, resources
         if self._kernel_deaths > self.max_kernel_restarts:
             cell.outputs = [_error_output("DeadKernelError", "not run: the kernel died too often earlier")]

@@ -172,3 +172,36 @@ def test_stderr_warning_in_a_test_cell_keeps_its_points(tmp_path):
         graded = gb.find_submission_notebook("99_traps", "99_traps", "student").grades
         got = {g.name: g.score for g in graded}
     assert got == {"warns": 1, "prints_to_stderr": 0, "fails": 0}
+
+
+def _experiment_cells(path: Path) -> list:
+    nb = nbformat.read(path, as_version=4)
+    return [c for c in nb.cells if c.cell_type == "code" and "experiment" in c.metadata.get("tags", [])]
+
+
+def _skipped(cell) -> bool:
+    return any("[autograder] experiment cell" in o.get("text", "") for o in cell.get("outputs", []))
+
+
+def test_experiment_cells_are_skipped_when_only_exercises_changed(grades):
+    """The reference solution, submitted whole: its experiment cells are not run while grading."""
+    course, _ = grades
+    for assignment in selected_assignments():
+        cells = _experiment_cells(course / "autograded" / "solution" / assignment / f"{assignment}.ipynb")
+        assert cells, f"{assignment}: the autograded solution lost its experiment cells"
+        ran = [c.source.splitlines()[0] for c in cells if not _skipped(c)]
+        assert not ran, f"{assignment}: experiment cells ran while grading: {ran}"
+
+
+def test_every_cell_runs_when_a_student_edited_an_experiment(grades):
+    """An edited experiment cell runs, and so do the experiment cells it builds on."""
+    if "01_convolution" not in selected_assignments():
+        pytest.skip("needs 01_convolution")
+    course, _ = grades
+    cells = _experiment_cells(course / "autograded" / "helper_in_experiment_cell" / "01_convolution"
+                              / "01_convolution.ipynb")
+    assert sum("def correlate_all" in c.source for c in cells) == 1
+    skipped = [c.source.splitlines()[0] for c in cells if _skipped(c)]
+    assert not skipped, f"experiment cells skipped although the student edited one: {skipped}"
+    errors = [o["evalue"] for c in cells for o in c.outputs if o.get("output_type") == "error"]
+    assert not errors, f"experiment cells failed while grading: {errors}"

@@ -60,7 +60,7 @@ def test_correct_submission_keeps_full_marks(run):
         assert (row["score"], row["max_score"], row["status"]) == (top, top, "ok")
 
 
-@pytest.mark.parametrize("student", ["flip", "infinite_loop", "kernel_death", "memory_hog", "huge_output",
+@pytest.mark.parametrize("student", ["flip", "infinite_loop", "kernel_death", "memory_hog", "fork_bomb", "huge_output",
                                      "invalid_json", "missing", "renamed", "extra_files", "edited_tests",
                                      "attacker"])
 def test_bad_submission_outcome(run, student):

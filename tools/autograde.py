@@ -7,8 +7,10 @@ a folder of notebooks ``<student>/<notebook>.ipynb``, or a zip ``<student>.zip``
 matched to its assignment by name; a renamed notebook (``01_convolution (1).ipynb``,
 ``my_work.ipynb``) is matched by its nbgrader cell ids. The matched notebooks are staged in
 ``COURSE/autograde_work/submitted`` (the source folder is never modified) and graded by the real
-nbgrader autograde, one process per student (``--jobs`` at a time, default: all cores), each
-student's whole run bounded by ``--timeout``. Results:
+nbgrader autograde, one process per student (``--jobs`` at a time, default: all cores; with fewer
+students than jobs, a student's assignments are split over several processes), each student's whole
+run bounded by ``--timeout``. Experiment cells a student left unchanged are not run (see
+GradingExecute in nbgrader_config.py; ``CS_RUN_EXPERIMENTS=1`` runs them). Results:
 
 * ``grades.csv``: student, assignment, notebook, score, max_score, status (``ok``, ``missing``,
   ``invalid``, ``timeout`` or ``error``; anything but ``ok`` scores 0);
@@ -32,12 +34,14 @@ import argparse
 import csv
 import json
 import os
+import queue
 import re
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
@@ -308,11 +312,57 @@ def _kill_kernels(pid_dir: Path) -> None:
             pass
 
 
-def grade_student(student: str, items: dict[str, Item], settings: Settings) -> None:
-    """Run one worker for the student's pending assignments, within the student's time limit."""
-    pending = [a for a, item in items.items() if item.status == "pending"]
+@dataclass
+class Task:
+    """Some of one student's assignments, graded by one worker process."""
+    student: str
+    assignments: list[str]
+    part: int = 0
+
+
+def plan_tasks(students: dict[str, dict[str, Item]], jobs: int) -> list[Task]:
+    """One task per student; with fewer students than jobs, each student's assignments are split
+    (round robin) into as many tasks as it takes to keep every job busy."""
+    parts = max(1, -(-jobs // max(1, len(students))))
+    tasks = []
+    for student in sorted(students):
+        pending = sorted(a for a, item in students[student].items() if item.status == "pending")
+        tasks += [Task(student, pending[k::parts], k) for k in range(parts) if pending[k::parts]]
+    return tasks
+
+
+class Deadlines:
+    """Each student's time limit counts from the start of their first task, whichever worker runs it."""
+
+    def __init__(self, timeout: float):
+        self.timeout = timeout
+        self._ends: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def remaining(self, student: str) -> float:
+        with self._lock:
+            end = self._ends.setdefault(student, time.monotonic() + self.timeout)
+        return max(0.0, end - time.monotonic())
+
+
+def create_students(course: Path, students: list[str]) -> None:
+    """Add the students to the gradebook up front: two workers grading one student at once would
+    otherwise both try to create them."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(gradebook_url(course)) as gb:
+        for student in students:
+            gb.update_or_create_student(student)
+
+
+def grade_student(student: str, items: dict[str, Item], settings: Settings, pending: list[str] | None = None,
+                  time_left: float | None = None, part: int = 0, slot: int = 0) -> None:
+    """Run one worker for the student's pending assignments (or those given), within the time left."""
+    if pending is None:
+        pending = [a for a, item in items.items() if item.status == "pending"]
     if not pending:
         return
+    time_left = settings.timeout if time_left is None else time_left
     course = settings.course
     for assignment in pending:  # nothing of an earlier run survives a regrade
         shutil.rmtree(course / "autograded" / student / assignment, ignore_errors=True)
@@ -321,18 +371,18 @@ def grade_student(student: str, items: dict[str, Item], settings: Settings) -> N
     try:
         (private / "pids").mkdir()
         spec = {"course": str(course), "student": student, "assignments": pending,
-                "result": str(settings.work / f"{student}.results.jsonl")}
+                "result": str(settings.work / f"{student}.{part}.results.jsonl")}
         Path(spec["result"]).unlink(missing_ok=True)
-        spec_path = settings.work / f"{student}.spec.json"
+        spec_path = settings.work / f"{student}.{part}.spec.json"
         spec_path.write_text(json.dumps(spec))
         env = dict(settings.env, JUPYTER_RUNTIME_DIR=str(private), CS_KERNEL_IPC=str(private / "k"),
-                   CS_KERNEL_PIDS=str(private / "pids"))
+                   CS_KERNEL_PIDS=str(private / "pids"), CS_SANDBOX_SLOT=str(slot))
         proc = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--worker", str(spec_path)],
                                 cwd=course, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                 text=True, start_new_session=True)
         timed_out = False
         try:
-            out, _ = proc.communicate(timeout=settings.timeout)
+            out, _ = proc.communicate(timeout=max(time_left, 1.0))
         except subprocess.TimeoutExpired:
             timed_out = True
             os.killpg(proc.pid, signal.SIGKILL)
@@ -477,7 +527,7 @@ def autograde(source: Path, course_root: Path = ROOT, jobs: int = 1, timeout: fl
               out: Path | None = None, *, unconfined: bool = False, only: list[str] | None = None,
               cell_timeout: int | None = None, memory_mb: int | None = None, db_url: str | None = None) -> list[dict]:
     """Grade every submission in ``source``; return the CSV rows (see the module docstring)."""
-    from tools.sandbox import sandbox_problem, write_kernelspec
+    from tools.sandbox import sandbox_problem, slot_users_missing, write_kernelspec
 
     course = Path(course_root).resolve()
     problem = sandbox_problem()
@@ -505,9 +555,25 @@ def autograde(source: Path, course_root: Path = ROOT, jobs: int = 1, timeout: fl
         if not students:
             raise SystemExit(f"no submissions found in {source}")
         settings = Settings(course, mode, timeout, env, work)
+        create_students(course, sorted(students))
+        tasks, deadlines = plan_tasks(students, jobs), Deadlines(timeout)
+        # A worker slot per running task: its kernels run as the slot's own sandbox user, so that one
+        # student's processes never count against another's process limit.
+        slots = queue.SimpleQueue()
+        for slot in range(max(1, jobs)):
+            slots.put(slot)
+
+        def run_task(task: Task) -> None:
+            slot = slots.get()
+            try:
+                grade_student(task.student, students[task.student], settings, task.assignments,
+                              deadlines.remaining(task.student), task.part, slot)
+            finally:
+                slots.put(slot)
+
         start = time.monotonic()
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            list(pool.map(lambda s: grade_student(s, students[s], settings), sorted(students)))
+            list(pool.map(run_task, tasks))
         elapsed = time.monotonic() - start
         for items in students.values():
             for item in items.values():
@@ -517,9 +583,12 @@ def autograde(source: Path, course_root: Path = ROOT, jobs: int = 1, timeout: fl
         finish_gradebook(course, students)
         out = Path(out or course / "grades.csv")
         rows = export_grades(course, students, out)
+        shared = slot_users_missing(jobs) if mode == "sandbox" else []
         write_report(students, rows, out.with_name(out.stem + "_report.md"),
                      f"{len(students)} student(s) graded in {elapsed:.0f} s with {jobs} process(es), kernel: "
-                     f"{mode}{'' if mode == 'sandbox' else ' (NOT confined)'}.")
+                     f"{mode}{'' if mode == 'sandbox' else ' (NOT confined)'}."
+                     + (f" Users {', '.join(shared)} do not exist, so some workers' kernels shared one process "
+                        "limit (run .ci/install-bubblewrap.sh)." if shared else ""))
         return rows
     finally:
         if db_url:
@@ -537,7 +606,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("submissions", type=Path)
     parser.add_argument("--course", type=Path, default=ROOT)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
-                        help="students graded at once (default: the number of cores)")
+                        help="worker processes at once (default: the number of cores); one student's assignments "
+                             "are split over several when there are fewer students than jobs")
     parser.add_argument("--timeout", type=float, default=STUDENT_TIMEOUT_S,
                         help="seconds allowed for one student's whole submission (all notebooks)")
     parser.add_argument("--cell-timeout", type=int, help="seconds allowed for one cell (default 300)")

@@ -15,8 +15,11 @@ to ``CS_KERNEL_PIDS`` so the grader can kill it when a student's time is up.
 
 ``sandbox`` mode runs the kernel under bubblewrap:
 
-* as the ``cs-grader`` system user when the grader is root (``.ci/install-bubblewrap.sh`` creates
-  it), otherwise as the grader inside a user namespace;
+* as a system user of its own when the grader is root: ``cs-grader-<slot>`` for worker slot
+  ``CS_SANDBOX_SLOT`` (set by tools/autograde.py), so that the process limit, which Linux counts
+  per user, is not shared with the kernels of other workers, or the shared ``cs-grader`` where the
+  slot's user does not exist (``.ci/install-bubblewrap.sh`` creates them all); otherwise as the
+  grader inside a user namespace;
 * with every namespace unshared: no network (the kernel talks to nbgrader over IPC sockets, under
   an absolute path that is bound into the sandbox), its own PIDs, IPC and hostname;
 * on an empty root that holds only read-only binds of the system (``/usr``, ``/etc``, ...), the
@@ -50,7 +53,8 @@ import sysconfig
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SANDBOX_USER = "cs-grader"
+SANDBOX_USER = "cs-grader"      # shared by every worker: the fallback
+SLOT_USER = "cs-grader-{}"      # one per worker slot (CS_SANDBOX_SLOT)
 KERNEL_NAME = "cs-grading"
 # Read-only system folders bound into the sandbox when they exist.
 SYSTEM_DIRS = ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/opt"]
@@ -63,14 +67,31 @@ def bwrap_path() -> str | None:
     return shutil.which(os.environ.get("CS_BWRAP", "bwrap"))
 
 
-def sandbox_user() -> pwd.struct_passwd | None:
-    """The kernel's own user: only when the grader is root and the user exists."""
+def sandbox_user(slot: str | None = None) -> pwd.struct_passwd | None:
+    """The kernel's own user, only when the grader is root: the worker slot's user if it exists
+    (``slot`` or ``CS_SANDBOX_SLOT``), else the shared one if that exists."""
     if os.geteuid() != 0:
         return None
-    try:
-        return pwd.getpwnam(SANDBOX_USER)
-    except KeyError:
-        return None
+    slot = os.environ.get("CS_SANDBOX_SLOT") if slot is None else slot
+    for name in ([SLOT_USER.format(slot)] if slot else []) + [SANDBOX_USER]:
+        try:
+            return pwd.getpwnam(name)
+        except KeyError:
+            continue
+    return None
+
+
+def slot_users_missing(jobs: int) -> list[str]:
+    """The worker slots' users that do not exist (their workers' kernels share ``cs-grader``)."""
+    if os.geteuid() != 0:
+        return []
+    missing = []
+    for slot in range(jobs):
+        try:
+            pwd.getpwnam(SLOT_USER.format(slot))
+        except KeyError:
+            missing.append(SLOT_USER.format(slot))
+    return missing
 
 
 def sandbox_problem() -> str | None:

@@ -65,6 +65,23 @@ def add(a, b):
 '''
 
 
+FORK_BOMB = """
+import os, time
+children = []
+try:
+    for _ in range(400):  # bounded: unconfined grading has no process limit to stop it
+        pid = os.fork()
+        if pid == 0:
+            time.sleep(12)  # hold the processes while other students' kernels start
+            os._exit(0)
+        children.append(pid)
+except OSError as err:
+    print(f"fork failed after {len(children)} processes: {err}")
+for pid in children:  # then give them back, so that this student's own tests can run
+    os.waitpid(pid, 0)
+"""
+
+
 def nb_bytes(nb) -> bytes:
     return nbformat.writes(nb).encode()
 
@@ -102,6 +119,10 @@ def build(course: Path, source: Path, repo: Path) -> dict[str, dict[str, float |
     expect["kernel_death"] = {"91_alpha": 0.0, "92_beta": 2.0}
     nbgrader_layout("memory_hog", alpha("def add(a, b):\n    hog = bytearray(8 << 30)\n    return a + b"))
     expect["memory_hog"] = {"91_alpha": 0.0, "92_beta": 2.0}
+    # Fills its process limit and holds it while the other worker starts kernels for other students:
+    # with a limit shared between workers (one sandbox user for all), their kernels could not start.
+    nbgrader_layout("fork_bomb", alpha(CORRECT["91_alpha"] + FORK_BOMB))
+    expect["fork_bomb"] = {"91_alpha": 3.0, "92_beta": 2.0}
     nbgrader_layout("huge_output", alpha(CORRECT["91_alpha"] + "\nprint('x' * 20_000_000)\n"
                                         "for i in range(100_000):\n    print(i)"))
     expect["huge_output"] = {"91_alpha": 3.0, "92_beta": 2.0}

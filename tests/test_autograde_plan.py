@@ -1,0 +1,68 @@
+"""How tools/autograde.py shares work between its worker processes (no grading runs here)."""
+
+from __future__ import annotations
+
+import time
+
+from tools.autograde import Deadlines, Item, plan_tasks
+
+COURSE = [f"{k:02d}_nb" for k in range(1, 13)]
+
+
+def submissions(students: int, assignments=COURSE) -> dict:
+    return {f"s{i}": {a: Item(student=f"s{i}", assignment=a) for a in assignments} for i in range(students)}
+
+
+def covered(tasks) -> list[tuple[str, str]]:
+    return sorted((t.student, a) for t in tasks for a in t.assignments)
+
+
+def test_one_student_is_split_over_every_job():
+    students = submissions(1)
+    tasks = plan_tasks(students, jobs=2)
+    assert len(tasks) == 2, tasks
+    assert covered(tasks) == [("s0", a) for a in COURSE], "every assignment graded exactly once"
+    assert abs(len(tasks[0].assignments) - len(tasks[1].assignments)) <= 1
+    assert len({t.part for t in tasks}) == 2, "each part needs its own spec and result files"
+
+
+def test_enough_students_keep_one_process_each():
+    students = submissions(5)
+    tasks = plan_tasks(students, jobs=2)
+    assert [t.student for t in tasks] == sorted(students)
+    assert covered(tasks) == sorted((s, a) for s in students for a in COURSE)
+
+
+def test_small_submissions_and_finished_items():
+    students = submissions(1, ["01_nb"])
+    assert [t.assignments for t in plan_tasks(students, jobs=4)] == [["01_nb"]], "no empty tasks"
+    students["s0"]["01_nb"].status = "missing"
+    assert plan_tasks(students, jobs=4) == [], "only pending assignments are graded"
+
+
+def test_a_students_time_limit_is_shared_by_their_tasks():
+    deadlines = Deadlines(timeout=10.0)
+    first = deadlines.remaining("s0")
+    time.sleep(0.05)
+    second = deadlines.remaining("s0")
+    assert 9.9 <= first <= 10.0
+    assert second <= first - 0.05, "a student's second task gets what is left, not a fresh limit"
+    assert deadlines.remaining("s1") > second, "another student's limit starts on its own"
+
+
+def test_each_worker_slot_has_a_sandbox_user_of_its_own():
+    """Linux counts the process limit per user: kernels of different workers must not share one."""
+    import os
+
+    import pytest
+
+    from tools.sandbox import sandbox_problem, sandbox_user, slot_users_missing
+
+    if os.geteuid() != 0 or sandbox_problem() is not None:
+        pytest.skip("kernels run as a user of their own only when a root grader has the sandbox")
+    jobs = os.cpu_count() or 2
+    assert slot_users_missing(jobs) == [], "run .ci/install-bubblewrap.sh to create the slot users"
+    users = {sandbox_user(str(slot)).pw_uid for slot in range(jobs)}
+    assert len(users) == jobs
+    assert sandbox_user("0").pw_name == "cs-grader-0"
+    assert sandbox_user("999").pw_name == "cs-grader", "a slot without a user falls back to the shared one"

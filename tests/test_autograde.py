@@ -47,11 +47,16 @@ def cases() -> list[tuple[str, str]]:
     return [(a, p.stem) for a in selected_assignments() for d in CASE_DIRS for p in sorted((d / a).glob("*.py"))]
 
 
+def case_answers(assignment: str, name: str) -> dict[str, str]:
+    """The case's ANSWERS over those of the case it is BASED_ON (recursively)."""
+    case = load_case(case_path(assignment, name))
+    answers = case_answers(assignment, case.BASED_ON) if hasattr(case, "BASED_ON") else {}
+    return {**answers, **getattr(case, "ANSWERS", {})}
+
+
 def build_case(assignment: str, name: str) -> nbformat.NotebookNode:
     case = load_case(case_path(assignment, name))
-    answers = getattr(case, "ANSWERS", None)
-    if answers is None:
-        answers = load_case(case_path(assignment, case.BASED_ON)).ANSWERS
+    answers = case_answers(assignment, name)
     nb = nbformat.read(ROOT / "notebooks" / assignment / f"{assignment}.ipynb", as_version=4)
     for grade_id, source in answers.items():
         cell_by_grade_id(nb, grade_id).source = source.strip("\n")

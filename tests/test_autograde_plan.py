@@ -66,3 +66,18 @@ def test_each_worker_slot_has_a_sandbox_user_of_its_own():
     assert len(users) == jobs
     assert sandbox_user("0").pw_name == "cs-grader-0"
     assert sandbox_user("999").pw_name == "cs-grader", "a slot without a user falls back to the shared one"
+
+
+def test_worker_slots_are_never_shared(tmp_path):
+    """Slots are held through lock files: every holder, in this run or another, gets its own."""
+    from tools.sandbox import SlotPool
+
+    pool, other_run = SlotPool(jobs=2, lock_dir=tmp_path), SlotPool(jobs=2, lock_dir=tmp_path)
+    first, first_lock = pool.acquire()
+    second, second_lock = other_run.acquire()
+    assert first != second
+    pool.release(first_lock)
+    again, again_lock = other_run.acquire()
+    assert again == first, "a released slot is free again"
+    pool.release(second_lock)
+    pool.release(again_lock)

@@ -34,7 +34,6 @@ import argparse
 import csv
 import json
 import os
-import queue
 import re
 import shutil
 import signal
@@ -527,7 +526,7 @@ def autograde(source: Path, course_root: Path = ROOT, jobs: int = 1, timeout: fl
               out: Path | None = None, *, unconfined: bool = False, only: list[str] | None = None,
               cell_timeout: int | None = None, memory_mb: int | None = None, db_url: str | None = None) -> list[dict]:
     """Grade every submission in ``source``; return the CSV rows (see the module docstring)."""
-    from tools.sandbox import sandbox_problem, slot_users_missing, write_kernelspec
+    from tools.sandbox import SlotPool, sandbox_problem, slot_users_missing, write_kernelspec
 
     course = Path(course_root).resolve()
     problem = sandbox_problem()
@@ -559,17 +558,15 @@ def autograde(source: Path, course_root: Path = ROOT, jobs: int = 1, timeout: fl
         tasks, deadlines = plan_tasks(students, jobs), Deadlines(timeout)
         # A worker slot per running task: its kernels run as the slot's own sandbox user, so that one
         # student's processes never count against another's process limit.
-        slots = queue.SimpleQueue()
-        for slot in range(max(1, jobs)):
-            slots.put(slot)
+        slots = SlotPool(jobs)
 
         def run_task(task: Task) -> None:
-            slot = slots.get()
+            slot, handle = slots.acquire()
             try:
                 grade_student(task.student, students[task.student], settings, task.assignments,
                               deadlines.remaining(task.student), task.part, slot)
             finally:
-                slots.put(slot)
+                slots.release(handle)
 
         start = time.monotonic()
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:

@@ -16,8 +16,9 @@ to ``CS_KERNEL_PIDS`` so the grader can kill it when a student's time is up.
 ``sandbox`` mode runs the kernel under bubblewrap:
 
 * as a system user of its own when the grader is root: ``cs-grader-<slot>`` for worker slot
-  ``CS_SANDBOX_SLOT`` (set by tools/autograde.py), so that the process limit, which Linux counts
-  per user, is not shared with the kernels of other workers, or the shared ``cs-grader`` where the
+  ``CS_SANDBOX_SLOT`` (set by tools/autograde.py, which holds the slot through ``SlotPool``), so
+  that the process limit, which Linux counts per user, is not shared with the kernels of other
+  workers, or the shared ``cs-grader`` where the
   slot's user does not exist (``.ci/install-bubblewrap.sh`` creates them all); otherwise as the
   grader inside a user namespace;
 * with every namespace unshared: no network (the kernel talks to nbgrader over IPC sockets, under
@@ -50,6 +51,7 @@ import signal
 import subprocess
 import sys
 import sysconfig
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -79,6 +81,43 @@ def sandbox_user(slot: str | None = None) -> pwd.struct_passwd | None:
         except KeyError:
             continue
     return None
+
+
+class SlotPool:
+    """Worker slots, each with a sandbox user of its own, held through a lock file so that no two
+    workers on this machine share a slot, even from different grading runs (two courses, or the
+    test suite's parallel runs): a submission that fills its process limit must not stop another
+    worker's kernels. Without slot users (not root) the slots only number the workers."""
+
+    def __init__(self, jobs: int, lock_dir: Path | None = None):
+        users = 0
+        while os.geteuid() == 0:
+            try:
+                pwd.getpwnam(SLOT_USER.format(users))
+            except KeyError:
+                break
+            users += 1
+        self.size = users or max(1, jobs)
+        self.lock_dir = lock_dir or Path("/tmp") / "cs-grader-slots"
+        self.lock_dir.mkdir(mode=0o700, exist_ok=True)
+
+    def acquire(self, poll_s: float = 0.2):
+        """Wait for a free slot; return (slot number, lock handle for release)."""
+        import fcntl
+
+        while True:
+            for slot in range(self.size):
+                handle = open(self.lock_dir / f"{slot}.lock", "a")
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    return slot, handle
+                except BlockingIOError:
+                    handle.close()
+            time.sleep(poll_s)
+
+    @staticmethod
+    def release(handle) -> None:
+        handle.close()  # closing the file releases its lock
 
 
 def slot_users_missing(jobs: int) -> list[str]:

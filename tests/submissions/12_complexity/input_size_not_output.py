@@ -1,6 +1,7 @@
 """Counts one dot product per input pixel instead of per output pixel."""
 
 EXPECT = "partial"
+BASED_ON = "alternative"  # every other answer: correct
 MAX_FRACTION = 0.6
 ANSWERS = {
     "conv2d_flops": '''
@@ -8,29 +9,5 @@ def conv2d_flops(in_channels, out_channels, kernel_size, input_size, stride=1, p
     kh, kw = as_pair(kernel_size)
     h, w = as_pair(input_size)
     return 2 * batch_size * out_channels * h * w * in_channels * kh * kw
-''',
-    "count_parameters": '''
-def count_parameters(model, trainable_only=False):
-    return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
-''',
-    "activation_bytes": '''
-import torch
-
-def activation_bytes(model, x, layer_types=None):
-    sizes = []
-    def hook(module, inputs, output):
-        sizes.append(output.numel() * output.element_size())
-    if layer_types is None:
-        chosen = [m for m in model.modules() if len(list(m.children())) == 0]
-    else:
-        chosen = [m for m in model.modules() if isinstance(m, layer_types)]
-    handles = [m.register_forward_hook(hook) for m in chosen]
-    try:
-        with torch.no_grad():
-            model(x)
-    finally:
-        for h in handles:
-            h.remove()
-    return sum(sizes)
 ''',
 }

@@ -1,20 +1,9 @@
 """Never removes its forward hooks, which keep firing on every later forward pass."""
 
 EXPECT = "partial"
+BASED_ON = "alternative"  # every other answer: correct
 MAX_FRACTION = 0.95
 ANSWERS = {
-    "conv2d_flops": '''
-def conv2d_flops(in_channels, out_channels, kernel_size, input_size, stride=1, padding=0, batch_size=1):
-    (kh, kw), (h, w) = as_pair(kernel_size), as_pair(input_size)
-    (sh, sw), (ph, pw) = as_pair(stride), as_pair(padding)
-    out_h = (h + 2 * ph - kh) // sh + 1
-    out_w = (w + 2 * pw - kw) // sw + 1
-    return 2 * batch_size * out_channels * out_h * out_w * in_channels * kh * kw
-''',
-    "count_parameters": '''
-def count_parameters(model, trainable_only=False):
-    return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
-''',
     "activation_bytes": '''
 import torch
 

@@ -1,6 +1,7 @@
 """Counts multiply-accumulates (MACs) where FLOPs are asked: half the counter's number."""
 
 EXPECT = "partial"
+BASED_ON = "alternative"  # every other answer: correct
 MAX_FRACTION = 0.6
 ANSWERS = {
     "conv2d_flops": '''
@@ -10,29 +11,5 @@ def conv2d_flops(in_channels, out_channels, kernel_size, input_size, stride=1, p
     out_h = (h + 2 * ph - kh) // sh + 1
     out_w = (w + 2 * pw - kw) // sw + 1
     return batch_size * out_channels * out_h * out_w * in_channels * kh * kw
-''',
-    "count_parameters": '''
-def count_parameters(model, trainable_only=False):
-    return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
-''',
-    "activation_bytes": '''
-import torch
-
-def activation_bytes(model, x, layer_types=None):
-    sizes = []
-    def hook(module, inputs, output):
-        sizes.append(output.numel() * output.element_size())
-    if layer_types is None:
-        chosen = [m for m in model.modules() if len(list(m.children())) == 0]
-    else:
-        chosen = [m for m in model.modules() if isinstance(m, layer_types)]
-    handles = [m.register_forward_hook(hook) for m in chosen]
-    try:
-        with torch.no_grad():
-            model(x)
-    finally:
-        for h in handles:
-            h.remove()
-    return sum(sizes)
 ''',
 }

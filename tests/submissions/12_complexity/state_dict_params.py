@@ -1,40 +1,13 @@
 """Counts model.state_dict(), so BatchNorm's running statistics count as parameters."""
 
 EXPECT = "partial"
+BASED_ON = "alternative"  # every other answer: correct
 MAX_FRACTION = 0.85
 ANSWERS = {
-    "conv2d_flops": '''
-def conv2d_flops(in_channels, out_channels, kernel_size, input_size, stride=1, padding=0, batch_size=1):
-    (kh, kw), (h, w) = as_pair(kernel_size), as_pair(input_size)
-    (sh, sw), (ph, pw) = as_pair(stride), as_pair(padding)
-    out_h = (h + 2 * ph - kh) // sh + 1
-    out_w = (w + 2 * pw - kw) // sw + 1
-    return 2 * batch_size * out_channels * out_h * out_w * in_channels * kh * kw
-''',
     "count_parameters": '''
 def count_parameters(model, trainable_only=False):
     if trainable_only:
         return sum(p.numel() for p in model.parameters() if p.requires_grad)
     return sum(t.numel() for t in model.state_dict().values())
-''',
-    "activation_bytes": '''
-import torch
-
-def activation_bytes(model, x, layer_types=None):
-    sizes = []
-    def hook(module, inputs, output):
-        sizes.append(output.numel() * output.element_size())
-    if layer_types is None:
-        chosen = [m for m in model.modules() if len(list(m.children())) == 0]
-    else:
-        chosen = [m for m in model.modules() if isinstance(m, layer_types)]
-    handles = [m.register_forward_hook(hook) for m in chosen]
-    try:
-        with torch.no_grad():
-            model(x)
-    finally:
-        for h in handles:
-            h.remove()
-    return sum(sizes)
 ''',
 }

@@ -98,7 +98,8 @@ class SlotPool:
                 break
             users += 1
         self.size = users or max(1, jobs)
-        self.lock_dir = lock_dir or Path("/tmp") / "cs-grader-slots"
+        # Per grader user: the slot users matter for root's runs, which all share one folder.
+        self.lock_dir = lock_dir or Path("/tmp") / f"cs-grader-slots-{os.geteuid()}"
         self.lock_dir.mkdir(mode=0o700, exist_ok=True)
 
     def acquire(self, poll_s: float = 0.2):

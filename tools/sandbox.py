@@ -240,6 +240,10 @@ def bwrap_command(connection_file: Path, workdir: Path, kernel_args: list[str], 
             cmd += ["--symlink", os.readlink(d), d]
         elif os.path.isdir(d):
             cmd += ["--ro-bind", d, d]
+    # The private /tmp and /run first: binds made later may lie under them (a checkout in /tmp),
+    # where a tmpfs mounted afterwards would hide them.
+    cmd += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp", "--tmpfs", "/run",
+            "--perms", "0777", "--dir", "/tmp/home"]
     # The Python installation, the virtual environment and cs_utils, read-only at their own paths.
     python_dirs = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
                    str(Path(sys.executable).resolve().parents[1]), str(ROOT / "cs_utils")}
@@ -252,9 +256,6 @@ def bwrap_command(connection_file: Path, workdir: Path, kernel_args: list[str], 
         if os.path.isdir(d) and not inside:
             kept.append(d)
             cmd += _with_parents("--ro-bind", d, d, made)
-    cmd += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--tmpfs", "/run",
-            "--perms", "0777", "--dir", "/tmp/home"]
-    cmd[cmd.index("--tmpfs"):cmd.index("--tmpfs")] = ["--perms", "1777"]
     cmd += _with_parents("--bind", str(runtime), str(runtime), made)
     cmd += _with_parents("--bind", str(workdir), str(workdir), made) + ["--chdir", str(workdir)]
     env = {"PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp/home",

@@ -18,7 +18,7 @@ from tests.grading_fixtures.minicourse import CORRECT, student_notebook
 # Escape attempts, run from a solution cell. Each prints "BLOCKED <what>" when the sandbox stops
 # it and "ESCAPED <what>" when it works; the test asserts no ESCAPED line and checks the files.
 ATTACK = r'''
-import os, resource, socket, sqlite3
+import os, resource, socket, sqlite3, sys
 COURSE, REPO = __COURSE__, __REPO__
 
 def attempt(what, fn):
@@ -46,7 +46,8 @@ attempt("read another student", lambda: open(COURSE + "/autograde_work/submitted
 attempt("list other students", lambda: nonempty([d for d in os.listdir(COURSE + "/autograded") if d != "attacker"]))
 attempt("read the exchange", lambda: os.listdir("/srv/nbgrader/exchange"))
 attempt("read host /tmp", lambda: nonempty([p for p in os.listdir("/tmp") if p != "home" and not p.startswith("csg-")
-                                             and not os.getcwd().startswith("/tmp/" + p + "/")]))
+                                             and not os.getcwd().startswith("/tmp/" + p + "/")
+                                             and not sys.prefix.startswith("/tmp/" + p + "/")]))  # a checkout in /tmp
 attempt("read /root", lambda: nonempty([p for p in os.listdir("/root") if p != ".pyenv"]))
 attempt("connect to PostgreSQL on localhost", lambda: socket.create_connection(("127.0.0.1", 5432), timeout=3))
 attempt("reach the internet", lambda: socket.create_connection(("1.1.1.1", 53), timeout=3))

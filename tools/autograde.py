@@ -9,8 +9,9 @@ matched to its assignment by name; a renamed notebook (``01_convolution (1).ipyn
 ``COURSE/autograde_work/submitted`` (the source folder is never modified) and graded by the real
 nbgrader autograde, one process per student (``--jobs`` at a time, default: all cores; with fewer
 students than jobs, a student's assignments are split over several processes), each student's whole
-run bounded by ``--timeout``. Experiment cells a student left unchanged are not run (see
-GradingExecute in nbgrader_config.py; ``CS_RUN_EXPERIMENTS=1`` runs them). Results:
+run bounded by ``--timeout``. Experiment cells are not run in a notebook whose cells outside the
+exercises are as released (see GradingExecute in nbgrader_config.py; ``CS_RUN_EXPERIMENTS=1`` runs
+them). Results:
 
 * ``grades.csv``: student, assignment, notebook, score, max_score, status (``ok``, ``missing``,
   ``invalid``, ``timeout`` or ``error``; anything but ``ok`` scores 0);
@@ -354,14 +355,10 @@ def create_students(course: Path, students: list[str]) -> None:
             gb.update_or_create_student(student)
 
 
-def grade_student(student: str, items: dict[str, Item], settings: Settings, pending: list[str] | None = None,
-                  time_left: float | None = None, part: int = 0, slot: int = 0) -> None:
-    """Run one worker for the student's pending assignments (or those given), within the time left."""
-    if pending is None:
-        pending = [a for a, item in items.items() if item.status == "pending"]
-    if not pending:
-        return
-    time_left = settings.timeout if time_left is None else time_left
+def grade_task(task: Task, items: dict[str, Item], settings: Settings, time_left: float, slot: str) -> None:
+    """Run one worker for the task's assignments of one student (``items``), within the time left,
+    its kernels as the sandbox user of ``slot``."""
+    student, pending = task.student, task.assignments
     course = settings.course
     for assignment in pending:  # nothing of an earlier run survives a regrade
         shutil.rmtree(course / "autograded" / student / assignment, ignore_errors=True)
@@ -370,12 +367,12 @@ def grade_student(student: str, items: dict[str, Item], settings: Settings, pend
     try:
         (private / "pids").mkdir()
         spec = {"course": str(course), "student": student, "assignments": pending,
-                "result": str(settings.work / f"{student}.{part}.results.jsonl")}
+                "result": str(settings.work / f"{student}.{task.part}.results.jsonl")}
         Path(spec["result"]).unlink(missing_ok=True)
-        spec_path = settings.work / f"{student}.{part}.spec.json"
+        spec_path = settings.work / f"{student}.{task.part}.spec.json"
         spec_path.write_text(json.dumps(spec))
         env = dict(settings.env, JUPYTER_RUNTIME_DIR=str(private), CS_KERNEL_IPC=str(private / "k"),
-                   CS_KERNEL_PIDS=str(private / "pids"), CS_SANDBOX_SLOT=str(slot))
+                   CS_KERNEL_PIDS=str(private / "pids"), CS_SANDBOX_SLOT=slot)
         proc = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--worker", str(spec_path)],
                                 cwd=course, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                 text=True, start_new_session=True)
@@ -526,7 +523,7 @@ def autograde(source: Path, course_root: Path = ROOT, jobs: int = 1, timeout: fl
               out: Path | None = None, *, unconfined: bool = False, only: list[str] | None = None,
               cell_timeout: int | None = None, memory_mb: int | None = None, db_url: str | None = None) -> list[dict]:
     """Grade every submission in ``source``; return the CSV rows (see the module docstring)."""
-    from tools.sandbox import SlotPool, sandbox_problem, slot_users_missing, write_kernelspec
+    from tools.sandbox import SlotPool, sandbox_problem, write_kernelspec
 
     course = Path(course_root).resolve()
     problem = sandbox_problem()
@@ -556,15 +553,16 @@ def autograde(source: Path, course_root: Path = ROOT, jobs: int = 1, timeout: fl
         settings = Settings(course, mode, timeout, env, work)
         create_students(course, sorted(students))
         tasks, deadlines = plan_tasks(students, jobs), Deadlines(timeout)
-        # A worker slot per running task: its kernels run as the slot's own sandbox user, so that one
+        # A slot per running task: its kernels run as the slot's own sandbox user, so that one
         # student's processes never count against another's process limit.
-        slots = SlotPool(jobs)
+        slots, shared = SlotPool(), []
 
         def run_task(task: Task) -> None:
             slot, handle = slots.acquire()
+            if not slot:
+                shared.append(task)
             try:
-                grade_student(task.student, students[task.student], settings, task.assignments,
-                              deadlines.remaining(task.student), task.part, slot)
+                grade_task(task, students[task.student], settings, deadlines.remaining(task.student), slot)
             finally:
                 slots.release(handle)
 
@@ -580,12 +578,14 @@ def autograde(source: Path, course_root: Path = ROOT, jobs: int = 1, timeout: fl
         finish_gradebook(course, students)
         out = Path(out or course / "grades.csv")
         rows = export_grades(course, students, out)
-        shared = slot_users_missing(jobs) if mode == "sandbox" else []
+        shared_note = ""
+        if mode == "sandbox" and os.geteuid() == 0 and shared:
+            shared_note = (f" {len(shared)} task(s) found every sandbox user cs-grader-<slot> taken and ran as the "
+                           "shared cs-grader, one process limit for all of them (.ci/install-bubblewrap.sh "
+                           "creates more with CS_GRADER_SLOTS).")
         write_report(students, rows, out.with_name(out.stem + "_report.md"),
                      f"{len(students)} student(s) graded in {elapsed:.0f} s with {jobs} process(es), kernel: "
-                     f"{mode}{'' if mode == 'sandbox' else ' (NOT confined)'}."
-                     + (f" Users {', '.join(shared)} do not exist, so some workers' kernels shared one process "
-                        "limit (run .ci/install-bubblewrap.sh)." if shared else ""))
+                     f"{mode}{'' if mode == 'sandbox' else ' (NOT confined)'}." + shared_note)
         return rows
     finally:
         if db_url:

@@ -83,55 +83,48 @@ def sandbox_user(slot: str | None = None) -> pwd.struct_passwd | None:
     return None
 
 
-class SlotPool:
-    """Worker slots, each with a sandbox user of its own, held through a lock file so that no two
-    workers on this machine share a slot, even from different grading runs (two courses, or the
-    test suite's parallel runs): a submission that fills its process limit must not stop another
-    worker's kernels. Without slot users (not root) the slots only number the workers."""
+def slot_user_count() -> int:
+    """How many slot users (cs-grader-0, cs-grader-1, ...) exist; 0 unless the grader is root."""
+    count = 0
+    while os.geteuid() == 0:
+        try:
+            pwd.getpwnam(SLOT_USER.format(count))
+        except KeyError:
+            break
+        count += 1
+    return count
 
-    def __init__(self, jobs: int, lock_dir: Path | None = None):
-        users = 0
-        while os.geteuid() == 0:
-            try:
-                pwd.getpwnam(SLOT_USER.format(users))
-            except KeyError:
-                break
-            users += 1
-        self.size = users or max(1, jobs)
+
+class SlotPool:
+    """Slot users for the grading workers, each held through a lock file, so that no two workers on
+    this machine share one, even from different grading runs (two courses, or the test suite's
+    parallel runs): a submission that fills its process limit must not stop another worker's
+    kernels. When every slot user is taken (or none exists), a worker gets the shared user."""
+
+    def __init__(self, lock_dir: Path | None = None, users: int | None = None):
+        self.users = slot_user_count() if users is None else users
         # Per grader user: the slot users matter for root's runs, which all share one folder.
         self.lock_dir = lock_dir or Path("/tmp") / f"cs-grader-slots-{os.geteuid()}"
         self.lock_dir.mkdir(mode=0o700, exist_ok=True)
 
-    def acquire(self, poll_s: float = 0.2):
-        """Wait for a free slot; return (slot number, lock handle for release)."""
+    def acquire(self):
+        """(slot, lock handle): a free slot user's number, held until release, or ("", None) for
+        the shared user (CS_SANDBOX_SLOT="" selects it)."""
         import fcntl
 
-        while True:
-            for slot in range(self.size):
-                handle = open(self.lock_dir / f"{slot}.lock", "a")
-                try:
-                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    return slot, handle
-                except BlockingIOError:
-                    handle.close()
-            time.sleep(poll_s)
+        for slot in range(self.users):
+            handle = open(self.lock_dir / f"{slot}.lock", "a")
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return str(slot), handle
+            except BlockingIOError:
+                handle.close()
+        return "", None
 
     @staticmethod
     def release(handle) -> None:
-        handle.close()  # closing the file releases its lock
-
-
-def slot_users_missing(jobs: int) -> list[str]:
-    """The worker slots' users that do not exist (their workers' kernels share ``cs-grader``)."""
-    if os.geteuid() != 0:
-        return []
-    missing = []
-    for slot in range(jobs):
-        try:
-            pwd.getpwnam(SLOT_USER.format(slot))
-        except KeyError:
-            missing.append(SLOT_USER.format(slot))
-    return missing
+        if handle is not None:
+            handle.close()  # closing the file releases its lock
 
 
 def sandbox_problem() -> str | None:

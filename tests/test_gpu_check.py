@@ -110,3 +110,20 @@ def test_without_out_the_summary_is_printed(monkeypatch, capsys):
     assert "### GPU check" in text and "failed: RuntimeError: boom" in text and "skipped: time limit" in text
     assert report["families"][0]["skipped"]
     assert torch.get_num_threads() == threads, "main() must restore torch's thread count"
+
+
+def test_smoke_models_avoid_the_onednn_avx2_crash():
+    """Every 1x1 convolution of the smoke-width models has a multiple of 8 input channels.
+
+    oneDNN 3.12's jit_1x1:avx2 backward-weights kernel segfaults on AVX2-only CPUs for a channels_last
+    1x1 strided convolution with, e.g., 4 input channels; the smoke run used to build exactly that.
+    """
+    import torch
+
+    gpu_check = load_script()
+    width = gpu_check.config(smoke=True, batch=None)["families"]["width"]
+    with torch.device("meta"):
+        for name, build in gpu_check.FAMILIES.items():
+            odd = [m for m in build(width=width).modules()
+                   if isinstance(m, torch.nn.Conv2d) and m.kernel_size == (1, 1) and m.in_channels % 8]
+            assert not odd, f"{name} at width {width} has 1x1 convolutions with odd channel counts: {odd[:3]}"

@@ -20,10 +20,11 @@ export PATH := $(abspath $(BIN)):$(PATH)
 # many times slower. Kernels inherit this, and OpenMP reads it only at start-up.
 export OMP_WAIT_POLICY := PASSIVE
 
-.PHONY: setup lab test release autograde bench lock clean-grading help
+.PHONY: setup lab check lint test release autograde bench lock clean-grading help
 
 help:
 	@echo "make lab        set up, then open JupyterLab on notebooks/ (students)"
+	@echo "make check      the contributor's inner loop (about 2 min): lint, unit and static tests, drift of what changed"
 	@echo "make test       set up, then run every test in quick mode (contributors, CI)"
 	@echo "make release    rebuild solutions/ from notebook_src/ and notebooks/ from solutions/"
 	@echo "make autograde  grade SUBMISSIONS=folder (nbgrader layout, folders or zips) in quick mode, sandboxed"
@@ -46,17 +47,34 @@ lab: setup
 	cd "$(COURSE_ROOT)" && "$(abspath $(BIN))/jupyter" lab --ServerApp.root_dir="$(COURSE_ROOT)" \
 		--LabApp.default_url=/lab/tree/notebooks --ServerApp.port=$(PORT) $(ROOT_FLAG) $(LAB_ARGS)
 
+# Lint covers the sources, never notebooks/ or solutions/ (generated; a restyled locked cell breaks
+# its nbgrader checksum).
+LINT_PATHS := cs_utils tools tests benchmarks notebook_src
+
+lint: setup
+	$(BIN)/ruff check $(LINT_PATHS)
+
+# The inner loop: everything not marked slow, and the drift checks of the assignments changed since
+# main (a full release sync and every notebook's execution are `make test`'s).
+check: lint
+	$(BIN)/python -m tools.build_notebooks --check
+	$(BIN)/python -m tools.release --check --changed
+	CS_QUICK=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest -m "not slow" -n $(TEST_WORKERS) tests
+
+# Everything: each solution notebook executes once under nbval; the autograding tests grade (and
+# Validate) the executed copies of their own.
 test: setup
+	$(BIN)/ruff check $(LINT_PATHS)
 	CS_QUICK=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile tests \
 		--nbval-lax --nbval-current-env --nbval-cell-timeout=300 solutions
 
 release: setup
-	$(BIN)/python tools/build_notebooks.py
-	$(BIN)/python tools/release.py
+	$(BIN)/python -m tools.build_notebooks
+	$(BIN)/python -m tools.release
 
 # Refuses to grade without the bubblewrap sandbox unless UNCONFINED=1 (docs/grading.md).
 autograde: setup
-	CS_QUICK=1 $(BIN)/python tools/autograde.py $(SUBMISSIONS) --jobs $(JOBS) $(if $(UNCONFINED),--unconfined)
+	CS_QUICK=1 $(BIN)/python -m tools.autograde $(SUBMISSIONS) --jobs $(JOBS) $(if $(UNCONFINED),--unconfined)
 
 # Speed goals are ratios measured within one run; results are recorded in benchmarks/RESULTS.md.
 bench: setup

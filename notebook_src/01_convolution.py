@@ -53,7 +53,7 @@ print(describe_dataset("digits"))
 # The next cell checks the second claim on the digits dataset: a linear classifier trained on
 # the original 8×8 digits and one trained on pixel-shuffled digits reach the same accuracy.
 
-# %% tags=experiment
+# %% tags=["experiment"]
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 
@@ -73,7 +73,7 @@ print(f"\nweights of a 3072 -> 10 fully connected layer: {fc_weights:,}")
 print(f"weights to map 32x32x3 to 28x28x6 fully connected: {3072 * 28 * 28 * 6:,}")
 print(f"weights of six 5x5x3 filters doing the same job:    {6 * 5 * 5 * 3:,} (+ 6 biases)")
 
-# %% tags=experiment
+# %% tags=["experiment"]
 fig = show_images([digits_x[0, 0], flat[0, permutation].reshape(8, 8), digits_x[1, 0],
                    flat[1, permutation].reshape(8, 8)],
                   ["a digit", "same digit, shuffled", "another digit", "shuffled"], ncols=4)
@@ -148,7 +148,7 @@ print(f"activation = {activation:.4f}; written as a 75-d dot product: {same_as_d
 # The names and argument order are those of `torch.nn.functional.conv2d`. Loops are fine here;
 # notebook 04 makes it fast. Return a float array and do not modify `x` or `w`.
 
-# %% solution id=conv2d
+# %% solution="conv2d"
 def conv2d(x, w, b=None):
     """Naive forward pass of a convolution layer (stride 1, no padding).
 
@@ -172,7 +172,7 @@ def conv2d(x, w, b=None):
     return out
     ### END SOLUTION
 
-# %% tests id=test_conv2d_shape points=1
+# %% tests="test_conv2d_shape" points=1
 # The lecture's example: a batch of two 32x32x3 images and six 5x5x3 filters.
 import numpy as np
 from cs_utils.checks import assert_close, assert_shape, numpy_only
@@ -207,7 +207,7 @@ for trial in range(10):
                         f"out[{n}, {f}, {i}, {j}] with x {x.shape}, w {w.shape}")
 ### END HIDDEN TESTS
 
-# %% tests id=test_conv2d_values points=2
+# %% tests="test_conv2d_values" points=2
 # Hand-worked values: cross-correlation (no flip), channels summed, non-square filters.
 import numpy as np
 from cs_utils.checks import assert_close, numpy_only
@@ -272,7 +272,7 @@ for trial in range(10):
                         f"conv2d on a single column of length {L} with a {K}x1 filter")
 ### END HIDDEN TESTS
 
-# %% tests id=test_conv2d_bias points=1
+# %% tests="test_conv2d_bias" points=1
 # The bias is optional and adds one constant per filter, to every position of that filter's map.
 import numpy as np
 from cs_utils.checks import assert_close, numpy_only
@@ -306,7 +306,7 @@ for trial in range(8):
                         f"conv2d(x, w, b) - conv2d(x, w, None) with x {x.shape}, w {w.shape}", atol=1e-12)
 ### END HIDDEN TESTS
 
-# %% tests id=test_conv2d_vs_torch points=4
+# %% tests="test_conv2d_vs_torch" points=4
 # Compare with PyTorch's conv2d in float64, on a visible example and (when graded) on random shapes.
 import numpy as np
 import torch.nn.functional as F
@@ -351,7 +351,7 @@ for trial in range(25):
 # input `(N, C, H, W)`, weight `(F, C, HH, WW)`, bias `(F,)`. The layer object `nn.Conv2d` owns
 # such a weight and bias; `nn.Conv2d(3, 6, 5)` is "six 5×5 filters over 3 input channels".
 
-# %% tags=experiment
+# %% tags=["experiment"]
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -378,7 +378,7 @@ print(f"output shape: ours {ours.shape}, PyTorch {tuple(theirs.shape)}; "
 # same amount (away from the borders). This property, **translation equivariance**, is why a
 # cat detector trained on cats in one corner also fires on cats in another.
 
-# %% tags=experiment
+# %% tags=["experiment"]
 x = np.random.default_rng(SEED).standard_normal((1, 3, 20, 20))
 w = np.random.default_rng(SEED + 1).standard_normal((2, 3, 3, 3))
 shift = 4
@@ -402,7 +402,7 @@ print("conv(shift(x)) == shift(conv(x)) away from the border:",
 #   edges, applied equally to all three channels;
 # * **blur**: the average of the 3×3×3 neighbourhood.
 
-# %% tags=experiment
+# %% tags=["experiment"]
 from skimage.transform import resize
 
 photo = resize(load_sample_image("astronaut"), (128, 128), anti_aliasing=True)  # (H, W, 3) in [0, 1]
@@ -430,7 +430,7 @@ plt.show()
 # A ReLU after the convolution keeps only positive responses. For the Sobel maps that means
 # "edges with brighter pixels on the left" survive and the opposite edges vanish:
 
-# %% tags=experiment
+# %% tags=["experiment"]
 relu_maps = np.maximum(maps[0, 1:3], 0)
 fig = show_activation_maps(relu_maps, ["ReLU(Sobel x)", "ReLU(Sobel y)"], ncols=2, size=3)
 plt.show()
@@ -444,7 +444,7 @@ plt.show()
 # volume is an image with six channels, so the next layer's filters are 5×5×**6**. Ten of them
 # give 24×24×10. Below the filters are random, as at the start of training.
 
-# %% tags=experiment
+# %% tags=["experiment"]
 crop = resize(load_sample_image("chelsea"), (32, 32), anti_aliasing=True).transpose(2, 0, 1)[None]
 rng = np.random.default_rng(SEED)
 w1 = rng.standard_normal((6, 3, 5, 5)) * 0.2

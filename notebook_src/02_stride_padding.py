@@ -62,7 +62,7 @@ print(describe_dataset("skimage"))
 # For $N = 7, F = 3$: stride 1 gives $(7-3)/1 + 1 = 5$, stride 2 gives $(7-3)/2 + 1 = 3$, and
 # stride 3 gives $(7-3)/3 + 1 = 2.33$, not an integer: the filter does not fit.
 
-# %% tags=experiment
+# %% tags=["experiment"]
 from matplotlib.patches import Rectangle
 
 fig, axes = plt.subplots(1, 3, figsize=(12, 2.2))
@@ -134,7 +134,7 @@ plt.show()
 #
 # Example: `conv_output_size(7, 3, stride=2)` is 3; `conv_output_size(7, 3, stride=3)` raises.
 
-# %% solution id=conv_output_size
+# %% solution="conv_output_size"
 def conv_output_size(n, kernel_size, stride=1, padding=0, dilation=1):
     """Output size along one axis of a convolution: (n + 2*padding - F_eff) / stride + 1.
 
@@ -157,7 +157,7 @@ def conv_output_size(n, kernel_size, stride=1, padding=0, dilation=1):
     return int(room // stride + 1)
     ### END SOLUTION
 
-# %% tests id=test_conv_output_size_lecture points=1
+# %% tests="test_conv_output_size_lecture" points=1
 # The lecture's numbers: a 7x7 input with a 3x3 filter at stride 1, 2 and 3.
 import numpy as np
 from cs_utils.checks import numpy_only
@@ -198,7 +198,7 @@ for n, k, s in [(7, 3, 3), (10, 3, 2), (8, 5, 2), (6, 2, 3)]:
     raise AssertionError(f"conv_output_size({n}, {k}, stride={s}) returned {got!r} instead of raising ValueError")
 ### END HIDDEN TESTS
 
-# %% tests id=test_conv_output_size_general points=2
+# %% tests="test_conv_output_size_general" points=2
 # Padding, dilation, a filter larger than the input, and the sizes PyTorch produces.
 import numpy as np
 import torch
@@ -279,7 +279,7 @@ assert n_fit > 5 and n_raise > 5
 # output positions are fine; notebook 04 makes it fast. Return a float array and do not modify
 # `x` or `w`.
 
-# %% solution id=conv2d
+# %% solution="conv2d"
 def conv2d(x, w, b=None, stride=1, padding=0):
     """Naive forward pass of a convolution layer with stride and zero padding (ints).
 
@@ -307,7 +307,7 @@ def conv2d(x, w, b=None, stride=1, padding=0):
     return out
     ### END SOLUTION
 
-# %% tests id=test_conv2d_stride points=2
+# %% tests="test_conv2d_stride" points=2
 # The lecture's 7x7 input with a 3x3 filter at stride 1 and 2, checked with identities.
 import numpy as np
 from cs_utils.checks import assert_close, assert_shape, numpy_only
@@ -355,7 +355,7 @@ for trial in range(12):
                         f"conv2d with x {x.shape}, w {w.shape}, stride {S}")
 ### END HIDDEN TESTS
 
-# %% tests id=test_conv2d_padding points=2
+# %% tests="test_conv2d_padding" points=2
 # Zero padding on every side: the hand-worked example and 'same' padding (F - 1)/2.
 import numpy as np
 from cs_utils.checks import assert_close, assert_shape, numpy_only
@@ -398,7 +398,7 @@ for trial in range(12):
                         f"conv2d with x {x.shape}, w {w.shape}, padding {P}")
 ### END HIDDEN TESTS
 
-# %% tests id=test_conv2d_vs_torch points=3
+# %% tests="test_conv2d_vs_torch" points=3
 # Stride, padding, bias and non-square filters together, against PyTorch in float64.
 import numpy as np
 import torch.nn.functional as F
@@ -440,7 +440,7 @@ for trial in range(25):
     checks.assert_close(w, w_before, f"w after conv2d ({label}): the filters must not be modified")
 ### END HIDDEN TESTS
 
-# %% tests id=test_conv2d_leftover points=1
+# %% tests="test_conv2d_leftover" points=1
 # When the filter does not tile the padded input, PyTorch ignores the rows and columns it cannot reach.
 import numpy as np
 import torch.nn.functional as F
@@ -483,7 +483,7 @@ for trial in range(10):
 # map gives $(56 - 3 + 2)/2 + 1 = 28.5$, floored to 28. There the ignored row is only padding, so
 # nothing is lost, but in the 7×7 case a real column of pixels is never seen.
 
-# %% tags=experiment
+# %% tags=["experiment"]
 x7 = np.arange(49.0).reshape(1, 1, 7, 7)
 for stride in [1, 2, 3]:
     try:
@@ -502,7 +502,7 @@ for n, k, s, p in [(224, 7, 2, 3), (56, 3, 2, 1)]:
 # one 3×3 blur filter with pad 1 is applied to a 129×129 photo at strides 1, 2 and 4, which give
 # $(129 - 3 + 2)/S + 1$ = 129, 65 and 33 pixels per side.
 
-# %% tags=experiment
+# %% tags=["experiment"]
 from skimage.transform import resize
 
 photo = resize(load_sample_image("camera", gray=True), (129, 129), anti_aliasing=True)[None, None]
@@ -532,7 +532,7 @@ plt.show()
 # bias=bias)` as an `int`, computed by hand. `kernel_size` is an int (a square filter) or a
 # `(height, width)` tuple, as in `nn.Conv2d`.
 
-# %% solution id=conv2d_param_count
+# %% solution="conv2d_param_count"
 def conv2d_param_count(in_channels, out_channels, kernel_size, bias=True):
     """Weights plus (optionally) biases of a convolution layer with square or (kh, kw) filters."""
     ### BEGIN SOLUTION
@@ -541,7 +541,7 @@ def conv2d_param_count(in_channels, out_channels, kernel_size, bias=True):
     return int(weights + (out_channels if bias else 0))
     ### END SOLUTION
 
-# %% tests id=test_conv2d_param_count points=2
+# %% tests="test_conv2d_param_count" points=2
 # The lecture's 760, the same layer without bias, and layers built by nn.Conv2d.
 import numpy as np
 import torch.nn as nn
@@ -588,7 +588,7 @@ for trial in range(15):
 # channels without looking at neighbours, and changes the depth (here 64 → 32) cheaply:
 # $64\cdot32 + 32 = 2080$ parameters.
 
-# %% tags=experiment
+# %% tags=["experiment"]
 rng = np.random.default_rng(SEED)
 x = rng.standard_normal((1, 64, 56, 56))
 w = rng.standard_normal((32, 64, 1, 1))
@@ -607,7 +607,7 @@ print("equal to torch:", np.allclose(ours, F.conv2d(torch.from_numpy(x), torch.f
 # 5×5 filter with non-zero weights only on every other row and column. The next cell builds that
 # zero-filled filter, runs your `conv2d` with it, and compares with PyTorch's `dilation=2`.
 
-# %% tags=experiment
+# %% tags=["experiment"]
 rng = np.random.default_rng(SEED)
 x = rng.standard_normal((1, 2, 11, 11))
 w = rng.standard_normal((3, 2, 3, 3))
@@ -664,7 +664,7 @@ plt.show()
 # measured from its first to its last pixel, counting gaps that stride or dilation leave inside.
 # An empty list means no layers: a pixel sees only itself, 1.
 
-# %% solution id=receptive_field
+# %% solution="receptive_field"
 def receptive_field(layers):
     """Receptive field (in input pixels, per side) of one output of a stack of conv/pool layers."""
     ### BEGIN SOLUTION
@@ -677,7 +677,7 @@ def receptive_field(layers):
     return int(size)
     ### END SOLUTION
 
-# %% tests id=test_receptive_field points=2
+# %% tests="test_receptive_field" points=2
 # The lecture's three 3x3 convs, and the hand-worked examples from the text.
 from cs_utils.checks import numpy_only
 
@@ -739,7 +739,7 @@ for trial in range(15):
 # one output in the middle of the last layer, and ask autograd which input pixels its gradient
 # reaches. Those pixels are exactly the ones it depends on.
 
-# %% tags=experiment
+# %% tags=["experiment"]
 def gradient_footprint(n_layers, size=15):
     x = torch.zeros(1, 1, size, size, requires_grad=True)
     h = x
@@ -767,7 +767,7 @@ plt.show()
 # the 7×7 layer, and it puts two more non-linearities in between. VGG (notebook 09) is built on
 # this observation.
 
-# %% tags=experiment
+# %% tags=["experiment"]
 for C in [16, 64, 256]:
     stack = 3 * conv2d_param_count(C, C, 3, bias=False)
     single = conv2d_param_count(C, C, 7, bias=False)
@@ -797,7 +797,7 @@ for C in [16, 64, 256]:
 # ("depthwise" convolution, used by MobileNet). The next cell builds layers with each argument,
 # and checks the weight shape, the parameter count and the output shape against your functions.
 
-# %% tags=experiment
+# %% tags=["experiment"]
 x = torch.zeros(2, 8, 20, 20)
 configs = [
     dict(in_channels=8, out_channels=16, kernel_size=3),
@@ -827,7 +827,7 @@ for cfg in configs:
 # Groups in one identity: with `groups=2`, PyTorch's layer equals two of *your* `conv2d` calls,
 # each on half of the input channels with half of the filters, concatenated along the channels.
 
-# %% tags=experiment
+# %% tags=["experiment"]
 layer = nn.Conv2d(4, 6, 3, padding=1, groups=2).double()
 x = np.random.default_rng(SEED).standard_normal((1, 4, 7, 7))
 w, b = layer.weight.detach().numpy(), layer.bias.detach().numpy()   # w: (6, 2, 3, 3)

@@ -82,7 +82,7 @@ print(f"digits: {digits_x.shape}, labels {digits_y.shape}")
 # The names and arguments are those of `torch.nn.functional.max_pool2d` and `avg_pool2d` (without
 # padding). Loops over output positions are fine. Return float arrays and do not modify `x`.
 
-# %% solution id=max_pool2d
+# %% solution="max_pool2d"
 def max_pool2d(x, kernel_size, stride=None):
     """Max pooling with square k x k windows. x: (N, C, H, W); stride defaults to kernel_size.
 
@@ -102,7 +102,7 @@ def max_pool2d(x, kernel_size, stride=None):
     return out
     ### END SOLUTION
 
-# %% solution id=avg_pool2d
+# %% solution="avg_pool2d"
 def avg_pool2d(x, kernel_size, stride=None):
     """Average pooling with square k x k windows. x: (N, C, H, W); stride defaults to kernel_size.
 
@@ -122,7 +122,7 @@ def avg_pool2d(x, kernel_size, stride=None):
     return out
     ### END SOLUTION
 
-# %% tests id=test_max_pool2d_lecture points=1
+# %% tests="test_max_pool2d_lecture" points=1
 # The lecture's 4x4 example, the default stride, and channels pooled independently.
 import numpy as np
 from cs_utils.checks import assert_close, numpy_only
@@ -160,7 +160,7 @@ for trial in range(8):
     checks.assert_close(got, blocks, f"max_pool2d(x {xs.shape}, {k}) with the default stride")
 ### END HIDDEN TESTS
 
-# %% tests id=test_max_pool2d_vs_torch points=2
+# %% tests="test_max_pool2d_vs_torch" points=2
 # Overlapping windows (AlexNet's 3x3, stride 2), leftover rows, and stride 1, against PyTorch.
 import numpy as np
 import torch.nn.functional as F
@@ -194,7 +194,7 @@ for trial in range(20):
     checks.assert_close(xs, before, "x after max_pool2d: the input must not be modified")
 ### END HIDDEN TESTS
 
-# %% tests id=test_avg_pool2d points=2
+# %% tests="test_avg_pool2d" points=2
 # The lecture's 4x4 example averaged, then overlapping windows and leftovers against PyTorch.
 import numpy as np
 import torch.nn.functional as F
@@ -235,7 +235,7 @@ for trial in range(20):
 # %% [markdown]
 # Max pooling in action: the lecture's 224×224×64 volume, and a photo pooled with 4×4 windows.
 
-# %% tags=experiment
+# %% tags=["experiment"]
 volume = np.random.default_rng(SEED).standard_normal((1, 64, 224, 224))
 print(f"2x2 max pool, stride 2: {volume.shape[1:]} -> {max_pool2d(volume, 2).shape[1:]}")
 print(f"3x3 max pool, stride 2 (AlexNet, overlapping): (1, 96, 55, 55) -> "
@@ -296,7 +296,7 @@ plt.show()
 #   Average: spread it evenly, `dout / k**2` to each element of the window.
 # * Accumulate where windows overlap. Do not modify `dout` or `x`.
 
-# %% solution id=max_pool2d_backward
+# %% solution="max_pool2d_backward"
 def max_pool2d_backward(dout, x, kernel_size, stride=None):
     """Gradient of max_pool2d with respect to x: dout goes to each window's first (row-major) maximum."""
     ### BEGIN SOLUTION
@@ -316,7 +316,7 @@ def max_pool2d_backward(dout, x, kernel_size, stride=None):
     return dx
     ### END SOLUTION
 
-# %% solution id=avg_pool2d_backward
+# %% solution="avg_pool2d_backward"
 def avg_pool2d_backward(dout, x, kernel_size, stride=None):
     """Gradient of avg_pool2d with respect to x: each window shares dout / k**2 among its elements."""
     ### BEGIN SOLUTION
@@ -331,7 +331,7 @@ def avg_pool2d_backward(dout, x, kernel_size, stride=None):
     return dx
     ### END SOLUTION
 
-# %% tests id=test_max_pool2d_backward_routing points=2
+# %% tests="test_max_pool2d_backward_routing" points=2
 # The hand-worked example, then a numeric gradient check on an input without ties.
 import numpy as np
 import torch.nn.functional as F
@@ -380,7 +380,7 @@ for trial in range(6):
     checks.assert_close(ds, d_before, "dout after max_pool2d_backward: it must not be modified")
 ### END HIDDEN TESTS
 
-# %% tests id=test_max_pool2d_backward_overlap points=2
+# %% tests="test_max_pool2d_backward_overlap" points=2
 # Overlapping windows and strides, against PyTorch's autograd (inputs without ties).
 import numpy as np
 import torch
@@ -429,7 +429,7 @@ for trial in range(20):
                         f"stride {s}, vs torch autograd")
 ### END HIDDEN TESTS
 
-# %% tests id=test_max_pool2d_backward_ties points=1
+# %% tests="test_max_pool2d_backward_ties" points=1
 # Ties: the first maximum in row-major order gets the whole gradient, as in PyTorch (CPU, float64).
 import numpy as np
 import torch
@@ -468,7 +468,7 @@ for trial in range(15):
     checks.assert_close(got, xt.grad.numpy(), f"max_pool2d_backward with ties, x {xs.shape}, kernel {k}, stride {s}")
 ### END HIDDEN TESTS
 
-# %% tests id=test_avg_pool2d_backward points=2
+# %% tests="test_avg_pool2d_backward" points=2
 # Even sharing, a numeric gradient check, and overlapping windows against PyTorch's autograd.
 import numpy as np
 import torch
@@ -522,7 +522,7 @@ for trial in range(20):
 # give all of `dout` to the first one, while the centred difference gives half to each. Both are
 # valid subgradients; they are simply different choices.
 
-# %% tags=experiment
+# %% tags=["experiment"]
 tie = np.array([[[[2.0, 2.0], [0.0, 1.0]]]])
 xt = torch.tensor(tie, requires_grad=True)
 F.max_pool2d(xt, 2).sum().backward()
@@ -539,7 +539,7 @@ print("  numeric gradient:    ", numeric_gradient(lambda v: max_pool2d(v, 2), ti
 # right, and we measure how much the representation changes, $\|f(x) - f(x_{\text{shifted}})\| /
 # \|f(x)\|$, for the raw pixels and after max pooling with 2×2 and 4×4 windows.
 
-# %% tags=experiment
+# %% tags=["experiment"]
 images = digits_x[:500]
 shifted = np.roll(images, 1, axis=3)
 shifted[..., 0] = 0                      # the column that wrapped around becomes background
@@ -564,7 +564,7 @@ for k in [2, 4]:
 # `(N, C, H, W)` → `(N, C)`. It is average pooling with a window as large as the map. GoogLeNet
 # and ResNet use it after their last convolution instead of large fully connected layers.
 
-# %% tags=experiment
+# %% tags=["experiment"]
 maps = np.random.default_rng(SEED).standard_normal((2, 512, 7, 7))
 gap = avg_pool2d(maps, 7)[:, :, 0, 0]
 print(f"GAP: {maps.shape} -> {gap.shape}")
@@ -580,7 +580,7 @@ print(f"weights of FC 7*7*512 -> 4096 (VGG): {7 * 7 * 512 * 4096:,}; GAP then FC
 # filter is exactly as large as the volume. The next cell checks that an FC layer and a
 # convolution with `H×W×C` filters give the same numbers.
 
-# %% tags=experiment
+# %% tags=["experiment"]
 rng = np.random.default_rng(SEED)
 volume = rng.standard_normal((4, 16, 2, 2))            # e.g. the last pooled maps of a small ConvNet
 w_fc = rng.standard_normal((10, 16 * 2 * 2))
@@ -702,7 +702,7 @@ print("NumPy ConvNet == PyTorch ConvNet:", np.allclose(probs, torch_probs))
 # The untrained network's activations already show structure: the first layer's eight maps after
 # ReLU and pooling are random filters applied to a real digit.
 
-# %% tags=experiment
+# %% tags=["experiment"]
 h1 = np.maximum(conv_forward(digits_x[:1], *params[0], padding=1), 0)
 h2 = max_pool2d(np.maximum(conv_forward(h1, *params[1], padding=1), 0), 2)
 fig = show_images([digits_x[0, 0]] + list(h2[0]), [f"digit '{digits_y[0]}'"] + [f"map {i}, 4x4" for i in range(8)],

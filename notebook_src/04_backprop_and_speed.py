@@ -59,7 +59,7 @@ print(describe_dataset(DATASET))
 #
 # with output size $H' = (H + 2P - HH)/S + 1$ (rounded down), and the same for $W'$.
 
-# %% readonly id=conv2d_naive
+# %% readonly="conv2d_naive"
 import numpy as np
 
 
@@ -150,7 +150,7 @@ for stride, padding in [(1, 0), (2, 1)]:
 # Take `H'` and `W'` from `dout.shape`. Work on the padded input and crop `dx` at the end.
 # Return float arrays and do not modify the inputs.
 
-# %% solution id=conv2d_backward
+# %% solution="conv2d_backward"
 import numpy as np
 
 
@@ -182,7 +182,7 @@ def conv2d_backward(dout, x, w, stride=1, padding=0):
     return dx, dw, db
     ### END SOLUTION
 
-# %% tests id=test_conv2d_backward_db points=1
+# %% tests="test_conv2d_backward_db" points=1
 # db adds dout over everything except the filter axis: images, rows and columns.
 import numpy as np
 from cs_utils.checks import assert_close, assert_shape, numpy_only
@@ -222,7 +222,7 @@ for trial in range(8):
     checks.assert_close(db, dout.sum(axis=(0, 2, 3)), f"db with dout {dout.shape}, stride {stride}, padding {padding}")
 ### END HIDDEN TESTS
 
-# %% tests id=test_conv2d_backward_stride1 points=2
+# %% tests="test_conv2d_backward_stride1" points=2
 # dx and dw with stride 1 and no padding: the worked example, torch autograd and a numeric check.
 import numpy as np
 import torch
@@ -291,7 +291,7 @@ for trial in range(10):
         checks.assert_close(now, before, f"{name} after conv2d_backward ({label}): inputs must not be modified")
 ### END HIDDEN TESTS
 
-# %% tests id=test_conv2d_backward_padding points=1
+# %% tests="test_conv2d_backward_padding" points=1
 # Zero padding: compute on the padded input, then crop dx back to the shape of x.
 import numpy as np
 import torch
@@ -342,7 +342,7 @@ for trial in range(10):
     checks.assert_close(got_dw, want_dw, f"dw, {label}")
 ### END HIDDEN TESTS
 
-# %% tests id=test_conv2d_backward_stride points=2
+# %% tests="test_conv2d_backward_stride" points=2
 # Stride: the window for dout[n, f, i, j] starts at (stride * i, stride * j), in the backward pass too.
 import numpy as np
 import torch
@@ -416,7 +416,7 @@ for trial in range(12):
 # with $h = 10^{-6}$, a correct backward pass agrees to a relative error of about $10^{-8}$ or better,
 # while a bug usually gives $10^{-1}$ or more.
 
-# %% tags=experiment
+# %% tags=["experiment"]
 rng = np.random.default_rng(SEED)
 x = rng.standard_normal((2, 2, 5, 5))
 w = rng.standard_normal((3, 2, 3, 3))
@@ -481,7 +481,7 @@ print("same as the loops:", np.allclose(out, conv2d(image, w)))
 # not, and a test checks that. The tests also run a float32 input, for which
 # the output must stay float32 (no float64 upcast): do not hard-code a dtype.
 
-# %% solution id=conv2d_fast
+# %% solution="conv2d_fast"
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
@@ -516,7 +516,7 @@ def conv2d_fast(x, w, b=None, stride=1, padding=0):
     return out
     ### END SOLUTION
 
-# %% tests id=test_conv2d_fast_stride1 points=1
+# %% tests="test_conv2d_fast_stride1" points=1
 # Stride 1, no padding: the values of torch.nn.functional.conv2d.
 import numpy as np
 import torch.nn.functional as F
@@ -560,7 +560,7 @@ for trial in range(10):
     checks.assert_close(w, w_before, f"w after conv2d_fast ({label}): the filters must not be modified")
 ### END HIDDEN TESTS
 
-# %% tests id=test_conv2d_fast_stride_padding points=2
+# %% tests="test_conv2d_fast_stride_padding" points=2
 # Any stride and padding, including sizes where the last stride does not fit exactly, and float32.
 import numpy as np
 import torch.nn.functional as F
@@ -603,7 +603,7 @@ for trial in range(20):
                         f"conv2d_fast, {label}")
 ### END HIDDEN TESTS
 
-# %% tests id=test_conv2d_fast_vectorized points=1
+# %% tests="test_conv2d_fast_vectorized" points=1
 # No Python loop over output positions: the number of notebook lines run must not grow with the image.
 import sys
 
@@ -693,7 +693,7 @@ assert lines_large <= lines_small + 10, (
 # over output positions (loops over the `HH·WW` kernel offsets or over blocks of images are fine). Keep the
 # input's dtype, as in Exercise 2.
 
-# %% solution id=conv2d_backward_fast
+# %% solution="conv2d_backward_fast"
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
@@ -735,7 +735,7 @@ def conv2d_backward_fast(dout, x, w, stride=1, padding=0):
     return dx, dw, db
     ### END SOLUTION
 
-# %% tests id=test_conv2d_backward_fast_stride1 points=1
+# %% tests="test_conv2d_backward_fast_stride1" points=1
 # Stride 1, no padding: dx, dw and db against torch autograd.
 import numpy as np
 import torch
@@ -791,7 +791,7 @@ for trial in range(10):
         checks.assert_close(now, before, f"{name} after conv2d_backward_fast ({label}): inputs must not be modified")
 ### END HIDDEN TESTS
 
-# %% tests id=test_conv2d_backward_fast_stride_padding points=2
+# %% tests="test_conv2d_backward_fast_stride_padding" points=2
 # Any stride and padding, and float32 in, float32 out.
 import numpy as np
 import torch
@@ -850,7 +850,7 @@ for trial in range(20):
         checks.assert_close(ours, reference, f"{name}, {label}")
 ### END HIDDEN TESTS
 
-# %% tests id=test_conv2d_backward_fast_vectorized points=1
+# %% tests="test_conv2d_backward_fast_vectorized" points=1
 # No Python loop over images or output positions in the backward pass either.
 import sys
 
@@ -931,7 +931,7 @@ assert lines_large <= lines_small + 10, (
 # and the numbers differ: the first call pays for memory allocation and cold caches, and every
 # call competes with whatever else the machine is doing.
 
-# %% tags=experiment
+# %% tags=["experiment"]
 import time
 
 rng = np.random.default_rng(SEED)
@@ -964,7 +964,7 @@ print("six timings of the same call (ms):", ", ".join(f"{t * 1e3:.2f}" for t in 
 # we time the naive loops, your vectorized functions and PyTorch's `F.conv2d` on the same float32
 # problem, each pinned to one thread. The naive loops are slow, so the problem is small.
 
-# %% tags=experiment
+# %% tags=["experiment"]
 from threadpoolctl import threadpool_limits
 
 rng = np.random.default_rng(SEED)
@@ -1004,7 +1004,7 @@ for (direction, name), seconds in timings.items():
     note = f"{speedup:7.0f}x faster than the loops" if name != "naive loops" else ""
     print(f"  {direction:8s} {name:22s} {seconds * 1e3:9.3f} ms   {note}")
 
-# %% tags=experiment
+# %% tags=["experiment"]
 fig, ax = plt.subplots(figsize=(7, 3))
 labels = [f"{d}: {n}" for d, n in timings]
 ax.barh(labels, [t * 1e3 for t in timings.values()], color=["C3", "C0", "C2"] * 2)
@@ -1103,7 +1103,7 @@ def convnet_loss_and_grads(params, x, y):
 # a tiny float64 batch, nudge every filter weight and compare. If this check fails, training would
 # still "run", just badly, which is much harder to debug.
 
-# %% tags=experiment
+# %% tags=["experiment"]
 rng = np.random.default_rng(SEED)
 tiny_params = init_convnet(6, num_filters=3, rng=rng, dtype=np.float64)
 tiny_x, tiny_y = rng.standard_normal((4, 1, 6, 6)), rng.integers(0, 10, size=4)
@@ -1141,7 +1141,7 @@ print(f"{DATASET}: train {x_train.shape}, test {x_test.shape}, {epochs} epochs, 
 # so one BLAS thread is faster than several threads handing tiny pieces back and forth (rule 4
 # again: measure it before you believe it).
 
-# %% tags=experiment
+# %% tags=["experiment"]
 from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
 
@@ -1172,7 +1172,7 @@ print(f"{time.perf_counter() - start:.1f} s; final train accuracy {history['trai
       f"test accuracy {history['test_acc'][-1]:.3f}")
 assert history["test_acc"][-1] >= 0.9, "the ConvNet should reach at least 90% test accuracy; check your functions"
 
-# %% tags=experiment
+# %% tags=["experiment"]
 fig = plot_history(history, title="NumPy ConvNet, minibatch SGD")
 plt.show()
 
@@ -1181,7 +1181,7 @@ plt.show()
 # point per epoch. The test accuracy stays close to the training accuracy: with one small
 # convolution layer the network has few parameters to overfit with.*
 
-# %% tags=experiment
+# %% tags=["experiment"]
 fig = show_filters(params["w1"], ncols=8, size=1.0, suptitle="learned first-layer filters (3x3)")
 plt.show()
 

@@ -99,7 +99,7 @@ SIZES = {
 # The names and argument order are those of `torch.nn.functional.conv1d`. A loop over output
 # positions is fine. Return a float array and do not modify `x` or `w`.
 
-# %% solution id=conv1d
+# %% solution="conv1d"
 def conv1d(x, w, b=None, stride=1, padding=0):
     """Naive forward pass of a 1D convolution layer.
 
@@ -122,7 +122,7 @@ def conv1d(x, w, b=None, stride=1, padding=0):
     return out
     ### END SOLUTION
 
-# %% tests id=test_conv1d_lecture points=2
+# %% tests="test_conv1d_lecture" points=2
 # The lecture's example, worked out in the markdown above.
 import numpy as np
 from cs_utils.checks import assert_close, numpy_only
@@ -159,7 +159,7 @@ for trial in range(12):
                         f"padding={P}")
 ### END HIDDEN TESTS
 
-# %% tests id=test_conv1d_channels_bias points=2
+# %% tests="test_conv1d_channels_bias" points=2
 # Several channels, several filters and a bias, with stride 1 and no padding, against PyTorch.
 import numpy as np
 import torch.nn.functional as F
@@ -196,7 +196,7 @@ for trial in range(10):
                         f"bias {'none' if b is None else 'yes'}")
 ### END HIDDEN TESTS
 
-# %% tests id=test_conv1d_stride points=2
+# %% tests="test_conv1d_stride" points=2
 # Strides 2 and 3, no padding; (L - K) need not be a multiple of the stride (the formula floors).
 import numpy as np
 import torch.nn.functional as F
@@ -231,7 +231,7 @@ for trial in range(12):
                         f"conv1d with x {x.shape}, w {w.shape}, stride={S}")
 ### END HIDDEN TESTS
 
-# %% tests id=test_conv1d_padding points=2
+# %% tests="test_conv1d_padding" points=2
 # Zero padding with stride 1: P zeros at *both* ends, so K = 2P + 1 keeps the length.
 import numpy as np
 import torch.nn.functional as F
@@ -268,7 +268,7 @@ for trial in range(12):
                         f"conv1d with x {x.shape}, w {w.shape}, padding={P}")
 ### END HIDDEN TESTS
 
-# %% tests id=test_conv1d_vs_torch points=3
+# %% tests="test_conv1d_vs_torch" points=3
 # Stride and padding together, against PyTorch's conv1d in float64.
 import numpy as np
 import torch.nn.functional as F
@@ -352,7 +352,7 @@ labels_train, labels_test = mnist1d_data["y"].astype(np.int64), mnist1d_data["y_
 print(f"MNIST-1D: {len(signals_train)} training and {len(signals_test)} test signals of shape "
       f"{signals_train.shape[1:]}, classes {np.bincount(labels_train).tolist()}")
 
-# %% tags=experiment
+# %% tags=["experiment"]
 fig, axes = plt.subplots(2, 5, figsize=(12, 4), sharex=True, sharey=True)
 for digit, ax in enumerate(axes.flat):
     for example in signals_train[labels_train == digit][:3]:
@@ -403,7 +403,7 @@ def make_signal_mlp(hidden=64):
 
 print(f"1D CNN: {count_parameters(make_signal_cnn()):,} parameters; MLP: {count_parameters(make_signal_mlp()):,}")
 
-# %% tags=experiment
+# %% tags=["experiment"]
 signal_histories, signal_models = {}, {}
 for name, make_model in [("CNN", make_signal_cnn), ("MLP", make_signal_mlp)]:
     reset_seed(SEED)
@@ -443,7 +443,7 @@ plt.show()
 # permutation (the same for training and held-out signals) and train both models again. The
 # information is all still there, but neighbouring samples are no longer neighbours.
 
-# %% tags=experiment
+# %% tags=["experiment"]
 permutation = np.random.default_rng(SEED).permutation(signals_train.shape[2])
 shuffled_histories = {}
 for name, make_model in [("CNN", make_signal_cnn), ("MLP", make_signal_mlp)]:
@@ -515,7 +515,7 @@ plt.show()
 # time, concatenate the results **in the order of `filter_widths`**, dropout, linear.
 # `torch.cat`, `.amax(dim=...)` (or `.max(dim=...).values`) and `.transpose` are all you need.
 
-# %% solution id=text_cnn
+# %% solution="text_cnn"
 class TextCNN(nn.Module):
     """Kim (2014)-style sentence classifier (CNN-rand): embeddings, 1D convolutions of several widths,
     ReLU, max-over-time pooling, dropout and a fully connected layer.
@@ -539,7 +539,7 @@ class TextCNN(nn.Module):
         return self.fc(self.dropout(features))
         ### END SOLUTION
 
-# %% tests id=test_text_cnn_shapes points=2
+# %% tests="test_text_cnn_shapes" points=2
 # Kim's configuration (widths 3, 4, 5 with 100 filters each): layers, parameter count, output shape.
 import torch
 import torch.nn as nn
@@ -597,7 +597,7 @@ for trial in range(6):
                             f"TextCNN({V}, {E}, {C}, {widths}, {nf}) on tokens ({N}, {T})")
 ### END HIDDEN TESTS
 
-# %% tests id=test_text_cnn_forward points=3
+# %% tests="test_text_cnn_forward" points=3
 # In eval mode the logits must equal embed -> Conv1d per width -> ReLU -> max over time -> concat -> FC,
 # computed here from the model's own layers with torch.nn.functional, in float64.
 import torch
@@ -654,7 +654,7 @@ for trial in range(6):
                             f"TextCNN({V}, {E}, {C}, {widths}, {nf}) logits for tokens {tuple(tokens.shape)}")
 ### END HIDDEN TESTS
 
-# %% tests id=test_text_cnn_dropout points=1
+# %% tests="test_text_cnn_dropout" points=1
 # Training mode: dropout must act on the pooled features, just before the linear layer. Each feature is
 # then either zeroed or scaled by 1 / (1 - p). We recover the features the linear layer saw by least squares.
 import torch
@@ -760,7 +760,7 @@ for i in range(4):
     print(["negative", "positive"][text_labels_train[i]].ljust(9), " ".join(VOCAB[t] for t in text_train[i]))
 print(f"vocabulary of {len(VOCAB)} words; {len(text_train)} training and {len(text_test)} test reviews")
 
-# %% tags=experiment
+# %% tags=["experiment"]
 text_histories, text_models = {}, {}
 for widths in [(1,), (2, 3, 4)]:
     reset_seed(SEED)
@@ -785,7 +785,7 @@ plt.show()
 # the n-grams of held-out reviews where the filter's ReLU output is largest, the ones that win the
 # max-over-time pooling.
 
-# %% tags=experiment
+# %% tags=["experiment"]
 model = text_models[(2, 3, 4)].eval()
 embedding = next(m for m in model.modules() if isinstance(m, nn.Embedding))
 fc = next(m for m in model.modules() if isinstance(m, nn.Linear))
@@ -834,7 +834,7 @@ with torch.no_grad():
 # Python ints. Each of `kernel_size`, `stride` and `padding` is an int (the same on all three axes)
 # or a tuple of three ints in the order (depth, height, width). Use the formula, not a layer.
 
-# %% solution id=conv3d_output_shape
+# %% solution="conv3d_output_shape"
 def conv3d_output_shape(input_shape, out_channels, kernel_size, stride=1, padding=0):
     """Output shape (N, F, D_out, H_out, W_out) of nn.Conv3d on an input of shape (N, C, D, H, W).
 
@@ -850,7 +850,7 @@ def conv3d_output_shape(input_shape, out_channels, kernel_size, stride=1, paddin
     return tuple(int(v) for v in (N, out_channels, *outs))
     ### END SOLUTION
 
-# %% tests id=test_conv3d_output_shape_ints points=1
+# %% tests="test_conv3d_output_shape_ints" points=1
 # Integer kernel size, stride and padding, the same on every axis. Expected shapes come from nn.Conv3d
 # itself, run on PyTorch's "meta" device (shapes only, no data).
 import numpy as np
@@ -898,7 +898,7 @@ for trial in range(15):
     check_shape(got, conv3d_reference_shape(*case), ", ".join(map(str, case)))
 ### END HIDDEN TESTS
 
-# %% tests id=test_conv3d_output_shape_tuples points=2
+# %% tests="test_conv3d_output_shape_tuples" points=2
 # Per-axis (depth, height, width) kernel sizes, strides and paddings, against nn.Conv3d on the meta device.
 import numpy as np
 import torch
@@ -958,7 +958,7 @@ for trial in range(20):
 # positions are fine; keep the sum over channels and the filter's three axes in NumPy (for example
 # `np.tensordot`, or `np.sum` of a product). Do not modify `x` or `w`.
 
-# %% solution id=conv3d
+# %% solution="conv3d"
 def conv3d(x, w, b=None, stride=1, padding=0):
     """Naive forward pass of a 3D convolution layer.
 
@@ -984,7 +984,7 @@ def conv3d(x, w, b=None, stride=1, padding=0):
     return out
     ### END SOLUTION
 
-# %% tests id=test_conv3d_values points=2
+# %% tests="test_conv3d_values" points=2
 # Stride 1, no padding: the two hand-worked cases from the markdown, then channels and bias against PyTorch.
 import numpy as np
 import torch.nn.functional as F
@@ -1037,7 +1037,7 @@ for trial in range(8):
     checks.assert_close(out, x1[:, :, a:a + D_, p:p + H_, q:q + W_], f"conv3d with a single-1 filter {K} at {(a, p, q)}")
 ### END HIDDEN TESTS
 
-# %% tests id=test_conv3d_stride points=2
+# %% tests="test_conv3d_stride" points=2
 # Stride 2 and 3 on every axis, no padding, with different sizes along D, H and W.
 import numpy as np
 import torch.nn.functional as F
@@ -1077,7 +1077,7 @@ for trial in range(8):
                         f"conv3d with x {x.shape}, w {w.shape}, stride={S}")
 ### END HIDDEN TESTS
 
-# %% tests id=test_conv3d_padding points=2
+# %% tests="test_conv3d_padding" points=2
 # Zero padding on both ends of every axis, stride 1.
 import numpy as np
 import torch.nn.functional as F
@@ -1114,7 +1114,7 @@ for trial in range(8):
                         f"conv3d with x {x.shape}, w {w.shape}, padding={P}")
 ### END HIDDEN TESTS
 
-# %% tests id=test_conv3d_vs_torch points=3
+# %% tests="test_conv3d_vs_torch" points=3
 # Stride and padding together, against PyTorch's conv3d in float64.
 import numpy as np
 import torch.nn.functional as F
@@ -1167,7 +1167,7 @@ for trial in range(15):
 #   along depth: translation equivariance in three directions. With several input channels (d) the
 #   filter also spans all of them.
 
-# %% tags=experiment
+# %% tags=["experiment"]
 from mpl_toolkits.mplot3d import Axes3D  # noqa: F401  (registers the 3d projection)
 
 
@@ -1298,7 +1298,7 @@ print(f"classes {CLASSES}, counts {np.bincount(labels_train_clips).tolist()}; "
 reversed_clip = clips_train[0, 0, ::-1]                     # the first clip played backwards
 print("a clip played backwards has the same averaged frame:", np.allclose(reversed_clip.mean(0), clips_train[0, 0].mean(0)))
 
-# %% tags=experiment
+# %% tags=["experiment"]
 names = list(DIRECTIONS)
 examples = [int(np.flatnonzero(directions_train == k)[0]) for k in range(len(names))]
 frames = [clips_train[i, 0, t] for i in examples for t in range(clips_train.shape[2])]
@@ -1341,7 +1341,7 @@ video_inputs = {   # name: (model maker, training input, held-out input)
 for name, (make_model, inputs, _) in video_inputs.items():
     print(f"{name}: input {inputs.shape[1:]}, {count_parameters(make_model()):,} parameters")
 
-# %% tags=experiment
+# %% tags=["experiment"]
 video_histories, video_models = {}, {}
 for name, (make_model, inputs_train, inputs_test) in video_inputs.items():
     reset_seed(SEED)
@@ -1369,7 +1369,7 @@ plt.show()
 # learned the axis would not do better either: calling every horizontal streak "right or down"
 # gets all "right" clips and no "left" clips right.
 
-# %% tags=experiment
+# %% tags=["experiment"]
 def predictions(model, inputs):
     model.eval()
     with torch.no_grad():
@@ -1404,7 +1404,7 @@ plt.show()
 # directions, not just the two classes) and record its strongest ReLU response; below are the four
 # filters whose response depends most on the direction.
 
-# %% tags=experiment
+# %% tags=["experiment"]
 video_net = video_models["Conv3d on the clip"].cpu().eval()
 first = next(m for m in video_net.modules() if isinstance(m, nn.Conv3d))
 filters = first.weight.detach().numpy()[:, 0]                       # (8, 3, 3, 3): filter, time, height, width

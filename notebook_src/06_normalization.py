@@ -139,7 +139,7 @@ x_test_t, y_test_t = to_tensor(x_test), torch.as_tensor(y_test)
 STEPS = 150 if is_quick() else 400
 N_SEEDS = 3 if is_quick() else 5
 
-# %% tags=experiment
+# %% tags=["experiment"]
 torch.manual_seed(SEED)
 small_net = nn.Sequential(nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(),
                           nn.MaxPool2d(2), nn.Flatten(), nn.Linear(32 * 4 * 4, 10))
@@ -197,7 +197,7 @@ def make_deep_net(batchnorm, depth=8, width=16, seed=0):
     return nn.Sequential(*layers)
 
 
-# %% tags=experiment
+# %% tags=["experiment"]
 plain = make_deep_net(batchnorm=False, seed=SEED)
 last_conv = [m for m in plain if isinstance(m, nn.Conv2d)][-1]
 records = []
@@ -293,7 +293,7 @@ print(f"training loss of this plain net at lr 0.02: {ics_losses[:10].mean():.2f}
 # Return new arrays; do not modify `x`, `gamma` or `beta`. One implementation can serve both input
 # shapes: reduce over every axis except axis 1.
 
-# %% solution id=batch_norm
+# %% solution="batch_norm"
 def batch_norm(x, gamma, beta, running_mean, running_var, training, momentum=0.1, eps=1e-5):
     """Batch normalization, forward pass, as torch.nn.functional.batch_norm.
 
@@ -318,7 +318,7 @@ def batch_norm(x, gamma, beta, running_mean, running_var, training, momentum=0.1
     return gamma.reshape(shape) * normalized + beta.reshape(shape), new_mean, new_var
     ### END SOLUTION
 
-# %% tests id=test_batch_norm_train points=2
+# %% tests="test_batch_norm_train" points=2
 # Training mode on (N, D): the worked example, then torch's batch_norm.
 import numpy as np
 import torch.nn.functional as F
@@ -364,7 +364,7 @@ for trial in range(12):
         checks.assert_close(a, b, f"{name} after batch_norm: the input must not be modified")
 ### END HIDDEN TESTS
 
-# %% tests id=test_batch_norm_running points=2
+# %% tests="test_batch_norm_running" points=2
 # Running statistics: the momentum convention and the unbiased running variance.
 import numpy as np
 import torch.nn.functional as F
@@ -420,7 +420,7 @@ for trial in range(10):
                             f"momentum {momentum:.3f}")
 ### END HIDDEN TESTS
 
-# %% tests id=test_batch_norm_eval points=2
+# %% tests="test_batch_norm_eval" points=2
 # Test mode: the running statistics, not the batch's, and the running statistics come back unchanged.
 import numpy as np
 import torch.nn.functional as F
@@ -467,7 +467,7 @@ for trial in range(10):
     checks.assert_close(new_var, rv, "running_var returned in test mode")
 ### END HIDDEN TESTS
 
-# %% tests id=test_batch_norm_spatial points=3
+# %% tests="test_batch_norm_spatial" points=3
 # Spatial BN on (N, C, H, W): per-channel statistics over N, H and W, in both modes.
 import numpy as np
 import torch.nn.functional as F
@@ -548,7 +548,7 @@ for trial in range(12):
 # training-mode forward pass, for `(N, D)` and `(N, C, H, W)` inputs. Recompute what you need from
 # `x`; `dgamma` and `dbeta` have `gamma`'s shape.
 
-# %% solution id=batch_norm_backward
+# %% solution="batch_norm_backward"
 def batch_norm_backward(dout, x, gamma, eps=1e-5):
     """Gradients of training-mode batch normalization.
 
@@ -570,7 +570,7 @@ def batch_norm_backward(dout, x, gamma, eps=1e-5):
     return dx, dgamma, dbeta
     ### END SOLUTION
 
-# %% tests id=test_batch_norm_backward_numeric points=2
+# %% tests="test_batch_norm_backward_numeric" points=2
 # (N, D): compare with centred-difference gradients of a forward pass written out here.
 import numpy as np
 from cs_utils.checks import assert_close, numpy_only
@@ -619,7 +619,7 @@ for trial in range(6):
                                                        dout), f"dx, {label}", rtol=1e-5, atol=1e-7)
 ### END HIDDEN TESTS
 
-# %% tests id=test_batch_norm_backward_autograd points=2
+# %% tests="test_batch_norm_backward_autograd" points=2
 # (N, C, H, W): compare with torch autograd through F.batch_norm in training mode.
 import numpy as np
 import torch
@@ -681,7 +681,7 @@ for trial in range(10):
 # optimization works; a single test accuracy after a short run is too noisy for that. (At
 # learning rate 0.02 both networks train; change `LR` to see it.)
 
-# %% tags=experiment
+# %% tags=["experiment"]
 LR = 0.1
 runs = {"plain": [], "with BN": []}
 trained = {}
@@ -727,7 +727,7 @@ plt.show()
 # batch. Random, large test batches hide the bug; small batches or batches that are not random
 # (say, a test set stored class by class) expose it.
 
-# %% tags=experiment
+# %% tags=["experiment"]
 bn_model = trained["with BN"]
 saved_state = copy.deepcopy(bn_model.state_dict())
 test_acc_eval = accuracy(bn_model, x_test_t, y_test_t)      # accuracy() calls model.eval()
@@ -792,7 +792,7 @@ bn_model.eval()
 # that changes, which is exactly the set of values normalized together with it. The figure uses
 # PyTorch's functions, so it works before you write yours.
 
-# %% tags=experiment
+# %% tags=["experiment"]
 def normalized_together(norm, shape=(4, 6, 2, 2), where=(1, 2, 0, 0)):
     """Boolean (N, C, H, W) mask of the outputs that change when input x[where] changes."""
     x = torch.randn(shape, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
@@ -856,7 +856,7 @@ plt.show()
 #   each example is normalized over (its group's channels, H, W). `gamma`, `beta`: `(C,)`, as
 #   `F.group_norm(x, num_groups, gamma, beta, eps)`.
 
-# %% solution id=layer_norm
+# %% solution="layer_norm"
 def layer_norm(x, gamma, beta, eps=1e-5):
     """Layer normalization: each example over all axes but the first; as F.layer_norm(x, x.shape[1:], ...).
 
@@ -869,7 +869,7 @@ def layer_norm(x, gamma, beta, eps=1e-5):
     return gamma * (centred / spread) + beta
     ### END SOLUTION
 
-# %% solution id=instance_norm
+# %% solution="instance_norm"
 def instance_norm(x, gamma, beta, eps=1e-5):
     """Instance normalization: each (example, channel) over H and W; as F.instance_norm.
 
@@ -881,7 +881,7 @@ def instance_norm(x, gamma, beta, eps=1e-5):
     return gamma[None, :, None, None] * (centred / spread) + beta[None, :, None, None]
     ### END SOLUTION
 
-# %% solution id=group_norm
+# %% solution="group_norm"
 def group_norm(x, num_groups, gamma, beta, eps=1e-5):
     """Group normalization: each example over (a group of C // num_groups consecutive channels, H, W).
 
@@ -896,7 +896,7 @@ def group_norm(x, num_groups, gamma, beta, eps=1e-5):
     return gamma[None, :, None, None] * normalized + beta[None, :, None, None]
     ### END SOLUTION
 
-# %% tests id=test_layer_norm points=2
+# %% tests="test_layer_norm" points=2
 import numpy as np
 import torch.nn.functional as F
 from cs_utils.checks import assert_close, call_torch, numpy_only
@@ -935,7 +935,7 @@ for trial in range(10):
     checks.assert_close(x, x_before, "x after layer_norm: the input must not be modified")
 ### END HIDDEN TESTS
 
-# %% tests id=test_instance_norm points=2
+# %% tests="test_instance_norm" points=2
 import numpy as np
 import torch.nn.functional as F
 from cs_utils.checks import assert_close, call_torch, numpy_only
@@ -974,7 +974,7 @@ for trial in range(10):
     checks.assert_close(x, x_before, "x after instance_norm: the input must not be modified")
 ### END HIDDEN TESTS
 
-# %% tests id=test_group_norm points=2
+# %% tests="test_group_norm" points=2
 import numpy as np
 import torch.nn.functional as F
 from cs_utils.checks import assert_close, call_torch, numpy_only
@@ -1035,7 +1035,7 @@ for trial in range(12):
 # `conv2d(x, w_folded, b_folded)` equals `batch_norm(conv2d(x, w, b), ...)` in test mode, for any
 # stride and padding. `b_folded` is always an `(F,)` array. Do not modify the inputs.
 
-# %% solution id=fold_batchnorm
+# %% solution="fold_batchnorm"
 def fold_batchnorm(w, b, gamma, beta, running_mean, running_var, eps=1e-5):
     """Fold a test-mode batch norm into the preceding convolution.
 
@@ -1048,7 +1048,7 @@ def fold_batchnorm(w, b, gamma, beta, running_mean, running_var, eps=1e-5):
     return w * scale[:, None, None, None], (bias - running_mean) * scale + beta
     ### END SOLUTION
 
-# %% tests id=test_fold_batchnorm_worked points=1
+# %% tests="test_fold_batchnorm_worked" points=1
 import numpy as np
 from cs_utils.checks import assert_close, numpy_only
 
@@ -1080,7 +1080,7 @@ for trial in range(8):
     checks.assert_close(b_f, np.array([s * (b - mean) + beta]), f"folded bias, trial {trial}")
 ### END HIDDEN TESTS
 
-# %% tests id=test_fold_batchnorm_vs_torch points=2
+# %% tests="test_fold_batchnorm_vs_torch" points=2
 # conv2d with the folded parameters equals conv2d followed by batch_norm in test mode (torch for both).
 import numpy as np
 import torch.nn.functional as F
@@ -1132,7 +1132,7 @@ for trial in range(10):
 # Now fold every BN layer of the network trained in section 5 into its convolution, and check that
 # the folded network (convolutions and ReLUs only) gives the same outputs in less time.
 
-# %% tags=experiment
+# %% tags=["experiment"]
 def fold_network(model):
     """A copy of a conv -> BN -> ReLU network with every BN folded into the conv before it."""
     layers, modules = [], list(model)

@@ -58,7 +58,7 @@ print(describe_dataset("mnist5k"))
 # The picture below redraws the lecture's figure: a standard network, and the same network after
 # applying dropout to its hidden units.
 
-# %% tags=experiment
+# %% tags=["experiment"]
 def draw_network(ax, sizes, dropped, title):
     """Units as circles, layer by layer; dropped units are crossed out with their connections removed."""
     positions = [[(i, j - (n - 1) / 2) for j in range(n)] for i, n in enumerate(sizes)]
@@ -128,7 +128,7 @@ plt.show()
 # Do not modify `x`. The tests check the documented draw in one small test; the others accept any
 # correct random mask.
 
-# %% solution id=dropout
+# %% solution="dropout"
 def dropout(x, p, training, rng):
     """Inverted dropout, forward pass.
 
@@ -145,7 +145,7 @@ def dropout(x, p, training, rng):
     return np.where(keep, x / (1.0 - p), 0.0), keep
     ### END SOLUTION
 
-# %% solution id=dropout_backward
+# %% solution="dropout_backward"
 def dropout_backward(dout, mask, p):
     """Backward pass of training-mode inverted dropout.
 
@@ -156,7 +156,7 @@ def dropout_backward(dout, mask, p):
     return np.where(mask, dout / (1.0 - p), 0.0)
     ### END SOLUTION
 
-# %% tests id=test_dropout_eval points=1
+# %% tests="test_dropout_eval" points=1
 # Test mode is the identity, whatever p.
 import numpy as np
 from cs_utils.checks import assert_close, numpy_only
@@ -186,7 +186,7 @@ for trial in range(8):
     checks.assert_close(out, x, f"dropout in test mode, x {shape}, p {p:.3f}")
 ### END HIDDEN TESTS
 
-# %% tests id=test_dropout_fraction points=2
+# %% tests="test_dropout_fraction" points=2
 # The fraction of dropped activations is p (the DROP probability), and out is zero exactly there.
 import numpy as np
 from cs_utils.checks import assert_close, assert_shape, numpy_only
@@ -248,7 +248,7 @@ for trial in range(8):
     checks.assert_close(x, x_before, "x after dropout: the input must not be modified")
 ### END HIDDEN TESTS
 
-# %% tests id=test_dropout_scaling points=2
+# %% tests="test_dropout_scaling" points=2
 # Inverted dropout: survivors are scaled by 1 / (1 - p), so the expectation of every unit is kept.
 import numpy as np
 from cs_utils.checks import assert_close, numpy_only
@@ -294,7 +294,7 @@ for trial in range(8):
         raise AssertionError(f"x {shape}, p {p:.3f}: mean output {out.mean():.4f}, mean input {x.mean():.4f}")
 ### END HIDDEN TESTS
 
-# %% tests id=test_dropout_seeded points=1
+# %% tests="test_dropout_seeded" points=1
 # The documented draw, mask = rng.random(x.shape) >= p, makes dropout reproducible.
 import numpy as np
 from cs_utils.checks import assert_close, numpy_only
@@ -334,7 +334,7 @@ for trial in range(6):
     checks.assert_close(out, x * expected_mask / (1 - p), f"out, x {shape}, p {p:.3f}, seed {seed}")
 ### END HIDDEN TESTS
 
-# %% tests id=test_dropout_backward points=2
+# %% tests="test_dropout_backward" points=2
 # The gradient flows only through the kept units, scaled like the forward pass.
 import numpy as np
 from cs_utils.checks import assert_close, numpy_only
@@ -372,7 +372,7 @@ for trial in range(8):
 # Your function and PyTorch's `F.dropout` follow the same convention. They use different random
 # generators, so their masks differ, but the statistics agree:
 
-# %% tags=experiment
+# %% tags=["experiment"]
 x = np.ones((200, 500))
 ours, _ = dropout(x, 0.3, True, np.random.default_rng(SEED))
 theirs = F.dropout(torch.ones(200, 500), p=0.3, training=True).numpy()
@@ -394,7 +394,7 @@ print(f"1 / (1 - 0.3) = {1 / 0.7:.4f}")
 # notices. Let us measure this on the activation maps of a convolution layer applied to MNIST
 # digits.
 
-# %% tags=experiment
+# %% tags=["experiment"]
 mnist_x, mnist_y = load_mnist_subset()                     # (5000, 1, 28, 28) float32 in [0, 1]
 digits = torch.from_numpy(mnist_x[:200])
 torch.manual_seed(SEED)
@@ -425,7 +425,7 @@ print(f"correlation of horizontally neighbouring activations: {correlation[0]:.2
 # `(N, C, 1, 1)` array. Below, the same activation maps under both kinds of dropout, and how well a
 # dropped activation can be recovered by averaging its surviving 3×3 neighbours.
 
-# %% tags=experiment
+# %% tags=["experiment"]
 p = 0.5
 one_image = maps[:1]                                       # (1, 8, 28, 28)
 element_wise, element_mask = dropout(one_image, p, True, np.random.default_rng(SEED))
@@ -481,7 +481,7 @@ for name, out, kept in [("element-wise", element_wise, element_kept), ("channel-
 # training set and on 2,000 held-out validation digits. Both losses are measured in `eval()` mode,
 # so dropout is off while we measure.
 
-# %% tags=experiment
+# %% tags=["experiment"]
 N_TRAIN, N_VAL = 1000, 2000
 EPOCHS = 25 if is_quick() else 40
 SEEDS = [0, 1] if is_quick() else [0, 1, 2]

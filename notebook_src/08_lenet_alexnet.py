@@ -56,7 +56,7 @@ print(f"device: {get_device()} | torch {torch.__version__}")
 # best guesses. The lecture's chart shows the winners year by year; the next cell redraws it from
 # the published numbers.
 
-# %% tags=experiment
+# %% tags=["experiment"]
 ilsvrc = [  # (year, entry, top-5 error in %, depth in layers or None when not a deep net)
     ("2010", "Lin et al.", 28.2, None),
     ("2011", "Sánchez &\nPerronnin", 25.8, None),
@@ -141,7 +141,7 @@ plt.show()
 # The tests count the parameters (61,706 for the defaults), check the shapes after C1 and C3,
 # and recompute the forward pass from your layers' weights in float64.
 
-# %% solution id=lenet5
+# %% solution="lenet5"
 class LeNet5(nn.Module):
     """LeNet-5: x (N, in_channels, 32, 32) -> class scores (N, num_classes)."""
 
@@ -165,7 +165,7 @@ class LeNet5(nn.Module):
         return self.classifier(self.features(x))
         ### END SOLUTION
 
-# %% tests id=test_lenet_shapes points=1
+# %% tests="test_lenet_shapes" points=1
 # Output shapes, and the shapes after C1 and C3 (caught with forward hooks on the conv layers).
 import numpy as np
 import torch
@@ -208,7 +208,7 @@ for trial in range(4):
     assert shapes[:2] == [(6, 28, 28), (16, 10, 10)], f"LeNet5({c}, {k}): conv outputs {shapes[:2]}"
 ### END HIDDEN TESTS
 
-# %% tests id=test_lenet_params points=1
+# %% tests="test_lenet_params" points=1
 # The parameter count worked out in the table above: weights plus one bias per filter or unit.
 import numpy as np
 import torch.nn as nn
@@ -238,7 +238,7 @@ for trial in range(6):
     assert got == expected, f"LeNet5(in_channels={c}, num_classes={k}) has {got:,} parameters, expected {expected:,}"
 ### END HIDDEN TESTS
 
-# %% tests id=test_lenet_forward points=2
+# %% tests="test_lenet_forward" points=2
 # Recompute LeNet-5's forward pass with torch.nn.functional from your layers' own weights, in float64.
 import torch
 import torch.nn as nn
@@ -348,7 +348,7 @@ for trial in range(4):
 # For example `alexnet_shapes()[0] == ("CONV1", (96, 55, 55), 34944)`. Inputs of other sizes
 # change every spatial size and FC6's parameter count, and the hidden tests try some.
 
-# %% solution id=alexnet_shapes
+# %% solution="alexnet_shapes"
 def alexnet_shapes(input_size=227, num_classes=1000):
     """AlexNet's per-layer table: a list of (name, (C, H, W) or (units,), number of parameters)."""
     ### BEGIN SOLUTION
@@ -385,7 +385,7 @@ for name, shape, params in alexnet_shapes():
     print(f"{name:6s} {str(shape):18s} {params:>12,}")
 print(f"total parameters: {sum(row[2] for row in alexnet_shapes()):,}")
 
-# %% tests id=test_alexnet_shapes points=2
+# %% tests="test_alexnet_shapes" points=2
 # The lecture's table at 227x227, and torchvision's AlexNet where its spatial sizes correspond.
 import numpy as np
 import torch
@@ -465,7 +465,7 @@ for size in [224, 67, 68, 100, 128, 255, 300, 299] + rng.integers(67, 400, size=
         assert shape == expected, f"alexnet_shapes({size}, {k}): {name} outputs {shape}, expected {expected}"
 ### END HIDDEN TESTS
 
-# %% tests id=test_alexnet_params points=2
+# %% tests="test_alexnet_params" points=2
 # Parameter counts: weights plus biases, checked against PyTorch layers built with the lecture's settings.
 import numpy as np
 import torch
@@ -547,7 +547,7 @@ for size in [224, 67, 160, 299] + rng.integers(67, 400, size=5).tolist():
 # shape of every conv and FC layer against the lecture's table, the parameter count, and the
 # forward pass in eval mode recomputed from your weights; in training mode dropout must be active.
 
-# %% solution id=alexnet
+# %% solution="alexnet"
 class AlexNet(nn.Module):
     """The lecture's single-GPU AlexNet: x (N, 3, 227, 227) -> class scores (N, num_classes)."""
 
@@ -580,7 +580,7 @@ class AlexNet(nn.Module):
         return self.classifier(self.features(x))
         ### END SOLUTION
 
-# %% tests id=test_alexnet_module_shapes points=1
+# %% tests="test_alexnet_module_shapes" points=1
 # Every conv and FC layer's output shape against the lecture's table (meta tensors: no memory, no compute).
 import torch
 import torch.nn as nn
@@ -620,7 +620,7 @@ for k, n in [(10, 1), (37, 3), (4095, 2)]:
     assert tuple(out.shape) == (n, k), f"AlexNet(num_classes={k}) on {n} images: output {tuple(out.shape)}"
 ### END HIDDEN TESTS
 
-# %% tests id=test_alexnet_module_params points=1
+# %% tests="test_alexnet_module_params" points=1
 # Weight shapes from the lecture's table, each with a bias: 62,378,344 parameters in total.
 import numpy as np
 import torch
@@ -650,7 +650,7 @@ for k in [2, 10, 999, 5000]:
     assert total == 62378344 - 1000 * 4097 + k * 4097, f"AlexNet(num_classes={k}) has {total:,} parameters"
 ### END HIDDEN TESTS
 
-# %% tests id=test_alexnet_module_forward points=2
+# %% tests="test_alexnet_module_forward" points=2
 # The forward pass recomputed with torch.nn.functional from your weights (eval mode), and dropout in training.
 import torch
 import torch.nn as nn
@@ -755,7 +755,7 @@ print(f"{'total':28s} {total_ours:>11,} | {'total':28s} {total_tv:>11,}")
 # the multiply-adds. GoogLeNet (notebook 10) replaces the big FC layers by global average pooling
 # and, with 5 million parameters, has 12× fewer than AlexNet.
 
-# %% tags=experiment
+# %% tags=["experiment"]
 rows = alexnet_shapes()
 names = [row[0] for row in rows if row[2] > 0]
 counts = [row[2] / 1e6 for row in rows if row[2] > 0]
@@ -780,7 +780,7 @@ plt.show()
 # mode on CIFAR-10, on the GPU when there is one. `cs_utils.training.fit` runs the loop with
 # progress bars and returns the curves.
 
-# %% tags=experiment
+# %% tags=["experiment"]
 from cs_utils.plotting import plot_history
 from cs_utils.torchdata import course_loaders
 from cs_utils.training import fit
@@ -805,7 +805,7 @@ plt.show()
 #
 # The six C1 filters it learned (on 3 identical channels in quick mode, so they look gray):
 
-# %% tags=experiment
+# %% tags=["experiment"]
 from cs_utils.plotting import show_filters
 
 c1 = next(m for m in lenet.modules() if isinstance(m, nn.Conv2d))

@@ -70,7 +70,7 @@ print(f"device: {get_device()} | torch {torch.__version__}")
 # asks autograd which input pixels the centre output depends on (the nonzero entries of its
 # gradient), and does the same for a single 7×7 conv.
 
-# %% tags=experiment
+# %% tags=["experiment"]
 def input_region(layers, size=15):
     """Which input pixels does the centre output depend on? (a boolean size x size map)"""
     x = torch.zeros(1, 1, size, size, requires_grad=True)
@@ -140,7 +140,7 @@ print(f"weights, C = {C} channels in and out: one 7x7 layer {7 * 7 * C * C:,}; t
 # the output shape, count the parameters, and recompute the block from your conv weights with
 # `torch.nn.functional`.
 
-# %% solution id=vgg_block
+# %% solution="vgg_block"
 def vgg_block(in_channels, out_channels, num_convs):
     """num_convs x (3x3 conv, stride 1, pad 1 -> ReLU), then a 2x2 max pool with stride 2."""
     ### BEGIN SOLUTION
@@ -152,7 +152,7 @@ def vgg_block(in_channels, out_channels, num_convs):
     return nn.Sequential(*layers)
     ### END SOLUTION
 
-# %% tests id=test_vgg_block_shape points=1
+# %% tests="test_vgg_block_shape" points=1
 # The convs keep the spatial size and the single pool halves it (rounded down for odd sizes).
 import torch
 
@@ -186,7 +186,7 @@ for trial in range(8):
     check_block_shape(cin, cout, k, int(rng.integers(1, 4)), int(rng.integers(2, 20)), int(rng.integers(2, 20)))
 ### END HIDDEN TESTS
 
-# %% tests id=test_vgg_block_params points=1
+# %% tests="test_vgg_block_params" points=1
 # Parameters: out*(9*in + 1) for the first conv and out*(9*out + 1) for each further one, worked out above.
 import numpy as np
 
@@ -215,7 +215,7 @@ for trial in range(8):
     assert got == expected, f"vgg_block({cin}, {cout}, {k}) has {got:,} parameters, expected {expected:,}"
 ### END HIDDEN TESTS
 
-# %% tests id=test_vgg_block_forward points=2
+# %% tests="test_vgg_block_forward" points=2
 # Recompute the block with torch.nn.functional from your conv weights, in float64.
 import torch
 import torch.nn as nn
@@ -309,7 +309,7 @@ for name, config in [("VGG-11", VGG11_CONFIG), ("VGG-16", VGG16_CONFIG), ("VGG-1
 # no memory, nothing downloaded), count the parameters, and recompute a small network's forward pass
 # from your weights.
 
-# %% solution id=vgg
+# %% solution="vgg"
 class VGG(nn.Module):
     """A VGG network: config-driven vgg_blocks, then FC-ReLU-dropout, FC-ReLU-dropout, FC."""
 
@@ -336,7 +336,7 @@ class VGG(nn.Module):
         return self.classifier(self.features(x))
         ### END SOLUTION
 
-# %% tests id=test_vgg_structure points=2
+# %% tests="test_vgg_structure" points=2
 # VGG-16 and VGG-19 layer by layer against torchvision (on the meta device: shapes only, no memory).
 import torch
 import torch.nn as nn
@@ -383,7 +383,7 @@ for trial in range(8):
     assert tuple(out.shape) == (3, k), f"VGG({config}, {k}, {cin}, {size}, {hidden}): output {tuple(out.shape)}"
 ### END HIDDEN TESTS
 
-# %% tests id=test_vgg_params points=1
+# %% tests="test_vgg_params" points=1
 # 138,357,544 parameters for VGG-16 and 143,667,240 for VGG-19, as in torchvision.
 import torch
 import torchvision
@@ -420,7 +420,7 @@ for trial in range(8):
     assert got == expected, f"VGG({config}, {k}, {cin}, {size}, {hidden}) has {got:,} parameters, expected {expected:,}"
 ### END HIDDEN TESTS
 
-# %% tests id=test_vgg_forward points=2
+# %% tests="test_vgg_forward" points=2
 # A small VGG's forward pass recomputed with torch.nn.functional from its own weights (eval mode), and dropout.
 import torch
 import torch.nn as nn
@@ -551,7 +551,7 @@ print(f"parameters: 138,357,544 x 4 bytes = {138357544 * 4 / 1e6:.0f} MB, shared
 #   for the forward activations (about twice that with the backward pass), on top of 553 MB of
 #   weights (and as much again for their gradients, and more for the optimizer's state).
 
-# %% tags=experiment
+# %% tags=["experiment"]
 cumulative = np.cumsum([v for _, _, v in rows]) / sum(v for _, _, v in rows)
 fig, ax = plt.subplots(figsize=(8, 3))
 ax.bar(range(len(rows)), [v / 1e6 for _, _, v in rows], color="tab:blue")
@@ -587,7 +587,7 @@ plt.show()
 # here (with a cosine learning-rate schedule in full mode). BatchNorm (notebook 06) and ResNet's
 # initialization (notebook 11) are the lasting fixes.
 
-# %% tags=experiment
+# %% tags=["experiment"]
 from cs_utils.plotting import plot_history
 from cs_utils.torchdata import course_loaders
 from cs_utils.training import fit

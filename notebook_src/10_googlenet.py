@@ -127,7 +127,7 @@ def count_params(model):
 # input, each keeping the spatial size. The pooling branch has no convolution and costs 0. Return
 # a Python `int`.
 
-# %% solution id=naive_inception_ops
+# %% solution="naive_inception_ops"
 def naive_inception_ops(height, width, in_channels, ch1x1, ch3x3, ch5x5):
     """Multiplications of a naive Inception module's convolutions (biases, ReLU and pooling not counted).
 
@@ -141,7 +141,7 @@ def naive_inception_ops(height, width, in_channels, ch1x1, ch3x3, ch5x5):
     return int(positions * in_channels * (ch1x1 * 1 * 1 + ch3x3 * 3 * 3 + ch5x5 * 5 * 5))
     ### END SOLUTION
 
-# %% tests id=test_naive_inception_ops points=1
+# %% tests="test_naive_inception_ops" points=1
 # The lecture's naive module (worked out in section 1), then torch's own FLOP counter.
 import numpy as np
 import torch
@@ -194,7 +194,7 @@ for trial in range(8):
 # convolution on its output, and the 1×1 projection after the pool. Every convolution keeps
 # `height × width`. The table in section 2 is the worked example. Return a Python `int`.
 
-# %% solution id=inception_ops
+# %% solution="inception_ops"
 def inception_ops(height, width, in_channels, ch1x1, ch3x3red, ch3x3, ch5x5red, ch5x5, pool_proj):
     """Multiplications of an Inception module with 1x1 bottlenecks (biases, ReLU and pooling not counted).
 
@@ -214,7 +214,7 @@ def inception_ops(height, width, in_channels, ch1x1, ch3x3red, ch3x3, ch5x5red, 
                + conv(in_channels, pool_proj, 1))
     ### END SOLUTION
 
-# %% tests id=test_inception_ops_lecture points=1
+# %% tests="test_inception_ops_lecture" points=1
 # The lecture's module with bottlenecks: the six terms of the table in section 2.
 import numpy as np
 
@@ -239,7 +239,7 @@ expected_3a = 28 * 28 * (192 * 64 + 192 * 96 + 96 * 128 * 9 + 192 * 16 + 16 * 32
 assert int(inception_ops(28, 28, 192, 64, 96, 128, 16, 32, 32)) == expected_3a, "inception_ops on GoogLeNet's (3a)"
 ### END HIDDEN TESTS
 
-# %% tests id=test_inception_ops_counter points=2
+# %% tests="test_inception_ops_counter" points=2
 # Compare with torch's FLOP counter on convolutions built to the contract.
 import numpy as np
 import torch
@@ -284,7 +284,7 @@ for trial in range(10):
 # little itself. The next cell shows where the multiplications go in both versions of the
 # lecture's module.
 
-# %% tags=experiment
+# %% tags=["experiment"]
 terms_naive = {"1x1 128": 28 * 28 * 128 * 256, "3x3 192": 28 * 28 * 192 * 9 * 256,
                "5x5 96": 28 * 28 * 96 * 25 * 256}
 terms_bottleneck = {"1x1 128": 28 * 28 * 128 * 256, "1x1 64 (red.)": 28 * 28 * 64 * 256,
@@ -349,7 +349,7 @@ print(f"parameters: {count_params(brick):,} = 64*256 weights + 64 BN scales + 64
 # weights, uses a 3×3 kernel in its "5×5" branch) and check which input positions each block of
 # output channels can see.
 
-# %% solution id=inception
+# %% solution="inception"
 class Inception(nn.Module):
     """GoogLeNet's Inception module: four parallel branches concatenated along the channel axis.
 
@@ -374,7 +374,7 @@ class Inception(nn.Module):
         return torch.cat(branches, dim=1)
         ### END SOLUTION
 
-# %% tests id=test_inception_shape points=1
+# %% tests="test_inception_shape" points=1
 # Output shapes: the lecture's module, and GoogLeNet's inception (3a) on its 28x28x192 input.
 import numpy as np
 import torch
@@ -413,7 +413,7 @@ for trial in range(8):
     checks.assert_close(x, x_before, "x after Inception's forward pass: the input must not be modified")
 ### END HIDDEN TESTS
 
-# %% tests id=test_inception_params points=1
+# %% tests="test_inception_params" points=1
 # Parameter count: torchvision's Inception plus the difference between a 5x5 and a 3x3 kernel in branch 3.
 import numpy as np
 from torchvision.models.googlenet import Inception as TorchvisionInception
@@ -443,7 +443,7 @@ for trial in range(6):
     assert n_params == expected_inception_params(*config), f"Inception{config} has {n_params} parameters"
 ### END HIDDEN TESTS
 
-# %% tests id=test_inception_branches points=2
+# %% tests="test_inception_branches" points=2
 # Which input pixels each block of output channels sees. With positive weights every ReLU stays open,
 # so a change at one input pixel reaches exactly a (2r+1)x(2r+1) window of each branch's output:
 # r = 0 for the 1x1 branch, 1 for 1x1 -> 3x3, 2 for 1x1 -> 5x5, 1 for the 3x3 pool -> 1x1.
@@ -662,7 +662,7 @@ def inception_stack(names, in_channels, width, inception):
 # * otherwise (eval mode, or `aux_logits=False`) return only the main logits, a single tensor, and
 #   do not run the auxiliary heads at all.
 
-# %% solution id=mini_googlenet
+# %% solution="mini_googlenet"
 class MiniGoogLeNet(nn.Module):
     """GoogLeNet for 32x32 images with all nine Inception modules, channels scaled by `width`.
 
@@ -702,7 +702,7 @@ class MiniGoogLeNet(nn.Module):
         return logits
         ### END SOLUTION
 
-# %% tests id=test_googlenet_eval points=2
+# %% tests="test_googlenet_eval" points=2
 # Eval mode: a single tensor of main logits, and the auxiliary heads are not run.
 # (The model is built with torchvision's Inception, so this test does not depend on your Exercise 2.)
 import torch
@@ -766,7 +766,7 @@ for trial in range(3):
     checks.assert_shape(out, (n, k), "MiniGoogLeNet(aux_logits=False) in training mode")
 ### END HIDDEN TESTS
 
-# %% tests id=test_googlenet_train points=2
+# %% tests="test_googlenet_train" points=2
 # Training mode: (logits, aux1, aux2), with aux1 on stage1's output and aux2 on stage2's output.
 import torch
 from torchvision.models.googlenet import Inception as TorchvisionInception
@@ -829,7 +829,7 @@ for trial in range(2):
 # GoogLeNet's channels) for two epochs on 2,000 digits of the MNIST subset; full mode trains the
 # full-width model on CIFAR-10 with SGD and a cosine learning-rate schedule.
 
-# %% tags=experiment
+# %% tags=["experiment"]
 from tqdm.auto import tqdm
 
 from cs_utils.plotting import plot_history
@@ -893,7 +893,7 @@ plt.show()
 # After training, `model.eval()` switches the auxiliary heads off; the deployed network is the
 # stem, the modules and the small GAP classifier:
 
-# %% tags=experiment
+# %% tags=["experiment"]
 mini.eval()
 with torch.no_grad():
     batch = next(iter(val_loader))[0][:4].to(get_device())

@@ -107,7 +107,7 @@ def count_params(model):
 # **after** the addition. Input `(N, in_channels, H, W)`; output `(N, out_channels, H', W')` with
 # H' = ⌊(H − 1)/stride⌋ + 1, which is H/stride for even H.
 
-# %% solution id=basic_block
+# %% solution="basic_block"
 class BasicBlock(nn.Module):
     """ResNet's basic block: two 3x3 conv-BN layers plus a shortcut, ReLU after the addition.
 
@@ -137,7 +137,7 @@ class BasicBlock(nn.Module):
         return F.relu(residual + self.shortcut(x))
         ### END SOLUTION
 
-# %% tests id=test_basic_block_shapes points=1
+# %% tests="test_basic_block_shapes" points=1
 # Output shapes: ResNet-18's blocks (64 -> 64; 64 -> 128 with stride 2), and a stride-2 block that keeps the channels.
 import torch
 from cs_utils.checks import assert_shape
@@ -173,7 +173,7 @@ for trial in range(8):
     checks.assert_close(x, x_before, "x after BasicBlock's forward pass: the input must not be modified")
 ### END HIDDEN TESTS
 
-# %% tests id=test_basic_block_zero_branch points=2
+# %% tests="test_basic_block_zero_branch" points=2
 # With the last BatchNorm of the residual branch zeroed (gamma = beta = 0), F(x) = 0 and the block
 # must compute ReLU(shortcut(x)): ReLU(x) for the identity shortcut, ReLU(BN(conv1x1_stride(x))) for a projection.
 import torch
@@ -249,7 +249,7 @@ for trial in range(8):
 check_zero_branch(5, 5, 2, torch.randn(2, 5, 7, 6, dtype=torch.float64), seed=99)
 ### END HIDDEN TESTS
 
-# %% tests id=test_basic_block_forward points=2
+# %% tests="test_basic_block_forward" points=2
 # The whole block recomputed with torch.nn.functional from its own layers, in float64, eval mode with random BN statistics.
 import torch
 import torch.nn as nn
@@ -320,7 +320,7 @@ for trial in range(8):
     check_basic_block(cin, cout, stride, x, seed=trial)
 ### END HIDDEN TESTS
 
-# %% tests id=test_basic_block_params points=1
+# %% tests="test_basic_block_params" points=1
 # Parameter count: torchvision's BasicBlock with its `downsample` projection (1x1 conv + BN) when the shape changes.
 import torch.nn as nn
 from torchvision.models.resnet import BasicBlock as TorchvisionBasicBlock
@@ -385,7 +385,7 @@ for trial in range(6):
 # All convolutions have no bias. `forward(x)` returns
 # `ReLU(bn3(conv3(ReLU(bn2(conv2(ReLU(bn1(conv1(x)))))))) + shortcut(x))`.
 
-# %% solution id=bottleneck
+# %% solution="bottleneck"
 class Bottleneck(nn.Module):
     """ResNet's bottleneck block: 1x1 reduce -> 3x3 (stride) -> 1x1 expand (x4), plus a shortcut.
 
@@ -420,7 +420,7 @@ class Bottleneck(nn.Module):
         return F.relu(out + self.shortcut(x))
         ### END SOLUTION
 
-# %% tests id=test_bottleneck_shapes_params points=1
+# %% tests="test_bottleneck_shapes_params" points=1
 # Shapes and parameter counts against torchvision's Bottleneck (with a 1x1 conv + BN downsample when the shape changes).
 import numpy as np
 import torch
@@ -468,7 +468,7 @@ for trial in range(6):
         f"Bottleneck({cin}, {channels}, {stride}) parameters"
 ### END HIDDEN TESTS
 
-# %% tests id=test_bottleneck_forward points=2
+# %% tests="test_bottleneck_forward" points=2
 # The block recomputed with torch.nn.functional from its own layers (eval mode, random BN statistics), and the
 # zeroed-branch identity: with bn3's gamma and beta zeroed the block is ReLU(shortcut(x)).
 import torch
@@ -618,7 +618,7 @@ class ResNet(nn.Module):
 # graded on its own. With the defaults, `resnet(18)`, `resnet(34)` and `resnet(50)` must have
 # exactly the parameter counts of `torchvision.models.resnet18/34/50(weights=None)`.
 
-# %% solution id=resnet
+# %% solution="resnet"
 def resnet(depth, num_classes=1000, width=64, stem="imagenet", basic_block=None, bottleneck_block=None):
     """ResNet-18/34/50/101/152 as a ResNet instance (widths width, 2w, 4w, 8w); ValueError for other depths."""
     basic_block = basic_block or BasicBlock
@@ -634,7 +634,7 @@ def resnet(depth, num_classes=1000, width=64, stem="imagenet", basic_block=None,
     return ResNet(block, layers, num_classes=num_classes, widths=widths, stem=stem)
     ### END SOLUTION
 
-# %% tests id=test_resnet_configs points=2
+# %% tests="test_resnet_configs" points=2
 # ResNet-18/34/50 built from torchvision's blocks must have torchvision's parameter counts and depths.
 # Models are built on the meta device: no memory, no initialization, only shapes.
 import torch
@@ -699,7 +699,7 @@ for size in (18, 34, 50):
     check_resnet(size, num_classes=int(rng.integers(2, 200)), stem=str(rng.choice(["imagenet", "cifar"])))
 ### END HIDDEN TESTS
 
-# %% tests id=test_resnet_api points=1
+# %% tests="test_resnet_api" points=1
 # Widths, a forward pass on a CIFAR-sized input, and a ValueError for depths without a configuration.
 import torch
 from cs_utils.checks import assert_shape
@@ -792,7 +792,7 @@ for depth in (20, 56):
     print(f"depth {depth}: plain {count_params(plain):,} parameters, residual {count_params(residual):,} "
           f"(paper: 0.27M for ResNet-20, 0.85M for ResNet-56)")
 
-# %% tags=experiment
+# %% tags=["experiment"]
 from torch.utils.data import DataLoader
 from tqdm.auto import tqdm
 
@@ -843,16 +843,16 @@ def run_seed(seed):
 # %% [markdown]
 # One cell per seed keeps every cell short; to add a seed, run `run_seed(3)`.
 
-# %% tags=experiment
+# %% tags=["experiment"]
 run_seed(seeds[0])
 
-# %% tags=experiment
+# %% tags=["experiment"]
 run_seed(seeds[1])
 
-# %% tags=experiment
+# %% tags=["experiment"]
 run_seed(seeds[2])
 
-# %% tags=experiment
+# %% tags=["experiment"]
 def smooth(values, window):
     return np.convolve(values, np.ones(window) / window, mode="valid")
 
@@ -920,7 +920,7 @@ print(f"plain-56 worse than plain-20 in {np.sum(final['plain', 56] > final['plai
 # plateaus fall in a run of that length. On a CPU in quick mode it trains a narrow model (width 8
 # instead of 64) in fp32 for 2 epochs on 2,000 digits, with one division of the learning rate.
 
-# %% tags=experiment
+# %% tags=["experiment"]
 from cs_utils.plotting import plot_history
 from cs_utils.training import fit
 

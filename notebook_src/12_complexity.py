@@ -142,7 +142,7 @@ print(as_pair(3), as_pair((3, 5)))
 # * compute the output size with the formula above (rounding down, as PyTorch does);
 # * return an `int`. Plain Python arithmetic only: the test switches PyTorch off.
 
-# %% solution id=conv2d_flops
+# %% solution="conv2d_flops"
 def conv2d_flops(in_channels, out_channels, kernel_size, input_size, stride=1, padding=0, batch_size=1):
     """FLOPs (2 per multiply-add, bias excluded) of nn.Conv2d's forward pass on a batch.
 
@@ -158,7 +158,7 @@ def conv2d_flops(in_channels, out_channels, kernel_size, input_size, stride=1, p
     return int(2 * outputs * macs_per_output)
     ### END SOLUTION
 
-# %% tests id=test_conv2d_flops_same_size points=1
+# %% tests="test_conv2d_flops_same_size" points=1
 # Layers whose output is as large as their input: the lecture's 5x5 pad-2 layer and a 1x1 conv.
 import numpy as np
 from cs_utils.checks import numpy_only
@@ -197,7 +197,7 @@ for trial in range(12):
                              f"batch_size={n}) returned {got!r}, expected {expected}")
 ### END HIDDEN TESTS
 
-# %% tests id=test_conv2d_flops_stride points=2
+# %% tests="test_conv2d_flops_stride" points=2
 # Layers that shrink the image: no padding, and the lecture's AlexNet CONV1 at stride 4.
 import numpy as np
 from cs_utils.checks import numpy_only
@@ -240,7 +240,7 @@ for trial in range(15):
                              f"{got!r}, expected {expected} (output {out}x{out})")
 ### END HIDDEN TESTS
 
-# %% tests id=test_conv2d_flops_batch_rectangular points=1
+# %% tests="test_conv2d_flops_batch_rectangular" points=1
 # Rectangular filters, inputs, strides and paddings as (height, width) pairs, and a batch of 4.
 import numpy as np
 import torch
@@ -281,7 +281,7 @@ for trial in range(15):
                              f"returned {got!r}, expected {expected} (output {oh}x{ow})")
 ### END HIDDEN TESTS
 
-# %% tests id=test_conv2d_flops_vs_counter points=3
+# %% tests="test_conv2d_flops_vs_counter" points=3
 # The contract: conv2d_flops equals what FlopCounterMode counts for nn.Conv2d.
 import numpy as np
 import torch
@@ -357,14 +357,14 @@ for trial in range(30):
 # each tensor counted once, buffers excluded. With `trainable_only=True`, count only parameters
 # with `requires_grad=True`.
 
-# %% solution id=count_parameters
+# %% solution="count_parameters"
 def count_parameters(model, trainable_only=False):
     """Number of learnable numbers in model (buffers excluded; shared tensors counted once)."""
     ### BEGIN SOLUTION
     return int(sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only))
     ### END SOLUTION
 
-# %% tests id=test_count_parameters points=2
+# %% tests="test_count_parameters" points=2
 # The lecture's conv layer, torchvision's documented ResNet-18 count, and BatchNorm's buffers.
 import numpy as np
 import torch.nn as nn
@@ -410,7 +410,7 @@ got = count_parameters(torchvision.models.googlenet(weights=None, aux_logits=Fal
 assert got == 6_624_904, f"count_parameters(googlenet without aux heads) returned {got!r}, expected 6,624,904"
 ### END HIDDEN TESTS
 
-# %% tests id=test_count_parameters_trainable points=1
+# %% tests="test_count_parameters_trainable" points=1
 # Fine-tuning only the last layer: trainable_only counts what the optimiser will update.
 import numpy as np
 import torch.nn as nn
@@ -494,7 +494,7 @@ for trial in range(10):
 #   value; the input `x` itself is not counted;
 # * remove your hooks before returning, even if the forward pass raises.
 
-# %% solution id=activation_bytes
+# %% solution="activation_bytes"
 def activation_bytes(model, x, layer_types=None):
     """Bytes of the outputs of the selected modules in one forward pass of model on x (no gradients)."""
     ### BEGIN SOLUTION
@@ -519,7 +519,7 @@ def activation_bytes(model, x, layer_types=None):
     return int(total)
     ### END SOLUTION
 
-# %% tests id=test_activation_bytes_lenet points=2
+# %% tests="test_activation_bytes_lenet" points=2
 # The worked LeNet-5 example: conv, pool and linear outputs only.
 import numpy as np
 import torch
@@ -576,7 +576,7 @@ for trial in range(10):
                              f"a random Sequential returned {got!r}, expected {expected}")
 ### END HIDDEN TESTS
 
-# %% tests id=test_activation_bytes_leaves points=2
+# %% tests="test_activation_bytes_leaves" points=2
 # layer_types=None: every leaf module, containers excluded, a module that runs twice counts twice.
 import numpy as np
 import torch
@@ -642,7 +642,7 @@ for trial in range(8):
                              f"returned {got!r}, expected {expected}")
 ### END HIDDEN TESTS
 
-# %% tests id=test_activation_bytes_hygiene points=1
+# %% tests="test_activation_bytes_hygiene" points=1
 # Bytes follow the dtype, and no hook is left behind on the model.
 import numpy as np
 import torch
@@ -696,7 +696,7 @@ assert not module_internals._global_forward_hooks, "activation_bytes left a glob
 # the side divides them by 4. It is only approximately right, as the second part shows: the
 # fully connected layers after the global pooling do not shrink.)
 
-# %% tags=experiment
+# %% tags=["experiment"]
 def count_flops(model, x):
     """Total FLOPs of model(x) according to FlopCounterMode (2 per multiply-add), without gradients."""
     with FlopCounterMode(display=False) as counter, torch.no_grad():
@@ -808,7 +808,7 @@ COURSE_MODELS = {
 # plus 2·in·out FLOPs per linear layer, must equal the counter's total (the counter counts
 # nothing else in these models).
 
-# %% tags=experiment
+# %% tags=["experiment"]
 def hand_count(model, x):
     """FLOPs of model(x) from conv2d_flops for every Conv2d call plus 2*in*out*batch per Linear call."""
     total = 0
@@ -862,7 +862,7 @@ print_table(course, "Course models, one 32x32x3 image (float32 activations, all 
 # The right-hand column compares with the "GFLOPS" that torchvision documents for each model:
 # those are multiply-adds, so our FLOPs should be twice as large.
 
-# %% tags=experiment
+# %% tags=["experiment"]
 REFERENCE_MODELS = {
     "AlexNet": torchvision.models.alexnet,
     "VGG-16": torchvision.models.vgg16,
@@ -889,7 +889,7 @@ for name, weights in WEIGHTS.items():
 # full resolution: they dominate memory and a good part of the operations, while the first fully
 # connected layer alone holds 103M of the 138M parameters (7·7·512·4096 weights).
 
-# %% tags=experiment
+# %% tags=["experiment"]
 with torch.device("meta"):
     vgg = torchvision.models.vgg16(weights=None).eval()
     x = torch.empty(1, 3, 224, 224)
@@ -930,7 +930,7 @@ plt.show()
 # metadata (no download: the metadata ships with the package). Canziani et al. measured their own
 # accuracies, so their chart's values differ slightly from these.
 
-# %% tags=experiment
+# %% tags=["experiment"]
 PUBLISHED_TOP1 = {  # torchvision IMAGENET1K_V1 weights, ImageNet-1K validation, top-1 accuracy in %
     "AlexNet": 56.522, "VGG-16": 71.592, "GoogLeNet": 69.778,
     "ResNet-18": 69.758, "ResNet-34": 73.314, "ResNet-50": 76.130,
@@ -972,7 +972,7 @@ plt.show()
 # Two ratios summarise the chart: accuracy per operation, and accuracy per parameter (Canziani
 # et al. call the latter "accuracy density").
 
-# %% tags=experiment
+# %% tags=["experiment"]
 print(f"{'model':<12}{'top-1 %':>9}{'% per GFLOP':>13}{'% per M params':>16}")
 for n, g, a, p in zip(names, gflops, top1, params_m):
     print(f"{n:<12}{a:>9.2f}{a / g:>13.2f}{a / p:>16.2f}")
@@ -995,7 +995,7 @@ for n, g, a, p in zip(names, gflops, top1, params_m):
 # torchvision models run at 64×64 to keep the CPU cost low (their global average pooling accepts
 # any size); the full run uses larger batches and 224×224 (on a GPU, if there is one).
 
-# %% tags=experiment
+# %% tags=["experiment"]
 quick = is_quick()
 COURSE_BATCH = 2 if quick else 256
 REF_BATCH, REF_SIZE = (1, 64) if quick else (32, 224)
@@ -1027,7 +1027,7 @@ print(f"{'model':<20}{'ms/batch':>10}{'images/s':>11}{'GFLOP/s':>9}")
 for name, s in speed.items():
     print(f"{name:<20}{s['ms']:>10.1f}{s['images_per_s']:>11.1f}{s['gflops_per_s']:>9.1f}")
 
-# %% tags=experiment
+# %% tags=["experiment"]
 fig, ax = plt.subplots(figsize=(8, 4.5))
 for group, models, marker in [("course (32x32)", COURSE_MODELS, "o"),
                               (f"torchvision ({REF_SIZE}x{REF_SIZE})", REFERENCE_MODELS, "s")]:
@@ -1069,7 +1069,7 @@ plt.show()
 # above. Their accuracies are on CIFAR-10 or the MNIST subset, not ImageNet, so they get their own
 # chart. Nothing is plotted when no such file exists.
 
-# %% tags=experiment
+# %% tags=["experiment"]
 import glob
 import json
 import os

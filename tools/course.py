@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,22 @@ def assignments(course_root: Path = ROOT) -> list[str]:
     """Assignment names, one folder per notebook under solutions/, in course order."""
     return sorted(p.name for p in (course_root / "solutions").iterdir()
                   if p.is_dir() and (p / f"{p.name}.ipynb").exists())
+
+
+def copy_course(dest: Path, names: list[str] | None = None, with_release: bool = True,
+                course_root: Path = ROOT) -> Path:
+    """Copy what nbgrader needs (config, solutions and the student release) into ``dest``; return it.
+
+    Tests and benchmarks grade in such a copy, so nbgrader never touches the real gradebook.
+    ``names`` limits the copy to some assignments.
+    """
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy(course_root / "nbgrader_config.py", dest)
+    for name in names or assignments(course_root):
+        shutil.copytree(course_root / "solutions" / name, dest / "solutions" / name)
+        if with_release:
+            shutil.copytree(course_root / "notebooks" / name, dest / "notebooks" / name)
+    return dest
 
 
 def nbgrader_env(quick: bool = True, threads: int | None = None) -> dict[str, str]:

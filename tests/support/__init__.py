@@ -1,0 +1,1 @@
+"""Helpers that tests import (conftest.py holds only fixtures and session set-up)."""

@@ -1,0 +1,22 @@
+"""Finding cells by grade id and placing a student's notebook where nbgrader looks for it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+
+
+def cell_by_grade_id(nb: nbformat.NotebookNode, grade_id: str) -> nbformat.NotebookNode:
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id:
+            return cell
+    raise KeyError(grade_id)
+
+
+def write_submission(course_root: Path, student: str, assignment: str, nb: nbformat.NotebookNode) -> Path:
+    """Write ``nb`` as ``student``'s hand-in of ``assignment`` in nbgrader's submitted/ layout."""
+    path = course_root / "submitted" / student / assignment / f"{assignment}.ipynb"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, path)
+    return path

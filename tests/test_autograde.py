@@ -9,62 +9,20 @@ Set CS_ASSIGNMENTS=01_convolution,02_stride_padding to grade only some assignmen
 from __future__ import annotations
 
 import csv
-import importlib.util
 import os
 from pathlib import Path
 
 import nbformat
 import pytest
+from nbgrader.validator import Validator
 
-from tests.conftest import cell_by_grade_id, copy_course, write_submission
+from tests.support.cases import build_case, case_path, cases, load_case, selected_assignments
+from tests.support.notebooks import write_submission
 from tools.autograde import autograde
-from tools.course import ROOT, assignments, run_nbgrader
+from tools.course import ROOT, copy_course, run_nbgrader
 from tools.sandbox import sandbox_problem
 
 pytestmark = pytest.mark.slow
-SUBMISSIONS = Path(__file__).parent / "submissions"
-# Tampering fixtures of the grading tests (tests/grading_fixtures/tampering), graded in the same run.
-CASE_DIRS = [SUBMISSIONS, Path(__file__).parent / "grading_fixtures" / "tampering"]
-
-
-def case_path(assignment: str, name: str) -> Path:
-    return next(d / assignment / f"{name}.py" for d in CASE_DIRS if (d / assignment / f"{name}.py").exists())
-
-
-def selected_assignments() -> list[str]:
-    wanted = [a for a in os.environ.get("CS_ASSIGNMENTS", "").split(",") if a]
-    return [a for a in assignments() if not wanted or a in wanted]
-
-
-def load_case(path: Path):
-    spec = importlib.util.spec_from_file_location(f"case_{path.parent.name}_{path.stem}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def cases() -> list[tuple[str, str]]:
-    return [(a, p.stem) for a in selected_assignments() for d in CASE_DIRS for p in sorted((d / a).glob("*.py"))]
-
-
-def case_answers(assignment: str, name: str) -> dict[str, str]:
-    """The case's ANSWERS over those of the case it is BASED_ON (recursively)."""
-    case = load_case(case_path(assignment, name))
-    answers = case_answers(assignment, case.BASED_ON) if hasattr(case, "BASED_ON") else {}
-    return {**answers, **getattr(case, "ANSWERS", {})}
-
-
-def build_case(assignment: str, name: str) -> nbformat.NotebookNode:
-    case = load_case(case_path(assignment, name))
-    answers = case_answers(assignment, name)
-    nb = nbformat.read(ROOT / "notebooks" / assignment / f"{assignment}.ipynb", as_version=4)
-    for grade_id, source in answers.items():
-        cell_by_grade_id(nb, grade_id).source = source.strip("\n")
-    if not getattr(case, "KEEP_EXPERIMENTS", False):
-        nb.cells = [c for c in nb.cells if "experiment" not in c.metadata.get("tags", [])]
-    if hasattr(case, "EDIT"):
-        nb = case.EDIT(nb, cell_by_grade_id)
-    return nb
 
 
 @pytest.fixture(scope="module")
@@ -74,8 +32,9 @@ def grades(tmp_path_factory):
     for name in selected_assignments():
         result = run_nbgrader(["generate_assignment", name, "--force"], course)
         assert result.returncode == 0, result.stderr
-        write_submission(course, "solution", name, nbformat.read(course / "solutions" / name / f"{name}.ipynb", 4))
-        write_submission(course, "untouched", name, nbformat.read(course / "notebooks" / name / f"{name}.ipynb", 4))
+        for student, folder in (("solution", "solutions"), ("untouched", "notebooks")):
+            nb = nbformat.read(course / folder / name / f"{name}.ipynb", 4)
+            write_submission(course, student, name, nb)
     for assignment, name in cases():
         write_submission(course, name, assignment, build_case(assignment, name))
     # Sandboxed where bubblewrap works (.ci/install-bubblewrap.sh), else unconfined with its limits.
@@ -123,10 +82,27 @@ def test_prepared_submission(grades, assignment, name):
         raise ValueError(f"{assignment}/{name}: unknown EXPECT {case.EXPECT!r}")
 
 
-def test_every_assignment_has_prepared_mistakes():
-    for assignment in assignments():
-        expectations = [load_case(p).EXPECT for p in (SUBMISSIONS / assignment).glob("*.py")]
-        assert "partial" in expectations, f"{assignment} has no prepared plausible mistake in tests/submissions/"
+def validate_executed(path: Path) -> dict:
+    """nbgrader's Validator verdict on a notebook that grading already executed (no second run).
+
+    `nbgrader validate` exits 0 even when tests fail, so the Validator's result is what counts.
+    """
+    validator = Validator()
+    validator.preprocessors = []  # the outputs are there: check them and the checksums only
+    return validator.validate(str(path))
+
+
+@pytest.mark.parametrize("assignment", selected_assignments())
+def test_validator_passes_the_graded_solution_and_fails_the_untouched_release(grades, assignment):
+    """Validate as a student would, on the copies that grading executed (no notebook runs twice)."""
+    course, _ = grades
+    solution = validate_executed(course / "autograded" / "solution" / assignment / f"{assignment}.ipynb")
+    assert not any(solution.get(key) for key in ("failed", "changed", "type_changed")), solution
+    untouched = validate_executed(course / "autograded" / "untouched" / assignment / f"{assignment}.ipynb")
+    tests = [c for c in nbformat.read(course / "notebooks" / assignment / f"{assignment}.ipynb", 4).cells
+             if c.metadata.get("nbgrader", {}).get("grade")]
+    assert len(untouched.get("failed", [])) == len(tests), (
+        f"the Validator should fail every test cell of the untouched {assignment}: {untouched}")
 
 
 def test_grades_csv_and_feedback_without_hidden_tests(grades):

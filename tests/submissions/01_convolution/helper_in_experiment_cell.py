@@ -32,6 +32,7 @@ def correlate_all(x, w):
 
 def EDIT(nb, cell_by_grade_id):
     solution = nb.cells.index(cell_by_grade_id(nb, "conv2d"))
-    experiment = max(i for i, c in enumerate(nb.cells[:solution]) if "experiment" in c.metadata.get("tags", []))
+    experiment = max(i for i, c in enumerate(nb.cells[:solution])
+                     if "experiment" in c.metadata.get("tags", []))
     nb.cells[experiment].source += HELPER
     return nb

@@ -1,12 +1,10 @@
 """conv2d ignores the bias argument, and conv2d_param_count forgets the biases (750, not 760)."""
 
-import runpy
-from pathlib import Path
-
+BASED_ON = "written_differently"
 EXPECT = "partial"
 MAX_FRACTION = 0.8
-ANSWERS = dict(runpy.run_path(str(Path(__file__).with_name("written_differently.py")))["ANSWERS"])
-ANSWERS["conv2d"] = '''
+ANSWERS = {
+    "conv2d": '''
 import numpy as np
 
 def conv2d(x, w, b=None, stride=1, padding=0):
@@ -20,11 +18,13 @@ def conv2d(x, w, b=None, stride=1, padding=0):
         for f in range(F):
             for i in range(H_out):
                 for j in range(W_out):
-                    out[n, f, i, j] = np.sum(xp[n, :, i * stride:i * stride + HH, j * stride:j * stride + WW] * w[f])
+                    out[n, f, i, j] = np.sum(xp[n, :, i * stride:i * stride + HH, '''
+                    '''j * stride:j * stride + WW] * w[f])
     return out
-'''
-ANSWERS["conv2d_param_count"] = '''
+''',
+    "conv2d_param_count": '''
 def conv2d_param_count(in_channels, out_channels, kernel_size, bias=True):
     kh, kw = (kernel_size, kernel_size) if isinstance(kernel_size, int) else kernel_size
     return in_channels * out_channels * kh * kw
-'''
+''',
+}

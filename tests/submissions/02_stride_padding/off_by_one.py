@@ -1,19 +1,17 @@
 """Forgets the +1 in (N - F + 2P)/S + 1, in conv_output_size and in conv2d's output size."""
 
-import runpy
-from pathlib import Path
-
+BASED_ON = "written_differently"
 EXPECT = "partial"
 MAX_FRACTION = 0.6
-ANSWERS = dict(runpy.run_path(str(Path(__file__).with_name("written_differently.py")))["ANSWERS"])
-ANSWERS["conv_output_size"] = '''
+ANSWERS = {
+    "conv_output_size": '''
 def conv_output_size(n, kernel_size, stride=1, padding=0, dilation=1):
     span = dilation * (kernel_size - 1) + 1
     if n + 2 * padding < span or (n + 2 * padding - span) % stride:
         raise ValueError("the filter doesn't fit")
     return (n + 2 * padding - span) // stride
-'''
-ANSWERS["conv2d"] = '''
+''',
+    "conv2d": '''
 import numpy as np
 
 def conv2d(x, w, b=None, stride=1, padding=0):
@@ -27,8 +25,10 @@ def conv2d(x, w, b=None, stride=1, padding=0):
         for f in range(F):
             for i in range(H_out):
                 for j in range(W_out):
-                    out[n, f, i, j] = np.sum(xp[n, :, i * stride:i * stride + HH, j * stride:j * stride + WW] * w[f])
+                    out[n, f, i, j] = np.sum(xp[n, :, i * stride:i * stride + HH, '''
+                    '''j * stride:j * stride + WW] * w[f])
             if b is not None:
                 out[n, f] += b[f]
     return out
-'''
+''',
+}

@@ -1,12 +1,10 @@
 """Pads only the top and left borders (np.pad with (padding, 0)) instead of every side."""
 
-import runpy
-from pathlib import Path
-
+BASED_ON = "written_differently"
 EXPECT = "partial"
 MAX_FRACTION = 0.75
-ANSWERS = dict(runpy.run_path(str(Path(__file__).with_name("written_differently.py")))["ANSWERS"])
-ANSWERS["conv2d"] = '''
+ANSWERS = {
+    "conv2d": '''
 import numpy as np
 
 def conv2d(x, w, b=None, stride=1, padding=0):
@@ -20,8 +18,10 @@ def conv2d(x, w, b=None, stride=1, padding=0):
         for f in range(F):
             for i in range(H_out):
                 for j in range(W_out):
-                    out[n, f, i, j] = np.sum(xp[n, :, i * stride:i * stride + HH, j * stride:j * stride + WW] * w[f])
+                    out[n, f, i, j] = np.sum(xp[n, :, i * stride:i * stride + HH, '''
+                    '''j * stride:j * stride + WW] * w[f])
             if b is not None:
                 out[n, f] += b[f]
     return out
-'''
+''',
+}

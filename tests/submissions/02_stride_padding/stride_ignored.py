@@ -1,12 +1,10 @@
 """Computes the strided output size but slides the window one pixel at a time (i, not i * stride)."""
 
-import runpy
-from pathlib import Path
-
+BASED_ON = "written_differently"
 EXPECT = "partial"
 MAX_FRACTION = 0.75
-ANSWERS = dict(runpy.run_path(str(Path(__file__).with_name("written_differently.py")))["ANSWERS"])
-ANSWERS["conv2d"] = '''
+ANSWERS = {
+    "conv2d": '''
 import numpy as np
 
 def conv2d(x, w, b=None, stride=1, padding=0):
@@ -24,4 +22,5 @@ def conv2d(x, w, b=None, stride=1, padding=0):
             if b is not None:
                 out[n, f] += b[f]
     return out
-'''
+''',
+}

@@ -1,12 +1,10 @@
 """Mixes up the filter's height and width (reads w[f] transposed): right only for square filters."""
 
-import runpy
-from pathlib import Path
-
+BASED_ON = "written_differently"
 EXPECT = "partial"
 MAX_FRACTION = 0.85
-ANSWERS = dict(runpy.run_path(str(Path(__file__).with_name("written_differently.py")))["ANSWERS"])
-ANSWERS["conv2d"] = '''
+ANSWERS = {
+    "conv2d": '''
 import numpy as np
 
 def conv2d(x, w, b=None, stride=1, padding=0):
@@ -21,8 +19,10 @@ def conv2d(x, w, b=None, stride=1, padding=0):
             kernel = w[f].transpose(0, 2, 1)
             for i in range(H_out):
                 for j in range(W_out):
-                    out[n, f, i, j] = np.sum(xp[n, :, i * stride:i * stride + HH, j * stride:j * stride + WW] * kernel)
+                    out[n, f, i, j] = np.sum(xp[n, :, i * stride:i * stride + HH, '''
+                    '''j * stride:j * stride + WW] * kernel)
             if b is not None:
                 out[n, f] += b[f]
     return out
-'''
+''',
+}

@@ -1,12 +1,10 @@
 """max_pool2d_backward sends dout to every element of the window instead of only to the maximum."""
 
-import runpy
-from pathlib import Path
-
+BASED_ON = "written_differently"
 EXPECT = "partial"
 MAX_FRACTION = 0.7
-ANSWERS = dict(runpy.run_path(str(Path(__file__).with_name("written_differently.py")))["ANSWERS"])
-ANSWERS["max_pool2d_backward"] = '''
+ANSWERS = {
+    "max_pool2d_backward": '''
 import numpy as np
 
 def max_pool2d_backward(dout, x, kernel_size, stride=None):
@@ -17,4 +15,5 @@ def max_pool2d_backward(dout, x, kernel_size, stride=None):
         for j in range(dout.shape[3]):
             dx[:, :, i * s:i * s + k, j * s:j * s + k] += dout[:, :, i:i + 1, j:j + 1]
     return dx
-'''
+''',
+}

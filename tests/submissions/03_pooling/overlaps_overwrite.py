@@ -1,12 +1,10 @@
 """Both backward passes assign (=) instead of accumulating (+=): wrong wherever windows overlap."""
 
-import runpy
-from pathlib import Path
-
+BASED_ON = "written_differently"
 EXPECT = "partial"
 MAX_FRACTION = 0.8
-ANSWERS = dict(runpy.run_path(str(Path(__file__).with_name("written_differently.py")))["ANSWERS"])
-ANSWERS["max_pool2d_backward"] = '''
+ANSWERS = {
+    "max_pool2d_backward": '''
 import numpy as np
 
 def max_pool2d_backward(dout, x, kernel_size, stride=None):
@@ -21,8 +19,8 @@ def max_pool2d_backward(dout, x, kernel_size, stride=None):
                     r, q = np.unravel_index(np.argmax(window), window.shape)
                     dx[n, c, i * s + r, j * s + q] = dout[n, c, i, j]
     return dx
-'''
-ANSWERS["avg_pool2d_backward"] = '''
+''',
+    "avg_pool2d_backward": '''
 import numpy as np
 
 def avg_pool2d_backward(dout, x, kernel_size, stride=None):
@@ -33,4 +31,5 @@ def avg_pool2d_backward(dout, x, kernel_size, stride=None):
         for j in range(dout.shape[3]):
             dx[:, :, i * s:i * s + k, j * s:j * s + k] = dout[:, :, i:i + 1, j:j + 1] / (k * k)
     return dx
-'''
+''',
+}

@@ -1,13 +1,11 @@
 """The forward passes are right, but both backward passes place window (i, j) at row i, column j,
 forgetting to multiply by the stride."""
 
-import runpy
-from pathlib import Path
-
+BASED_ON = "written_differently"
 EXPECT = "partial"
 MAX_FRACTION = 0.6
-ANSWERS = dict(runpy.run_path(str(Path(__file__).with_name("written_differently.py")))["ANSWERS"])
-ANSWERS["max_pool2d_backward"] = '''
+ANSWERS = {
+    "max_pool2d_backward": '''
 import numpy as np
 
 def max_pool2d_backward(dout, x, kernel_size, stride=None):
@@ -20,8 +18,8 @@ def max_pool2d_backward(dout, x, kernel_size, stride=None):
             onehot = np.eye(k * k)[window.argmax(axis=2)].reshape(N, C, k, k)
             dx[:, :, i:i + k, j:j + k] += onehot * dout[:, :, i:i + 1, j:j + 1]
     return dx
-'''
-ANSWERS["avg_pool2d_backward"] = '''
+''',
+    "avg_pool2d_backward": '''
 import numpy as np
 
 def avg_pool2d_backward(dout, x, kernel_size, stride=None):
@@ -31,4 +29,5 @@ def avg_pool2d_backward(dout, x, kernel_size, stride=None):
         for j in range(dout.shape[3]):
             dx[:, :, i:i + k, j:j + k] += dout[:, :, i:i + 1, j:j + 1] / (k * k)
     return dx
-'''
+''',
+}

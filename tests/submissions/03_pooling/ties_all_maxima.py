@@ -1,12 +1,10 @@
 """Routes dout to every tied maximum (a mask x == max), so ties get the gradient more than once."""
 
-import runpy
-from pathlib import Path
-
+BASED_ON = "written_differently"
 EXPECT = "partial"
 MAX_FRACTION = 0.95
-ANSWERS = dict(runpy.run_path(str(Path(__file__).with_name("written_differently.py")))["ANSWERS"])
-ANSWERS["max_pool2d_backward"] = '''
+ANSWERS = {
+    "max_pool2d_backward": '''
 import numpy as np
 
 def max_pool2d_backward(dout, x, kernel_size, stride=None):
@@ -19,4 +17,5 @@ def max_pool2d_backward(dout, x, kernel_size, stride=None):
             mask = window == window.max(axis=(2, 3), keepdims=True)
             dx[:, :, i * s:i * s + k, j * s:j * s + k] += mask * dout[:, :, i:i + 1, j:j + 1]
     return dx
-'''
+''',
+}

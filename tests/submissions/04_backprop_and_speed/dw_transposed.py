@@ -1,15 +1,10 @@
 """The fast backward pass returns dw with the kernel's rows and columns swapped (an im2col reshape mix-up)."""
 
-import importlib.util
-from pathlib import Path
-
-_spec = importlib.util.spec_from_file_location("_correct", Path(__file__).with_name("einsum_offsets.py"))
-_correct = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_correct)
-
+BASED_ON = "einsum_offsets"
 EXPECT = "partial"
 MAX_FRACTION = 0.8
-ANSWERS = dict(_correct.ANSWERS, conv2d_backward_fast='''
+ANSWERS = {
+    "conv2d_backward_fast": '''
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
@@ -29,4 +24,5 @@ def conv2d_backward_fast(dout, x, w, stride=1, padding=0):
         for l in range(WW):
             dxp[:, k:k + s * Ho:s, l:l + s * Wo:s] += dcols[:, :, :, k, l]
     return dxp[:, p:p + H, p:p + W].transpose(0, 3, 1, 2), dw, dout.sum(axis=(0, 2, 3))
-''')
+''',
+}

@@ -1,16 +1,10 @@
 """Correct values, but the "fast" functions still loop over every output position: not vectorized."""
 
-import importlib.util
-from pathlib import Path
-
-_spec = importlib.util.spec_from_file_location("_correct", Path(__file__).with_name("einsum_offsets.py"))
-_correct = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_correct)
-
+BASED_ON = "einsum_offsets"
 EXPECT = "partial"
 MAX_FRACTION = 0.9
-ANSWERS = dict(_correct.ANSWERS)
-ANSWERS["conv2d_fast"] = '''
+ANSWERS = {
+    "conv2d_fast": '''
 import numpy as np
 
 def conv2d_fast(x, w, b=None, stride=1, padding=0):
@@ -24,9 +18,25 @@ def conv2d_fast(x, w, b=None, stride=1, padding=0):
             window = xp[:, :, i * stride:i * stride + HH, j * stride:j * stride + WW]
             out[:, :, i, j] = np.tensordot(window, w, axes=([1, 2, 3], [1, 2, 3]))
     return out if b is None else out + b[None, :, None, None]
-'''
-# The naive backward pass (loops over positions) handed in as the fast one.
-ANSWERS["conv2d_backward_fast"] = (_correct.ANSWERS["conv2d_backward"]
-                                   .replace("def conv2d_backward(", "def conv2d_backward_fast(")
-                                   .replace("dtype=float", "dtype=np.result_type(dout, w)")
-                                   .replace(".astype(float)", ""))
+''',
+    # The naive backward pass of einsum_offsets.py (loops over positions) handed in as the fast one.
+    "conv2d_backward_fast": '''
+import numpy as np
+
+def conv2d_backward_fast(dout, x, w, stride=1, padding=0):
+    # One output position at a time, all images and filters at once.
+    HH, WW = w.shape[2:]
+    xp = np.pad(x, [(0, 0), (0, 0), (padding, padding), (padding, padding)])
+    dxp = np.zeros_like(xp, dtype=np.result_type(dout, w))
+    dw = np.zeros_like(w, dtype=np.result_type(dout, w))
+    for i in range(dout.shape[2]):
+        for j in range(dout.shape[3]):
+            rows = slice(i * stride, i * stride + HH)
+            cols = slice(j * stride, j * stride + WW)
+            g = dout[:, :, i, j]                                   # (N, F)
+            dw += np.einsum("nf,nckl->fckl", g, xp[:, :, rows, cols])
+            dxp[:, :, rows, cols] += np.einsum("nf,fckl->nckl", g, w)
+    H, W = x.shape[2:]
+    return dxp[:, :, padding:padding + H, padding:padding + W], dw, dout.sum(axis=(0, 2, 3))
+''',
+}

@@ -1,15 +1,10 @@
 """conv2d_fast pads only the top and left edges: np.pad(x, ((0, 0), (0, 0), (p, 0), (p, 0)))."""
 
-import importlib.util
-from pathlib import Path
-
-_spec = importlib.util.spec_from_file_location("_correct", Path(__file__).with_name("einsum_offsets.py"))
-_correct = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_correct)
-
+BASED_ON = "einsum_offsets"
 EXPECT = "partial"
 MAX_FRACTION = 0.85
-ANSWERS = dict(_correct.ANSWERS, conv2d_fast='''
+ANSWERS = {
+    "conv2d_fast": '''
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
@@ -19,4 +14,5 @@ def conv2d_fast(x, w, b=None, stride=1, padding=0):
     windows = sliding_window_view(xp, w.shape[2:], axis=(2, 3))[:, :, ::stride, ::stride]
     out = np.tensordot(windows, w, axes=([1, 4, 5], [1, 2, 3])).transpose(0, 3, 1, 2)
     return out if b is None else out + b[None, :, None, None]
-''')
+''',
+}

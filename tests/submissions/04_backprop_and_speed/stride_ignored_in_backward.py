@@ -1,15 +1,10 @@
 """The naive backward pass ignores the stride: window (i, j) is taken to start at (i, j)."""
 
-import importlib.util
-from pathlib import Path
-
-_spec = importlib.util.spec_from_file_location("_correct", Path(__file__).with_name("einsum_offsets.py"))
-_correct = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_correct)
-
+BASED_ON = "einsum_offsets"
 EXPECT = "partial"
 MAX_FRACTION = 0.9
-ANSWERS = dict(_correct.ANSWERS, conv2d_backward='''
+ANSWERS = {
+    "conv2d_backward": '''
 import numpy as np
 
 def conv2d_backward(dout, x, w, stride=1, padding=0):
@@ -24,4 +19,5 @@ def conv2d_backward(dout, x, w, stride=1, padding=0):
                     dw[f] += dout[n, f, i, j] * xp[n, :, i:i + HH, j:j + WW]
                     dxp[n, :, i:i + HH, j:j + WW] += dout[n, f, i, j] * w[f]
     return dxp[:, :, padding:padding + H, padding:padding + W], dw, dout.sum(axis=(0, 2, 3))
-''')
+''',
+}

@@ -1,15 +1,10 @@
 """conv1d returns (N, L_out, F), the channels-last (Keras) axis order, instead of PyTorch's (N, F, L_out)."""
 
-import importlib.util
-from pathlib import Path
-
-_spec = importlib.util.spec_from_file_location("_written_differently", Path(__file__).with_name("written_differently.py"))
-_base = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_base)
-
+BASED_ON = "written_differently"
 EXPECT = "partial"
 MAX_FRACTION = 0.65
-ANSWERS = {**_base.ANSWERS, "conv1d": '''
+ANSWERS = {
+    "conv1d": '''
 import numpy as np
 
 def conv1d(x, w, b=None, stride=1, padding=0):
@@ -24,4 +19,5 @@ def conv1d(x, w, b=None, stride=1, padding=0):
     if b is not None:
         out += b
     return out
-'''}
+''',
+}

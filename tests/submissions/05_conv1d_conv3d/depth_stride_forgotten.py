@@ -1,15 +1,10 @@
 """conv3d copied from a conv2d: the stride is applied to H and W but not to the depth axis D."""
 
-import importlib.util
-from pathlib import Path
-
-_spec = importlib.util.spec_from_file_location("_written_differently", Path(__file__).with_name("written_differently.py"))
-_base = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_base)
-
+BASED_ON = "written_differently"
 EXPECT = "partial"
 MAX_FRACTION = 0.85
-ANSWERS = {**_base.ANSWERS, "conv3d": '''
+ANSWERS = {
+    "conv3d": '''
 import numpy as np
 
 def conv3d(x, w, b=None, stride=1, padding=0):
@@ -31,4 +26,5 @@ def conv3d(x, w, b=None, stride=1, padding=0):
             if b is not None:
                 out[n, f] += b[f]
     return out
-'''}
+''',
+}

@@ -1,21 +1,17 @@
 """TextCNN applies dropout to the word embeddings instead of the pooled features before the linear layer."""
 
-import importlib.util
-from pathlib import Path
-
-_spec = importlib.util.spec_from_file_location("_written_differently", Path(__file__).with_name("written_differently.py"))
-_base = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_base)
-
+BASED_ON = "written_differently"
 EXPECT = "partial"
 MAX_FRACTION = 0.97
-ANSWERS = {**_base.ANSWERS, "text_cnn": '''
+ANSWERS = {
+    "text_cnn": '''
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
 class TextCNN(nn.Module):
-    def __init__(self, vocab_size, embed_dim, num_classes, filter_widths=(3, 4, 5), num_filters=100, dropout=0.5):
+    def __init__(self, vocab_size, embed_dim, num_classes, filter_widths=(3, 4, 5), num_filters=100, '''
+    '''dropout=0.5):
         super().__init__()
         self.embedding = nn.Embedding(vocab_size, embed_dim)
         self.dropout = nn.Dropout(dropout)
@@ -26,4 +22,5 @@ class TextCNN(nn.Module):
         x = self.dropout(self.embedding(tokens)).transpose(1, 2)
         h = torch.cat([F.relu(conv(x)).amax(dim=2) for conv in self.convs], dim=1)
         return self.fc(h)
-'''}
+''',
+}

@@ -1,21 +1,17 @@
 """TextCNN pools each feature map with the mean over time instead of Kim's max over time."""
 
-import importlib.util
-from pathlib import Path
-
-_spec = importlib.util.spec_from_file_location("_written_differently", Path(__file__).with_name("written_differently.py"))
-_base = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_base)
-
+BASED_ON = "written_differently"
 EXPECT = "partial"
 MAX_FRACTION = 0.9
-ANSWERS = {**_base.ANSWERS, "text_cnn": '''
+ANSWERS = {
+    "text_cnn": '''
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
 class TextCNN(nn.Module):
-    def __init__(self, vocab_size, embed_dim, num_classes, filter_widths=(3, 4, 5), num_filters=100, dropout=0.5):
+    def __init__(self, vocab_size, embed_dim, num_classes, filter_widths=(3, 4, 5), num_filters=100, '''
+    '''dropout=0.5):
         super().__init__()
         self.embedding = nn.Embedding(vocab_size, embed_dim)
         self.convs = nn.ModuleList([nn.Conv1d(embed_dim, num_filters, h) for h in filter_widths])
@@ -26,4 +22,5 @@ class TextCNN(nn.Module):
         x = self.embedding(tokens).transpose(1, 2)
         h = torch.cat([F.relu(conv(x)).mean(dim=2) for conv in self.convs], dim=1)
         return self.fc(self.dropout(h))
-'''}
+''',
+}

@@ -1,15 +1,10 @@
 """conv1d pads only the start of the sequence (np.pad with (P, 0)): no padding on one side."""
 
-import importlib.util
-from pathlib import Path
-
-_spec = importlib.util.spec_from_file_location("_written_differently", Path(__file__).with_name("written_differently.py"))
-_base = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_base)
-
+BASED_ON = "written_differently"
 EXPECT = "partial"
 MAX_FRACTION = 0.8
-ANSWERS = {**_base.ANSWERS, "conv1d": '''
+ANSWERS = {
+    "conv1d": '''
 import numpy as np
 
 def conv1d(x, w, b=None, stride=1, padding=0):
@@ -25,4 +20,5 @@ def conv1d(x, w, b=None, stride=1, padding=0):
             if b is not None:
                 out[n, f] += b[f]
     return out
-'''}
+''',
+}

@@ -1,4 +1,5 @@
-"""Tampering: wrong answers everywhere, plus code that disables the assertion helpers and torch's checks it can see."""
+"""Tampering: wrong answers everywhere, plus code that disables the assertion helpers and \
+torch's checks it can see."""
 
 EXPECT = "zero"
 ANSWERS = {
@@ -19,7 +20,8 @@ import torch
 import torch.nn as nn
 
 class TextCNN(nn.Module):
-    def __init__(self, vocab_size, embed_dim, num_classes, filter_widths=(3, 4, 5), num_filters=100, dropout=0.5):
+    def __init__(self, vocab_size, embed_dim, num_classes, filter_widths=(3, 4, 5), num_filters=100, '''
+    '''dropout=0.5):
         super().__init__()
         self.num_classes = num_classes
 

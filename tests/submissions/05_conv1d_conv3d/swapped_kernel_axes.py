@@ -1,15 +1,10 @@
 """conv3d reads the filter as (F, C, KD, KW, KH): height and width of the kernel in the wrong axis order."""
 
-import importlib.util
-from pathlib import Path
-
-_spec = importlib.util.spec_from_file_location("_written_differently", Path(__file__).with_name("written_differently.py"))
-_base = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_base)
-
+BASED_ON = "written_differently"
 EXPECT = "partial"
 MAX_FRACTION = 0.8
-ANSWERS = {**_base.ANSWERS, "conv3d": '''
+ANSWERS = {
+    "conv3d": '''
 import numpy as np
 
 def conv3d(x, w, b=None, stride=1, padding=0):
@@ -29,4 +24,5 @@ def conv3d(x, w, b=None, stride=1, padding=0):
     if b is not None:
         out += np.reshape(b, (1, -1, 1, 1, 1))
     return out
-'''}
+''',
+}

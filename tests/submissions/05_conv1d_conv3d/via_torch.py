@@ -3,17 +3,11 @@
 The PyTorch exercise (TextCNN) and the output-shape formula are correct, so exactly those points remain.
 """
 
-import importlib.util
-from pathlib import Path
-
-_spec = importlib.util.spec_from_file_location("_written_differently", Path(__file__).with_name("written_differently.py"))
-_base = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_base)
-
+BASED_ON = "written_differently"
 EXPECT = "partial"
 MAX_FRACTION = 9 / 29   # only the TextCNN (6) and conv3d_output_shape (3) points
-ANSWERS = {**_base.ANSWERS,
-           "conv1d": '''
+ANSWERS = {
+    "conv1d": '''
 import torch
 import torch.nn.functional as F
 
@@ -21,11 +15,13 @@ def conv1d(x, w, b=None, stride=1, padding=0):
     bias = None if b is None else torch.from_numpy(b)
     return F.conv1d(torch.from_numpy(x), torch.from_numpy(w), bias, stride=stride, padding=padding).numpy()
 ''',
-           "conv3d": '''
+    "conv3d": '''
 import torch
 from torch.nn.functional import conv3d as torch_conv3d
 
 def conv3d(x, w, b=None, stride=1, padding=0):
     bias = None if b is None else torch.from_numpy(b)
-    return torch_conv3d(torch.from_numpy(x), torch.from_numpy(w), bias, stride=stride, padding=padding).numpy()
-'''}
+    return torch_conv3d(torch.from_numpy(x), torch.from_numpy(w), bias, stride=stride, '''
+    '''padding=padding).numpy()
+''',
+}

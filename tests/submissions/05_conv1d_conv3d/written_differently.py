@@ -24,7 +24,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 class TextCNN(nn.Module):
-    def __init__(self, vocab_size, embed_dim, num_classes, filter_widths=(3, 4, 5), num_filters=100, dropout=0.5):
+    def __init__(self, vocab_size, embed_dim, num_classes, filter_widths=(3, 4, 5), num_filters=100, '''
+    '''dropout=0.5):
         super().__init__()
         self.p = dropout
         self.widths = list(filter_widths)

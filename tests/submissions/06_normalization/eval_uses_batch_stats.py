@@ -1,12 +1,10 @@
 """Test mode normalizes with the batch's own statistics instead of the running ones."""
 
-import runpy
-from pathlib import Path
-
+BASED_ON = "written_differently"
 EXPECT = "partial"
 MAX_FRACTION = 0.8
-ANSWERS = dict(runpy.run_path(str(Path(__file__).with_name("written_differently.py")))["ANSWERS"])
-ANSWERS["batch_norm"] = '''
+ANSWERS = {
+    "batch_norm": '''
 import numpy as np
 
 def batch_norm(x, gamma, beta, running_mean, running_var, training, momentum=0.1, eps=1e-5):
@@ -20,4 +18,5 @@ def batch_norm(x, gamma, beta, running_mean, running_var, training, momentum=0.1
         running_var = (1 - momentum) * running_var + momentum * var * m / (m - 1)
     out = (x - mean.reshape(shape)) / np.sqrt(var.reshape(shape) + eps)
     return gamma.reshape(shape) * out + beta.reshape(shape), running_mean, running_var
-'''
+''',
+}

@@ -1,16 +1,15 @@
 """Folding scales the weights but not the bias: b' = b - running_mean + beta."""
 
-import runpy
-from pathlib import Path
-
+BASED_ON = "written_differently"
 EXPECT = "partial"
 MAX_FRACTION = 0.9
-ANSWERS = dict(runpy.run_path(str(Path(__file__).with_name("written_differently.py")))["ANSWERS"])
-ANSWERS["fold_batchnorm"] = '''
+ANSWERS = {
+    "fold_batchnorm": '''
 import numpy as np
 
 def fold_batchnorm(w, b, gamma, beta, running_mean, running_var, eps=1e-5):
     scale = gamma / np.sqrt(running_var + eps)
     bias = np.zeros(len(gamma)) if b is None else b
     return w * scale[:, None, None, None], bias - running_mean + beta
-'''
+''',
+}

@@ -1,12 +1,10 @@
 """Group norm with interleaved groups (channels g, g + G, g + 2G, ...) instead of consecutive ones."""
 
-import runpy
-from pathlib import Path
-
+BASED_ON = "written_differently"
 EXPECT = "partial"
 MAX_FRACTION = 0.95
-ANSWERS = dict(runpy.run_path(str(Path(__file__).with_name("written_differently.py")))["ANSWERS"])
-ANSWERS["group_norm"] = '''
+ANSWERS = {
+    "group_norm": '''
 import numpy as np
 
 def group_norm(x, num_groups, gamma, beta, eps=1e-5):
@@ -16,4 +14,5 @@ def group_norm(x, num_groups, gamma, beta, eps=1e-5):
     var = g.var(axis=(1, 3, 4), keepdims=True)
     out = ((g - mean) / np.sqrt(var + eps)).reshape(N, C, H, W)
     return out * gamma.reshape(1, -1, 1, 1) + beta.reshape(1, -1, 1, 1)
-'''
+''',
+}

@@ -1,16 +1,15 @@
 """Layer norm over the channels only (one mean per example and pixel), not over (C, H, W)."""
 
-import runpy
-from pathlib import Path
-
+BASED_ON = "written_differently"
 EXPECT = "partial"
 MAX_FRACTION = 0.95
-ANSWERS = dict(runpy.run_path(str(Path(__file__).with_name("written_differently.py")))["ANSWERS"])
-ANSWERS["layer_norm"] = '''
+ANSWERS = {
+    "layer_norm": '''
 import numpy as np
 
 def layer_norm(x, gamma, beta, eps=1e-5):
     mean = x.mean(axis=1, keepdims=True)
     var = x.var(axis=1, keepdims=True)
     return gamma * (x - mean) / np.sqrt(var + eps) + beta
-'''
+''',
+}

@@ -1,12 +1,10 @@
 """dx = dout * gamma / sqrt(var + eps): the backward pass ignores that the mean and variance depend on x."""
 
-import runpy
-from pathlib import Path
-
+BASED_ON = "written_differently"
 EXPECT = "partial"
 MAX_FRACTION = 0.85
-ANSWERS = dict(runpy.run_path(str(Path(__file__).with_name("written_differently.py")))["ANSWERS"])
-ANSWERS["batch_norm_backward"] = '''
+ANSWERS = {
+    "batch_norm_backward": '''
 import numpy as np
 
 def batch_norm_backward(dout, x, gamma, eps=1e-5):
@@ -17,4 +15,5 @@ def batch_norm_backward(dout, x, gamma, eps=1e-5):
     x_hat = (x - mean) / std
     dx = dout * gamma.reshape(shape) / std
     return dx, (dout * x_hat).sum(axis=axes), dout.sum(axis=axes)
-'''
+''',
+}

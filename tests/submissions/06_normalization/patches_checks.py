@@ -24,5 +24,6 @@ def batch_norm_backward(dout, x, gamma, eps=1e-5):
     "layer_norm": "def layer_norm(x, gamma, beta, eps=1e-5):\n    return x",
     "instance_norm": "def instance_norm(x, gamma, beta, eps=1e-5):\n    return x",
     "group_norm": "def group_norm(x, num_groups, gamma, beta, eps=1e-5):\n    return x",
-    "fold_batchnorm": "def fold_batchnorm(w, b, gamma, beta, running_mean, running_var, eps=1e-5):\n    return w, b",
+    "fold_batchnorm": ("def fold_batchnorm(w, b, gamma, beta, running_mean, running_var, eps=1e-5):\n"
+                       "    return w, b"),
 }

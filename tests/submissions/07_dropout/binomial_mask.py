@@ -1,13 +1,11 @@
 """A correct dropout with a different draw (rng.binomial): it passes the statistical tests and loses
 only the seeded test, which checks the documented draw rng.random(x.shape) >= p."""
 
-import runpy
-from pathlib import Path
-
+BASED_ON = "written_differently"
 EXPECT = "partial"
 MAX_FRACTION = 0.9
-ANSWERS = dict(runpy.run_path(str(Path(__file__).with_name("written_differently.py")))["ANSWERS"])
-ANSWERS["dropout"] = '''
+ANSWERS = {
+    "dropout": '''
 import numpy as np
 
 def dropout(x, p, training, rng):
@@ -15,4 +13,5 @@ def dropout(x, p, training, rng):
         return x, None
     mask = rng.binomial(1, 1 - p, size=x.shape).astype(bool)
     return x * mask / (1 - p), mask
-'''
+''',
+}

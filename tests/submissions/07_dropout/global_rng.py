@@ -1,12 +1,10 @@
 """Draws the mask from NumPy's global generator (np.random.rand) instead of the rng argument."""
 
-import runpy
-from pathlib import Path
-
+BASED_ON = "written_differently"
 EXPECT = "partial"
 MAX_FRACTION = 0.9
-ANSWERS = dict(runpy.run_path(str(Path(__file__).with_name("written_differently.py")))["ANSWERS"])
-ANSWERS["dropout"] = '''
+ANSWERS = {
+    "dropout": '''
 import numpy as np
 
 def dropout(x, p, training, rng):
@@ -14,4 +12,5 @@ def dropout(x, p, training, rng):
         return x, None
     mask = np.random.rand(*x.shape) >= p
     return x * mask / (1 - p), mask
-'''
+''',
+}

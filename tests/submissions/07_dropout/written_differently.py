@@ -1,4 +1,5 @@
-"""Correct, written differently: the documented draw through a complement, multiplications, a copy in test mode."""
+"""Correct, written differently: the documented draw through a complement, multiplications, \
+a copy in test mode."""
 
 EXPECT = "full"
 ANSWERS = {

@@ -1,14 +1,6 @@
 """AlexNet that accepts a dropout argument but never applies dropout."""
 
-import importlib.util
-from pathlib import Path
-
-_spec = importlib.util.spec_from_file_location("_correct", Path(__file__).with_name("written_differently.py"))
-_correct = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_correct)
-
+BASED_ON = "written_differently"
 EXPECT = "partial"
 MAX_FRACTION = 0.9
-ANSWERS = dict(_correct.ANSWERS)
-ANSWERS["alexnet"] = ANSWERS["alexnet"].replace("F.dropout(x, self.p, self.training)", "x")
-assert ANSWERS["alexnet"] != _correct.ANSWERS["alexnet"]
+REPLACE = {"alexnet": [("F.dropout(x, self.p, self.training)", "x")]}

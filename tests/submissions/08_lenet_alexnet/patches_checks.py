@@ -23,8 +23,10 @@ class LeNet5(nn.Module):
 ''',
     "alexnet_shapes": '''
 def alexnet_shapes(input_size=227, num_classes=1000):
-    table = [("CONV1", (96, 55, 55)), ("POOL1", (96, 27, 27)), ("NORM1", (96, 27, 27)), ("CONV2", (256, 27, 27)),
-             ("POOL2", (256, 13, 13)), ("NORM2", (256, 13, 13)), ("CONV3", (384, 13, 13)), ("CONV4", (384, 13, 13)),
+    table = [("CONV1", (96, 55, 55)), ("POOL1", (96, 27, 27)), ("NORM1", (96, 27, 27)), ("CONV2", (256, '''
+    '''27, 27)),
+             ("POOL2", (256, 13, 13)), ("NORM2", (256, 13, 13)), ("CONV3", (384, 13, 13)), ("CONV4", '''
+             '''(384, 13, 13)),
              ("CONV5", (256, 13, 13)), ("POOL3", (256, 6, 6)), ("FC6", (4096,)), ("FC7", (4096,)),
              ("FC8", (num_classes,))]
     return [(name, shape, 1) for name, shape in table]

@@ -11,7 +11,8 @@ import torch.nn.functional as F
 class _Block(nn.Module):
     def __init__(self, cin, cout, n):
         super().__init__()
-        self.convs = nn.ModuleList(nn.Conv2d(cin if i == 0 else cout, cout, (3, 3), padding=(1, 1)) for i in range(n))
+        self.convs = nn.ModuleList(nn.Conv2d(cin if i == 0 else cout, cout, (3, 3), padding=(1, '''
+        '''1)) for i in range(n))
 
     def forward(self, x):
         for conv in self.convs:
@@ -30,7 +31,8 @@ class VGG(nn.Module):
     def __init__(self, config, num_classes=1000, in_channels=3, image_size=224, hidden=4096, dropout=0.5):
         super().__init__()
         chans = [in_channels] + [c for _, c in config]
-        self.features = nn.Sequential(*(vgg_block(chans[i], chans[i + 1], n) for i, (n, _) in enumerate(config)))
+        self.features = nn.Sequential(*(vgg_block(chans[i], chans[i + 1], n) for i, (n, '''
+        '''_) in enumerate(config)))
         side = image_size
         for _ in config:
             side //= 2

@@ -1,15 +1,18 @@
 """Returns the auxiliary logits whenever the model has auxiliary heads, in eval mode too."""
 
-import importlib.util
-from pathlib import Path
-
-_spec = importlib.util.spec_from_file_location("_written_differently", Path(__file__).with_name("written_differently.py"))
-_base = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_base)
-
+BASED_ON = "written_differently"
 EXPECT = "partial"
 MAX_FRACTION = 0.85
-ANSWERS = dict(_base.ANSWERS, mini_googlenet=_base._MINI_INIT + '''
+# written_differently.py's MiniGoogLeNet.__init__, with this forward pass instead of its own.
+REPLACE = {"mini_googlenet": [('''
+    def forward(self, x):
+        h1 = self.stage1(self.stem(x))
+        h2 = self.stage2(h1)
+        logits = self.fc(self.dropout(self.gap(self.stage3(h2)).flatten(start_dim=1)))
+        if not self.training or not self.aux_logits:
+            return logits
+        return (logits, self.aux1(h1), self.aux2(h2))
+''', '''
     def forward(self, x):
         x = self.stage1(self.stem(x))
         aux1 = self.aux1(x) if self.aux_logits else None
@@ -20,4 +23,4 @@ ANSWERS = dict(_base.ANSWERS, mini_googlenet=_base._MINI_INIT + '''
         if self.aux_logits:
             return logits, aux1, aux2
         return logits
-''')
+''')]}

@@ -1,23 +1,21 @@
 """Concatenates the branches with torch.cat's default axis 0 (the batch) instead of the channel axis."""
 
-import importlib.util
-from pathlib import Path
-
-_spec = importlib.util.spec_from_file_location("_written_differently", Path(__file__).with_name("written_differently.py"))
-_base = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_base)
-
+BASED_ON = "written_differently"
 EXPECT = "partial"
 MAX_FRACTION = 0.8
-ANSWERS = dict(_base.ANSWERS, inception='''
+ANSWERS = {
+    "inception": '''
 class Inception(nn.Module):
     def __init__(self, in_channels, ch1x1, ch3x3red, ch3x3, ch5x5red, ch5x5, pool_proj):
         super().__init__()
         self.b1 = conv_bn_relu(in_channels, ch1x1, 1)
-        self.b2 = nn.Sequential(conv_bn_relu(in_channels, ch3x3red, 1), conv_bn_relu(ch3x3red, ch3x3, 3, padding=1))
-        self.b3 = nn.Sequential(conv_bn_relu(in_channels, ch5x5red, 1), conv_bn_relu(ch5x5red, ch5x5, 5, padding=2))
+        self.b2 = nn.Sequential(conv_bn_relu(in_channels, ch3x3red, 1), conv_bn_relu(ch3x3red, ch3x3, 3, '''
+        '''padding=1))
+        self.b3 = nn.Sequential(conv_bn_relu(in_channels, ch5x5red, 1), conv_bn_relu(ch5x5red, ch5x5, 5, '''
+        '''padding=2))
         self.b4 = nn.Sequential(nn.MaxPool2d(3, 1, 1), conv_bn_relu(in_channels, pool_proj, 1))
 
     def forward(self, x):
         return torch.cat([self.b1(x), self.b2(x), self.b3(x), self.b4(x)])
-''')
+''',
+}

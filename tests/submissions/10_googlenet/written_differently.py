@@ -1,17 +1,20 @@
-"""Correct, but written nothing like the reference: loops over layer lists, an nn.ModuleList of branches, and a
+"""Correct, but written nothing like the reference: loops over layer lists, an nn.ModuleList of \
+branches, and a
 forward pass that returns early at test time."""
 
 EXPECT = "full"
 
-_MINI_INIT = '''
+_MINI_INIT = ('''
 class MiniGoogLeNet(nn.Module):
-    def __init__(self, num_classes=10, in_channels=3, width=1.0, aux_logits=True, dropout=0.4, aux_dropout=0.7,
+    def __init__(self, num_classes=10, in_channels=3, width=1.0, aux_logits=True, dropout=0.4, '''
+    '''aux_dropout=0.7,
                  inception=None):
         super().__init__()
         inception = inception or Inception
         c64, c192 = max(1, round(64 * width)), max(1, round(192 * width))
         self.aux_logits = aux_logits
-        self.stem = nn.Sequential(conv_bn_relu(in_channels, c64, 3, padding=1), nn.MaxPool2d(3, stride=2, padding=1),
+        self.stem = nn.Sequential(conv_bn_relu(in_channels, c64, 3, padding=1), nn.MaxPool2d(3, stride=2, '''
+        '''padding=1),
                                   conv_bn_relu(c64, c64, 1), conv_bn_relu(c64, c192, 3, padding=1),
                                   nn.MaxPool2d(3, stride=2, padding=1))
         self.stage1, channels = inception_stack(["3a", "3b", "pool", "4a"], c192, width, inception)
@@ -22,7 +25,7 @@ class MiniGoogLeNet(nn.Module):
         self.gap = nn.AdaptiveAvgPool2d(1)
         self.dropout = nn.Dropout(dropout)
         self.fc = nn.Linear(channels, num_classes)
-'''
+''')
 
 ANSWERS = {
     "naive_inception_ops": '''

@@ -1,15 +1,10 @@
 """The projection shortcut is a bare 1x1 convolution, without its BatchNorm."""
 
-import importlib.util
-from pathlib import Path
-
-_spec = importlib.util.spec_from_file_location("_written_differently", Path(__file__).with_name("written_differently.py"))
-_base = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_base)
-
+BASED_ON = "written_differently"
 EXPECT = "partial"
 MAX_FRACTION = 0.75
-ANSWERS = dict(_base.ANSWERS, basic_block='''
+ANSWERS = {
+    "basic_block": '''
 class BasicBlock(nn.Module):
     expansion = 1
 
@@ -27,4 +22,5 @@ class BasicBlock(nn.Module):
         out = F.relu(self.bn1(self.conv1(x)))
         out = self.bn2(self.conv2(out))
         return F.relu(out + self.shortcut(x))
-''')
+''',
+}

@@ -1,15 +1,10 @@
 """Uses a projection only when the number of channels changes, not when only the stride does."""
 
-import importlib.util
-from pathlib import Path
-
-_spec = importlib.util.spec_from_file_location("_written_differently", Path(__file__).with_name("written_differently.py"))
-_base = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_base)
-
+BASED_ON = "written_differently"
 EXPECT = "partial"
 MAX_FRACTION = 0.75
-ANSWERS = dict(_base.ANSWERS, basic_block='''
+ANSWERS = {
+    "basic_block": '''
 class BasicBlock(nn.Module):
     expansion = 1
 
@@ -28,7 +23,8 @@ class BasicBlock(nn.Module):
         out = F.relu(self.bn1(self.conv1(x)))
         out = self.bn2(self.conv2(out))
         return F.relu(out + self.shortcut(x))
-''', bottleneck='''
+''',
+    "bottleneck": '''
 class Bottleneck(nn.Module):
     expansion = 4
 
@@ -50,4 +46,5 @@ class Bottleneck(nn.Module):
         out = F.relu(self.bn2(self.conv2(out)))
         out = self.bn3(self.conv3(out))
         return F.relu(out + self.shortcut(x))
-''')
+''',
+}

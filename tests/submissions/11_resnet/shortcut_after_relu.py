@@ -1,15 +1,10 @@
 """Adds the shortcut after the final ReLU (out = ReLU(F(x)) + x) in both blocks, instead of ReLU(F(x) + x)."""
 
-import importlib.util
-from pathlib import Path
-
-_spec = importlib.util.spec_from_file_location("_written_differently", Path(__file__).with_name("written_differently.py"))
-_base = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_base)
-
+BASED_ON = "written_differently"
 EXPECT = "partial"
 MAX_FRACTION = 0.6
-ANSWERS = dict(_base.ANSWERS, basic_block='''
+ANSWERS = {
+    "basic_block": '''
 class BasicBlock(nn.Module):
     expansion = 1
 
@@ -28,7 +23,8 @@ class BasicBlock(nn.Module):
         out = F.relu(self.bn1(self.conv1(x)))
         out = F.relu(self.bn2(self.conv2(out)))
         return out + self.shortcut(x)
-''', bottleneck='''
+''',
+    "bottleneck": '''
 class Bottleneck(nn.Module):
     expansion = 4
 
@@ -50,4 +46,5 @@ class Bottleneck(nn.Module):
         out = F.relu(self.bn2(self.conv2(out)))
         out = F.relu(self.bn3(self.conv3(out)))
         return out + self.shortcut(x)
-''')
+''',
+}

@@ -27,21 +27,16 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("CS_QUICK", "1")
+import nbformat
 
-import nbformat  # noqa: E402
-
-from tools.autograde import autograde  # noqa: E402
-from tools.course import ROOT, assignments, run_nbgrader  # noqa: E402
-from tools.sandbox import sandbox_problem  # noqa: E402
+from tools.autograde import autograde
+from tools.course import assignments, copy_course, run_nbgrader
+from tools.sandbox import sandbox_problem
 
 
 def make_course(dest: Path, names: list[str], students: int) -> Path:
-    dest.mkdir(parents=True)
-    shutil.copy(ROOT / "nbgrader_config.py", dest)
+    copy_course(dest, names)
     for name in names:
-        shutil.copytree(ROOT / "solutions" / name, dest / "solutions" / name)
         result = run_nbgrader(["generate_assignment", name, "--force"], dest)
         assert result.returncode == 0, result.stderr
         nb = nbformat.read(dest / "solutions" / name / f"{name}.ipynb", as_version=4)
@@ -64,7 +59,8 @@ def timed(course: Path, source: Path, jobs: int, unconfined: bool) -> tuple[floa
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--assignments", help="comma-separated (default: every notebook in solutions/)")
     parser.add_argument("--students", type=int, default=8)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
@@ -82,7 +78,8 @@ def main() -> int:
             load = os.getloadavg()[0]
             seconds, rows = timed(course, one, jobs, unconfined)
             bad = [r for r in rows if r["status"] != "ok" or r["score"] != r["max_score"]]
-            print(f"| one student, {len(names)} notebook(s) ({', '.join(names)}), {jobs} process(es), {mode} | "
+            print(f"| one student, {len(names)} notebook(s) ({', '.join(names)}), "
+                  f"{jobs} process(es), {mode} | "
                   f"{seconds:.1f} s | load {load:.1f} |"
                   + (f" NOT FULL MARKS: {bad}" if bad else ""), flush=True)
         if args.skip_speedup:
@@ -91,8 +88,10 @@ def main() -> int:
         sequential, _ = timed(course, course / "incoming", 1, unconfined)
         parallel, rows = timed(course, course / "incoming", args.jobs, unconfined)
         bad = [r for r in rows if r["status"] != "ok" or r["score"] != r["max_score"]]
-        print(f"| {args.students} students x {len(names)} notebook(s): sequential | {sequential:.1f} s | load {load:.1f} |")
-        print(f"| {args.students} students x {len(names)} notebook(s): {args.jobs} processes | {parallel:.1f} s | "
+        print(f"| {args.students} students x {len(names)} notebook(s): sequential | "
+              f"{sequential:.1f} s | load {load:.1f} |")
+        print(f"| {args.students} students x {len(names)} notebook(s): {args.jobs} processes | "
+              f"{parallel:.1f} s | "
               f"speedup {sequential / parallel:.2f}x |" + (f" NOT FULL MARKS: {bad}" if bad else ""))
     return 0
 

@@ -44,7 +44,8 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
+from tools.course import ROOT
+
 NOTEBOOK = ROOT / "solutions" / "04_backprop_and_speed" / "04_backprop_and_speed.ipynb"
 CELLS = ("conv2d_naive", "conv2d_backward", "conv2d_fast", "conv2d_backward_fast")
 FUNCTIONS = ("conv2d", "conv2d_backward", "conv2d_fast", "conv2d_backward_fast")
@@ -137,15 +138,17 @@ def run(smoke: bool = False, repeats: int | None = None, threads: int | None = N
 
                 def torch_backward(dout_t=dout_t, stride=stride, padding=padding):
                     return torch.ops.aten.convolution_backward(
-                        dout_t, x_t, w_t, [F_out], [stride, stride], [padding, padding], [1, 1], False, [0, 0], 1,
-                        [True, True, True])
+                        dout_t, x_t, w_t, [F_out], [stride, stride], [padding, padding], [1, 1], False,
+                        [0, 0], 1, [True, True, True])
 
                 # The fast functions must be right before their speed means anything.
                 out = fns["conv2d_fast"](x, w, b, stride, padding)
                 np.testing.assert_allclose(out, out_ref.numpy(), rtol=1e-3, atol=1e-3)
-                for ours, theirs in zip(fns["conv2d_backward_fast"](dout, x, w, stride, padding), torch_backward()):
+                for ours, theirs in zip(fns["conv2d_backward_fast"](dout, x, w, stride, padding),
+                                        torch_backward()):
                     theirs = theirs.numpy()
-                    np.testing.assert_allclose(ours, theirs, rtol=1e-3, atol=2e-3 * float(np.abs(theirs).max()))
+                    np.testing.assert_allclose(ours, theirs, rtol=1e-3,
+                                               atol=2e-3 * float(np.abs(theirs).max()))
 
                 med = time_interleaved({
                     "torch forward": lambda: F.conv2d(x_t, w_t, b_t, stride=stride, padding=padding),
@@ -186,15 +189,19 @@ def run(smoke: bool = False, repeats: int | None = None, threads: int | None = N
 def report(result: dict) -> str:
     s = result["shape"]
     lines = [f"x ({s['N']}, {s['C']}, {s['H']}, {s['W']}) float32, w ({s['F']}, {s['C']}, 3, 3); "
-             f"median of {result['repeats']} interleaved runs; naive loops on {result['naive_batch']} image(s)",
+             f"median of {result['repeats']} interleaved runs; "
+             f"naive loops on {result['naive_batch']} image(s)",
              f"{'layer':22s} {'pass':8s} {'torch ms':>9s} {'fast ms':>9s} {'fast/torch':>10s} "
              f"{'naive->fast':>12s} {'naive s @N (scaled)':>20s} {'naive->fast @N':>15s}"]
     for r in result["rows"]:
-        lines.append(f"{r['layer']:22s} {r['direction']:8s} {r['torch_s'] * 1e3:9.1f} {r['fast_s'] * 1e3:9.1f} "
-                     f"{r['ratio']:9.2f}x {r['speedup']:11.0f}x {r['naive_scaled_s']:20.1f} {r['speedup_scaled']:14.0f}x")
+        lines.append(f"{r['layer']:22s} {r['direction']:8s} "
+                     f"{r['torch_s'] * 1e3:9.1f} {r['fast_s'] * 1e3:9.1f} "
+                     f"{r['ratio']:9.2f}x {r['speedup']:11.0f}x "
+                     f"{r['naive_scaled_s']:20.1f} {r['speedup_scaled']:14.0f}x")
     worst_ratio = max(r["ratio"] for r in result["rows"])
     least_speedup = min(max(r["speedup"], r["speedup_scaled"]) for r in result["rows"])
-    lines.append(f"goal fast/torch <= {GOAL_VS_TORCH}x: {'met' if worst_ratio <= GOAL_VS_TORCH else 'MISSED'} "
+    lines.append(f"goal fast/torch <= {GOAL_VS_TORCH}x: "
+                 f"{'met' if worst_ratio <= GOAL_VS_TORCH else 'MISSED'} "
                  f"(worst {worst_ratio:.2f}x); goal naive->fast >= {GOAL_SPEEDUP:.0f}x: "
                  f"{'met' if least_speedup >= GOAL_SPEEDUP else 'MISSED'} (least {least_speedup:.0f}x)")
     lines += [f"{key}: {value}" for key, value in result["machine"].items()]
@@ -214,8 +221,10 @@ def markdown(result: dict) -> str:
            f"naive at N={s['N']} (s, scaled) | naive → fast at N={s['N']} |",
            "|---|---|---:|---:|---:|---:|---:|---:|"]
     for r in result["rows"]:
-        out.append(f"| {r['layer']} | {r['direction']} | {r['torch_s'] * 1e3:.1f} | {r['fast_s'] * 1e3:.1f} | "
-                   f"{r['ratio']:.2f}× | {r['speedup']:.0f}× | {r['naive_scaled_s']:.0f} | {r['speedup_scaled']:.0f}× |")
+        out.append(f"| {r['layer']} | {r['direction']} | "
+                   f"{r['torch_s'] * 1e3:.1f} | {r['fast_s'] * 1e3:.1f} | "
+                   f"{r['ratio']:.2f}× | {r['speedup']:.0f}× | "
+                   f"{r['naive_scaled_s']:.0f} | {r['speedup_scaled']:.0f}× |")
     return "\n".join(out)
 
 
@@ -223,8 +232,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, for the test suite (seconds)")
     parser.add_argument("--repeats", type=int, default=None, help="timed runs per candidate (default 15)")
-    parser.add_argument("--threads", type=int, default=None, help="threads for BLAS and torch (default: torch's)")
-    parser.add_argument("--naive-batch", type=int, default=None, help="images for the naive loops (default 2)")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="threads for BLAS and torch (default: torch's)")
+    parser.add_argument("--naive-batch", type=int, default=None,
+                        help="images for the naive loops (default 2)")
     parser.add_argument("--markdown", action="store_true", help="also print a Markdown table for RESULTS.md")
     args = parser.parse_args(argv)
     result = run(smoke=args.smoke, repeats=args.repeats, threads=args.threads, naive_batch=args.naive_batch)

@@ -70,7 +70,8 @@ def _scaled(channels: int, width: float) -> int:
 def lenet5(num_classes: int = 10, width: float = 1.0) -> nn.Module:
     return nn.Sequential(
         nn.Conv2d(3, 6, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Flatten(), nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, num_classes))
+        nn.Flatten(), nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(),
+        nn.Linear(84, num_classes))
 
 
 def alexnet_cifar(num_classes: int = 10, width: float = 1.0) -> nn.Module:
@@ -91,7 +92,8 @@ def vgg16_cifar(num_classes: int = 10, width: float = 1.0) -> nn.Module:
 
     config = [v if v == "M" else _scaled(v, width) for v in
               [64, 64, "M", 128, 128, "M", 256, 256, 256, "M", 512, 512, 512, "M", 512, 512, 512, "M"]]
-    return nn.Sequential(make_layers(config, batch_norm=True), nn.Flatten(), nn.Linear(config[-2], num_classes))
+    return nn.Sequential(make_layers(config, batch_norm=True), nn.Flatten(),
+                         nn.Linear(config[-2], num_classes))
 
 
 def mini_googlenet(num_classes: int = 10, width: float = 1.0) -> nn.Module:
@@ -117,7 +119,8 @@ def resnet18_cifar(num_classes: int = 10, width: float = 1.0) -> nn.Module:
     from torchvision.models.resnet import BasicBlock
 
     widths = [_scaled(c, width) for c in (64, 128, 256, 512)]
-    layers = [nn.Conv2d(3, widths[0], 3, padding=1, bias=False), nn.BatchNorm2d(widths[0]), nn.ReLU(inplace=True)]
+    layers = [nn.Conv2d(3, widths[0], 3, padding=1, bias=False), nn.BatchNorm2d(widths[0]),
+              nn.ReLU(inplace=True)]
     channels = widths[0]
     for stage, planes in enumerate(widths):
         for i in range(2):
@@ -219,8 +222,10 @@ def set_tf32(allowed: bool) -> None:
 def resnet_variants(cfg, device, peak_tflops, deadline) -> dict:
     bf16 = torch.bfloat16
     variants = [
-        ("a", "eager fp32 (TF32 off)", {"dtype": None, "channels_last": False, "compile": False, "tf32": False}),
-        ("b", "bf16 autocast + channels_last", {"dtype": bf16, "channels_last": True, "compile": False, "tf32": False}),
+        ("a", "eager fp32 (TF32 off)",
+         {"dtype": None, "channels_last": False, "compile": False, "tf32": False}),
+        ("b", "bf16 autocast + channels_last",
+         {"dtype": bf16, "channels_last": True, "compile": False, "tf32": False}),
         ("c", "bf16 autocast + channels_last + torch.compile",
          {"dtype": bf16, "channels_last": True, "compile": True, "tf32": False}),
         ("a'", "eager fp32, TF32 allowed (PyTorch's default for convolutions)",
@@ -342,7 +347,8 @@ def train_one(name, build, cfg, device, templates, gen, x_val, y_val, dtype) -> 
     seconds = time.perf_counter() - start
     model.eval()
     with torch.no_grad(), autocast(device, dtype):
-        accuracy = (model(x_val.contiguous(memory_format=torch.channels_last)).argmax(1) == y_val).float().mean()
+        logits = model(x_val.contiguous(memory_format=torch.channels_last))
+        accuracy = (logits.argmax(1) == y_val).float().mean()
     losses = torch.stack(losses).float().cpu()
     k = max(1, len(losses) // 10)
     return {
@@ -369,7 +375,8 @@ def device_info(device) -> dict:
         info["torchvision"] = None
     if device.type == "cuda":
         props = torch.cuda.get_device_properties(device)
-        info.update(name=torch.cuda.get_device_name(device), capability=list(torch.cuda.get_device_capability(device)),
+        info.update(name=torch.cuda.get_device_name(device),
+                    capability=list(torch.cuda.get_device_capability(device)),
                     memory_gib=props.total_memory / 2 ** 30, cuda=torch.version.cuda,
                     cudnn=torch.backends.cudnn.version(), bf16_supported=torch.cuda.is_bf16_supported())
     else:
@@ -415,7 +422,8 @@ def markdown(report: dict) -> str:
     lines += ["", f"Goal (c) ≥ {goal['target_ratio_c_to_a']:.0f}× (a): "
               + ("not measured" if goal["achieved"] is None else
                  f"{goal['achieved']:.2f}× — **{'met' if goal['met'] else 'not met'}**."), "",
-              "| family | params | steps × batch | precision | images/s | first → last loss | held-out acc. |",
+              "| family | params | steps × batch | precision | images/s | "
+              "first → last loss | held-out acc. |",
               "|---|---:|---:|---|---:|---|---:|"]
     for r in report["families"]:
         if "val_accuracy" not in r:
@@ -437,8 +445,8 @@ def config(smoke: bool, batch: int | None) -> dict:
             "matmul": {"n": 64, "warmup": 1, "repeats": 2},
         }
     return {
-        "resnet": {"width": 1.0, "batch": batch or 512, "warmup": 10, "steps": 20, "rounds": 5, "compile_warmup": 5,
-                   "compile": True},
+        "resnet": {"width": 1.0, "batch": batch or 512, "warmup": 10, "steps": 20, "rounds": 5,
+                   "compile_warmup": 5, "compile": True},
         "families": {"width": 1.0, "batch": 256, "steps": 300, "lr": 1e-3, "noise": 1.0, "val_batch": 1024},
         "matmul": {"n": 8192, "warmup": 5, "repeats": 5},
     }
@@ -447,14 +455,16 @@ def config(smoke: bool, batch: int | None) -> dict:
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", default=None,
-                        help="JSON file to write; the Markdown summary goes next to it (.md). Without it, the "
-                             "Markdown summary is printed and nothing is written")
-    parser.add_argument("--smoke", action="store_true", help="tiny sizes, a few seconds, runs on CPU (for tests)")
+                        help="JSON file to write; the Markdown summary goes next to it (.md). "
+                             "Without it, the Markdown summary is printed and nothing is written")
+    parser.add_argument("--smoke", action="store_true",
+                        help="tiny sizes, a few seconds, runs on CPU (for tests)")
     parser.add_argument("--device", default=None, help="cuda (default when available) or cpu")
     parser.add_argument("--compile-in-smoke", action="store_true",
                         help="also run variant (c), torch.compile, in a smoke run (slow on CPU: compilation)")
     parser.add_argument("--compile-mode", default="default",
-                        help="torch.compile mode for variant (c): default, reduce-overhead, max-autotune, ...")
+                        help="torch.compile mode for variant (c): "
+                             "default, reduce-overhead, max-autotune, ...")
     parser.add_argument("--batch", type=int, default=None, help="ResNet-18 batch size (default 512; smoke 4)")
     parser.add_argument("--time-limit-s", type=float, default=450.0,
                         help="skip the remaining parts once this many seconds have passed (default 450)")
@@ -495,16 +505,19 @@ def main(argv=None) -> dict:
 def run_all(args, cfg, device, start, deadline) -> dict:
     """Every part of the check, in order; the report as a dict."""
     report = {"script": "benchmarks/gpu_check.py", "argv": args.argv,
-              "smoke": args.smoke, "date_utc": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+              "smoke": args.smoke,
+              "date_utc": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
               "device": device_info(device)}
     print(f"device: {report['device']['name']} ({device})", flush=True)
     peak_dtype = torch.bfloat16
     report["matmul_peak"] = matmul_peak(device, peak_dtype, **cfg["matmul"])
     print(f"bf16 matmul peak: {report['matmul_peak']['tflops']:.2f} TFLOP/s", flush=True)
-    report["resnet18_step"] = resnet_variants(cfg["resnet"], device, report["matmul_peak"]["tflops"], deadline)
+    report["resnet18_step"] = resnet_variants(cfg["resnet"], device, report["matmul_peak"]["tflops"],
+                                              deadline)
     for r in report["resnet18_step"]["variants"]:
         if "images_per_s" in r:
-            print(f"({r['variant']}) {r['label']}: {r['images_per_s']:,.0f} images/s, x{r.get('ratio_to_a', 0):.2f}, "
+            print(f"({r['variant']}) {r['label']}: {r['images_per_s']:,.0f} images/s, "
+                  f"x{r.get('ratio_to_a', 0):.2f}, "
                   f"{r['tflops']:.2f} TFLOP/s", flush=True)
         else:
             print(f"({r['variant']}) {r['label']}: {r.get('skipped') or r.get('error')}", flush=True)

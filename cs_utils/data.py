@@ -127,7 +127,8 @@ def load_cifar10(root: str | Path = "data", train: bool = True, download: bool =
 
     try:
         return CIFAR10(root=str(root), train=train, download=download, transform=transform)
-    except (RuntimeError, OSError) as err:  # torchvision raises RuntimeError; no network raises URLError (OSError)
+    # torchvision raises RuntimeError; no network raises URLError (an OSError)
+    except (RuntimeError, OSError) as err:
         raise FileNotFoundError(
             f"CIFAR-10 is not available under {Path(root).resolve()} ({err}). Either run once online "
             "with load_cifar10(root, download=True), copy cifar-10-python.tar.gz's extracted "

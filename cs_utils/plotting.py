@@ -100,7 +100,8 @@ def plot_history(history: Mapping[str, Sequence[float]], xlabel: str = "epoch", 
     fig, axes = plt.subplots(1, max(len(groups), 1), figsize=(5 * max(len(groups), 1), 3.5), squeeze=False)
     for ax, (group, label) in zip(axes.flat, groups):
         for key, values in group.items():
-            ax.plot(np.arange(1, len(values) + 1), values, label=key, marker="o" if len(values) < 30 else None)
+            ax.plot(np.arange(1, len(values) + 1), values, label=key,
+                    marker="o" if len(values) < 30 else None)
         ax.set_xlabel(xlabel)
         ax.set_ylabel(label)
         ax.legend()

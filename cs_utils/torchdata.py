@@ -49,10 +49,11 @@ def _mnist_loaders(batch_size: int, n_train: int, n_val: int, seed: int):
     std = X[train_idx].std(dim=(0, 2, 3), keepdim=True)
     X = (X - mean) / std
     gen = torch.Generator().manual_seed(seed)
-    train = DataLoader(TensorDataset(X[train_idx], y[train_idx]), batch_size=batch_size, shuffle=True, generator=gen)
+    train = DataLoader(TensorDataset(X[train_idx], y[train_idx]), batch_size=batch_size, shuffle=True,
+                       generator=gen)
     val = DataLoader(TensorDataset(X[val_idx], y[val_idx]), batch_size=512)
-    name = (f"MNIST subset ({n_train} train / {n_val} validation real digits, padded to 32x32, gray copied to "
-            f"3 channels; source: {DATASETS['mnist5k']['source']})")
+    name = (f"MNIST subset ({n_train} train / {n_val} validation real digits, padded to 32x32, "
+            f"gray copied to 3 channels; source: {DATASETS['mnist5k']['source']})")
     return train, val, name
 
 
@@ -62,7 +63,8 @@ def _cifar_loaders(batch_size: int, root: str, augment: bool, download: bool):
 
     normalize = [transforms.ToTensor(), transforms.Normalize(CIFAR10_MEAN, CIFAR10_STD)]
     train_tf = [transforms.RandomCrop(32, padding=4), transforms.RandomHorizontalFlip()] if augment else []
-    train_set = load_cifar10(root, train=True, download=download, transform=transforms.Compose(train_tf + normalize))
+    train_set = load_cifar10(root, train=True, download=download,
+                             transform=transforms.Compose(train_tf + normalize))
     val_set = load_cifar10(root, train=False, download=download, transform=transforms.Compose(normalize))
     workers = min(4, os.cpu_count() or 1)
     train = DataLoader(train_set, batch_size=batch_size, shuffle=True, num_workers=workers, pin_memory=True,

@@ -91,7 +91,8 @@ def fit(model, train_loader, val_loader=None, *, epochs: int, optimizer, loss_fn
     step_model = torch.compile(model) if compile else model
 
     history = {"train_loss": [], "train_acc": [], "seconds": [], "device": str(device),
-               "precision": "fp32" if dtype is None else str(dtype).replace("torch.", ""), "stopped_early": False}
+               "precision": "fp32" if dtype is None else str(dtype).replace("torch.", ""),
+               "stopped_early": False}
     if val_loader is not None:
         history.update(val_loss=[], val_acc=[])
     start = time.perf_counter()
@@ -145,7 +146,7 @@ def save_checkpoint(path, model, optimizer=None, **extra) -> Path:
 
 
 def load_checkpoint(path, model, optimizer=None, map_location="cpu") -> dict:
-    """Load a checkpoint written by ``save_checkpoint`` into ``model`` (and ``optimizer``); return the extras."""
+    """Load a checkpoint written by ``save_checkpoint`` into ``model`` (and ``optimizer``); return extras."""
     import torch
 
     state = torch.load(path, map_location=map_location, weights_only=True)

@@ -490,7 +490,8 @@ for stride in [1, 2, 3]:
         predicted = conv_output_size(7, 3, stride=stride)
     except ValueError as err:
         predicted = f"ValueError: {err}"
-    torch_shape = tuple(F.conv2d(torch.from_numpy(x7), torch.ones(1, 1, 3, 3, dtype=torch.float64), stride=stride).shape)
+    torch_shape = tuple(F.conv2d(torch.from_numpy(x7), torch.ones(1, 1, 3, 3, dtype=torch.float64),
+                                 stride=stride).shape)
     print(f"stride {stride}: conv_output_size -> {predicted}\n          torch output shape {torch_shape}, "
           f"ours {conv2d(x7, np.ones((1, 1, 3, 3)), stride=stride).shape}")
 for n, k, s, p in [(224, 7, 2, 3), (56, 3, 2, 1)]:
@@ -516,7 +517,8 @@ plt.show()
 
 # %% [markdown]
 # *Figure 2. The same 3×3 blur with pad 1 at strides 1, 2 and 4 (each drawn at the same display size,
-# so the coarser pixels of the strided outputs show). Every doubling of the stride halves the resolution along each axis.*
+# so the coarser pixels of the strided outputs show). Every doubling of the stride halves the resolution
+# along each axis.*
 #
 # ## 4. Counting parameters
 #
@@ -597,7 +599,8 @@ ours = conv2d(x, w, b)
 as_matmul = (w.reshape(32, 64) @ x.reshape(64, 56 * 56) + b[:, None]).reshape(1, 32, 56, 56)
 print(f"1x1 conv: {x.shape} -> {ours.shape}, {conv2d_param_count(64, 32, 1)} parameters")
 print("equal to a per-pixel matrix multiply:", np.allclose(ours, as_matmul))
-print("equal to torch:", np.allclose(ours, F.conv2d(torch.from_numpy(x), torch.from_numpy(w), torch.from_numpy(b)).numpy()))
+print("equal to torch:",
+      np.allclose(ours, F.conv2d(torch.from_numpy(x), torch.from_numpy(w), torch.from_numpy(b)).numpy()))
 
 # %% [markdown]
 # ## 6. Dilation

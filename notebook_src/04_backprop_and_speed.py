@@ -660,7 +660,8 @@ for size in ((7, 8), (29, 31)):
     x = rng.standard_normal((2, 3, *size))
     with checks.numpy_only("conv2d_fast"):
         out, lines[size] = notebook_lines_run(conv2d_fast, x, w, None, stride=2, padding=1)
-    checks.assert_close(out, checks.call_torch(F.conv2d, x, w, stride=2, padding=1), f"conv2d_fast, x {x.shape}, stride 2")
+    checks.assert_close(out, checks.call_torch(F.conv2d, x, w, stride=2, padding=1),
+                        f"conv2d_fast, x {x.shape}, stride 2")
 lines_small, lines_large = lines[(7, 8)], lines[(29, 31)]
 assert lines_large <= lines_small + 10, (
     f"conv2d_fast with stride 2: {lines_small} lines of Python for a small image, {lines_large} for a large one")
@@ -724,12 +725,12 @@ def conv2d_backward_fast(dout, x, w, stride=1, padding=0):
         cols = windows[images].transpose(0, 1, 2, 4, 5, 3).reshape(-1, HH * WW * C)
         dout_rows = dout_nhwc[images].reshape(-1, F)
         dw_cols += cols.T @ dout_rows
-        # col2im: offset (k, l) of every window covers one strided slice of the padded input,
-        # which receives dout_rows @ w[:, :, k, l]. Add up the HH * WW contributions.
-        for k in range(HH):
-            for l in range(WW):
-                contribution = (dout_rows @ w[:, :, k, l]).reshape(-1, H_out, W_out, C)
-                dx_pad[images, k:k + s * H_out:s, l:l + s * W_out:s, :] += contribution
+        # col2im: offset (kh, kw), the text's (k, l), of every window covers one strided slice of the
+        # padded input, which receives dout_rows @ w[:, :, kh, kw]. Add up the HH * WW contributions.
+        for kh in range(HH):
+            for kw in range(WW):
+                contribution = (dout_rows @ w[:, :, kh, kw]).reshape(-1, H_out, W_out, C)
+                dx_pad[images, kh:kh + s * H_out:s, kw:kw + s * W_out:s, :] += contribution
     dw = dw_cols.reshape(HH, WW, C, F).transpose(3, 2, 0, 1)
     dx = dx_pad[:, p:p + H, p:p + W, :].transpose(0, 3, 1, 2)
     return dx, dw, db
@@ -921,7 +922,8 @@ for size, out_size in [((7, 8), (4, 4)), ((29, 31), (15, 16))]:
         checks.assert_close(ours, reference, f"{name}, x {x.shape}, stride 2, padding 1")
 lines_small, lines_large = lines[(7, 8)], lines[(29, 31)]
 assert lines_large <= lines_small + 10, (
-    f"conv2d_backward_fast with stride 2: {lines_small} lines of Python for a small image, {lines_large} for a large one")
+    f"conv2d_backward_fast with stride 2: {lines_small} lines of Python for a small image, "
+    f"{lines_large} for a large one")
 ### END HIDDEN TESTS
 
 # %% [markdown]

@@ -589,7 +589,8 @@ for trial in range(6):
     assert sum(p.numel() for p in model.parameters()) == expected_params, (
         f"TextCNN({V}, {E}, {C}, {widths}, {nf}) has the wrong number of parameters")
     conv_layers = [m for m in model.modules() if isinstance(m, nn.Conv1d)]
-    assert sorted(c.kernel_size[0] for c in conv_layers) == sorted(widths), f"TextCNN with widths {widths}: wrong Conv1d layers"
+    assert sorted(c.kernel_size[0] for c in conv_layers) == sorted(widths), (
+        f"TextCNN with widths {widths}: wrong Conv1d layers")
     model.eval()
     N, T = int(rng.integers(1, 6)), max(widths) + int(rng.integers(0, 9))
     with torch.no_grad():
@@ -810,7 +811,8 @@ with torch.no_grad():
 # shape `(C, KD, KH, KW)`: it spans all channels, as always, and slides along **three** axes,
 # so every filter produces a volume, not a map:
 #
-# $$\text{out}[n, f, d, i, j] = \sum_{c, a, p, q} x_{\text{pad}}[n, c,\ dS + a,\ iS + p,\ jS + q]\; w[f, c, a, p, q] + b[f].$$
+# $$\text{out}[n, f, d, i, j] = \sum_{c, a, p, q} x_{\text{pad}}[n, c,\ dS + a,\ iS + p,\ jS + q]\;
+#   w[f, c, a, p, q] + b[f].$$
 #
 # Each spatial axis follows the familiar formula on its own: `D_out = (D + 2P − KD) // S + 1`, and
 # the same for `H` and `W`. Two small cases to check your understanding:
@@ -1034,7 +1036,8 @@ for trial in range(8):
     with checks.numpy_only("conv3d"):
         out = conv3d(x1, tap)
     D_, H_, W_ = (x1.shape[2 + i] - K[i] + 1 for i in range(3))
-    checks.assert_close(out, x1[:, :, a:a + D_, p:p + H_, q:q + W_], f"conv3d with a single-1 filter {K} at {(a, p, q)}")
+    checks.assert_close(out, x1[:, :, a:a + D_, p:p + H_, q:q + W_],
+                        f"conv3d with a single-1 filter {K} at {(a, p, q)}")
 ### END HIDDEN TESTS
 
 # %% tests="test_conv3d_stride" points=2
@@ -1296,7 +1299,8 @@ print(f"clips: train {clips_train.shape}, test {clips_test.shape}")
 print(f"classes {CLASSES}, counts {np.bincount(labels_train_clips).tolist()}; "
       f"directions {list(DIRECTIONS)}, counts {np.bincount(directions_train).tolist()}")
 reversed_clip = clips_train[0, 0, ::-1]                     # the first clip played backwards
-print("a clip played backwards has the same averaged frame:", np.allclose(reversed_clip.mean(0), clips_train[0, 0].mean(0)))
+print("a clip played backwards has the same averaged frame:",
+      np.allclose(reversed_clip.mean(0), clips_train[0, 0].mean(0)))
 
 # %% tags=["experiment"]
 names = list(DIRECTIONS)
@@ -1305,9 +1309,11 @@ frames = [clips_train[i, 0, t] for i in examples for t in range(clips_train.shap
 titles = [f"{names[k]}, t={t}" for k in range(len(names)) for t in range(clips_train.shape[2])]
 fig = show_images(frames, titles, ncols=clips_train.shape[2], size=1.3)
 plt.show()
-summaries = [clips_train[i, 0, clips_train.shape[2] // 2] for i in examples] + [clips_train[i, 0].mean(0) for i in examples]
+summaries = ([clips_train[i, 0, clips_train.shape[2] // 2] for i in examples]
+             + [clips_train[i, 0].mean(0) for i in examples])
 captions = [f"{n} (class {LABEL_OF_DIRECTION[k]})" for k, n in enumerate(names)]
-fig = show_images(summaries, [f"{c}\nmiddle frame" for c in captions] + [f"{c}\naverage" for c in captions], ncols=4, size=2)
+fig = show_images(summaries, [f"{c}\nmiddle frame" for c in captions] + [f"{c}\naverage" for c in captions],
+                  ncols=4, size=2)
 plt.show()
 
 # %% [markdown]
@@ -1352,7 +1358,8 @@ for name, (make_model, inputs_train, inputs_test) in video_inputs.items():
     video_models[name] = model
 for name, history in video_histories.items():
     print(f"{name:30s} held-out accuracy {history['val_acc'][-1]:.3f} (chance: {1 / len(CLASSES):.2f})")
-curves = {f"{name}: {key}": history[key] for name, history in video_histories.items() for key in ("train_loss", "val_acc")}
+curves = {f"{name}: {key}": history[key] for name, history in video_histories.items()
+          for key in ("train_loss", "val_acc")}
 fig = plot_history(curves, title="Sign of the motion: 3D vs 2D convolution")
 plt.show()
 

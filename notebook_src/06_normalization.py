@@ -782,9 +782,12 @@ bn_model.eval()
 # | method | statistics over | $\mu, \sigma$ shape | used in |
 # |---|---|---|---|
 # | batch norm | $N, H, W$ (per channel) | $1 \times C \times 1 \times 1$ | ConvNets with decent batch sizes |
-# | layer norm (Ba, Kiros and Hinton, 2016) | $C, H, W$ (per example) | $N \times 1 \times 1 \times 1$ | recurrent nets, Transformers |
-# | instance norm (Ulyanov et al., 2017) | $H, W$ (per example and channel) | $N \times C \times 1 \times 1$ | style transfer |
-# | group norm (Wu and He, 2018) | $H, W$ and a group of $C/G$ channels | $N \times G \times 1 \times 1$ | detection, small batches |
+# | layer norm | $C, H, W$ (per example) | $N \times 1 \times 1 \times 1$ | recurrent nets, Transformers |
+# | instance norm | $H, W$ (per example and channel) | $N \times C \times 1 \times 1$ | style transfer |
+# | group norm | $H, W$ and a group of $C/G$ channels | $N \times G \times 1 \times 1$ | detection, small batches |
+#
+# Layer norm is due to Ba, Kiros and Hinton (2016), instance norm to Ulyanov et al. (2017) and group
+# norm to Wu and He (2018).
 #
 # Group norm interpolates between the other two: with $G = 1$ group it normalizes over $C, H, W$
 # (layer norm's axes), with $G = C$ groups over $H, W$ (instance norm). The next figure is Wu and
@@ -1135,13 +1138,15 @@ for trial in range(10):
 # %% tags=["experiment"]
 def fold_network(model):
     """A copy of a conv -> BN -> ReLU network with every BN folded into the conv before it."""
+    def as_np(t):
+        return None if t is None else t.detach().double().numpy()
+
     layers, modules = [], list(model)
     for i, module in enumerate(modules):
         if isinstance(module, nn.BatchNorm2d):
             continue
         if isinstance(module, nn.Conv2d) and i + 1 < len(modules) and isinstance(modules[i + 1], nn.BatchNorm2d):
             bn = modules[i + 1]
-            as_np = lambda t: None if t is None else t.detach().double().numpy()
             w_f, b_f = fold_batchnorm(as_np(module.weight), as_np(module.bias), as_np(bn.weight), as_np(bn.bias),
                                       as_np(bn.running_mean), as_np(bn.running_var), bn.eps)
             conv = nn.Conv2d(module.in_channels, module.out_channels, module.kernel_size, module.stride,

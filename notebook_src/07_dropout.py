@@ -445,7 +445,10 @@ plt.show()
 def recover_from_neighbours(dropped_maps, kept):
     """Estimate each dropped activation as the mean of the kept ones in its 3x3 neighbourhood."""
     box = torch.ones(1, 1, 3, 3, dtype=torch.float64)
-    flat = lambda a: torch.from_numpy(np.ascontiguousarray(a, dtype=np.float64)).reshape(-1, 1, *a.shape[-2:])
+
+    def flat(a):
+        return torch.from_numpy(np.ascontiguousarray(a, dtype=np.float64)).reshape(-1, 1, *a.shape[-2:])
+
     total = F.conv2d(flat(dropped_maps * (1 - p)), box, padding=1)   # undo the 1/(1-p) scaling first
     count = F.conv2d(flat(kept.astype(np.float64)), box, padding=1)
     return (total / count.clamp(min=1)).reshape(dropped_maps.shape).numpy()

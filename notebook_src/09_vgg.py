@@ -346,8 +346,9 @@ def weight_shapes(model):
     """[(kind, weight shape)] of every Conv2d and Linear, in the order they were defined."""
     return [(type(m).__name__, tuple(m.weight.shape)) for m in model.modules() if isinstance(m, (nn.Conv2d, nn.Linear))]
 
-for name, config, reference in [("VGG-16", ((2, 64), (2, 128), (3, 256), (3, 512), (3, 512)), torchvision.models.vgg16),
-                                ("VGG-19", ((2, 64), (2, 128), (4, 256), (4, 512), (4, 512)), torchvision.models.vgg19)]:
+for name, config, reference in [
+        ("VGG-16", ((2, 64), (2, 128), (3, 256), (3, 512), (3, 512)), torchvision.models.vgg16),
+        ("VGG-19", ((2, 64), (2, 128), (4, 256), (4, 512), (4, 512)), torchvision.models.vgg19)]:
     with torch.device("meta"):
         ours, theirs = weight_shapes(VGG(config)), weight_shapes(reference(weights=None))
     assert len(ours) == len(theirs), f"VGG({name} config) has {len(ours)} conv/FC layers, torchvision {len(theirs)}"
@@ -391,8 +392,9 @@ import torchvision
 def n_params(model):
     return sum(p.numel() for p in model.parameters())
 
-for name, config, reference in [("VGG-16", ((2, 64), (2, 128), (3, 256), (3, 512), (3, 512)), torchvision.models.vgg16),
-                                ("VGG-19", ((2, 64), (2, 128), (4, 256), (4, 512), (4, 512)), torchvision.models.vgg19)]:
+for name, config, reference in [
+        ("VGG-16", ((2, 64), (2, 128), (3, 256), (3, 512), (3, 512)), torchvision.models.vgg16),
+        ("VGG-19", ((2, 64), (2, 128), (4, 256), (4, 512), (4, 512)), torchvision.models.vgg19)]:
     with torch.device("meta"):
         ours, theirs = n_params(VGG(config)), n_params(reference(weights=None))
     assert ours == theirs, f"VGG({name} config) has {ours:,} parameters, torchvision's {name} {theirs:,}"
@@ -449,7 +451,8 @@ model = VGG(config, num_classes=5, in_channels=3, image_size=16, hidden=32).doub
 x = torch.randn(4, 3, 16, 16, dtype=torch.float64)
 with torch.no_grad():
     assert_close(model(x), vgg_reference(model, x, config), "VGG(((1, 4), (2, 8)), num_classes=5, image_size=16, "
-                 "hidden=32) in eval mode vs the blocks and classifier recomputed from its weights", rtol=1e-7, atol=1e-9)
+                 "hidden=32) in eval mode vs the blocks and classifier recomputed from its weights",
+                 rtol=1e-7, atol=1e-9)
     model.train()
     first, second = model(x), model(x)
 assert not torch.equal(first, second), "VGG in training mode gave the same output twice: is dropout missing?"

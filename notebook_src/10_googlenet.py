@@ -48,7 +48,8 @@ else:
     describe_run("CIFAR-10 for training; random tensors for shapes", SEED)
     print(describe_dataset("cifar10"))
 if is_quick():
-    torch.set_num_threads(1)  # quick mode runs beside other notebooks (make test): one thread each avoids oversubscription
+    # quick mode runs beside other notebooks (make test): one thread each avoids oversubscription
+    torch.set_num_threads(1)
 print(f"device: {get_device()} | torch {torch.__version__} | CPU threads: {torch.get_num_threads()}")
 
 

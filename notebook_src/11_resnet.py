@@ -41,7 +41,8 @@ reset_seed(SEED)
 if is_quick():
     describe_run("MNIST subset (real digits as 3x32x32 tensors) for training; random tensors for shapes", SEED)
     print(describe_dataset("mnist5k"))
-    torch.set_num_threads(1)  # quick mode runs beside other notebooks (make test): one thread each avoids oversubscription
+    # quick mode runs beside other notebooks (make test): one thread each avoids oversubscription
+    torch.set_num_threads(1)
 else:
     describe_run("CIFAR-10 for training; random tensors for shapes", SEED)
     print(describe_dataset("cifar10"))
@@ -250,7 +251,8 @@ check_zero_branch(5, 5, 2, torch.randn(2, 5, 7, 6, dtype=torch.float64), seed=99
 ### END HIDDEN TESTS
 
 # %% tests="test_basic_block_forward" points=2
-# The whole block recomputed with torch.nn.functional from its own layers, in float64, eval mode with random BN statistics.
+# The whole block recomputed with torch.nn.functional from its own layers, in float64, eval mode with
+# random BN statistics.
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -287,12 +289,14 @@ def check_basic_block(cin, cout, stride, x, seed):
         else:
             convs = [m for m in block.shortcut.modules() if isinstance(m, nn.Conv2d)]
             norms = [m for m in block.shortcut.modules() if isinstance(m, nn.BatchNorm2d)]
-            assert len(convs) == 1 and len(norms) == 1, "the projection shortcut should be one Conv2d and one BatchNorm2d"
+            assert len(convs) == 1 and len(norms) == 1, (
+                "the projection shortcut should be one Conv2d and one BatchNorm2d")
             shortcut = bn_eval(conv(x, convs[0], stride, 0), norms[0])
         expected = basic_block_reference(block, x, stride, shortcut)
         got = block(x)
     label = f"BasicBlock({cin}, {cout}, stride={stride}) on x {tuple(x.shape)} in eval mode"
-    residual = basic_block_reference(block, x, stride, torch.zeros_like(expected)) if got.shape == expected.shape else None
+    residual = (basic_block_reference(block, x, stride, torch.zeros_like(expected))
+                if got.shape == expected.shape else None)
     if residual is not None and not torch.allclose(got, expected) and torch.allclose(got, residual + shortcut):
         raise AssertionError(f"{label}: the shortcut was added after the final ReLU; add first, then apply the ReLU")
     assert_close(got, expected, f"{label} vs ReLU(bn2(conv2(ReLU(bn1(conv1(x))))) + shortcut(x))",
@@ -445,7 +449,8 @@ for (cin, channels, stride), (h, w) in [((64, 64, 1), (8, 8)), ((256, 64, 1), (8
     assert_shape(out, (2, 4 * channels, (h - 1) // stride + 1, (w - 1) // stride + 1),
                  f"Bottleneck({cin}, {channels}, stride={stride}) on x (2, {cin}, {h}, {w})")
     got, expected = sum(p.numel() for p in block.parameters()), torchvision_bottleneck_params(cin, channels, stride)
-    assert got == expected, f"Bottleneck({cin}, {channels}, stride={stride}) has {got:,} parameters, torchvision's {expected:,}"
+    assert got == expected, (
+        f"Bottleneck({cin}, {channels}, stride={stride}) has {got:,} parameters, torchvision's {expected:,}")
 print("Bottleneck has torchvision's shapes and parameter counts.")
 ### BEGIN HIDDEN TESTS
 import importlib
@@ -746,7 +751,8 @@ with torch.device("meta"):  # count parameters without allocating or initializin
     for depth in (18, 34, 50, 101, 152):
         ours = count_params(resnet(depth))
         theirs = count_params(getattr(torchvision.models, f"resnet{depth}")(weights=None))
-        print(f"ResNet-{depth:<3d} ours {ours:>11,} | torchvision {theirs:>11,} | {'match' if ours == theirs else 'DIFFERENT'}")
+        print(f"ResNet-{depth:<3d} ours {ours:>11,} | torchvision {theirs:>11,} | "
+              f"{'match' if ours == theirs else 'DIFFERENT'}")
 
 # %% [markdown]
 # ## 5. The degradation experiment

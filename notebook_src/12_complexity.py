@@ -53,9 +53,9 @@ print(f"torch {torch.__version__}, torchvision {torchvision.__version__}")
 #
 # | measure | what it counts | what it limits |
 # |---|---|---|
-# | **parameters** | learnable numbers (weights, biases, BatchNorm's γ and β) | model file size, GPU memory for weights and optimiser state |
+# | **parameters** | learnable weights, biases, BatchNorm γ and β | file size; GPU memory for them and optimiser state |
 # | **operations** | arithmetic in one forward pass, per image | energy, and (roughly) time |
-# | **activation memory** | numbers produced by the layers in a forward pass | batch size that fits; training stores them for backprop |
+# | **activation memory** | layer outputs of a forward pass | batch size that fits; training stores them for backprop |
 # | **time** | wall-clock seconds per batch, measured | what you actually wait for |
 #
 # They do not move together. The lecture's examples: VGG-16 has 138M parameters, most of them in
@@ -298,7 +298,8 @@ def counted_flops(c_in, c_out, kernel, size, stride, padding, batch):
     return counter.get_total_flops()
 
 
-for args in [(3, 64, 3, 32, 1, 1, 8), (64, 128, 3, 32, 2, 1, 2), (256, 64, 1, 14, 1, 0, 1), (5, 7, (2, 4), (9, 13), 3, 0, 2)]:
+for args in [(3, 64, 3, 32, 1, 1, 8), (64, 128, 3, 32, 2, 1, 2), (256, 64, 1, 14, 1, 0, 1),
+             (5, 7, (2, 4), (9, 13), 3, 0, 2)]:
     with numpy_only("conv2d_flops"):
         got = conv2d_flops(*args)
     expected = counted_flops(*args)
@@ -373,7 +374,8 @@ import torchvision
 got = count_parameters(nn.Conv2d(3, 10, 5))
 assert got == 760, f"count_parameters(nn.Conv2d(3, 10, 5)) returned {got!r}; ten 5x5x3 filters + 10 biases = 760"
 got = count_parameters(nn.Sequential(nn.Linear(4, 3), nn.ReLU(), nn.Linear(3, 2, bias=False)))
-assert got == 4 * 3 + 3 + 3 * 2, f"count_parameters(Linear(4, 3), ReLU, Linear(3, 2, bias=False)) returned {got!r}, expected 21"
+assert got == 4 * 3 + 3 + 3 * 2, (
+    f"count_parameters(Linear(4, 3), ReLU, Linear(3, 2, bias=False)) returned {got!r}, expected 21")
 got = count_parameters(nn.BatchNorm2d(16))
 if got in (64, 65):
     raise AssertionError("count_parameters(nn.BatchNorm2d(16)) counted the running mean and variance: those are "

@@ -24,7 +24,8 @@ def test_benchmark_uses_the_solution_notebooks_functions():
     assert set(fns) == {"conv2d", "conv2d_backward", "conv2d_fast", "conv2d_backward_fast"}
     for name, fn in fns.items():
         # Defined by executing the notebook's cells, not imported from a copy somewhere.
-        assert fn.__code__.co_filename.startswith("04_backprop_and_speed.ipynb:"), (name, fn.__code__.co_filename)
+        assert fn.__code__.co_filename.startswith("04_backprop_and_speed.ipynb:"), (
+            name, fn.__code__.co_filename)
 
 
 def test_benchmark_smoke_mode_runs_and_reports(capsys):

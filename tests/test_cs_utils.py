@@ -13,7 +13,6 @@ import pytest
 
 from cs_utils import checks, data, gradcheck, plotting, runtime
 
-
 # --- checks -------------------------------------------------------------------------------------
 
 def test_assert_close_passes_on_equal_arrays():
@@ -143,7 +142,8 @@ def test_describe_run_reports_mode_and_dataset(monkeypatch, capsys):
 
 def test_importing_cs_utils_has_no_heavy_side_effects():
     code = ("import sys, cs_utils, cs_utils.checks, cs_utils.data, cs_utils.plotting, cs_utils.runtime, "
-            "cs_utils.gradcheck, cs_utils.torchdata, cs_utils.training, cs_utils.timing; heavy = [m for m in ('torch', 'torchvision', 'skimage', 'sklearn', "
+            "cs_utils.gradcheck, cs_utils.torchdata, cs_utils.training, cs_utils.timing; "
+            "heavy = [m for m in ('torch', 'torchvision', 'skimage', 'sklearn', "
             "'matplotlib.pyplot') if m in sys.modules]; print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
@@ -210,9 +210,11 @@ def test_load_cifar10_parses_the_cifar_format_offline(tmp_path, monkeypatch):
     from torchvision.datasets import CIFAR10
 
     md5 = _write_fake_cifar(tmp_path)
-    monkeypatch.setattr(CIFAR10, "train_list", [[f"data_batch_{i}", md5[f"data_batch_{i}"]] for i in range(1, 6)])
+    monkeypatch.setattr(CIFAR10, "train_list",
+                        [[f"data_batch_{i}", md5[f"data_batch_{i}"]] for i in range(1, 6)])
     monkeypatch.setattr(CIFAR10, "test_list", [["test_batch", md5["test_batch"]]])
-    monkeypatch.setattr(CIFAR10, "meta", {"filename": "batches.meta", "key": "label_names", "md5": md5["batches.meta"]})
+    monkeypatch.setattr(CIFAR10, "meta",
+                        {"filename": "batches.meta", "key": "label_names", "md5": md5["batches.meta"]})
     train = data.load_cifar10(tmp_path, train=True)
     test = data.load_cifar10(tmp_path, train=False)
     assert len(train) == 20 and len(test) == 4
@@ -244,7 +246,8 @@ def agg():
 
 def test_plotting_functions_return_figures_with_one_panel_per_item(agg):
     rng = np.random.default_rng(0)
-    fig = plotting.show_images([rng.random((8, 8)), rng.random((3, 8, 8)), rng.random((8, 8, 3))], ["a", "b", "c"])
+    fig = plotting.show_images([rng.random((8, 8)), rng.random((3, 8, 8)), rng.random((8, 8, 3))],
+                               ["a", "b", "c"])
     assert sum(ax.has_data() for ax in fig.axes) == 3
     fig = plotting.show_filters(rng.standard_normal((5, 1, 3, 3)))
     assert sum(ax.has_data() for ax in fig.axes) == 5
@@ -252,7 +255,8 @@ def test_plotting_functions_return_figures_with_one_panel_per_item(agg):
     assert sum(ax.has_data() for ax in fig.axes) == 4
     fig = plotting.show_activation_maps(rng.random((6, 10, 10)), ncols=3)
     assert sum(ax.has_data() for ax in fig.axes) == 6
-    fig = plotting.plot_history({"train_loss": [2, 1, 0.5], "val_loss": [2, 1.5, 1], "val_acc": [0.1, 0.5, 0.8]})
+    fig = plotting.plot_history({"train_loss": [2, 1, 0.5], "val_loss": [2, 1.5, 1],
+                                 "val_acc": [0.1, 0.5, 0.8]})
     assert len(fig.axes) == 2 and len(fig.axes[0].lines) == 2
 
 

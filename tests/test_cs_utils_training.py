@@ -19,7 +19,8 @@ def tiny_problem(n=256, seed=0):
 
 
 def tiny_model():
-    return nn.Sequential(nn.Conv2d(3, 4, 3, padding=1), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(4, 2))
+    return nn.Sequential(nn.Conv2d(3, 4, 3, padding=1), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(),
+                         nn.Linear(4, 2))
 
 
 def test_fit_learns_and_records_history():
@@ -45,8 +46,8 @@ def test_evaluate_restores_training_mode():
 def test_time_budget_stops_training():
     model = tiny_model()
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
-    history = training.fit(model, tiny_problem(), epochs=1000, optimizer=optimizer, device="cpu", progress=False,
-                           time_budget_s=0.0)
+    history = training.fit(model, tiny_problem(), epochs=1000, optimizer=optimizer, device="cpu",
+                           progress=False, time_budget_s=0.0)
     assert history["stopped_early"] and len(history["train_loss"]) == 1
 
 
@@ -61,8 +62,8 @@ def test_amp_policy(monkeypatch):
 def test_channels_last_runs_on_cpu():
     model = tiny_model()
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
-    history = training.fit(model, tiny_problem(64), epochs=1, optimizer=optimizer, device="cpu", progress=False,
-                           channels_last=True)
+    history = training.fit(model, tiny_problem(64), epochs=1, optimizer=optimizer, device="cpu",
+                           progress=False, channels_last=True)
     assert np.isfinite(history["train_loss"][0])
 
 

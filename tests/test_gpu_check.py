@@ -12,11 +12,11 @@ import math
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tools.course import ROOT
+
 SCRIPT = ROOT / "benchmarks" / "gpu_check.py"
 
 
@@ -50,7 +50,8 @@ def test_smoke_run_reports_the_three_variants(smoke_report):
         row = variants[key]
         assert "error" not in row, row
         assert row["images_per_s"] > 0 and row["finite"], row
-        assert math.isclose(row["tflops"], step["flops_per_step"] / (row["ms_per_step"] / 1e3) / 1e12, rel_tol=1e-6)
+        assert math.isclose(row["tflops"], step["flops_per_step"] / (row["ms_per_step"] / 1e3) / 1e12,
+                            rel_tol=1e-6)
     assert variants["a"]["ratio_to_a"] == pytest.approx(1.0)
     assert "skipped" in variants["c"], "torch.compile is skipped in a CPU smoke run"
     assert step["goal"]["target_ratio_c_to_a"] == 3.0 and step["goal"]["met"] is False
@@ -101,9 +102,11 @@ def test_without_out_the_summary_is_printed(monkeypatch, capsys):
     gpu_check = load_script()
     monkeypatch.setattr(gpu_check, "resnet_variants", lambda *a: {
         "model": "m", "width": 1, "batch": 1, "flops_per_step": 1, "optimizer": "o", "cudnn_benchmark": True,
-        "compile_mode": "default", "variants": [{"variant": "c", "label": "l", "error": "RuntimeError: boom"}],
+        "compile_mode": "default",
+        "variants": [{"variant": "c", "label": "l", "error": "RuntimeError: boom"}],
         "goal": {"target_ratio_c_to_a": 3.0, "achieved": None, "met": False}})
-    monkeypatch.setattr(gpu_check, "train_families", lambda *a: [{"family": "LeNet-5", "skipped": "time limit reached"}])
+    monkeypatch.setattr(gpu_check, "train_families",
+                        lambda *a: [{"family": "LeNet-5", "skipped": "time limit reached"}])
     threads = torch.get_num_threads()
     report = gpu_check.main(["--smoke", "--device", "cpu"])
     text = capsys.readouterr().out

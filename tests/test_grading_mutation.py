@@ -9,8 +9,9 @@ back. A mutant is caught when some test cell fails.
 
 Cheap by design: at most ``CS_MUTANTS`` mutants (default 12, seeded sample, spread over the
 notebooks) and a ``CS_MUTATION_BUDGET_S`` time budget (default 100 s) after which the remaining
-notebooks are skipped. The share caught and the survivors are printed (``pytest -s``); the test asserts at least ``CS_MUTATION_MIN`` (default 0.75,
-the small sample includes some equivalent mutants; the course aims for 0.9).
+notebooks are skipped. The share caught and the survivors are printed (``pytest -s``); the test
+asserts at least ``CS_MUTATION_MIN`` (default 0.75, the small sample includes some equivalent
+mutants; the course aims for 0.9).
 """
 
 from __future__ import annotations
@@ -136,7 +137,8 @@ def test_mutants_are_caught():
     caught = sum(ok for _, _, ok in results)
     share = caught / len(results)
     lines = [f"mutation check: {caught}/{len(results)} mutants caught ({share:.0%}) in "
-             f"{time.monotonic() - start:.0f} s" + (f"; not reached (time budget): {', '.join(skipped)}" if skipped else "")]
+             f"{time.monotonic() - start:.0f} s"
+             + (f"; not reached (time budget): {', '.join(skipped)}" if skipped else "")]
     lines += [f"  {'caught  ' if ok else 'SURVIVED'} {where}: {desc}" for where, desc, ok in results]
     print("\n".join(lines))
     assert share >= float(os.environ.get("CS_MUTATION_MIN", "0.75")), "\n".join(lines)

@@ -49,7 +49,8 @@ def postgres_url():
 def test_parallel_grading_into_postgres(tmp_path, monkeypatch, postgres_url):
     monkeypatch.setenv("CS_GRADEBOOK_URL", postgres_url)  # generate_assignment writes there too
     course = make_course(tmp_path / "course")
-    answers = {"ann": CORRECT["91_alpha"], "bob": CORRECT["91_alpha"], "cat": "def add(a, b):\n    return a * b"}
+    answers = {"ann": CORRECT["91_alpha"], "bob": CORRECT["91_alpha"],
+               "cat": "def add(a, b):\n    return a * b"}
     for student, answer in answers.items():
         write(tmp_path / "in", f"{student}/91_alpha/91_alpha.ipynb",
               nb_bytes(student_notebook(course, "91_alpha", answer)))

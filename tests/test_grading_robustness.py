@@ -26,7 +26,8 @@ from tools.sandbox import sandbox_problem
 
 pytestmark = pytest.mark.slow
 SANDBOX_PROBLEM = sandbox_problem()
-needs_sandbox = pytest.mark.skipif(SANDBOX_PROBLEM is not None, reason=f"no grading sandbox: {SANDBOX_PROBLEM}")
+needs_sandbox = pytest.mark.skipif(SANDBOX_PROBLEM is not None,
+                                   reason=f"no grading sandbox: {SANDBOX_PROBLEM}")
 
 
 def table(rows):
@@ -60,9 +61,9 @@ def test_correct_submission_keeps_full_marks(run):
         assert (row["score"], row["max_score"], row["status"]) == (top, top, "ok")
 
 
-@pytest.mark.parametrize("student", ["flip", "infinite_loop", "kernel_death", "memory_hog", "fork_bomb", "huge_output",
-                                     "invalid_json", "missing", "renamed", "extra_files", "edited_tests",
-                                     "attacker"])
+@pytest.mark.parametrize("student", ["flip", "infinite_loop", "kernel_death", "memory_hog", "fork_bomb",
+                                     "huge_output", "invalid_json", "missing", "renamed", "extra_files",
+                                     "edited_tests", "attacker"])
 def test_bad_submission_outcome(run, student):
     got = table(run["rows"])
     for assignment, expected in run["expect"][student].items():
@@ -180,7 +181,8 @@ def test_whole_student_time_limit(tmp_path):
     nb = student_notebook(course, "92_beta", CORRECT["92_beta"])
     bad_submissions.write(tmp_path / "in", "slow/92_beta/92_beta.ipynb", bad_submissions.nb_bytes(nb))
     start = time.monotonic()
-    rows = table(autograde(tmp_path / "in", course, jobs=1, timeout=15, unconfined=SANDBOX_PROBLEM is not None))
+    rows = table(autograde(tmp_path / "in", course, jobs=1, timeout=15,
+                           unconfined=SANDBOX_PROBLEM is not None))
     assert time.monotonic() - start < 60
     assert rows[("slow", "91_alpha")]["status"] == "timeout" and rows[("slow", "91_alpha")]["score"] == 0
     assert rows[("slow", "92_beta")]["status"] == "timeout"

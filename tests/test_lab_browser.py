@@ -24,8 +24,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tests.conftest import cell_by_grade_id, copy_course
-from tools.course import ROOT
+from tests.support.notebooks import cell_by_grade_id
+from tools.course import ROOT, copy_course
 
 pytestmark = pytest.mark.slow
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -57,7 +57,8 @@ def lab(tmp_path_factory):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(values)
     env = dict(os.environ, CS_QUICK="1", JUPYTER_CONFIG_DIR=str(course / ".jupyter-config"),
-               JUPYTERLAB_SETTINGS_DIR=str(settings), JUPYTERLAB_WORKSPACES_DIR=str(course / ".lab-workspaces"))
+               JUPYTERLAB_SETTINGS_DIR=str(settings),
+               JUPYTERLAB_WORKSPACES_DIR=str(course / ".lab-workspaces"))
     lab_args = f"--no-browser --IdentityProvider.token={token} --ServerApp.ip=127.0.0.1"
     server = subprocess.Popen(["make", "--no-print-directory", "-C", str(ROOT), "lab", f"PORT={port}",
                                f"COURSE_ROOT={course}", f"LAB_ARGS={lab_args}"],
@@ -127,8 +128,9 @@ def test_make_lab_serves_the_release_with_nbgrader_extensions(lab):
     with urllib.request.urlopen(f"{base}/lab/tree/{NOTEBOOK}?token={token}", timeout=10) as response:
         assert response.status == 200
     jupyter = str(Path(sys.executable).parent / "jupyter")
-    listing = "".join(subprocess.run([jupyter, *args, "list"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                     text=True).stdout for args in (["labextension"], ["server", "extension"]))
+    listing = "".join(subprocess.run([jupyter, *args, "list"], stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, text=True).stdout
+                      for args in (["labextension"], ["server", "extension"]))
     plain = re.sub(r"\x1b\[[0-9;]*m", "", listing)
     assert re.search(r"@jupyter/nbgrader v\S+ enabled OK", plain), plain
     for extension in ("formgrader", "validate_assignment", "assignment_list"):
@@ -147,7 +149,8 @@ def test_student_flow_in_jupyterlab(lab, browser):
 
     # 1. The notebook renders.
     page.goto(f"{base}/lab/tree/{NOTEBOOK}?token={token}")
-    page.wait_for_function(f"() => document.querySelectorAll('.jp-Notebook .jp-Cell').length === {len(release.cells)}")
+    page.wait_for_function("() => document.querySelectorAll('.jp-Notebook .jp-Cell').length === "
+                           f"{len(release.cells)}")
     page.locator(".jp-Notebook .jp-Cell").nth(0).get_by_role("heading", name="01 · Convolution").wait_for()
     page.wait_for_function("() => document.body.innerText.includes('| Idle')")
     shoot(page, "1-rendered")
@@ -161,7 +164,8 @@ def test_student_flow_in_jupyterlab(lab, browser):
     assert "QUICK mode" in cell_text(page, setup_index)
     cells = page.locator(".jp-Notebook .jp-Cell")
     for index in range(test_index):
-        stderr = cells.nth(index).locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
+        stderr = cells.nth(index).locator(
+            '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
         assert stderr.count() == 0, f"cell {index} wrote an error or warning before the first test:\n" + \
             "\n".join(stderr.all_inner_texts())[-1500:]
     assert "NotImplementedError" in cells.nth(test_index).locator(".jp-OutputArea").inner_text()
@@ -183,7 +187,8 @@ def test_student_flow_in_jupyterlab(lab, browser):
 
     # 4. nbgrader's Validate button (validates the saved notebook), then the formgrader page.
     page.keyboard.press("Control+S")
-    page.wait_for_function("() => !document.title.startsWith('*') && !document.querySelector('.jp-mod-dirty')")
+    page.wait_for_function("() => !document.title.startsWith('*') "
+                           "&& !document.querySelector('.jp-mod-dirty')")
     page.locator(".jp-NotebookPanel-toolbar").get_by_text("Validate", exact=True).click()
     dialog = page.locator(".jp-Dialog")
     dialog.wait_for(timeout=120_000)

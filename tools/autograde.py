@@ -48,10 +48,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-if __package__ in (None, ""):
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from tools.course import ROOT, assignments, nbgrader_env  # noqa: E402
+from tools.course import ROOT, assignments, nbgrader_env
 
 STUDENT_TIMEOUT_S = 900
 STAGE = Path("autograde_work") / "submitted"  # nbgrader's submitted_directory while grading
@@ -105,7 +102,8 @@ def _check_notebook(data: bytes) -> str | None:
     try:
         nbformat.reads(data.decode("utf-8"), as_version=4)
     except Exception as err:  # noqa: BLE001 (JSON, Unicode and schema errors alike)
-        return f"not a valid notebook ({type(err).__name__}: {str(err).splitlines()[0][:120] if str(err) else ''})"
+        first_line = str(err).splitlines()[0][:120] if str(err) else ''
+        return f"not a valid notebook ({type(err).__name__}: {first_line})"
     return None
 
 
@@ -201,7 +199,8 @@ def collect(source: Path, course_root: Path, only: list[str] | None = None) -> d
                     extra[student].append(f"ignored {previous[1]}: {rel} is the notebook {match[1]}.ipynb")
                 chosen[key] = (rank, rel, data)
             else:
-                extra[student].append(f"ignored {rel}: {previous[1]} is already the notebook {match[1]}.ipynb")
+                extra[student].append(
+                    f"ignored {rel}: {previous[1]} is already the notebook {match[1]}.ipynb")
 
     wanted = list(only) if only else sorted({a for (_, a, _) in chosen})
     for student, items in students.items():
@@ -414,7 +413,8 @@ def grade_task(task: Task, items: dict[str, Item], settings: Settings, time_left
 
 
 def gradebook_url(course_root: Path) -> str:
-    return os.environ.get("CS_GRADEBOOK_URL") or "sqlite:///" + str(course_root / "gradebook.db") + "?timeout=60"
+    return (os.environ.get("CS_GRADEBOOK_URL")
+            or "sqlite:///" + str(course_root / "gradebook.db") + "?timeout=60")
 
 
 def _notes_from_autograded(course: Path, item: Item) -> None:
@@ -427,12 +427,14 @@ def _notes_from_autograded(course: Path, item: Item) -> None:
         except Exception:  # noqa: BLE001
             continue
         for cell in nb.cells:
-            grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") or f"cell {cell.get('id')}"
+            grade_id = (cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+                        or f"cell {cell.get('id')}")
             for out in cell.get("outputs", []):
                 if out.get("ename") == "DeadKernelError" and "not run" not in out.get("evalue", ""):
                     item.notes.append(f"{path.stem}: the kernel died in {grade_id} and was restarted")
                 elif out.get("ename") == "CellTimeoutError":
-                    item.notes.append(f"{path.stem}: {grade_id} ran past the per-cell time limit and was interrupted")
+                    item.notes.append(f"{path.stem}: {grade_id} ran past the per-cell time limit "
+                                      "and was interrupted")
                 elif out.get("ename") == "MemoryError":
                     item.notes.append(f"{path.stem}: {grade_id} ran out of memory (the kernel's limit)")
                 elif "output truncated" in str(out.get("text", "")):
@@ -483,7 +485,8 @@ def export_grades(course: Path, students: dict[str, dict[str, Item]], out: Path)
                     try:
                         row["max_score"] = gb.find_notebook(nb_path.stem, assignment).max_score
                         if item.status == "ok":
-                            row["score"] = gb.find_submission_notebook(nb_path.stem, assignment, student).score
+                            row["score"] = gb.find_submission_notebook(
+                                nb_path.stem, assignment, student).score
                     except MissingEntry:
                         if item.status == "ok":
                             row["status"] = "missing"
@@ -491,7 +494,8 @@ def export_grades(course: Path, students: dict[str, dict[str, Item]], out: Path)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")
     with open(tmp, "w", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=["student", "assignment", "notebook", "score", "max_score", "status"])
+        writer = csv.DictWriter(
+            fh, fieldnames=["student", "assignment", "notebook", "score", "max_score", "status"])
         writer.writeheader()
         writer.writerows(rows)
     os.replace(tmp, out)
@@ -521,7 +525,8 @@ def write_report(students: dict[str, dict[str, Item]], rows: list[dict], path: P
 
 def autograde(source: Path, course_root: Path = ROOT, jobs: int = 1, timeout: float = STUDENT_TIMEOUT_S,
               out: Path | None = None, *, unconfined: bool = False, only: list[str] | None = None,
-              cell_timeout: int | None = None, memory_mb: int | None = None, db_url: str | None = None) -> list[dict]:
+              cell_timeout: int | None = None, memory_mb: int | None = None,
+              db_url: str | None = None) -> list[dict]:
     """Grade every submission in ``source``; return the CSV rows (see the module docstring)."""
     from tools.sandbox import SlotPool, sandbox_problem, write_kernelspec
 
@@ -580,9 +585,9 @@ def autograde(source: Path, course_root: Path = ROOT, jobs: int = 1, timeout: fl
         rows = export_grades(course, students, out)
         shared_note = ""
         if mode == "sandbox" and os.geteuid() == 0 and shared:
-            shared_note = (f" {len(shared)} task(s) found every sandbox user cs-grader-<slot> taken and ran as the "
-                           "shared cs-grader, one process limit for all of them (.ci/install-bubblewrap.sh "
-                           "creates more with CS_GRADER_SLOTS).")
+            shared_note = (f" {len(shared)} task(s) found every sandbox user cs-grader-<slot> taken "
+                           "and ran as the shared cs-grader, one process limit for all of them "
+                           "(.ci/install-bubblewrap.sh creates more with CS_GRADER_SLOTS).")
         write_report(students, rows, out.with_name(out.stem + "_report.md"),
                      f"{len(students)} student(s) graded in {elapsed:.0f} s with {jobs} process(es), kernel: "
                      f"{mode}{'' if mode == 'sandbox' else ' (NOT confined)'}." + shared_note)
@@ -599,12 +604,13 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--worker"]:
         return _worker(argv[1])
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("submissions", type=Path)
     parser.add_argument("--course", type=Path, default=ROOT)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
-                        help="worker processes at once (default: the number of cores); one student's assignments "
-                             "are split over several when there are fewer students than jobs")
+                        help="worker processes at once (default: the number of cores); one student's "
+                             "assignments are split over several when there are fewer students than jobs")
     parser.add_argument("--timeout", type=float, default=STUDENT_TIMEOUT_S,
                         help="seconds allowed for one student's whole submission (all notebooks)")
     parser.add_argument("--cell-timeout", type=int, help="seconds allowed for one cell (default 300)")
@@ -616,10 +622,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="grades CSV (default: COURSE/grades.csv)")
     args = parser.parse_args(argv)
     only = [a for a in (args.assignments or "").split(",") if a] or None
-    rows = autograde(args.submissions, args.course, args.jobs, args.timeout, args.out, unconfined=args.unconfined,
-                     only=only, cell_timeout=args.cell_timeout, memory_mb=args.memory_mb, db_url=args.db_url)
+    rows = autograde(args.submissions, args.course, args.jobs, args.timeout, args.out,
+                     unconfined=args.unconfined, only=only, cell_timeout=args.cell_timeout,
+                     memory_mb=args.memory_mb, db_url=args.db_url)
     for row in rows:
-        print(f"{row['student']:>20} {row['assignment']:>24} {row['score']:6.1f} / {row['max_score']:<6.1f} {row['status']}")
+        print(f"{row['student']:>20} {row['assignment']:>24} {row['score']:6.1f} / "
+              f"{row['max_score']:<6.1f} {row['status']}")
     out = args.out or args.course / "grades.csv"
     print(f"grades: {out}; report: {out.with_name(out.stem + '_report.md')}")
     return 0

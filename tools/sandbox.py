@@ -51,10 +51,10 @@ import signal
 import subprocess
 import sys
 import sysconfig
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from tools.course import ROOT
+
 SANDBOX_USER = "cs-grader"      # shared by every worker: the fallback
 SLOT_USER = "cs-grader-{}"      # one per worker slot (CS_SANDBOX_SLOT)
 KERNEL_NAME = "cs-grading"
@@ -131,7 +131,8 @@ def sandbox_problem() -> str | None:
     """Why sandboxed grading cannot run here, or None when it can (checked by really starting bwrap)."""
     bwrap = bwrap_path()
     if bwrap is None:
-        return "bubblewrap (bwrap) is not installed; run .ci/install-bubblewrap.sh or apt-get install bubblewrap"
+        return ("bubblewrap (bwrap) is not installed; run .ci/install-bubblewrap.sh "
+                "or apt-get install bubblewrap")
     if os.geteuid() == 0 and sandbox_user() is None:
         return f"grading as root needs the unprivileged user {SANDBOX_USER!r}; run .ci/install-bubblewrap.sh"
     cmd = [bwrap, "--ro-bind", "/", "/", "--unshare-all", "--die-with-parent", "--proc", "/proc",
@@ -158,7 +159,8 @@ def write_kernelspec(jupyter_dir: Path, mode: str) -> str:
     spec_dir = jupyter_dir / "kernels" / KERNEL_NAME
     spec_dir.mkdir(parents=True, exist_ok=True)
     spec = {
-        "argv": [sys.executable, str(Path(__file__).resolve()), "launch", "--mode", mode, "-f", "{connection_file}"],
+        "argv": [sys.executable, str(Path(__file__).resolve()), "launch", "--mode", mode,
+                 "-f", "{connection_file}"],
         "display_name": f"Python 3 (grading, {mode})",
         "language": "python",
         "interrupt_mode": "message",
@@ -260,7 +262,8 @@ def bwrap_command(connection_file: Path, workdir: Path, kernel_args: list[str], 
     kernel = [sys.executable, "-m", "ipykernel_launcher", "-f", str(connection_file), *kernel_args]
     if user is not None:
         # The mounts need root (the Python tree may sit under /root); the kernel does not.
-        kernel = [shutil.which("setpriv") or "/usr/bin/setpriv", f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}",
+        kernel = [shutil.which("setpriv") or "/usr/bin/setpriv",
+                  f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}",
                   "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--", *kernel]
     return cmd + ["--", *kernel]
 
@@ -288,7 +291,8 @@ def launch(argv: list[str]) -> None:
                  "(CS_KERNEL_IPC, set by tools/autograde.py)")
     course = Path(os.environ.get("CS_COURSE_ROOT", "/nonexistent")).resolve()
     if workdir.parent.parent != course / "autograded":
-        sys.exit(f"sandbox.py: the kernel must start in COURSE/autograded/<student>/<assignment>, not {workdir}")
+        sys.exit("sandbox.py: the kernel must start in COURSE/autograded/<student>/<assignment>, "
+                 f"not {workdir}")
     if connection_file.parent != runtime:
         copy = runtime / connection_file.name
         shutil.copy(connection_file, copy)

@@ -38,26 +38,37 @@ attempt("read solutions", lambda: open(COURSE + "/solutions/91_alpha/91_alpha.ip
 attempt("read notebook sources", lambda: os.listdir(REPO + "/notebook_src"))
 attempt("read repo solutions", lambda: os.listdir(REPO + "/solutions"))
 attempt("read the gradebook", lambda: open(COURSE + "/gradebook.db", "rb").read(16))
-attempt("change the gradebook", lambda: sqlite3.connect(COURSE + "/gradebook.db").execute("update grade set manual_score = 100").connection.commit())
+attempt("change the gradebook", lambda: sqlite3.connect(COURSE + "/gradebook.db")
+        .execute("update grade set manual_score = 100").connection.commit())
 attempt("delete the gradebook", lambda: os.remove(COURSE + "/gradebook.db"))
 attempt("write the course config", lambda: open(COURSE + "/nbgrader_config.py", "a").write("# pwned"))
 attempt("create a file in the course", lambda: open(COURSE + "/pwned.txt", "w").write("x"))
-attempt("read another student", lambda: open(COURSE + "/autograde_work/submitted/good/91_alpha/91_alpha.ipynb").read())
-attempt("list other students", lambda: nonempty([d for d in os.listdir(COURSE + "/autograded") if d != "attacker"]))
+attempt("read another student",
+        lambda: open(COURSE + "/autograde_work/submitted/good/91_alpha/91_alpha.ipynb").read())
+attempt("list other students",
+        lambda: nonempty([d for d in os.listdir(COURSE + "/autograded") if d != "attacker"]))
 attempt("read the exchange", lambda: os.listdir("/srv/nbgrader/exchange"))
-attempt("read host /tmp", lambda: nonempty([p for p in os.listdir("/tmp") if p != "home" and not p.startswith("csg-")
-                                             and not os.getcwd().startswith("/tmp/" + p + "/")
-                                             and not sys.prefix.startswith("/tmp/" + p + "/")]))  # a checkout in /tmp
+attempt("read host /tmp", lambda: nonempty([
+    p for p in os.listdir("/tmp") if p != "home" and not p.startswith("csg-")
+    and not os.getcwd().startswith("/tmp/" + p + "/")
+    and not sys.prefix.startswith("/tmp/" + p + "/")]))  # a checkout in /tmp
 attempt("read /root", lambda: nonempty([p for p in os.listdir("/root") if p != ".pyenv"]))
-attempt("connect to PostgreSQL on localhost", lambda: socket.create_connection(("127.0.0.1", 5432), timeout=3))
+attempt("connect to PostgreSQL on localhost",
+        lambda: socket.create_connection(("127.0.0.1", 5432), timeout=3))
 attempt("reach the internet", lambda: socket.create_connection(("1.1.1.1", 53), timeout=3))
 attempt("resolve a name", lambda: socket.getaddrinfo("pypi.org", 443))
-attempt("see grader processes", lambda: nonempty([p for p in os.listdir("/proc") if p.isdigit() and b"nbgrader" in open(f"/proc/{p}/cmdline", "rb").read()]))
-attempt("run as root", lambda: os.getuid() == 0 or (_ for _ in ()).throw(PermissionError(f"uid {os.getuid()}")))
+attempt("see grader processes", lambda: nonempty([
+    p for p in os.listdir("/proc")
+    if p.isdigit() and b"nbgrader" in open(f"/proc/{p}/cmdline", "rb").read()]))
+attempt("run as root",
+        lambda: os.getuid() == 0 or (_ for _ in ()).throw(PermissionError(f"uid {os.getuid()}")))
 attempt("write a 100 MB file", lambda: open("big.bin", "wb").write(b"0" * (100 << 20)))
-attempt("lift the memory limit", lambda: resource.setrlimit(resource.RLIMIT_DATA, (resource.RLIM_INFINITY, resource.RLIM_INFINITY)))
-attempt("lift the CPU limit", lambda: resource.setrlimit(resource.RLIMIT_CPU, (resource.RLIM_INFINITY, resource.RLIM_INFINITY)))
-attempt("lift the process limit", lambda: resource.setrlimit(resource.RLIMIT_NPROC, (resource.RLIM_INFINITY, resource.RLIM_INFINITY)))
+attempt("lift the memory limit", lambda: resource.setrlimit(
+    resource.RLIMIT_DATA, (resource.RLIM_INFINITY, resource.RLIM_INFINITY)))
+attempt("lift the CPU limit", lambda: resource.setrlimit(
+    resource.RLIMIT_CPU, (resource.RLIM_INFINITY, resource.RLIM_INFINITY)))
+attempt("lift the process limit", lambda: resource.setrlimit(
+    resource.RLIMIT_NPROC, (resource.RLIM_INFINITY, resource.RLIM_INFINITY)))
 if os.path.exists("big.bin"):
     os.remove("big.bin")
 
@@ -154,6 +165,7 @@ def build(course: Path, source: Path, repo: Path) -> dict[str, dict[str, float |
     expect["edited_tests"] = {"91_alpha": 0.0, "92_beta": 2.0}
 
     # Escape attempts, then a correct answer: graded with full marks, every attempt blocked.
-    nbgrader_layout("attacker", alpha(ATTACK.replace("__COURSE__", repr(str(course))).replace("__REPO__", repr(str(repo)))))
+    attack = ATTACK.replace("__COURSE__", repr(str(course))).replace("__REPO__", repr(str(repo)))
+    nbgrader_layout("attacker", alpha(attack))
     expect["attacker"] = {"91_alpha": 3.0, "92_beta": 2.0}
     return expect

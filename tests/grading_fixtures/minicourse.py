@@ -18,7 +18,8 @@ CANARY = "CANARY-7f3a-solution-text"  # appears only in the instructor's solutio
 
 ASSIGNMENTS = {
     "91_alpha": {
-        "solution": f"def add(a, b):\n    ### BEGIN SOLUTION\n    # {CANARY}\n    return a + b\n    ### END SOLUTION",
+        "solution": (f"def add(a, b):\n    ### BEGIN SOLUTION\n    # {CANARY}\n"
+                     "    return a + b\n    ### END SOLUTION"),
         "tests": {
             "test_add_small": ("assert add(1, 2) == 3, 'add(1, 2) should be 3'\n"
                                "### BEGIN HIDDEN TESTS\nassert add(-5, 5) == 0, 'add(-5, 5) should be 0'\n"
@@ -29,7 +30,8 @@ ASSIGNMENTS = {
         },
     },
     "92_beta": {
-        "solution": "def scale(xs, k):\n    ### BEGIN SOLUTION\n    return [k * x for x in xs]\n    ### END SOLUTION",
+        "solution": ("def scale(xs, k):\n    ### BEGIN SOLUTION\n"
+                     "    return [k * x for x in xs]\n    ### END SOLUTION"),
         "tests": {
             "test_scale": ("assert scale([1, 2], 3) == [3, 6], 'scale([1, 2], 3)'\n"
                            "### BEGIN HIDDEN TESTS\nassert scale([], 5) == []\n### END HIDDEN TESTS", 2),
@@ -54,7 +56,8 @@ def source_notebook(assignment: str) -> nbformat.NotebookNode:
     spec = ASSIGNMENTS[assignment]
     nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
                                                            "language": "python"}})
-    nb.cells = [nbformat.v4.new_markdown_cell(f"# {assignment}"), _cell(spec["solution"], "answer", solution=True)]
+    nb.cells = [nbformat.v4.new_markdown_cell(f"# {assignment}"),
+                _cell(spec["solution"], "answer", solution=True)]
     nb.cells += [_cell(src, gid, points=pts) for gid, (src, pts) in spec["tests"].items()]
     for i, cell in enumerate(nb.cells):
         cell.setdefault("id", f"cell-{i}")
@@ -83,4 +86,5 @@ def student_notebook(course: Path, assignment: str, answer: str) -> nbformat.Not
     return nb
 
 
-CORRECT = {"91_alpha": "def add(a, b):\n    return b + a", "92_beta": "def scale(xs, k):\n    return [x * k for x in xs]"}
+CORRECT = {"91_alpha": "def add(a, b):\n    return b + a",
+           "92_beta": "def scale(xs, k):\n    return [x * k for x in xs]"}

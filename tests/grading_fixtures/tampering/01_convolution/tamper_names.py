@@ -1,4 +1,7 @@
-"""Tampering: redefines names the tests rely on (shadows `range`, which every hidden loop uses), with a wrong answer."""
+"""Tampering: redefines names the tests rely on (shadows `range`), with a wrong answer.
+
+Every hidden loop uses `range`.
+"""
 
 EXPECT = "zero"
 ANSWERS = {"conv2d": '''

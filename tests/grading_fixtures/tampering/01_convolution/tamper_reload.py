@@ -1,4 +1,7 @@
-"""Tampering: replaces the cs_utils check helpers AND importlib.reload, which the hidden tests use to undo patches."""
+"""Tampering: replaces the cs_utils check helpers AND importlib.reload.
+
+The hidden tests use importlib.reload to undo patches.
+"""
 
 EXPECT = "zero"
 ANSWERS = {"conv2d": '''

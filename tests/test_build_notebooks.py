@@ -45,10 +45,11 @@ def test_headers_map_to_nbgrader_metadata(tmp_path):
     assert [c.cell_type for c in nb.cells] == ["markdown", "code", "code", "code", "code", "code"]
     assert nb.cells[0].source == "# Title\n\nSome *text*."
     assert [c.id for c in nb.cells] == ["cell-000", "cell-001", "double", "test_double", "given", "cell-005"]
-    assert nb.cells[2].metadata["nbgrader"] == {"grade_id": "double", "locked": False, "schema_version": 3,
-                                                "solution": True, "grade": False}
-    assert nb.cells[3].metadata["nbgrader"] == {"grade_id": "test_double", "locked": True, "schema_version": 3,
-                                                "solution": False, "grade": True, "points": 2}
+    assert nb.cells[2].metadata["nbgrader"] == {
+        "grade_id": "double", "locked": False, "schema_version": 3, "solution": True, "grade": False}
+    assert nb.cells[3].metadata["nbgrader"] == {
+        "grade_id": "test_double", "locked": True, "schema_version": 3, "solution": False, "grade": True,
+        "points": 2}
     assert nb.cells[4].metadata["nbgrader"]["locked"] and not nb.cells[4].metadata["nbgrader"]["grade"]
     assert nb.cells[5].metadata == {"tags": ["experiment"]}
     assert "lines_to_next_cell" not in nb.cells[2].metadata, "jupytext's layout keys are not content"

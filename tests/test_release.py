@@ -8,7 +8,6 @@ import nbformat
 import pytest
 from nbgrader.validator import Validator
 
-from tools import build_notebooks
 from tools.course import ROOT, assignments
 from tools.release import release_drift
 

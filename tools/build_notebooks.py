@@ -81,7 +81,8 @@ def build(source: Path) -> nbformat.NotebookNode:
     nb.metadata = {"kernelspec": KERNELSPEC, "language_info": LANGUAGE_INFO}
     seen_ids: set[str] = set()
     for index, parsed_cell in enumerate(parsed.cells):
-        where = f"{source.name}:{lines[index]}" if len(lines) == len(parsed.cells) else f"{source.name}, cell {index}"
+        located = len(lines) == len(parsed.cells)
+        where = f"{source.name}:{lines[index]}" if located else f"{source.name}, cell {index}"
         header = {k: v for k, v in parsed_cell.metadata.items() if k not in JUPYTEXT_LAYOUT_KEYS}
         if parsed_cell.cell_type == "markdown":
             cell = nbformat.v4.new_markdown_cell(parsed_cell.source.strip("\n"))
@@ -131,14 +132,16 @@ def drift(source: Path) -> str | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="fail if solutions/ differs from the sources")
     parser.add_argument("names", nargs="*", help="notebook stems to build (default: all)")
     args = parser.parse_args(argv)
     if args.check:
         drifted = [d for d in map(drift, sources(args.names)) if d]
         if drifted:
-            print("solutions/ is out of date with notebook_src/; run `make release`:\n" + "\n\n".join(drifted))
+            print("solutions/ is out of date with notebook_src/; run `make release`:\n"
+                  + "\n\n".join(drifted))
             return 1
         return 0
     for source in sources(args.names):

@@ -80,10 +80,12 @@ def changed_assignments() -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("names", nargs="*", help="assignments (default: all)")
     parser.add_argument("--course", type=Path, default=ROOT, help="course root (default: this repository)")
-    parser.add_argument("--check", action="store_true", help="fail if notebooks/ differs from a fresh release")
+    parser.add_argument("--check", action="store_true",
+                        help="fail if notebooks/ differs from a fresh release")
     parser.add_argument("--changed", action="store_true", help="only assignments changed since main")
     args = parser.parse_args(argv)
     names = args.names or (changed_assignments() if args.changed else None)

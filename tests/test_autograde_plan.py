@@ -1,10 +1,15 @@
-"""How tools/autograde.py shares work between its worker processes (no grading runs here)."""
+"""How tools/autograde.py plans its work: worker processes, time limits, slots and the sandbox refusal.
+
+No grading runs here, so these tests belong to `make check`.
+"""
 
 from __future__ import annotations
 
 import time
 
-from tools.autograde import Deadlines, Item, plan_tasks
+import pytest
+
+from tools.autograde import Deadlines, Item, autograde, main, plan_tasks
 
 COURSE = [f"{k:02d}_nb" for k in range(1, 13)]
 
@@ -84,3 +89,12 @@ def test_slot_users_are_never_shared(tmp_path):
     assert again == first, "a released slot is free again"
     for handle in (second_lock, again_lock, None):
         pool.release(handle)
+
+
+def test_refuses_to_grade_unconfined_without_the_flag(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("CS_BWRAP", str(tmp_path / "no-bwrap-here"))
+    (tmp_path / "in").mkdir()
+    with pytest.raises(SystemExit, match="refusing to grade.*--unconfined"):
+        autograde(tmp_path / "in", tmp_path)
+    with pytest.raises(SystemExit, match="refusing"):
+        main([str(tmp_path / "in"), "--course", str(tmp_path)])

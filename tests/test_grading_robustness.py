@@ -20,7 +20,7 @@ import pytest
 
 from tests.grading_fixtures import bad_submissions
 from tests.grading_fixtures.minicourse import CANARY, MAX_SCORE, make_course
-from tools.autograde import autograde, gradebook_url, main
+from tools.autograde import autograde, gradebook_url
 from tools.course import ROOT
 from tools.sandbox import sandbox_problem
 
@@ -187,12 +187,3 @@ def test_whole_student_time_limit(tmp_path):
     assert rows[("slow", "91_alpha")]["status"] == "timeout" and rows[("slow", "91_alpha")]["score"] == 0
     assert rows[("slow", "92_beta")]["status"] == "timeout"
     assert "time limit" in (course / "grades_report.md").read_text()
-
-
-def test_refuses_to_grade_unconfined_without_the_flag(tmp_path, monkeypatch, capsys):
-    monkeypatch.setenv("CS_BWRAP", str(tmp_path / "no-bwrap-here"))
-    (tmp_path / "in").mkdir()
-    with pytest.raises(SystemExit, match="refusing to grade.*--unconfined"):
-        autograde(tmp_path / "in", tmp_path)
-    with pytest.raises(SystemExit, match="refusing"):
-        main([str(tmp_path / "in"), "--course", str(tmp_path)])

@@ -50,25 +50,29 @@ print(describe_dataset(DATASET))
 # %% [markdown]
 # ## 1. The forward pass we start from
 #
-# Here is a naive forward pass with stride and padding, as in notebook 02 (it is given, so that
-# this notebook does not depend on your answer there). For every image `n`, filter `f` and
-# output position `(i, j)`, the window of the zero-padded input that starts at row `i * stride`
-# and column `j * stride` is multiplied by the filter and summed:
+# Everything below is checked against a forward pass, and the forward pass is yours: paste your
+# `conv2d` with stride and padding from notebook 02 into the next cell (the body only; keep the
+# signature). No test grades it here, but the demos and experiments of this notebook call it, and
+# your fast version in section 4 is timed against it. As a reminder of what it computes: for every
+# image `n`, filter `f` and output position `(i, j)`, the window of the zero-padded input that
+# starts at row `i * stride` and column `j * stride` is multiplied by the filter and summed:
 #
 # $$\text{out}[n, f, i, j] = b[f] + \sum_{c,\,k,\,l} x_{\text{pad}}[n, c,\, s i + k,\, s j + l]\; w[f, c, k, l],$$
 #
-# with output size $H' = (H + 2P - HH)/S + 1$ (rounded down), and the same for $W'$.
+# with output size $H' = (H + 2P - HH)/S + 1$ (rounded down), and the same for $W'$. The next code
+# cell compares it with `F.conv2d`, so you know at once whether your paste works.
 
-# %% readonly="conv2d_naive"
+# %% solution="conv2d_naive"
 import numpy as np
 
 
 def conv2d(x, w, b=None, stride=1, padding=0):
-    """Naive forward pass of a convolution layer (given; notebook 02's contract).
+    """Naive forward pass of a convolution layer: your notebook 02 answer, pasted here.
 
     x: (N, C, H, W), w: (F, C, HH, WW), b: (F,) or None.
     Returns out: (N, F, H', W') with H' = (H + 2 * padding - HH) // stride + 1, and W' alike.
     """
+    ### BEGIN SOLUTION
     N, C, H, W = x.shape
     F, _, HH, WW = w.shape
     x_pad = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
@@ -84,6 +88,7 @@ def conv2d(x, w, b=None, stride=1, padding=0):
             if b is not None:
                 out[n, f] += b[f]
     return out
+    ### END SOLUTION
 
 # %%
 rng = np.random.default_rng(SEED)

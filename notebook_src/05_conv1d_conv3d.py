@@ -384,8 +384,9 @@ def make_loaders(x_train, y_train, x_test, y_test, batch_size=64):
     return train, test
 
 
-def count_parameters(model):
-    return sum(p.numel() for p in model.parameters())
+def parameter_count(model):
+    # torch's own flattening of every parameter; notebook 12 has you write the count yourself.
+    return torch.nn.utils.parameters_to_vector(model.parameters()).numel()
 
 
 def make_signal_cnn(channels=32):
@@ -401,7 +402,7 @@ def make_signal_mlp(hidden=64):
                          nn.Linear(hidden, 10))
 
 
-print(f"1D CNN: {count_parameters(make_signal_cnn()):,} parameters; MLP: {count_parameters(make_signal_mlp()):,}")
+print(f"1D CNN: {parameter_count(make_signal_cnn()):,} parameters; MLP: {parameter_count(make_signal_mlp()):,}")
 
 # %% tags=["experiment"]
 signal_histories, signal_models = {}, {}
@@ -1345,7 +1346,7 @@ video_inputs = {   # name: (model maker, training input, held-out input)
     "2D CNN on the averaged frame": (make_frame_net, clips_train.mean(axis=2), clips_test.mean(axis=2)),
 }
 for name, (make_model, inputs, _) in video_inputs.items():
-    print(f"{name}: input {inputs.shape[1:]}, {count_parameters(make_model()):,} parameters")
+    print(f"{name}: input {inputs.shape[1:]}, {parameter_count(make_model()):,} parameters")
 
 # %% tags=["experiment"]
 video_histories, video_models = {}, {}

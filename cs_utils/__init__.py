@@ -2,6 +2,7 @@
 
 One module per concern, imported explicitly (``from cs_utils.checks import assert_close``):
 
+- ``settings``:  the ``CS_*`` switches (quick mode, data folder), read in one place
 - ``runtime``:   quick mode, seeding, device choice
 - ``checks``:    assertions that explain what is wrong
 - ``gradcheck``: centered-difference numeric gradients
@@ -15,4 +16,5 @@ Importing the package does nothing else: no seeding, no torch import, no file ac
 Nothing here solves an exercise; students may read all of it.
 """
 
-__all__ = ["runtime", "checks", "gradcheck", "data", "plotting", "torchdata", "training", "timing"]
+__all__ = ["settings", "runtime", "checks", "gradcheck", "data", "plotting", "torchdata", "training",
+           "timing"]

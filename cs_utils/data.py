@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
+from cs_utils.settings import course_settings
+
 DATASETS = {
     "digits": {
         "title": "scikit-learn digits: 1,797 8x8 grayscale handwritten digits, values 0-16",
@@ -116,15 +118,17 @@ CIFAR10_CLASSES = ("airplane", "automobile", "bird", "cat", "deer",
                    "dog", "frog", "horse", "ship", "truck")
 
 
-def load_cifar10(root: str | Path = "data", train: bool = True, download: bool = False, transform=None):
+def load_cifar10(root: str | Path | None = None, train: bool = True, download: bool = False, transform=None):
     """CIFAR-10 through torchvision, for full runs on a machine that is online.
 
-    torchvision checks the MD5 of the archive and of every batch file and caches them under
-    ``root``. Offline, or without ``download=True``, a missing or corrupt copy raises
-    ``FileNotFoundError`` that says how to get the data, or to use quick mode instead.
+    torchvision checks the MD5 of the archive and of every batch file and caches them under ``root``: by
+    default the course's one data folder (``CS_DATA_DIR``, else ``data/`` next to ``notebooks/``), so
+    notebooks 08-11 download it once between them. Offline, or without ``download=True``, a missing or
+    corrupt copy raises ``FileNotFoundError`` that says how to get the data, or to use quick mode instead.
     """
     from torchvision.datasets import CIFAR10
 
+    root = course_settings().data_dir if root is None else Path(root)
     try:
         return CIFAR10(root=str(root), train=train, download=download, transform=transform)
     # torchvision raises RuntimeError; no network raises URLError (an OSError)

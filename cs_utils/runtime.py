@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import random
 
 import numpy as np
 
-QUICK_ENV_VAR = "CS_QUICK"
+from cs_utils.settings import course_settings
 
 
 def is_quick() -> bool:
@@ -15,7 +14,7 @@ def is_quick() -> bool:
 
     Quick mode means small offline data and short training; every notebook's setup cell reports it.
     """
-    return os.environ.get(QUICK_ENV_VAR, "").strip().lower() in {"1", "true", "yes", "on"}
+    return course_settings().quick
 
 
 def reset_seed(seed: int = 0) -> None:

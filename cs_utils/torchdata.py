@@ -57,7 +57,7 @@ def _mnist_loaders(batch_size: int, n_train: int, n_val: int, seed: int):
     return train, val, name
 
 
-def _cifar_loaders(batch_size: int, root: str, augment: bool, download: bool):
+def _cifar_loaders(batch_size: int, root: str | None, augment: bool, download: bool):
     from torch.utils.data import DataLoader
     from torchvision import transforms
 
@@ -74,14 +74,15 @@ def _cifar_loaders(batch_size: int, root: str, augment: bool, download: bool):
     return train, val, name
 
 
-def course_loaders(batch_size: int = 128, quick: bool | None = None, root: str = "data", seed: int = 0,
+def course_loaders(batch_size: int = 128, quick: bool | None = None, root: str | None = None, seed: int = 0,
                    n_train: int = 4000, n_val: int = 1000, augment: bool = True, download: bool = True):
     """(train_loader, val_loader, info) for notebooks 08-11.
 
     Quick mode (``CS_QUICK=1``, or ``quick=True``): the offline MNIST subset, ``n_train`` training and
     ``n_val`` validation digits, normalized with training-split statistics. Otherwise CIFAR-10 under
-    ``root``, downloaded by torchvision when online; offline it raises ``FileNotFoundError`` saying
-    how to get the data or to use quick mode. There is no silent fallback: print ``info["name"]``.
+    ``root`` (default: the course's one data folder, see ``cs_utils.settings``), downloaded by torchvision
+    when online; offline it raises ``FileNotFoundError`` saying how to get the data or to use quick mode.
+    There is no silent fallback: print ``info["name"]``.
     """
     quick = is_quick() if quick is None else quick
     if quick:

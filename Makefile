@@ -20,23 +20,27 @@ export PATH := $(abspath $(BIN)):$(PATH)
 # many times slower. Kernels inherit this, and OpenMP reads it only at start-up.
 export OMP_WAIT_POLICY := PASSIVE
 
-.PHONY: setup lab check lint test release autograde bench lock clean-grading help
+.PHONY: setup lab check lint test release autograde bench lock clean-grading student help
 
 help:
 	@echo "make lab        set up, then open JupyterLab on notebooks/ (students)"
 	@echo "make check      the contributor's inner loop (about 2 min): lint, unit and static tests, drift of what changed"
 	@echo "make test       set up, then run every test in quick mode (contributors, CI)"
 	@echo "make release    rebuild solutions/ from notebook_src/ and notebooks/ from solutions/"
+	@echo "make student    write the students' repository (release, cs_utils, pins; no solutions) to DEST=folder"
 	@echo "make autograde  grade SUBMISSIONS=folder (nbgrader layout, folders or zips) in quick mode, sandboxed"
 	@echo "make bench      speed ratios (benchmarks/)"
+	@echo "make lock       re-resolve requirements.txt for every platform (uv; needs the package index)"
+	@echo "make test-pythons  the quick tier on Python 3.12 and 3.13 (CI runs it after make test)"
 
 setup: $(STAMP)
 
 # Re-runs only when the pins or the package metadata change; a broken half-install is redone.
-$(STAMP): pyproject.toml constraints.txt
+# requirements.txt's environment markers pick this platform's packages (CUDA and triton on Linux only).
+$(STAMP): pyproject.toml requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
-	$(BIN)/python -m pip install --quiet -c constraints.txt -r constraints.txt
+	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	$(BIN)/jupyter labextension list 2>&1 | grep -q "nbgrader.*enabled" \
 		|| { echo "nbgrader's JupyterLab extensions are not enabled"; exit 1; }
@@ -72,6 +76,12 @@ release: setup
 	$(BIN)/python -m tools.build_notebooks
 	$(BIN)/python -m tools.release
 
+# What students clone instead of this repository (tools/student_export.py). FORCE=1 replaces what DEST
+# holds, keeping DEST/.git, to update a published student repository.
+student: setup
+	@test -n "$(DEST)" || { echo "usage: make student DEST=folder [FORCE=1]"; exit 1; }
+	$(BIN)/python -m tools.student_export "$(DEST)" $(if $(FORCE),--force)
+
 # Refuses to grade without the bubblewrap sandbox unless UNCONFINED=1 (docs/grading.md).
 autograde: setup
 	CS_QUICK=1 $(BIN)/python -m tools.autograde $(SUBMISSIONS) --jobs $(JOBS) $(if $(UNCONFINED),--unconfined)
@@ -82,13 +92,50 @@ bench: setup
 	CS_QUICK=1 $(BIN)/python benchmarks/bench_autograde.py
 	$(BIN)/python benchmarks/gpu_check.py --smoke
 
-# Regenerate the exact pins from a fresh resolve of pyproject.toml's ranges (needs the package index).
+# Re-resolve requirements.txt, one file for every platform and Python that requires-python allows, from
+# pyproject.toml's ranges (needs the package index). uv keeps the pins already there wherever the ranges
+# still allow them; to move some, pass uv's options: `make lock LOCK_ARGS="--upgrade-package ruff"`
+# (tests/test_environment.py holds torch's pin). uv comes from a throwaway venv, at the version pinned.
+# `uv pip compile` takes the oldest Python to resolve for from --python-version, not from requires-python.
+LOCK_ARGS ?=
+UV_PIN = $(or $(shell grep -m1 -o '^uv==[^ ;]*' requirements.txt 2>/dev/null),uv)
+LOCK_PYTHON = $(shell sed -n 's/^requires-python = ">=\([0-9.]*\)"$$/\1/p' pyproject.toml)
 lock:
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
-	.venv-lock/bin/python -m pip install --quiet --upgrade "pip>=24"
-	.venv-lock/bin/python -m pip install --quiet .
-	.venv-lock/bin/python -m pip freeze --all --exclude cs-utils --exclude pip | sort -f > constraints.txt
+	.venv-lock/bin/python -m pip install --quiet "$(UV_PIN)"
+	.venv-lock/bin/uv pip compile pyproject.toml --universal --python-version $(LOCK_PYTHON) --no-header \
+		--annotation-style line --output-file requirements.txt $(LOCK_ARGS)
+	{ echo "# Exact pins for every platform, with environment markers. Made by \`make lock\`, which ran"; \
+	  echo "#   uv pip compile pyproject.toml --universal --python-version $(LOCK_PYTHON) \\"; \
+	  echo "#     --output-file requirements.txt$(if $(LOCK_ARGS), $(LOCK_ARGS))"; \
+	  echo "# with $(UV_PIN); uv keeps the pins already here wherever pyproject.toml's ranges allow them."; \
+	  echo "# The markers pick each platform's packages: the CUDA libraries and triton install on Linux only."; \
+	  echo "# \`make setup\` installs this file with \`pip install -r requirements.txt\`; do not edit it by hand."; \
+	  cat requirements.txt; } > requirements.txt.tmp && mv requirements.txt.tmp requirements.txt
 	rm -rf .venv-lock
+
+# The quick tier on Python 3.12 and 3.13 (pyenv's): a venv each (.venv-3.12, .venv-3.13) made by uv from
+# requirements.txt, then cs_utils' unit tests and a NumPy and a torch notebook under nbval. CI runs it after
+# `make test`. The venvs are kept and reused; uv's cache shares the wheels (CUDA's included) between them.
+TEST_PYTHONS ?= 3.12 3.13
+PYENV_ROOT ?= $(shell pyenv root 2>/dev/null || echo "$(HOME)/.pyenv")
+.PHONY: test-pythons
+test-pythons: setup
+	@failed=; for v in $(TEST_PYTHONS); do \
+	  py=$$(ls -d "$(PYENV_ROOT)"/versions/$$v.*/bin/python$$v 2>/dev/null | sort -V | tail -n 1); \
+	  venv=.venv-$$v; start=$$(date +%s); \
+	  echo "== Python $$v ($${py:-not found}) in $$venv"; \
+	  { test -n "$$py" || { echo "no Python $$v in $(PYENV_ROOT)/versions: pyenv install $$v" >&2; false; }; } \
+	  && { $$venv/bin/python -c "" 2>/dev/null || $(BIN)/uv venv --quiet --clear -p "$$py" $$venv; } \
+	  && $(BIN)/uv pip install --quiet -p $$venv/bin/python -r requirements.txt \
+	  && $(BIN)/uv pip install --quiet -p $$venv/bin/python --no-deps -e . \
+	  && PATH="$(CURDIR)/$$venv/bin:$$PATH" CS_QUICK=1 OMP_NUM_THREADS=1 $$venv/bin/python -m pytest -q \
+	     -p no:cacheprovider tests/test_cs_utils.py \
+	     --nbval-lax --nbval-current-env solutions/01_convolution solutions/08_lenet_alexnet \
+	  || failed="$$failed $$v"; \
+	  echo "== Python $$v: $$(( $$(date +%s) - start )) s"; \
+	done; \
+	test -z "$$failed" || { echo "test-pythons failed on Python$$failed" >&2; exit 1; }
 
 clean-grading:
 	rm -rf gradebook.db submitted autograded feedback grades.csv autograde_work autograde_logs grades_report.md

@@ -42,6 +42,7 @@ def build_text(tmp_path, text):
 
 def test_headers_map_to_nbgrader_metadata(tmp_path):
     nb = build_text(tmp_path, SMALL)
+    assert nb.cells.pop(1).id == build_notebooks.COLAB_SETUP_ID, "the Colab set-up cell comes first"
     assert [c.cell_type for c in nb.cells] == ["markdown", "code", "code", "code", "code", "code"]
     assert nb.cells[0].source == "# Title\n\nSome *text*."
     assert [c.id for c in nb.cells] == ["cell-000", "cell-001", "double", "test_double", "given", "cell-005"]

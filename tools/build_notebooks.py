@@ -25,7 +25,7 @@ from pathlib import Path
 import jupytext
 import nbformat
 
-from tools.course import ROOT
+from tools.course import ROOT, student_package
 
 SOURCE_DIR = ROOT / "notebook_src"
 SOLUTIONS_DIR = ROOT / "solutions"
@@ -34,6 +34,22 @@ NBGRADER_KINDS = ("solution", "tests", "readonly")
 # Keys a header may carry; jupytext adds lines_to_next_cell itself (blank lines), which is not content.
 HEADER_KEYS = {*NBGRADER_KINDS, "points", "tags"}
 JUPYTEXT_LAYOUT_KEYS = {"lines_to_next_cell"}
+
+# The first code cell of every notebook (ahead of its setup cell): on Colab, where the course's
+# helpers are not installed, it installs them; anywhere else it does nothing. Written here once, not
+# copied into twelve sources; the package it installs is pinned in tools/course.py.
+COLAB_SETUP_ID = "colab-setup"
+COLAB_SETUP = """\
+# On Colab: install the course's helper package (cs_utils) at this notebook's version first.
+# Anywhere else (your laptop, JupyterLab from `make lab`, the grader) this cell does nothing.
+import sys
+
+if "google.colab" in sys.modules:
+    import importlib.util
+    import subprocess
+
+    if importlib.util.find_spec("cs_utils") is None:
+        subprocess.check_call([sys.executable, "-m", "pip", "install", "--quiet", {package!r}])"""
 
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 LANGUAGE_INFO = {"name": "python", "pygments_lexer": "ipython3"}
@@ -103,6 +119,12 @@ def build(source: Path) -> nbformat.NotebookNode:
         seen_ids.add(cell_id)
         cell.id = cell_id
         nb.cells.append(cell)
+    if COLAB_SETUP_ID in seen_ids:
+        raise ValueError(f"{source.name}: the grade id {COLAB_SETUP_ID!r} is the Colab set-up cell's")
+    first_code = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code")
+    setup = nbformat.v4.new_code_cell(COLAB_SETUP.format(package=student_package()))
+    setup.id = COLAB_SETUP_ID
+    nb.cells.insert(first_code, setup)
     nbformat.validate(nb)
     return nb
 

@@ -9,6 +9,15 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# Where students get the course (`make student` writes it; the instructor publishes it there): the
+# notebooks' Colab set-up cell installs cs_utils from it, and the student README links to it.
+STUDENT_REPOSITORY = "cnn-week7/cnn-week7-student"   # GitHub owner/name
+STUDENT_VERSION = "v2026.11"                          # the tag of this release there
+
+
+def student_package() -> str:
+    """The pip requirement that installs this release's cs_utils from the student repository."""
+    return f"cs-utils @ git+https://github.com/{STUDENT_REPOSITORY}@{STUDENT_VERSION}"
 
 
 def assignments(course_root: Path = ROOT) -> list[str]:

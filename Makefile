@@ -63,7 +63,7 @@ lint: setup
 check: lint
 	$(BIN)/python -m tools.build_notebooks --check
 	$(BIN)/python -m tools.release --check --changed
-	CS_QUICK=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest -m "not slow" -n $(TEST_WORKERS) tests
+	CS_QUICK=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest -m "not slow" -n $(TEST_WORKERS) --dist loadfile tests
 
 # Everything: each solution notebook executes once under nbval; the autograding tests grade (and
 # Validate) the executed copies of their own.

@@ -91,7 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     names = args.names or (changed_assignments() if args.changed else None)
     if args.check:
         problems = release_drift(names)
-        print("\n".join(problems) or f"release in sync: {', '.join(names) if names is not None else 'all'}")
+        checked = "every assignment" if names is None else ", ".join(names) or "no assignment changed"
+        print("\n".join(problems) or f"release in sync: {checked}")
         return 1 if problems else 0
     release(args.course.resolve(), names)
     return 0

@@ -20,7 +20,7 @@ export PATH := $(abspath $(BIN)):$(PATH)
 # many times slower. Kernels inherit this, and OpenMP reads it only at start-up.
 export OMP_WAIT_POLICY := PASSIVE
 
-.PHONY: setup lab check lint test release autograde bench lock clean-grading student help
+.PHONY: setup lab check lint test test-export release autograde bench lock clean-grading student help
 
 help:
 	@echo "make lab        set up, then open JupyterLab on notebooks/ (students)"
@@ -32,6 +32,7 @@ help:
 	@echo "make bench      speed ratios (benchmarks/)"
 	@echo "make lock       re-resolve requirements.txt for every platform (uv; needs the package index)"
 	@echo "make test-pythons  the quick tier on Python 3.12 and 3.13 (CI runs it after make test)"
+	@echo "make test-export   the student export, answered, passes its own Validator (CI runs it too)"
 
 setup: $(STAMP)
 
@@ -69,8 +70,14 @@ check: lint
 # Validate) the executed copies of their own.
 test: setup
 	$(BIN)/ruff check $(LINT_PATHS)
-	CS_QUICK=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile tests \
-		--nbval-lax --nbval-current-env --nbval-cell-timeout=300 solutions
+	CS_QUICK=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not export_complete" \
+		tests --nbval-lax --nbval-current-env --nbval-cell-timeout=300 solutions
+
+# The student export, completed with the solutions' answers, passes its own Validator: every notebook
+# executes once more there, so this runs beside `make test` (CI runs it after), not inside it.
+test-export: setup
+	CS_QUICK=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(TEST_WORKERS) -m export_complete \
+		tests/test_student_export.py
 
 release: setup
 	$(BIN)/python -m tools.build_notebooks

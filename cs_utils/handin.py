@@ -1,0 +1,85 @@
+"""Pack your notebooks to hand in: ``python -m cs_utils.handin [--student ID] [NOTEBOOK ...]``.
+
+Writes ``handin/ID.zip`` (``make submit STUDENT=ID``) holding every notebook of ``notebooks/`` as
+``NN_topic/NN_topic.ipynb``, the layout the course's grader reads; the grader knows you by the
+zip's name. Without ``--student`` the zip is named after your login. NOTEBOOK (a path, an assignment
+name or its number) packs only those notebooks. Nothing here runs the notebooks: use
+``python -m cs_utils.validate`` (``make check``) for that.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import re
+import sys
+import zipfile
+from pathlib import Path
+
+from cs_utils.validate import NOTEBOOKS, ROOT, find_notebooks
+
+STUDENT_ID = re.compile(r"[A-Za-z0-9_.@+-]+")  # what the grader accepts as a zip's name
+MAX_BYTES = 50 << 20  # the grader ignores larger notebooks
+
+
+def default_student() -> str:
+    try:
+        login = getpass.getuser()
+    except Exception:  # noqa: BLE001 (no login name on this system)
+        login = ""
+    return re.sub(r"[^A-Za-z0-9_.@+-]", "_", login) or "student"
+
+
+def problems(path: Path) -> list[str]:
+    """What the grader would object to in the notebook at ``path`` (and unanswered exercises)."""
+    data = path.read_bytes()
+    if len(data) > MAX_BYTES:
+        return [f"larger than {MAX_BYTES >> 20} MB: the grader ignores it (clear big outputs and save)"]
+    try:
+        cells = json.loads(data.decode("utf-8"))["cells"]
+    except (ValueError, KeyError, TypeError):
+        return ["not a valid notebook: the grader cannot read it (restore it from a backup?)"]
+    stubs = sum(1 for c in cells if isinstance(c, dict)
+                and c.get("metadata", {}).get("nbgrader", {}).get("solution")
+                and "raise NotImplementedError()" in "".join(c.get("source", "")))
+    return [f"{stubs} exercise(s) still raise NotImplementedError"] if stubs else []
+
+
+def pack(paths: list[Path], student: str, out_dir: Path) -> Path:
+    """Write ``out_dir/student.zip`` with each notebook as ``<its folder>/<its name>``; return it."""
+    if not STUDENT_ID.fullmatch(student):
+        raise SystemExit(f"{student!r} cannot name a hand-in: use letters, digits and _.@+- only")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / f"{student}.zip"
+    partial = target.with_suffix(".zip.part")
+    with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in paths:
+            archive.write(path, f"{path.parent.name}/{path.name}")
+    partial.replace(target)
+    return target
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m cs_utils.handin", description=__doc__.split("\n")[0])
+    parser.add_argument("notebooks", nargs="*", help="paths, assignment names or numbers (default: all)")
+    parser.add_argument("--student", help="your id in the course (default: your login name)")
+    parser.add_argument("--out", type=Path, default=ROOT / "handin", help="folder for the zip")
+    args = parser.parse_args(argv)
+    paths = find_notebooks(args.notebooks)
+    if not paths:
+        print(f"no notebooks found under {NOTEBOOKS}", file=sys.stderr)
+        return 1
+    student = args.student or default_student()
+    for path in paths:
+        for problem in problems(path):
+            print(f"note: {path.parent.name}/{path.name}: {problem}")
+    target = pack(paths, student, args.out)
+    print(f"wrote {target} ({len(paths)} notebooks, graded as student {student!r}"
+          f"{'' if args.student else '; pass --student ID (make submit STUDENT=ID) to change that'}).")
+    print("Upload that file where your course collects work.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

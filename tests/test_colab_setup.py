@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tools import build_notebooks
+from tools import build_notebooks, student_export
 from tools.course import ROOT, assignments, student_package
 
 pytestmark = pytest.mark.slow
@@ -28,11 +28,13 @@ def colab_cell(name: str) -> str:
 
 @pytest.fixture(scope="module")
 def fresh_python(tmp_path_factory):
-    """A venv without cs_utils, a wheel of cs_utils, and a folder holding a stand-in google.colab."""
+    """A venv without cs_utils, a wheel of the student repository's cs_utils (what Colab installs from
+    there), and a folder holding a stand-in google.colab."""
     root = tmp_path_factory.mktemp("colab")
     subprocess.run([sys.executable, "-m", "venv", str(root / "venv")], check=True)
+    student_export.export(root / "student")
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-                    "-w", str(root / "wheels"), str(ROOT)], check=True, capture_output=True)
+                    "-w", str(root / "wheels"), str(root / "student")], check=True, capture_output=True)
     (wheel,) = (root / "wheels").glob("cs_utils-*.whl")
     fake = root / "fake_colab" / "google" / "colab"
     fake.mkdir(parents=True)

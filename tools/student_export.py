@@ -30,10 +30,14 @@ import sys
 import tomllib
 from pathlib import Path
 
-from tools.course import ROOT, assignments
+from tools.course import ROOT, STUDENT_REPOSITORY, STUDENT_VERSION, assignments
 
 TEMPLATES = Path(__file__).resolve().parent / "student"
 # template file -> path in the export
+# What the notebooks and cs_utils import while they run (the rest of the lock serves JupyterLab,
+# nbgrader's Validate, and the instructor's tools).
+RUNTIME_PACKAGES = {"numpy", "torch", "torchvision", "matplotlib", "ipywidgets", "tqdm", "scikit-learn",
+                    "scikit-image", "mlxtend", "mnist1d"}
 TEMPLATE_FILES = {"README.md": "README.md", "Makefile": "Makefile", "pyproject.toml.in": "pyproject.toml",
                   "nbgrader_config.py": "nbgrader_config.py", "gitignore": ".gitignore"}
 COPIED_FOLDERS = ("cs_utils",)  # plus each assignment's folder under notebooks/
@@ -76,13 +80,43 @@ def _python_floor(requires: str) -> str:
     return match.group(1)
 
 
+def _notebook_path(name: str) -> str:
+    return f"notebooks/{name}/{name}.ipynb"
+
+
+def binder_url() -> str:
+    """Binder on the published student repository, opening JupyterLab at notebook 01."""
+    return (f"https://mybinder.org/v2/gh/{STUDENT_REPOSITORY}/{STUDENT_VERSION}"
+            f"?labpath={_notebook_path(assignments()[0])}")
+
+
+def open_online_table() -> str:
+    """A Markdown table: each notebook with its "Open in Colab" link at this release's tag."""
+    rows = ["| notebook | open online |", "|---|---|"]
+    for name in assignments():
+        url = (f"https://colab.research.google.com/github/{STUDENT_REPOSITORY}/blob/{STUDENT_VERSION}/"
+               f"{_notebook_path(name)}")
+        rows.append(f"| {name} | [Open in Colab]({url}) |")
+    return "\n".join(rows)
+
+
+def runtime_dependencies(root: Path = ROOT) -> list[str]:
+    """The course's ranges (pyproject.toml) of what the notebooks and cs_utils import at run time."""
+    from packaging.requirements import Requirement
+
+    declared = tomllib.loads((root / "pyproject.toml").read_text())["project"]["dependencies"]
+    return [dep for dep in declared if Requirement(dep).name.lower() in RUNTIME_PACKAGES]
+
+
 def substitutions(root: Path = ROOT) -> dict[str, str]:
     import yaml
 
     requires = tomllib.loads((root / "pyproject.toml").read_text())["project"]["requires-python"]
     floor = _python_floor(requires)
     env = yaml.safe_load((root / "environment.yml").read_text())
-    return {"@REQUIRES_PYTHON@": requires, "@PYTHON_MIN@": floor,
+    return {"@OPEN_ONLINE@": open_online_table(), "@BINDER_URL@": binder_url(),
+            "@RUNTIME_DEPENDENCIES@": "\n".join(f"    {dep!r}," for dep in runtime_dependencies(root)),
+            "@REQUIRES_PYTHON@": requires, "@PYTHON_MIN@": floor,
             "@PYTHON_MIN_TUPLE@": ", ".join(floor.split(".")), "@CONDA_ENV@": env["name"]}
 
 

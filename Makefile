@@ -54,7 +54,7 @@ lab: setup
 
 # Lint covers the sources, never notebooks/ or solutions/ (generated; a restyled locked cell breaks
 # its nbgrader checksum).
-LINT_PATHS := cs_utils tools tests benchmarks notebook_src
+LINT_PATHS := cs_utils tools tests benchmarks scripts notebook_src
 
 lint: setup
 	$(BIN)/ruff check $(LINT_PATHS)
@@ -89,9 +89,12 @@ student: setup
 	@test -n "$(DEST)" || { echo "usage: make student DEST=folder [FORCE=1]"; exit 1; }
 	$(BIN)/python -m tools.student_export "$(DEST)" $(if $(FORCE),--force)
 
-# Refuses to grade without the bubblewrap sandbox unless UNCONFINED=1 (docs/grading.md).
+# Refuses to grade without the bubblewrap sandbox (.ci/install-bubblewrap.sh) unless UNCONFINED=1.
+# SHARD=K/N grades one share of the students into one PostgreSQL gradebook (DB_URL=postgresql://...
+# or CS_GRADEBOOK_URL); docs/grading.md.
 autograde: setup
-	CS_QUICK=1 $(BIN)/python -m tools.autograde $(SUBMISSIONS) --jobs $(JOBS) $(if $(UNCONFINED),--unconfined)
+	CS_QUICK=1 $(BIN)/python -m tools.autograde $(SUBMISSIONS) --jobs $(JOBS) $(if $(UNCONFINED),--unconfined) \
+		$(if $(SHARD),--shard $(SHARD)) $(if $(DB_URL),--db-url $(DB_URL))
 
 # Speed goals are ratios measured within one run; results are recorded in benchmarks/RESULTS.md.
 bench: setup
@@ -145,4 +148,5 @@ test-pythons: setup
 	test -z "$$failed" || { echo "test-pythons failed on Python$$failed" >&2; exit 1; }
 
 clean-grading:
-	rm -rf gradebook.db submitted autograded feedback grades.csv autograde_work autograde_logs grades_report.md
+	rm -rf gradebook.db submitted autograded feedback grades.csv autograde_work autograde_logs grades_report.md \
+		autograde.csv autograde_lms.csv autograde_report.md autograde_results.json autograde.shard-*

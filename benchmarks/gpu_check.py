@@ -11,12 +11,15 @@ It reports, on synthetic CIFAR-shaped data (3x32x32, 10 classes):
 1. one training step (forward, backward, SGD update) of ResNet-18, CIFAR variant (3x3 stem, no max
    pool), at batch 512 by default, in three variants:
    (a) eager fp32 (TF32 switched off, so it really is fp32),
-   (b) bf16 autocast + channels_last memory format,
+   (b) half-precision autocast + channels_last memory format,
    (c) (b) + torch.compile;
    each with images/s, its ratio to (a), and the achieved TFLOP/s (FLOPs of one step counted by
-   torch.utils.flop_counter.FlopCounterMode) against a bf16 matrix-multiply peak measured in the
-   same run. For reference it also times (a') eager fp32 with TF32 allowed, PyTorch's default for
-   convolutions. The goal recorded in the issue: (c) at least 3x faster than (a).
+   torch.utils.flop_counter.FlopCounterMode) against a matrix-multiply peak in the same half
+   precision, measured in the same run. Half precision follows the course's rule (``amp_policy``):
+   bf16 where the GPU has it natively (compute capability 8.0 or more), else fp16 with a
+   GradScaler; a CPU smoke run uses bf16. For reference it also times (a') eager fp32 with TF32
+   allowed, PyTorch's default for convolutions. The goal recorded in the issue: (c) at least 3x
+   faster than (a).
 2. each architecture family of notebooks 08-11 (LeNet-5, AlexNet-style, VGG-16 with BatchNorm,
    mini-GoogLeNet, ResNet-18), trained for a few hundred steps on learnable synthetic data (a fixed
    random template per class plus noise), with first and last loss and held-out accuracy, to show
@@ -49,6 +52,34 @@ import torch.nn.functional as F
 from torch.utils.flop_counter import FlopCounterMode
 
 GOAL_RATIO = 3.0  # issue 6: (c) at least 3x faster than (a)
+
+
+def amp_policy(device: torch.device) -> tuple[torch.dtype | None, bool]:
+    """(autocast dtype or None for fp32, whether a GradScaler is needed): the course's precision rule.
+
+    A deliberate copy of ``cs_utils.training.amp_policy`` (this file runs without cs_utils);
+    ``tests/test_gpu_check.py`` checks that the two agree. bf16 only where the GPU computes it
+    natively, compute capability 8.0 or more (``torch.cuda.is_bf16_supported()`` also counts
+    emulation in torch 2.14); older GPUs fp16 with a GradScaler; CPU and MPS fp32.
+    """
+    if device.type != "cuda":
+        return None, False
+    if torch.cuda.get_device_capability(device)[0] >= 8:
+        return torch.bfloat16, False
+    return torch.float16, True
+
+
+def half_dtype(device: torch.device) -> torch.dtype:
+    """The half precision that variants (b) and (c) time: the policy's on CUDA, bf16 on a CPU."""
+    dtype, _ = amp_policy(device)
+    return dtype or torch.bfloat16
+
+
+def precision_label(dtype, scaler: bool) -> str:
+    if dtype is None:
+        return "fp32"
+    name = {torch.bfloat16: "bf16", torch.float16: "fp16"}[dtype]
+    return f"{name} autocast" + (" + GradScaler" if scaler else "")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -190,13 +221,18 @@ def autocast(device, dtype):
     return contextlib.nullcontext() if dtype is None else torch.autocast(device.type, dtype=dtype)
 
 
-def make_step(model, x, y, optimizer, autocast_dtype):
+def make_step(model, x, y, optimizer, autocast_dtype, scaler=None):
     def step():
         with autocast(x.device, autocast_dtype):
             loss = F.cross_entropy(model(x).float(), y)
         optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
+        if scaler is None:
+            loss.backward()
+            optimizer.step()
+        else:  # fp16: scale the loss so small gradients do not underflow
+            scaler.scale(loss).backward()
+            scaler.step(optimizer)
+            scaler.update()
         return loss
 
     return step
@@ -220,14 +256,16 @@ def set_tf32(allowed: bool) -> None:
 
 
 def resnet_variants(cfg, device, peak_tflops, deadline) -> dict:
-    bf16 = torch.bfloat16
+    half = half_dtype(device)
+    scaler = half == torch.float16
+    half_label = precision_label(half, scaler)
     variants = [
         ("a", "eager fp32 (TF32 off)",
          {"dtype": None, "channels_last": False, "compile": False, "tf32": False}),
-        ("b", "bf16 autocast + channels_last",
-         {"dtype": bf16, "channels_last": True, "compile": False, "tf32": False}),
-        ("c", "bf16 autocast + channels_last + torch.compile",
-         {"dtype": bf16, "channels_last": True, "compile": True, "tf32": False}),
+        ("b", f"{half_label} + channels_last",
+         {"dtype": half, "scaler": scaler, "channels_last": True, "compile": False, "tf32": False}),
+        ("c", f"{half_label} + channels_last + torch.compile",
+         {"dtype": half, "scaler": scaler, "channels_last": True, "compile": True, "tf32": False}),
         ("a'", "eager fp32, TF32 allowed (PyTorch's default for convolutions)",
          {"dtype": None, "channels_last": False, "compile": False, "tf32": True}),
     ]
@@ -275,7 +313,8 @@ def run_variant(key, label, v, cfg, device, flops, peak_tflops, deadline) -> dic
     step_model = torch.compile(model, mode=cfg["compile_mode"]) if v["compile"] else model
     if device.type == "cuda":
         torch.cuda.reset_peak_memory_stats(device)
-    step = make_step(step_model, x, y, optimizer, v["dtype"])
+    scaler = torch.amp.GradScaler(device.type) if v.get("scaler") else None
+    step = make_step(step_model, x, y, optimizer, v["dtype"], scaler)
     warmup = cfg["warmup"] + (cfg["compile_warmup"] if v["compile"] else 0)
     timing = time_rounds(step, device, warmup, cfg["steps"], cfg["rounds"])
     loss = float(step().detach().float().cpu())
@@ -284,7 +323,7 @@ def run_variant(key, label, v, cfg, device, flops, peak_tflops, deadline) -> dic
         "ms_per_step": 1e3 * seconds,
         "images_per_s": cfg["batch"] / seconds,
         "tflops": flops / seconds / 1e12,
-        "fraction_of_bf16_peak": flops / seconds / 1e12 / peak_tflops,
+        "fraction_of_peak": flops / seconds / 1e12 / peak_tflops,
         "warmup_s": timing["warmup_s"],
         "rounds_ms": [1e3 * s for s in timing["rounds_s"]],
         "loss_after": loss,
@@ -311,24 +350,26 @@ def train_families(cfg, device, deadline) -> list:
     gen = torch.Generator(device=device).manual_seed(0)
     templates = torch.randn(10, 3, 32, 32, generator=gen, device=device)
     x_val, y_val = synthetic_batch(templates, cfg["val_batch"], gen, cfg["noise"])
-    dtype = torch.bfloat16 if device.type == "cuda" and torch.cuda.is_bf16_supported() else None
+    dtype, needs_scaler = amp_policy(device)
     rows = []
     for name, build in FAMILIES.items():
         if time.perf_counter() > deadline:
             rows.append({"family": name, "skipped": "time limit reached"})
             continue
         try:
-            rows.append(train_one(name, build, cfg, device, templates, gen, x_val, y_val, dtype))
+            rows.append(train_one(name, build, cfg, device, templates, gen, x_val, y_val, dtype,
+                                  needs_scaler))
         except Exception as error:  # report and go on with the next family
             rows.append({"family": name, "error": f"{type(error).__name__}: {error}"[:500]})
     return rows
 
 
-def train_one(name, build, cfg, device, templates, gen, x_val, y_val, dtype) -> dict:
+def train_one(name, build, cfg, device, templates, gen, x_val, y_val, dtype, needs_scaler=False) -> dict:
     """Train one family for cfg["steps"] steps on synthetic data; a row of the report."""
     torch.manual_seed(0)
     model = build(width=cfg["width"]).to(device).to(memory_format=torch.channels_last)
     optimizer = torch.optim.AdamW(model.parameters(), lr=cfg["lr"], weight_decay=5e-4)
+    scaler = torch.amp.GradScaler(device.type, enabled=needs_scaler)
     params = sum(p.numel() for p in model.parameters())
     losses = []
     model.train()
@@ -340,8 +381,9 @@ def train_one(name, build, cfg, device, templates, gen, x_val, y_val, dtype) -> 
         with autocast(device, dtype):
             loss = F.cross_entropy(model(x).float(), y)
         optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
+        scaler.scale(loss).backward()
+        scaler.step(optimizer)
+        scaler.update()
         losses.append(loss.detach())
     synchronize(device)
     seconds = time.perf_counter() - start
@@ -353,7 +395,7 @@ def train_one(name, build, cfg, device, templates, gen, x_val, y_val, dtype) -> 
     k = max(1, len(losses) // 10)
     return {
         "family": name, "params": params, "steps": cfg["steps"], "batch": cfg["batch"],
-        "precision": "bf16 autocast" if dtype is not None else "fp32", "seconds": seconds,
+        "precision": precision_label(dtype, needs_scaler), "seconds": seconds,
         "images_per_s": cfg["steps"] * cfg["batch"] / seconds,
         "first_loss": float(losses[:k].mean()), "last_loss": float(losses[-k:].mean()),
         "val_accuracy": float(accuracy), "finite": bool(torch.isfinite(losses).all()),
@@ -378,7 +420,8 @@ def device_info(device) -> dict:
         info.update(name=torch.cuda.get_device_name(device),
                     capability=list(torch.cuda.get_device_capability(device)),
                     memory_gib=props.total_memory / 2 ** 30, cuda=torch.version.cuda,
-                    cudnn=torch.backends.cudnn.version(), bf16_supported=torch.cuda.is_bf16_supported())
+                    cudnn=torch.backends.cudnn.version(), bf16_supported=torch.cuda.is_bf16_supported(),
+                    bf16_native=torch.cuda.get_device_capability(device)[0] >= 8)
     else:
         info["name"] = platform.processor() or platform.machine()
     return info
@@ -407,7 +450,8 @@ def markdown(report: dict) -> str:
         f"{step['optimizer']}; cudnn.benchmark={step['cudnn_benchmark']}; "
         f"torch.compile mode={step['compile_mode']!r}.",
         "",
-        "| variant | images/s | ms/step | × (a) | TFLOP/s | of bf16 peak | warm-up s |",
+        f"| variant | images/s | ms/step | × (a) | TFLOP/s | of {report['matmul_peak']['dtype']} peak | "
+        "warm-up s |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in step["variants"]:
@@ -417,7 +461,7 @@ def markdown(report: dict) -> str:
             continue
         lines.append(f"| ({r['variant']}) {r['label']} | {r['images_per_s']:,.0f} | {r['ms_per_step']:.2f} | "
                      f"{_fmt(r.get('ratio_to_a'), '.2f')} | {r['tflops']:.2f} | "
-                     f"{100 * r['fraction_of_bf16_peak']:.1f}% | {r['warmup_s']:.1f} |")
+                     f"{100 * r['fraction_of_peak']:.1f}% | {r['warmup_s']:.1f} |")
     goal = step["goal"]
     lines += ["", f"Goal (c) ≥ {goal['target_ratio_c_to_a']:.0f}× (a): "
               + ("not measured" if goal["achieved"] is None else
@@ -509,9 +553,10 @@ def run_all(args, cfg, device, start, deadline) -> dict:
               "date_utc": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
               "device": device_info(device)}
     print(f"device: {report['device']['name']} ({device})", flush=True)
-    peak_dtype = torch.bfloat16
+    peak_dtype = half_dtype(device)
     report["matmul_peak"] = matmul_peak(device, peak_dtype, **cfg["matmul"])
-    print(f"bf16 matmul peak: {report['matmul_peak']['tflops']:.2f} TFLOP/s", flush=True)
+    print(f"{report['matmul_peak']['dtype']} matmul peak: {report['matmul_peak']['tflops']:.2f} TFLOP/s",
+          flush=True)
     report["resnet18_step"] = resnet_variants(cfg["resnet"], device, report["matmul_peak"]["tflops"],
                                               deadline)
     for r in report["resnet18_step"]["variants"]:

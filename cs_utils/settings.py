@@ -5,11 +5,13 @@ nothing else in ``cs_utils`` reads the environment. Set them before starting Jup
 (``CS_QUICK=1 make lab``) or, inside a notebook, before the setup cell
 (``os.environ["CS_QUICK"] = "1"``): ``course_settings()`` reads them anew on every call.
 
-| variable      | field      | meaning                                                          |
-|---------------|------------|------------------------------------------------------------------|
-| `CS_QUICK`    | `quick`    | `1`: small offline data and short runs (tests, grading, laptops) |
-| `CS_DATA_DIR` | `data_dir` | where CIFAR-10 is downloaded, once for every notebook            |
-|               |            | (default: `data/` beside the course's `notebooks/`)              |
+| variable       | field       | meaning                                                          |
+|----------------|-------------|------------------------------------------------------------------|
+| `CS_QUICK`     | `quick`     | `1`: small offline data and short runs (tests, grading, laptops) |
+| `CS_DATA_DIR`  | `data_dir`  | where CIFAR-10 is downloaded, once for every notebook            |
+|                |             | (default: `data/` beside the course's `notebooks/`)              |
+| `CS_ALLOW_CPU` | `allow_cpu` | `1`: train in full mode on the CPU anyway (hours, not minutes);  |
+|                |             | without it full mode stops when there is no GPU                  |
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
-ENV_VARS = {"quick": "CS_QUICK", "data_dir": "CS_DATA_DIR"}
+ENV_VARS = {"quick": "CS_QUICK", "data_dir": "CS_DATA_DIR", "allow_cpu": "CS_ALLOW_CPU"}
 
 
 def course_root() -> Path:
@@ -37,19 +39,26 @@ def course_root() -> Path:
 class CourseSettings:
     quick: bool = False
     data_dir: Path | None = None
+    allow_cpu: bool = False
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> CourseSettings:
         environ = os.environ if environ is None else environ
         data_dir = environ.get(ENV_VARS["data_dir"], "").strip()
-        return cls(quick=environ.get(ENV_VARS["quick"], "").strip().lower() in TRUE_WORDS,
-                   data_dir=Path(data_dir).expanduser() if data_dir else course_root() / "data")
+        return cls(quick=_true(environ, "quick"),
+                   data_dir=Path(data_dir).expanduser() if data_dir else course_root() / "data",
+                   allow_cpu=_true(environ, "allow_cpu"))
 
     def to_env(self) -> dict[str, str]:
         """The variables that ``from_env`` turns back into these settings (for subprocesses)."""
-        values = {"quick": "1" if self.quick else "0", "data_dir": str(self.data_dir or "")}
+        values = {"quick": "1" if self.quick else "0", "data_dir": str(self.data_dir or ""),
+                  "allow_cpu": "1" if self.allow_cpu else "0"}
         assert set(values) == {f.name for f in fields(self)}, "every field has its variable"
         return {ENV_VARS[name]: value for name, value in values.items()}
+
+
+def _true(environ: Mapping[str, str], field: str) -> bool:
+    return environ.get(ENV_VARS[field], "").strip().lower() in TRUE_WORDS
 
 
 def course_settings() -> CourseSettings:

@@ -2,10 +2,12 @@
 
 ``fit`` trains a model for some epochs with tqdm progress bars and returns a history of curves
 (plot it with ``cs_utils.plotting.plot_history``). It picks the device with
-``cs_utils.runtime.get_device``, and on CUDA runs mixed precision: bf16 autocast where the GPU
-supports it, else fp16 with a gradient scaler; on CPU and MPS it stays in fp32. ``channels_last``,
-``torch.compile`` and a wall-clock ``time_budget_s`` (like EECS 498's one-minute challenge) are
-opt-in.
+``cs_utils.runtime.get_device``, and on CUDA runs mixed precision (``amp_policy``): bf16 autocast
+where the GPU computes bf16 natively (compute capability 8.0 or more: A100, H100, RTX 30xx and
+newer), else fp16 with a gradient scaler (T4, V100: Colab's and Kaggle's usual GPUs); on CPU and
+MPS it stays in fp32. ``precision="bf16"``/``"fp16"``/``"fp32"`` overrides the choice, on any
+device. ``channels_last``, ``torch.compile`` and a wall-clock ``time_budget_s`` (like EECS 498's
+one-minute challenge) are opt-in.
 """
 
 from __future__ import annotations
@@ -15,17 +17,60 @@ from pathlib import Path
 
 from cs_utils.runtime import get_device
 
+PRECISIONS = ("fp32", "bf16", "fp16")
+
+
+def bf16_native(device) -> bool:
+    """Whether the CUDA ``device`` computes bf16 in hardware: compute capability 8.0 (Ampere) or more.
+
+    Not ``torch.cuda.is_bf16_supported()``: in torch 2.14 that also counts emulation, which makes a
+    T4 or V100 run bf16 slowly instead of fp16 on its tensor cores. ``benchmarks/gpu_check.py``
+    carries a copy of this rule (it runs without cs_utils); ``tests/test_gpu_check.py`` checks both agree.
+    """
+    import torch
+
+    major, _minor = torch.cuda.get_device_capability(device)
+    return major >= 8
+
 
 def amp_policy(device) -> tuple[object | None, bool]:
-    """(autocast dtype or None for fp32, whether a GradScaler is needed) for ``device``."""
+    """(autocast dtype or None for fp32, whether a GradScaler is needed) for ``device``.
+
+    CUDA with native bf16 (``bf16_native``): bf16, no scaler (bf16 has fp32's exponent range).
+    Older CUDA GPUs: fp16 with a GradScaler (fp16 gradients underflow without loss scaling).
+    CPU and MPS: fp32.
+    """
     import torch
 
     device = torch.device(device)
     if device.type != "cuda":
         return None, False
-    if torch.cuda.is_bf16_supported():
+    if bf16_native(device):
         return torch.bfloat16, False
-    return torch.float16, True  # fp16 gradients underflow without loss scaling
+    return torch.float16, True
+
+
+def precision_policy(device, amp: bool = True, precision: str | None = None) -> tuple[object | None, bool]:
+    """(autocast dtype or None, GradScaler needed) for a run: ``precision`` if given, else ``amp_policy``.
+
+    ``precision`` is one of ``PRECISIONS`` and works on every device (CPU autocast runs bf16 and
+    fp16; ``GradScaler("cpu")`` scales), which lets tests run the GPU's code paths on a CPU.
+    ``amp=False`` without ``precision`` means fp32.
+    """
+    import torch
+
+    if precision is None:
+        return amp_policy(device) if amp else (None, False)
+    if precision not in PRECISIONS:
+        raise ValueError(f"precision must be one of {PRECISIONS} or None (automatic), got {precision!r}")
+    return {"fp32": (None, False), "bf16": (torch.bfloat16, False), "fp16": (torch.float16, True)}[precision]
+
+
+def precision_name(dtype) -> str:
+    """"fp32", "bf16" or "fp16" for an autocast dtype (None: fp32)."""
+    import torch
+
+    return {None: "fp32", torch.bfloat16: "bf16", torch.float16: "fp16"}[dtype]
 
 
 def accuracy(logits, targets) -> float:
@@ -43,39 +88,74 @@ def _to_device(batch, device, channels_last: bool):
     return x, y.to(device, non_blocking=True)
 
 
-def evaluate(model, loader, device=None, loss_fn=None, channels_last: bool = False) -> tuple[float, float]:
+def _read(*values) -> list[float]:
+    """The values of 0-d tensors (on any device) as Python floats, with one transfer: one host sync."""
+    import torch
+
+    return torch.stack([v.detach().double() if v.device.type != "mps" else v.detach().float()
+                        for v in values]).tolist()
+
+
+def evaluate(model, loader, device=None, loss_fn=None, channels_last: bool = False,
+             precision: str | None = None) -> tuple[float, float]:
     """Mean loss and accuracy of ``model`` over ``loader``, in eval mode and without gradients.
 
-    The model's previous train/eval mode is restored afterwards.
+    The sums stay on the device and are read once at the end (no host sync per batch). ``precision``
+    as in ``fit`` (None: ``amp_policy``). The model's previous train/eval mode is restored afterwards.
     """
     import torch
     import torch.nn.functional as F
 
     device = torch.device(device) if device is not None else next(model.parameters()).device
     loss_fn = loss_fn or F.cross_entropy
-    dtype, _ = amp_policy(device)
+    dtype, _ = precision_policy(device, True, precision)
     was_training = model.training
     model.eval()
-    total_loss, correct, count = 0.0, 0, 0
+    total_loss = torch.zeros((), device=device)
+    correct = torch.zeros((), dtype=torch.long, device=device)
+    count = 0
     with torch.no_grad(), torch.autocast(device.type, dtype=dtype, enabled=dtype is not None):
         for batch in loader:
             x, y = _to_device(batch, device, channels_last)
             logits = model(x)
-            total_loss += loss_fn(logits.float(), y, reduction="sum").item()
-            correct += (logits.argmax(dim=1) == y).sum().item()
+            total_loss += loss_fn(logits.float(), y, reduction="sum")
+            correct += (logits.argmax(dim=1) == y).sum()
             count += len(y)
     model.train(was_training)
+    total_loss, correct = _read(total_loss, correct)
     return total_loss / max(count, 1), correct / max(count, 1)
 
 
+def tune_backend(device) -> None:
+    """On CUDA, let cuDNN time its algorithms once per input shape and keep the fastest
+    (``torch.backends.cudnn.benchmark``): training repeats the same shapes thousands of times."""
+    import torch
+
+    if torch.device(device).type == "cuda":
+        torch.backends.cudnn.benchmark = True
+
+
 def fit(model, train_loader, val_loader=None, *, epochs: int, optimizer, loss_fn=None, scheduler=None,
-        device=None, amp: bool = True, channels_last: bool = False, compile: bool = False,
-        time_budget_s: float | None = None, progress: bool = True, desc: str = "train") -> dict:
+        device=None, amp: bool = True, precision: str | None = None, channels_last: bool = False,
+        compile: bool = False, time_budget_s: float | None = None, progress: bool = True,
+        desc: str = "train") -> dict:
     """Train ``model`` and return its history.
 
     ``scheduler.step()`` runs once per epoch. The history holds per-epoch lists ``train_loss``,
     ``train_acc`` and, with a ``val_loader``, ``val_loss`` and ``val_acc``, plus ``seconds`` (wall
-    time of each epoch), ``device``, ``precision`` and ``stopped_early`` (the time budget ran out).
+    time of each epoch), ``device``, ``precision`` ("fp32", "bf16" or "fp16") and ``stopped_early``
+    (the time budget ran out). Every value is a plain Python number or string.
+
+    Precision: ``precision=None`` chooses by ``amp_policy`` (``amp=False``: fp32); "bf16", "fp16"
+    (with a GradScaler) or "fp32" force one, on any device.
+
+    The host never waits for the device inside an epoch: the loss and the count of correct
+    predictions are summed on the device and read once per epoch, and the time budget is checked
+    against the host's clock (the host runs ahead of a GPU only by the queue of launched kernels;
+    the read at the end of the epoch waits for them). One exception is torch's own: with fp16, most
+    optimizers' ``GradScaler.step`` reads whether a gradient overflowed, once per step. On CUDA,
+    ``torch.backends.cudnn.benchmark`` is switched on: fixed input shapes let cuDNN pick its fastest
+    kernels once. A ``DistributedSampler`` gets ``set_epoch`` before each epoch.
     """
     import torch
     import torch.nn.functional as F
@@ -83,24 +163,29 @@ def fit(model, train_loader, val_loader=None, *, epochs: int, optimizer, loss_fn
 
     device = torch.device(device) if device is not None else get_device()
     loss_fn = loss_fn or F.cross_entropy
-    dtype, needs_scaler = amp_policy(device) if amp else (None, False)
+    dtype, needs_scaler = precision_policy(device, amp, precision)
     scaler = torch.amp.GradScaler(device.type, enabled=needs_scaler)
+    tune_backend(device)
     model.to(device)
     if channels_last:
         model.to(memory_format=torch.channels_last)
     step_model = torch.compile(model) if compile else model
 
     history = {"train_loss": [], "train_acc": [], "seconds": [], "device": str(device),
-               "precision": "fp32" if dtype is None else str(dtype).replace("torch.", ""),
-               "stopped_early": False}
+               "precision": precision_name(dtype), "stopped_early": False}
     if val_loader is not None:
         history.update(val_loss=[], val_acc=[])
+    sampler = getattr(train_loader, "sampler", None)
     start = time.perf_counter()
     epoch_bar = tqdm(range(epochs), desc=desc, disable=not progress)
-    for _ in epoch_bar:
+    for epoch in epoch_bar:
         epoch_start = time.perf_counter()
+        if hasattr(sampler, "set_epoch"):
+            sampler.set_epoch(epoch)
         model.train()
-        total_loss, correct, count = 0.0, 0, 0
+        total_loss = torch.zeros((), device=device)
+        correct = torch.zeros((), dtype=torch.long, device=device)
+        count = 0
         for batch in tqdm(train_loader, desc="batches", leave=False, disable=not progress):
             x, y = _to_device(batch, device, channels_last)
             with torch.autocast(device.type, dtype=dtype, enabled=dtype is not None):
@@ -110,18 +195,20 @@ def fit(model, train_loader, val_loader=None, *, epochs: int, optimizer, loss_fn
             scaler.scale(loss).backward()
             scaler.step(optimizer)
             scaler.update()
-            total_loss += loss.item() * len(y)
-            correct += (logits.argmax(dim=1) == y).sum().item()
+            total_loss += loss.detach() * len(y)
+            correct += (logits.detach().argmax(dim=1) == y).sum()
             count += len(y)
             if time_budget_s is not None and time.perf_counter() - start > time_budget_s:
                 history["stopped_early"] = True
                 break
         if scheduler is not None:
             scheduler.step()
+        total_loss, correct = _read(total_loss, correct)  # the epoch's one wait for the device
         history["train_loss"].append(total_loss / max(count, 1))
         history["train_acc"].append(correct / max(count, 1))
         if val_loader is not None:
-            val_loss, val_acc = evaluate(model, val_loader, device, loss_fn, channels_last)
+            val_loss, val_acc = evaluate(model, val_loader, device, loss_fn, channels_last,
+                                         precision_name(dtype))
             history["val_loss"].append(val_loss)
             history["val_acc"].append(val_acc)
         history["seconds"].append(time.perf_counter() - epoch_start)
@@ -130,6 +217,27 @@ def fit(model, train_loader, val_loader=None, *, epochs: int, optimizer, loss_fn
         if history["stopped_early"]:
             break
     return history
+
+
+def result_line(name: str, history: dict, test_acc: float | None = None) -> str:
+    """One line that says what a training run reached, how, and how fast; printed and returned.
+
+    ``[result] ResNet-18: validation accuracy 0.912, test accuracy 0.905, bf16 on cuda, 812.3 s for 40
+    epochs``. ``benchmarks/gpu_notebooks.sh`` reads these lines from the notebooks' output; pass
+    ``test_acc`` once, at the end (``course_test_loader``).
+    """
+    parts = []
+    if history.get("val_acc"):
+        parts.append(f"validation accuracy {history['val_acc'][-1]:.3f}")
+    if test_acc is not None:
+        parts.append(f"test accuracy {test_acc:.3f}")
+    epochs = len(history.get("seconds", []))
+    parts.append(f"{history.get('precision', '?')} on {history.get('device', '?')}")
+    parts.append(f"{sum(history.get('seconds', [])):.1f} s for {epochs} epoch{'s' if epochs != 1 else ''}"
+                 + (" (time budget reached)" if history.get("stopped_early") else ""))
+    line = f"[result] {name}: " + ", ".join(parts)
+    print(line)
+    return line
 
 
 def save_checkpoint(path, model, optimizer=None, **extra) -> Path:

@@ -13,7 +13,7 @@ from tools.course import ROOT
 
 def test_defaults_without_variables():
     settings = CourseSettings.from_env({})
-    assert settings.quick is False
+    assert settings.quick is False and settings.allow_cpu is False
     assert settings.data_dir == ROOT / "data", "one data folder beside notebooks/ in a checkout"
 
 
@@ -23,11 +23,24 @@ def test_quick_words(value, expected):
     assert CourseSettings.from_env({"CS_QUICK": value}).quick is expected
 
 
-def test_round_trip_through_the_environment(tmp_path):
-    settings = CourseSettings(quick=True, data_dir=tmp_path / "cifar")
+@pytest.mark.parametrize("value, expected", [("1", True), ("true", True), ("0", False), ("", False)])
+def test_allow_cpu_words(value, expected):
+    assert CourseSettings.from_env({"CS_ALLOW_CPU": value}).allow_cpu is expected
+
+
+@pytest.mark.parametrize("quick, allow_cpu", [(True, False), (False, True), (True, True), (False, False)])
+def test_round_trip_through_the_environment(tmp_path, quick, allow_cpu):
+    settings = CourseSettings(quick=quick, data_dir=tmp_path / "cifar", allow_cpu=allow_cpu)
     env = settings.to_env()
-    assert set(env) == set(ENV_VARS.values())
+    assert set(env) == set(ENV_VARS.values()) == {"CS_QUICK", "CS_DATA_DIR", "CS_ALLOW_CPU"}
     assert CourseSettings.from_env(env) == settings
+
+
+def test_every_variable_is_in_the_docstring_table():
+    import cs_utils.settings as module
+
+    for field, variable in ENV_VARS.items():
+        assert f"| `{variable}`" in module.__doc__ and f"`{field}`" in module.__doc__, variable
 
 
 def test_read_anew_on_each_call(monkeypatch, tmp_path):

@@ -51,12 +51,68 @@ def test_time_budget_stops_training():
     assert history["stopped_early"] and len(history["train_loss"]) == 1
 
 
-def test_amp_policy(monkeypatch):
+def test_amp_policy_cpu_and_mps_stay_fp32():
     assert training.amp_policy("cpu") == (None, False)
-    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *a, **k: True)
-    assert training.amp_policy("cuda") == (torch.bfloat16, False)
-    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *a, **k: False)
-    assert training.amp_policy("cuda") == (torch.float16, True)
+    assert training.amp_policy(torch.device("mps")) == (None, False)
+
+
+@pytest.mark.parametrize("capability, expected", [
+    ((6, 1), (torch.float16, True)),   # P100: no bf16 tensor cores
+    ((7, 0), (torch.float16, True)),   # V100
+    ((7, 5), (torch.float16, True)),   # T4 (Colab, Kaggle)
+    ((8, 0), (torch.bfloat16, False)),  # A100
+    ((8, 6), (torch.bfloat16, False)),  # RTX 30xx
+    ((9, 0), (torch.bfloat16, False)),  # H100, H200
+    ((12, 0), (torch.bfloat16, False)),
+])
+def test_amp_policy_follows_the_compute_capability(monkeypatch, capability, expected):
+    """bf16 only where the GPU has it natively; torch 2.14's is_bf16_supported() also counts emulation."""
+    monkeypatch.setattr(torch.cuda, "get_device_capability", lambda device=None: capability)
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *a, **k: True)  # emulation says yes: ignored
+    assert training.amp_policy("cuda") == expected
+    assert training.amp_policy(torch.device("cuda", 0)) == expected
+    assert training.bf16_native("cuda") is (capability[0] >= 8)
+
+
+def test_precision_override_and_names():
+    assert training.precision_policy("cpu") == (None, False)
+    assert training.precision_policy("cpu", precision="bf16") == (torch.bfloat16, False)
+    assert training.precision_policy("cpu", precision="fp16") == (torch.float16, True)
+    assert training.precision_policy("cpu", amp=False, precision="fp32") == (None, False)
+    with pytest.raises(ValueError, match="precision must be one of"):
+        training.precision_policy("cpu", precision="float8")
+    names = [training.precision_name(d) for d in (None, torch.bfloat16, torch.float16)]
+    assert names == ["fp32", "bf16", "fp16"]
+
+
+@pytest.mark.parametrize("precision, dtype, scaled", [("bf16", torch.bfloat16, False),
+                                                      ("fp16", torch.float16, True)])
+def test_fit_runs_the_mixed_precision_paths_for_real_on_cpu(monkeypatch, precision, dtype, scaled):
+    """The GPU's two code paths, bf16 autocast and fp16 autocast + GradScaler, run on the CPU and learn."""
+    updates = []
+    original_update = torch.amp.GradScaler.update
+
+    def spy_update(self, *args, **kwargs):
+        updates.append((self.is_enabled(), self.get_scale() if self.is_enabled() else None))
+        return original_update(self, *args, **kwargs)
+
+    monkeypatch.setattr(torch.amp.GradScaler, "update", spy_update)
+    torch.manual_seed(0)
+    model = tiny_model()
+    seen = set()
+    model[-1].register_forward_hook(lambda module, args, out: seen.add(out.dtype))
+    loader = tiny_problem()
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.5, momentum=0.9)
+    history = training.fit(model, loader, loader, epochs=6, optimizer=optimizer, device="cpu", progress=False,
+                           precision=precision)
+    assert history["precision"] == precision and history["device"] == "cpu"
+    assert seen == {dtype}, f"the model ran in {seen}, not {dtype} autocast"
+    assert len(updates) == 6 * len(loader) and {enabled for enabled, _ in updates} == {scaled}
+    if scaled:
+        assert all(scale > 1 for _, scale in updates), "fp16 losses are scaled up before backward"
+    assert all(np.isfinite(history["train_loss"])) and all(np.isfinite(history["val_loss"]))
+    assert history["train_loss"][-1] < 0.7 * history["train_loss"][0]
+    assert history["val_acc"][-1] > 0.8
 
 
 def test_channels_last_runs_on_cpu():
@@ -97,7 +153,8 @@ def test_course_loaders_quick_is_offline_mnist():
     assert abs(mean) < 1e-3, "training split should be normalized with its own statistics"
 
 
-def test_course_loaders_full_mode_explains_missing_cifar(tmp_path):
+def test_course_loaders_full_mode_explains_missing_cifar(tmp_path, monkeypatch):
+    monkeypatch.setenv("CS_ALLOW_CPU", "1")  # past the device check (no GPU here) to the data
     with pytest.raises(FileNotFoundError, match="CS_QUICK=1"):
         torchdata.course_loaders(quick=False, root=str(tmp_path), download=False)
 
@@ -105,3 +162,65 @@ def test_course_loaders_full_mode_explains_missing_cifar(tmp_path):
 def test_synthetic_cifar_shapes():
     x, y = torchdata.synthetic_cifar(8)
     assert x.shape == (8, 3, 32, 32) and y.shape == (8,) and int(y.max()) < 10
+
+
+HOST_READS = ("item", "tolist", "cpu", "numpy", "__float__", "__int__", "__bool__", "__index__")
+
+
+def count_host_reads(monkeypatch):
+    """Count every way a tensor's value can reach the host (each one waits for the GPU there)."""
+    calls = []
+    for name in HOST_READS:
+        original = getattr(torch.Tensor, name)
+
+        def spy(self, *args, _name=name, _original=original, **kwargs):
+            calls.append(_name)
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(torch.Tensor, name, spy)
+    monkeypatch.setattr(torch.cuda, "synchronize", lambda *a, **k: calls.append("synchronize"))
+    return calls
+
+
+@pytest.mark.parametrize("precision", ["fp32", "bf16"])
+def test_fit_reads_the_device_once_per_epoch_not_per_step(monkeypatch, precision):
+    """fit() and evaluate() sum on the device: O(1) host reads per epoch, however many batches."""
+    torch.manual_seed(0)
+    model = tiny_model()
+    # plain lists of batches: a shuffling DataLoader reads its own CPU tensors (seeds), not fit's doing
+    train, val = list(tiny_problem(256)), list(tiny_problem(128))  # 8 training, 4 validation batches
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    calls = count_host_reads(monkeypatch)
+    history = training.fit(model, train, val, epochs=3, optimizer=optimizer, device="cpu", progress=False,
+                           precision=precision, time_budget_s=1e6)
+    monkeypatch.undo()
+    assert len(calls) == 3 * 2, f"expected one read for training and one for validation per epoch: {calls}"
+    assert calls == ["tolist"] * 6
+    for key in ("train_loss", "train_acc", "val_loss", "val_acc", "seconds"):
+        assert len(history[key]) == 3 and all(type(v) is float for v in history[key]), key
+    assert type(history["stopped_early"]) is bool
+
+
+def test_cudnn_benchmark_is_switched_on_for_cuda_only(monkeypatch):
+    monkeypatch.setattr(torch.backends.cudnn, "benchmark", False)
+    model = tiny_model()
+    training.fit(model, tiny_problem(64), epochs=1, optimizer=torch.optim.SGD(model.parameters(), lr=0.1),
+                 device="cpu", progress=False)
+    assert torch.backends.cudnn.benchmark is False, "a CPU run leaves cuDNN alone"
+    training.tune_backend(torch.device("cuda"))  # what fit() calls first; setting the flag needs no GPU
+    assert torch.backends.cudnn.benchmark is True
+
+
+def test_fit_calls_set_epoch_on_a_distributed_sampler():
+    epochs_seen = []
+
+    class Sampler(torch.utils.data.SequentialSampler):
+        def set_epoch(self, epoch):
+            epochs_seen.append(epoch)
+
+    data = tiny_problem(64).dataset
+    loader = torch.utils.data.DataLoader(data, batch_size=32, sampler=Sampler(data))
+    model = tiny_model()
+    training.fit(model, loader, epochs=3, optimizer=torch.optim.SGD(model.parameters(), lr=0.1), device="cpu",
+                 progress=False)
+    assert epochs_seen == [0, 1, 2]

@@ -130,3 +130,42 @@ def test_smoke_models_avoid_the_onednn_avx2_crash():
             odd = [m for m in build(width=width).modules()
                    if isinstance(m, torch.nn.Conv2d) and m.kernel_size == (1, 1) and m.in_channels % 8]
             assert not odd, f"{name} at width {width} has 1x1 convolutions with odd channel counts: {odd[:3]}"
+
+
+@pytest.mark.parametrize("capability", [(6, 1), (7, 0), (7, 5), (8, 0), (8, 9), (9, 0), (10, 0)])
+def test_precision_rule_is_the_courses(monkeypatch, capability):
+    """gpu_check carries a copy of cs_utils.training.amp_policy (it runs without cs_utils): they agree."""
+    import torch
+
+    from cs_utils import training
+
+    gpu_check = load_script()
+    monkeypatch.setattr(torch.cuda, "get_device_capability", lambda device=None: capability)
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *a, **k: True)  # emulation: must not matter
+    cuda = torch.device("cuda")
+    assert gpu_check.amp_policy(cuda) == training.amp_policy(cuda)
+    assert gpu_check.amp_policy(cuda)[0] == (torch.bfloat16 if capability[0] >= 8 else torch.float16)
+    assert gpu_check.half_dtype(cuda) == gpu_check.amp_policy(cuda)[0]
+    for other in ("cpu", "mps"):
+        assert gpu_check.amp_policy(torch.device(other)) == training.amp_policy(other) == (None, False)
+
+
+def test_fp16_with_grad_scaler_path_trains_on_cpu():
+    """The branch a T4 or V100 takes (fp16 autocast + GradScaler) runs for real, on CPU autocast."""
+    import torch
+
+    gpu_check = load_script()
+    cfg = dict(gpu_check.config(smoke=True, batch=None)["families"], steps=6)
+    device = torch.device("cpu")
+    gen = torch.Generator().manual_seed(0)
+    templates = torch.randn(10, 3, 32, 32, generator=gen)
+    x_val, y_val = gpu_check.synthetic_batch(templates, 16, gen, 1.0)
+    row = gpu_check.train_one("LeNet-5", gpu_check.lenet5, cfg, device, templates, gen, x_val, y_val,
+                              torch.float16, True)
+    assert row["precision"] == "fp16 autocast + GradScaler" and row["finite"], row
+    scaler = torch.amp.GradScaler("cpu")
+    model = gpu_check.lenet5()
+    x, y = gpu_check.synthetic_batch(templates, 8, gen, 1.0)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+    step = gpu_check.make_step(model, x, y, optimizer, torch.float16, scaler)
+    assert torch.isfinite(step()) and scaler.get_scale() > 1

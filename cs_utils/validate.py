@@ -21,7 +21,9 @@ import re
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from cs_utils.settings import course_root
+
+ROOT = course_root()  # the folder that holds notebooks/ and this cs_utils
 NOTEBOOKS = ROOT / "notebooks"
 
 

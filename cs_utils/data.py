@@ -17,7 +17,8 @@ from cs_utils.settings import course_settings
 
 DATASETS = {
     "digits": {
-        "title": "scikit-learn digits: 1,797 8x8 grayscale handwritten digits, values 0-16",
+        "title": "scikit-learn digits: 1,797 8x8 grayscale handwritten digits, "
+                 "stored as 0-16, loaded by load_digits() as float64 in [0, 1]",
         "source": "UCI ML hand-written digits (Alpaydin & Kaynak, 1998), shipped with scikit-learn",
         "license": "CC BY 4.0 (UCI); scikit-learn is BSD-3-Clause",
     },

@@ -86,6 +86,34 @@ def show_activation_maps(maps: np.ndarray, titles: Sequence[str] | None = None, 
     return fig
 
 
+def show_signed_maps(maps: np.ndarray, titles: Sequence[str] | None = None, ncols: int | None = None,
+                     size: float = 2.0, suptitle: str | None = None, shared: bool = False):
+    """Show signed maps (F, H, W) with a diverging colormap centred on zero and a colorbar.
+
+    Red is positive, blue negative, white zero. Each panel gets symmetric limits ``[-m, m]`` from its
+    own largest magnitude, or from the largest over all maps when ``shared`` is true (then values are
+    comparable across panels and one colorbar serves them all).
+    """
+    maps = np.asarray(maps, dtype=np.float64)
+    titles = titles or [f"map {i}" for i in range(len(maps))]
+    fig, axes = _grid(len(maps), ncols, size)
+    axes = list(axes)
+    overall = float(np.abs(maps).max()) if maps.size else 0.0
+    image = None
+    for ax, m, title in zip(axes, maps, titles):
+        limit = (overall if shared else float(np.abs(m).max())) or 1.0
+        image = ax.imshow(m, cmap="RdBu_r", vmin=-limit, vmax=limit)
+        ax.set_title(title, fontsize=9)
+        if not shared:
+            fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
+    if suptitle:
+        fig.suptitle(suptitle)
+    fig.tight_layout()
+    if shared and image is not None:
+        fig.colorbar(image, ax=axes, fraction=0.02, pad=0.02)
+    return fig
+
+
 def plot_history(history: Mapping[str, Sequence[float]], xlabel: str = "epoch", title: str | None = None):
     """Plot training curves: keys ending in ``loss`` on the left axes, ``acc`` or ``accuracy`` on the right.
 

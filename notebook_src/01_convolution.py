@@ -28,7 +28,7 @@ import matplotlib.pyplot as plt
 
 from cs_utils.checks import assert_close
 from cs_utils.data import describe_dataset, load_digits, load_sample_image
-from cs_utils.plotting import show_activation_maps, show_filters, show_images
+from cs_utils.plotting import show_activation_maps, show_filters, show_images, show_signed_maps
 from cs_utils.runtime import describe_run, reset_seed
 
 SEED = 0
@@ -419,13 +419,18 @@ maps = conv2d(x_photo, filters)
 print(f"input {x_photo.shape} -> activation maps {maps.shape}")
 fig = show_images([photo], ["input (128x128x3)"], size=3)
 plt.show()
-fig = show_activation_maps(maps[0], ["grayscale", "Sobel x", "Sobel y", "blur"], ncols=4, size=3)
+fig = show_activation_maps(maps[0, [0, 3]], ["grayscale", "blur"], ncols=2, size=3)
+plt.show()
+fig = show_signed_maps(maps[0, 1:3], ["Sobel x (signed)", "Sobel y (signed)"], ncols=2, size=3.4)
 plt.show()
 
 # %% [markdown]
 # *Figure 2. The input and the four activation maps of one convolution layer with hand-set
-# filters. Sobel x lights up (bright or dark) along vertical edges such as the helmet's outline,
-# Sobel y along horizontal ones; the sign tells dark-to-bright from bright-to-dark.*
+# filters. The grayscale and blur maps are never negative and are drawn in one colour scale each.
+# The Sobel maps are signed, so they use a diverging colormap centred on zero (colorbar beside
+# each): white is no response, red means the pixels on the left (Sobel x) or above (Sobel y) are
+# brighter, blue the opposite. Sobel x lights up along vertical edges such as the helmet's outline,
+# Sobel y along horizontal ones.*
 #
 # A ReLU after the convolution keeps only positive responses. For the Sobel maps that means
 # "edges with brighter pixels on the left" survive and the opposite edges vanish:
@@ -445,22 +450,39 @@ plt.show()
 # give 24×24×10. Below the filters are random, as at the start of training.
 
 # %% tags=["experiment"]
-crop = resize(load_sample_image("chelsea"), (32, 32), anti_aliasing=True).transpose(2, 0, 1)[None]
+small = resize(load_sample_image("chelsea"), (32, 32), anti_aliasing=True)  # whole photo, resized
+x_small = small.transpose(2, 0, 1)[None]                                       # (1, 3, 32, 32) in [0, 1]
+# Pixels in [0, 1] are all positive, so a random filter whose weights sum to a negative number gives
+# a map that is negative everywhere, and ReLU kills it. Networks are fed zero-centred inputs: subtract
+# each channel's mean first.
+centred = x_small - x_small.mean(axis=(2, 3), keepdims=True)
 rng = np.random.default_rng(SEED)
 w1 = rng.standard_normal((6, 3, 5, 5)) * 0.2
 w2 = rng.standard_normal((10, 6, 5, 5)) * 0.2
-a1 = np.maximum(conv2d(crop, w1, np.zeros(6)), 0)   # CONV, ReLU
+z1 = conv2d(centred, w1, np.zeros(6))              # CONV
+a1 = np.maximum(z1, 0)                              # ReLU
 a2 = np.maximum(conv2d(a1, w2, np.zeros(10)), 0)    # CONV, ReLU
-print(f"input {crop.shape[1:]} -> conv 6x(5x5x3) -> {a1.shape[1:]} -> conv 10x(5x5x6) -> {a2.shape[1:]}")
+print(f"input {x_small.shape[1:]} -> conv 6x(5x5x3) -> {a1.shape[1:]} -> conv 10x(5x5x6) -> {a2.shape[1:]}")
+alive_raw = (conv2d(x_small, w1, np.zeros(6)) > 0).mean(axis=(0, 2, 3))
+alive = (z1 > 0).mean(axis=(0, 2, 3))
+print("share of positions each map keeps after ReLU, raw [0, 1] input: ", np.round(alive_raw, 2))
+print("share of positions each map keeps after ReLU, centred input:    ", np.round(alive, 2))
+fig = show_images([small], ["input: photo resized to 32x32"], size=2.5)
+plt.show()
 fig = show_filters(w1, ncols=6, suptitle="six random 5x5x3 filters")
 plt.show()
-fig = show_activation_maps(a1[0], ncols=6, size=1.6, suptitle="their 28x28 activation maps (after ReLU)")
+fig = show_signed_maps(z1[0], ncols=6, size=1.9, shared=True,
+                       suptitle="their 28x28 activation maps on the centred input, before ReLU")
 plt.show()
 
 # %% [markdown]
-# *Figure 4. Six random 5×5×3 filters (top) and the six 28×28 activation maps they produce on a
-# 32×32 crop of the cat photo (bottom). Training replaces these random filters with useful ones;
-# notebook 04 shows filters learned on digits.*
+# *Figure 4. The input (the whole cat photo resized to 32×32×3, top), six random 5×5×3 filters
+# (middle, each shown as a small RGB image) and the six 28×28 activation maps they produce on the
+# mean-centred input (bottom). The maps are signed, so they share one diverging colour scale
+# centred on zero: ReLU keeps the red parts and zeroes the blue ones. The printed shares show that
+# on the centred input every map keeps about half of its positions, while on the raw [0, 1] pixels
+# some maps are negative everywhere and ReLU would leave them dead. Training replaces these random
+# filters with useful ones; notebook 04 shows filters learned on digits.*
 #
 # ## Summary
 #

@@ -65,6 +65,7 @@ print(describe_dataset("skimage"))
 # %% tags=["experiment"]
 from matplotlib.patches import Rectangle
 
+fit_colours = ["C0", "C1", "C2", "C4", "C9"]            # no red among them: red means "doesn't fit"
 fig, axes = plt.subplots(1, 3, figsize=(12, 2.2))
 for ax, stride in zip(axes, [1, 2, 3]):
     starts = list(range(0, 7 - 3 + 1, stride))            # top-left columns where the filter fits
@@ -74,9 +75,13 @@ for ax, stride in zip(axes, [1, 2, 3]):
         for col in range(7):
             ax.add_patch(Rectangle((col, -row), 1, 0.8, fill=False, color="0.6"))
         fits = start + 3 <= 7
-        ax.add_patch(Rectangle((start, -row), 3, 0.8, alpha=0.35 if fits else 0.15,
-                               color=f"C{row}" if fits else "red", ls="-" if fits else "--", lw=2))
-        ax.text(-0.3, -row + 0.4, f"position {row}", ha="right", va="center", fontsize=8)
+        if fits:
+            ax.add_patch(Rectangle((start, -row), 3, 0.8, alpha=0.35, color=fit_colours[row], lw=2))
+        else:
+            ax.add_patch(Rectangle((start, -row), 3, 0.8, fill=False, hatch="//", edgecolor="red",
+                                   ls="--", lw=2))
+        ax.text(-0.3, -row + 0.4, f"position {row}" if fits else "no fit", ha="right", va="center",
+                fontsize=8, color="black" if fits else "red")
     ax.set_xlim(-2.6, 9.6)
     ax.set_ylim(-4.4, 1.0)
     ax.set_aspect("equal")
@@ -87,8 +92,9 @@ plt.show()
 
 # %% [markdown]
 # *Figure 1. One row of the 7×7 input (seven columns) and the columns the 3×3 filter covers at each
-# position, one position per line. At stride 1 there are 5 positions, at stride 2 there are 3; at
-# stride 3 the third position (red) would need columns 6, 7 and 8 and hangs over the edge.*
+# position, one position per line; each valid position has its own (non-red) colour. At stride 1
+# there are 5 positions, at stride 2 there are 3; at stride 3 the third position (red, hatched,
+# dashed outline, labelled "no fit") would need columns 6, 7 and 8 and hangs over the edge.*
 #
 # ## 2. Zero padding
 #
@@ -518,7 +524,9 @@ plt.show()
 # %% [markdown]
 # *Figure 2. The same 3×3 blur with pad 1 at strides 1, 2 and 4 (each drawn at the same display size,
 # so the coarser pixels of the strided outputs show). Every doubling of the stride halves the resolution
-# along each axis.*
+# along each axis. The dark frame, one output pixel wide, around each image is zero padding at work: at a border
+# pixel the 3×3 average takes in padded zeros (black), 3 of its 9 taps along an edge and 5 in a
+# corner, so border outputs come out at about 2/3 (edge) or 4/9 (corner) of their true brightness.*
 #
 # ## 4. Counting parameters
 #
@@ -624,7 +632,7 @@ for d in [1, 2, 3]:
           f"(conv_output_size: {conv_output_size(11, 3, padding=d, dilation=d)}), "
           f"same as torch: {np.allclose(ours, theirs)}")
 
-fig, axes = plt.subplots(1, 3, figsize=(8, 2.8))
+fig, axes = plt.subplots(1, 3, figsize=(9, 3.4))
 for ax, d in zip(axes, [1, 2, 3]):
     grid = np.zeros((7, 7))
     grid[3 - d:4 + d:d, 3 - d:4 + d:d] = 1
@@ -633,7 +641,8 @@ for ax, d in zip(axes, [1, 2, 3]):
     ax.set_yticks(np.arange(-0.5, 7, 1), minor=True)
     ax.grid(which="minor", color="0.7")
     ax.tick_params(which="both", length=0, labelbottom=False, labelleft=False)
-    ax.set_title(f"3x3, dilation {d}: covers {2 * d + 1}x{2 * d + 1}")
+    ax.set_title(f"3x3, dilation {d}\ncovers {2 * d + 1}x{2 * d + 1}", fontsize=10)
+fig.tight_layout()
 plt.show()
 
 # %% [markdown]

@@ -534,10 +534,19 @@ print("  numeric gradient:    ", numeric_gradient(lambda v: max_pool2d(v, 2), ti
 # %% [markdown]
 # ## 3. Pooling and small shifts
 #
-# Max pooling makes the output tolerant to small shifts: moving a feature by one pixel inside a
-# window does not change the window's maximum. Below, 500 digits are shifted one column to the
-# right, and we measure how much the representation changes, $\|f(x) - f(x_{\text{shifted}})\| /
-# \|f(x)\|$, for the raw pixels and after max pooling with 2×2 and 4×4 windows.
+# Max pooling is said to make the output tolerant to small shifts: moving a feature by one pixel
+# inside a window does not change the window's maximum. Below, 500 digits are shifted one column
+# to the right, and we measure how much the representation changes,
+# $\|f(x) - f(x_{\text{shifted}})\| / \|f(x)\|$, for the raw pixels and after 2×2 and 4×4 pooling.
+#
+# A smaller change alone proves little: a 2×2 or 1×1 summary of an 8×8 digit is coarser, and a
+# coarse representation changes less under *any* perturbation. So we add two controls:
+#
+# * **subsampling** (keep every k-th pixel) and **average pooling**, which give outputs of the same
+#   size as max pooling;
+# * the change to a **different digit** (each image against the next one in the dataset, which holds
+#   another class), measured the same way. The last column, shift change ÷ different-digit change,
+#   is below 1 only when the representation forgets the shift more than it forgets the digit.
 
 # %% tags=["experiment"]
 images = digits_x[:500]
@@ -549,11 +558,30 @@ def relative_change(a, b):
     return np.linalg.norm(a - b) / np.linalg.norm(a)
 
 
-print(f"raw pixels:        {relative_change(images, shifted):.0%} change")
+other_digits = np.roll(images, 1, axis=0)  # image i against image i - 1: in this dataset another class
+print(f"{'representation':<22}{'size':>6}{'shift':>8}{'other digit':>13}{'ratio':>7}")
+representations = [("raw pixels", 1, lambda v: v)]
 for k in [2, 4]:
-    print(f"{k}x{k} max pooling:  {relative_change(max_pool2d(images, k), max_pool2d(shifted, k)):.0%} change")
+    representations += [(f"{k}x{k} subsampling", k, lambda v, k=k: v[..., ::k, ::k]),
+                         (f"{k}x{k} average pooling", k, lambda v, k=k: avg_pool2d(v, k)),
+                         (f"{k}x{k} max pooling", k, lambda v, k=k: max_pool2d(v, k))]
+for name, k, f in representations:
+    base = f(images)
+    by_shift, by_digit = relative_change(base, f(shifted)), relative_change(base, f(other_digits))
+    print(f"{name:<22}{f'{8 // k}x{8 // k}':>6}{by_shift:>8.0%}{by_digit:>13.0%}{by_shift / by_digit:>7.2f}")
 
 # %% [markdown]
+# Read the table row by row. At the same output size, max pooling changes much less under the
+# shift than subsampling does (about 54% against 84% at 2×2, 20% against 52% at 4×4): keeping the
+# largest value of each window does forgive a one-pixel move that subsampling does not. But the
+# control column shows the price: max pooling shrinks the difference between two *different*
+# digits just as much: the ratio stays between about 0.9 and 1.2 for every representation, and
+# 4×4 max pooling, with the smallest shift change, has the highest ratio.
+# On 8×8 digits a one-column shift moves every stroke by an eighth of the image, a change as large
+# as swapping the digit, so no fixed pooling can forgive one without forgetting the other. Pooling
+# tolerates shifts that are small *relative to the features*: in a deep network it pools feature
+# maps whose units already respond to whole strokes, where a one-pixel move is small.
+#
 # Pooling loses *where exactly* a feature was, keeping *whether* it was there, which is often
 # what a classifier needs. Modern networks sometimes replace pooling with strided convolutions
 # (notebook 02), which downsample with learned weights.
@@ -668,10 +696,14 @@ spec = [("conv", 8), ("conv", 8), ("pool", 2),      # (CONV-RELU)*2-POOL
         ("fc", 32)]                                 # (FC-RELU)*1, then FC-SOFTMAX
 params = make_convnet(spec, in_channels=1, in_size=8, n_classes=10, rng=np.random.default_rng(SEED))
 probs = convnet_forward(digits_x[:5], spec, params)
-print("\nclass probabilities of the first image (untrained, so close to uniform):", probs[0].round(3))
+print("\nclass probabilities of the first image (random, untrained weights):", probs[0].round(3))
+print(f"they range from {probs[0].min():.2f} to {probs[0].max():.2f}; uniform would be 0.10 each")
 print("each row sums to 1:", np.allclose(probs.sum(axis=1), 1))
 
 # %% [markdown]
+# The probabilities are not uniform: random weights already score some classes several times
+# higher than others, without any reason. They are meaningless until the network is trained.
+#
 # Two spatial halvings take the 8×8 digits to 2×2×16, which the FC layers flatten into 64 numbers.
 # The same network in PyTorch, with the same weights copied in, must give the same probabilities;
 # this checks every layer of the NumPy forward pass at once.
@@ -705,13 +737,26 @@ print("NumPy ConvNet == PyTorch ConvNet:", np.allclose(probs, torch_probs))
 # %% tags=["experiment"]
 h1 = np.maximum(conv_forward(digits_x[:1], *params[0], padding=1), 0)
 h2 = max_pool2d(np.maximum(conv_forward(h1, *params[1], padding=1), 0), 2)
-fig = show_images([digits_x[0, 0]] + list(h2[0]), [f"digit '{digits_y[0]}'"] + [f"map {i}, 4x4" for i in range(8)],
-                  ncols=9, size=1.4, cmap="viridis")
+fig, axes = plt.subplots(1, 9, figsize=(15, 2.3), gridspec_kw={"width_ratios": [1] * 9})
+axes[0].imshow(digits_x[0, 0], cmap="gray")
+axes[0].set_title(f"input: digit '{digits_y[0]}'\n8x8", fontsize=9)
+top = float(h2[0].max())                    # one colour scale for all eight maps (all >= 0 after ReLU)
+for i, ax in enumerate(axes[1:]):
+    image = ax.imshow(h2[0, i], cmap="viridis", vmin=0, vmax=top)
+    ax.set_title(f"map {i}, 4x4\nmax {h2[0, i].max():.2f}", fontsize=9)
+for ax in axes:
+    ax.set_xticks([])
+    ax.set_yticks([])
+fig.colorbar(image, ax=list(axes[1:]), fraction=0.02, pad=0.01, label="activation")
 plt.show()
 
 # %% [markdown]
-# *Figure 2. A digit and the eight 4×4 maps after the first (CONV-RELU)×2-POOL block of the
-# untrained network. Training (notebook 04) turns these random features into useful ones.*
+# *Figure 2. A digit (left) and the eight 4×4 maps after the first (CONV-RELU)×2-POOL block of the
+# untrained network, all drawn on one shared colour scale (colorbar on the right; dark is 0), so
+# the maps can be compared with each other: some respond strongly to this digit, some barely, and
+# each title gives the map's largest value. With 4×4 maps of an 8×8 digit, each cell summarises
+# a 2×2 region, so only the rough layout of the strokes survives. Training (notebook 04) turns
+# these random features into useful ones.*
 #
 # ## Summary
 #

@@ -97,11 +97,15 @@ SIZES = {
 # * returns `out` of shape `(N, F, L_out)`, channels before length, as in PyTorch
 #
 # The names and argument order are those of `torch.nn.functional.conv1d`. A loop over output
-# positions is fine. Return a float array and do not modify `x` or `w`.
+# positions is fine. If you would rather have none, `np.lib.stride_tricks.sliding_window_view`
+# gives all windows of the padded input at once, `[..., ::stride, :]` keeps every stride-th one,
+# and one `np.einsum` or `np.tensordot` multiplies them with the filters (this is how the reference
+# solution does it, and how notebook 04 made `conv2d` fast). Return a float array and do not modify
+# `x` or `w`.
 
 # %% solution="conv1d"
 def conv1d(x, w, b=None, stride=1, padding=0):
-    """Naive forward pass of a 1D convolution layer.
+    """Forward pass of a 1D convolution layer.
 
     x: (N, C, L), w: (F, C, K), b: (F,) or None; stride and padding are ints.
     Returns out: (N, F, (L + 2 * padding - K) // stride + 1).
@@ -111,14 +115,13 @@ def conv1d(x, w, b=None, stride=1, padding=0):
     F_out, C_w, K = w.shape
     if C != C_w:
         raise ValueError(f"x has {C} channels but w expects {C_w}")
-    x_pad = np.pad(x, ((0, 0), (0, 0), (padding, padding)))
-    L_out = (L + 2 * padding - K) // stride + 1
-    out = np.zeros((N, F_out, L_out), dtype=np.result_type(x, w, np.float64))
-    for i in range(L_out):
-        window = x_pad[:, :, i * stride:i * stride + K]                  # (N, C, K)
-        out[:, :, i] = np.tensordot(window, w, axes=([1, 2], [1, 2]))     # (N, F)
+    dtype = np.result_type(x, w, np.float64)
+    x_pad = np.pad(np.asarray(x, dtype=dtype), ((0, 0), (0, 0), (padding, padding)))
+    # All windows of length K, then every stride-th one: (N, C, L_out, K), a view (no copy).
+    windows = np.lib.stride_tricks.sliding_window_view(x_pad, K, axis=2)[:, :, ::stride]
+    out = np.einsum("nclk,fck->nfl", windows, np.asarray(w, dtype=dtype))  # sum over C and K
     if b is not None:
-        out += np.reshape(b, (1, F_out, 1))
+        out = out + np.reshape(b, (1, F_out, 1))
     return out
     ### END SOLUTION
 
@@ -305,6 +308,24 @@ for trial in range(25):
     checks.assert_close(x, x_before, f"x after conv1d ({label}): the input must not be modified")
     checks.assert_close(w, w_before, f"w after conv1d ({label}): the filters must not be modified")
 ### END HIDDEN TESTS
+
+# %% [markdown]
+# **A 1D convolution is a 2D convolution on an image of height 1.** Give each signal a height
+# axis of size 1 (`(N, C, L)` → `(N, C, 1, L)`) and each filter one too (`(F, C, K)` →
+# `(F, C, 1, K)`); with stride and padding only along the width, `F.conv2d` computes exactly the
+# same numbers. So nothing in this section is new: it is notebook 01's layer with one spatial axis
+# fixed at size 1, and `nn.Conv1d` exists for convenience and speed, not for new maths.
+
+# %%
+rng = np.random.default_rng(SEED)
+x1, w1, b1 = rng.standard_normal((2, 3, 12)), rng.standard_normal((4, 3, 5)), rng.standard_normal(4)
+as_2d = F.conv2d(torch.from_numpy(x1[:, :, None, :]), torch.from_numpy(w1[:, :, None, :]), torch.from_numpy(b1),
+                 stride=(1, 2), padding=(0, 1))                       # (N, F, 1, L_out)
+as_1d = F.conv1d(torch.from_numpy(x1), torch.from_numpy(w1), torch.from_numpy(b1), stride=2, padding=1)
+ours = conv1d(x1, w1, b1, stride=2, padding=1)
+print(f"conv2d on height-1 images: {tuple(as_2d.shape)}, squeezed to {tuple(as_2d[:, :, 0].shape)}")
+print("F.conv2d (height 1) == F.conv1d:", torch.allclose(as_2d[:, :, 0], as_1d))
+print("F.conv2d (height 1) == your conv1d:", np.allclose(as_2d[:, :, 0].numpy(), ours))
 
 # %% [markdown]
 # Your function on the lecture's example, next to PyTorch's layer object. `nn.Conv1d(C, F, K)`
@@ -959,11 +980,13 @@ for trial in range(20):
 #
 # The names and argument order are those of `torch.nn.functional.conv3d`. Loops over the output
 # positions are fine; keep the sum over channels and the filter's three axes in NumPy (for example
-# `np.tensordot`, or `np.sum` of a product). Do not modify `x` or `w`.
+# `np.tensordot`, or `np.sum` of a product). Or write no loop at all, as in `conv1d`:
+# `sliding_window_view` over the three axes D, H and W, strided with `[:, :, ::stride, ::stride,
+# ::stride]`, then one `np.tensordot`. Do not modify `x` or `w`.
 
 # %% solution="conv3d"
 def conv3d(x, w, b=None, stride=1, padding=0):
-    """Naive forward pass of a 3D convolution layer.
+    """Forward pass of a 3D convolution layer.
 
     x: (N, C, D, H, W), w: (F, C, KD, KH, KW), b: (F,) or None; stride and padding are ints.
     Returns out: (N, F, D_out, H_out, W_out), each size (size + 2 * padding - kernel) // stride + 1.
@@ -974,16 +997,14 @@ def conv3d(x, w, b=None, stride=1, padding=0):
     if C != C_w:
         raise ValueError(f"x has {C} channels but w expects {C_w}")
     p, s = padding, stride
-    x_pad = np.pad(x, ((0, 0), (0, 0), (p, p), (p, p), (p, p)))
-    D_out, H_out, W_out = ((D + 2 * p - KD) // s + 1, (H + 2 * p - KH) // s + 1, (W + 2 * p - KW) // s + 1)
-    out = np.zeros((N, F_out, D_out, H_out, W_out), dtype=np.result_type(x, w, np.float64))
-    for d in range(D_out):
-        for i in range(H_out):
-            for j in range(W_out):
-                box = x_pad[:, :, d * s:d * s + KD, i * s:i * s + KH, j * s:j * s + KW]  # (N, C, KD, KH, KW)
-                out[:, :, d, i, j] = np.tensordot(box, w, axes=([1, 2, 3, 4], [1, 2, 3, 4]))
+    dtype = np.result_type(x, w, np.float64)
+    x_pad = np.pad(np.asarray(x, dtype=dtype), ((0, 0), (0, 0), (p, p), (p, p), (p, p)))
+    # Every KDxKHxKW box, then every stride-th one along each axis: (N, C, D_out, H_out, W_out, KD, KH, KW).
+    boxes = np.lib.stride_tricks.sliding_window_view(x_pad, (KD, KH, KW), axis=(2, 3, 4))[:, :, ::s, ::s, ::s]
+    out = np.tensordot(boxes, np.asarray(w, dtype=dtype), axes=([1, 5, 6, 7], [1, 2, 3, 4]))  # (N, D', H', W', F)
+    out = np.ascontiguousarray(np.moveaxis(out, -1, 1))
     if b is not None:
-        out += np.reshape(b, (1, F_out, 1, 1, 1))
+        out = out + np.reshape(b, (1, F_out, 1, 1, 1))
     return out
     ### END SOLUTION
 

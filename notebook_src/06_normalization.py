@@ -40,7 +40,7 @@ from tqdm.auto import tqdm
 
 from cs_utils.checks import assert_close, call_torch
 from cs_utils.data import describe_dataset, load_digits
-from cs_utils.plotting import plot_history, show_images
+from cs_utils.plotting import show_images
 from cs_utils.runtime import describe_run, is_quick, reset_seed
 
 # These networks are tiny: on a CPU one thread is faster than several that wait for each other.
@@ -697,26 +697,47 @@ for name, use_bn in [("plain", False), ("with BN", True)]:
 
 
 def smooth(values, width=10):
-    values = np.nan_to_num(np.asarray(values, dtype=float), nan=10.0, posinf=10.0)
+    """Moving average over `width` steps; a window holding a NaN or inf stays NaN (not plotted)."""
+    values = np.asarray(values, dtype=float)
+    values = np.where(np.isfinite(values), values, np.nan)
     return np.convolve(values, np.ones(width) / width, mode="valid")
 
 
-history = {f"{name}: mean training loss": smooth(np.mean(curves, axis=0)) for name, curves in runs.items()}
-fig = plot_history(history, xlabel="training step (loss averaged over 10 steps)",
-                   title=f"8-layer ConvNet, SGD at lr {LR}, {N_SEEDS} seeds")
-ax = fig.axes[0]
-for color, curves in zip(["C0", "C1"], runs.values()):
-    for curve in curves:
+fig, ax = plt.subplots(figsize=(8, 4))
+for color, (name, curves) in zip(["C0", "C1"], runs.items()):
+    curves = np.asarray(curves, dtype=float)
+    finite = np.isfinite(curves).all(axis=1)
+    for seed, curve in enumerate(curves):
         ax.plot(np.arange(1, len(smooth(curve)) + 1), smooth(curve), color=color, alpha=0.25)
+        if not finite[seed]:
+            first_bad = int(np.argmax(~np.isfinite(curve)))
+            print(f"{name}, seed {seed}: the loss became {curve[first_bad]} at step {first_bad + 1}")
+            ax.plot(first_bad + 1, 3.9, marker="x", color=color, markersize=9, mew=2, ls="none",
+                    label=f"{name}: seed {seed} diverged (NaN)")
+    if finite.any():
+        mean = smooth(curves[finite].mean(axis=0))
+        ax.plot(np.arange(1, len(mean) + 1), mean, color=color, lw=2.5,
+                label=f"{name}: mean of the {finite.sum()} finite seed(s)")
+ax.axhline(np.log(10), color="gray", ls=":", lw=1, label="ln 10 (uniform guess)")
 ax.set_ylim(0, 4)
+ax.set_xlabel("training step (loss averaged over 10 steps)")
+ax.set_ylabel("training loss")
+ax.set_title(f"8-layer ConvNet, SGD at lr {LR}, {N_SEEDS} seeds")
+ax.legend(fontsize=8)
+ax.grid(alpha=0.3)
+fig.tight_layout()
 plt.show()
 
 # %% [markdown]
 # *Figure 3. Training loss of the same 8-layer ConvNet without (blue) and with (orange) batch
-# normalization at learning rate 0.1: thick lines average the seeds, faint lines are single seeds.
-# Without BN the loss rises in the first steps (for one seed far off the chart) and then sits at
-# ln 10 ≈ 2.30, the loss of a network that gives every class probability 1/10: the large early
-# updates wrecked it and it never recovers. With BN the loss falls to almost zero for every seed.*
+# normalization at learning rate 0.1: faint lines are single seeds, thick lines average the seeds
+# whose loss stayed finite. Without BN the loss shoots up in the first steps (off the top of the
+# chart). A seed whose loss overflowed to NaN is marked with a cross at the step where that
+# happened (the printed output above names the seed and the step) and its faint line ends there:
+# that run is lost for good. The plain seeds that stay finite end at ln 10 ≈ 2.30 (dotted line),
+# the loss of a network that gives every class probability 1/10, and seed 0's printed test
+# accuracy is chance level: the large early updates wrecked them and they never recover. With BN
+# the loss falls to almost zero for every seed.*
 #
 # ### The classic bug: forgetting `model.eval()`
 #
@@ -763,6 +784,7 @@ print(f"the logits of one image change with its batch by up to     "
 print(f"'evaluating' changed the first BN layer's running variance by up to a factor {running_var_change:.2f}")
 bn_model.load_state_dict(saved_state)                        # undo the damage
 bn_model.eval()
+print("running statistics restored; the model is in eval mode:", not bn_model.training)
 
 # %% [markdown]
 # The symptoms: accuracy that depends on the batch size or on how the test set is ordered,
@@ -810,13 +832,13 @@ comparison = {
     "Instance Norm": lambda t: F.instance_norm(t),
     "Group Norm (G = 2)": lambda t: F.group_norm(t, 2),
 }
-fig = plt.figure(figsize=(14, 3.6))
+fig = plt.figure(figsize=(15, 4.2))
 for i, (title, norm) in enumerate(comparison.items()):
     mask = normalized_together(norm)
     N, C, H, W = mask.shape
     cube = mask.reshape(N, C, H * W)                            # axes: N, C, (H, W) flattened
     ax = fig.add_subplot(1, 4, i + 1, projection="3d")
-    ax.set_box_aspect(None, zoom=0.85)
+    ax.set_box_aspect(None, zoom=0.75)
     ax.voxels(cube, facecolors=(0.25, 0.5, 0.85, 0.9), edgecolor=(0.1, 0.2, 0.4, 0.6), linewidth=0.4)
     for corner in np.array(np.meshgrid([0, N], [0, C], [0, H * W])).T.reshape(-1, 3):   # the whole tensor
         for axis, size in enumerate((N, C, H * W)):
@@ -826,12 +848,12 @@ for i, (title, norm) in enumerate(comparison.items()):
                 ax.plot(*zip(corner, end), color="gray", linewidth=0.8)
     ax.set_xlabel("N")
     ax.set_ylabel("C")
-    ax.set_zlabel("H, W")
+    ax.set_zlabel("H, W", labelpad=-6)
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_zticks([])
     ax.set_title(title)
-fig.tight_layout()
+fig.subplots_adjust(left=0.01, right=0.97, bottom=0.04, top=0.9, wspace=0.08)
 plt.show()
 
 # %% [markdown]

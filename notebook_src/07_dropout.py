@@ -34,7 +34,7 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 
 from cs_utils.data import describe_dataset, load_mnist_subset
-from cs_utils.plotting import plot_history, show_activation_maps
+from cs_utils.plotting import show_activation_maps
 from cs_utils.runtime import describe_run, is_quick, reset_seed
 
 # These networks are small: on a CPU one thread is faster than several that wait for each other.
@@ -533,19 +533,40 @@ for name, p_input, p_hidden in [("no dropout", 0.0, 0.0), ("dropout", 0.2, 0.5)]
           f"val loss {final['val loss'][-1]:.3f} (lowest {final['val loss'].min():.3f}), "
           f"val accuracy {final['val accuracy'][-1]:.3f}")
 
-curves = {f"{name}: {key}": values for name, result in results.items() for key, values in result.items()
-          if key != "train accuracy"}
-fig = plot_history(curves, title=f"784-256-256-10 MLP on {N_TRAIN} MNIST digits")
+gain = 100 * (results["dropout"]["val accuracy"][-1] - results["no dropout"]["val accuracy"][-1])
+loss_gain = results["no dropout"]["val loss"][-1] - results["dropout"]["val loss"][-1]
+print(f"dropout's gain after {EPOCHS} epochs: final val accuracy {gain:+.1f} percentage points, "
+      f"final val loss {loss_gain:+.3f} lower")
+
+# One colour per model in both panels; solid lines are training data, dashed lines validation data.
+fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 3.5))
+epochs_axis = np.arange(1, EPOCHS + 1)
+for color, (name, result) in zip(["C0", "C1"], results.items()):
+    ax_loss.plot(epochs_axis, result["train loss"], color=color, ls="-", label=f"{name}: train loss")
+    ax_loss.plot(epochs_axis, result["val loss"], color=color, ls="--", label=f"{name}: val loss")
+    ax_acc.plot(epochs_axis, result["val accuracy"], color=color, ls="--", label=f"{name}: val accuracy")
+for ax, label in [(ax_loss, "loss"), (ax_acc, "accuracy")]:
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(label)
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
+fig.suptitle(f"784-256-256-10 MLP on {N_TRAIN} MNIST digits (blue: no dropout, orange: dropout)")
+fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# *Figure 4. Left: training and validation loss per epoch, averaged over seeds; right: validation
-# accuracy. Without dropout the training loss drops to almost zero and the validation loss turns
-# around after a few epochs and climbs: the network memorizes the 1,000 training digits and grows
-# over-confident on new ones. With dropout the training loss stays higher, the gap between the
-# two losses is smaller, and the validation loss ends clearly lower.*
+# *Figure 4. Left: training (solid) and validation (dashed) loss per epoch, averaged over seeds;
+# right: validation accuracy. Each model keeps its colour in both panels: blue is the network
+# without dropout, orange the one with dropout. Without dropout the training loss drops to almost
+# zero and the validation loss turns around after a few epochs and climbs: the network memorizes
+# the 1,000 training digits and grows over-confident on new ones. With dropout the training loss
+# stays higher, the gap between the two losses is smaller, and the validation loss ends clearly
+# lower.*
 #
-# The gain in validation accuracy is smaller than the gain in validation loss: about a point here.
+# The gain in validation accuracy is far smaller than the gain in validation loss: the printed gain
+# is a fraction of a percentage point in quick mode (0.1 point when we ran it), within the
+# run-to-run noise of two seeds. What dropout changed most is how confident the network is, which
+# the loss measures and the accuracy does not.
 # Dropout helps most when a large network trains for long on a moderately sized data set; on tiny
 # data sets (a few hundred examples) the paper found no gain, since the network can memorize them
 # even through the noise.

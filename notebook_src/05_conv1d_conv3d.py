@@ -20,6 +20,8 @@
 #    and predict `nn.Conv3d` output shapes with per-axis kernel sizes, strides and paddings.
 # 5. Tell a 2D convolution over a multi-channel image from a 3D convolution over a volume, and
 #    show on generated video clips that seeing motion needs a convolution along time.
+# 6. Answer short questions: a conv1d's output length, a 1D convolution as a 2D one, and the
+#    multiplications of a 3D convolution.
 #
 # **How this notebook works.** Run the cells in order. Write your code where it says
 # `YOUR CODE HERE` and delete the `raise NotImplementedError()` line. The test cell after an
@@ -310,11 +312,86 @@ for trial in range(25):
 ### END HIDDEN TESTS
 
 # %% [markdown]
+# ### Questions 1 and 2: 1D convolution
+#
+# **Question 1.** Kim's text CNN reads a batch of 8 sentences of 100 words, each word a
+# 50-dimensional embedding: `x` of shape `(8, 50, 100)`. What is the output length `L_out` of
+# `nn.Conv1d(50, 64, kernel_size=5, stride=2, padding=1)` on it? Set `answer_conv1d_length`.
+
+# %% solution="question_conv1d_length"
+### BEGIN SOLUTION
+answer_conv1d_length = (100 + 2 * 1 - 5) // 2 + 1
+### END SOLUTION
+
+# %% tests="test_question_conv1d_length" points=1
+# Question 1: a number; the hidden test checks its value.
+import numbers
+
+import numpy as np
+
+value = answer_conv1d_length
+if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value) or value <= 0:
+    raise AssertionError(f"answer_conv1d_length should be a positive number, got {value!r}")
+print(f"answer_conv1d_length = {value:,}; the hidden test checks the value.")
+### BEGIN HIDDEN TESTS
+import importlib
+
+import cs_utils.checks
+
+checks = importlib.reload(cs_utils.checks)
+assert abs(answer_conv1d_length - 49) < 0.5, (
+    "Question 1: (L + 2P - K) // S + 1 = (100 + 2 - 5) // 2 + 1 = 48 + 1, rounded down before the + 1")
+### END HIDDEN TESTS
+
+# %% [markdown]
+# **Question 2.** Let `x` have shape `(N, C, L)` and `w` shape `(F, C, K)`. Which `F.conv2d` calls
+# give the same numbers as `F.conv1d(x, w, stride=2, padding=1)` (once the output's size-1 axis
+# is dropped)? `x[:, :, None, :]` inserts an axis of size 1 at position 2, `x[:, None]` at
+# position 1.
+#
+# * **a.** `F.conv2d(x[:, :, None, :], w[:, :, None, :], stride=2, padding=1)`
+# * **b.** `F.conv2d(x[:, :, None, :], w[:, :, None, :], stride=(1, 2), padding=(0, 1))`
+# * **c.** `F.conv2d(x[:, None], w[:, None], stride=(1, 2), padding=(0, 1))`: one input channel,
+#   and the `C` channels become the image's height
+# * **d.** both b and c
+# * **e.** none of a, b, c
+#
+# Set `answer_conv1d_as_conv2d` to `"a"`, `"b"`, `"c"`, `"d"` or `"e"`.
+
+# %% solution="question_conv1d_as_conv2d"
+### BEGIN SOLUTION
+answer_conv1d_as_conv2d = "d"
+### END SOLUTION
+
+# %% tests="test_question_conv1d_as_conv2d" points=1
+# Question 2: a choice among "a" to "e"; the hidden test checks which.
+choice = answer_conv1d_as_conv2d
+if not isinstance(choice, str) or choice.strip().lower() not in {"a", "b", "c", "d", "e"}:
+    raise AssertionError(f'answer_conv1d_as_conv2d should be one of "a", "b", "c", "d", "e", got {choice!r}')
+print(f"answer_conv1d_as_conv2d = {choice!r} is a valid choice; the hidden test checks it.")
+### BEGIN HIDDEN TESTS
+import importlib
+
+import cs_utils.checks
+
+checks = importlib.reload(cs_utils.checks)
+assert answer_conv1d_as_conv2d.strip().lower() == "d", (
+    "Question 2: b (a height-1 image) and c (a C-row image whose filter is as tall as the image) both work; "
+    "a pads and strides the height axis too")
+### END HIDDEN TESTS
+
+# %% [markdown]
 # **A 1D convolution is a 2D convolution on an image of height 1.** Give each signal a height
 # axis of size 1 (`(N, C, L)` → `(N, C, 1, L)`) and each filter one too (`(F, C, K)` →
 # `(F, C, 1, K)`); with stride and padding only along the width, `F.conv2d` computes exactly the
-# same numbers. So nothing in this section is new: it is notebook 01's layer with one spatial axis
-# fixed at size 1, and `nn.Conv1d` exists for convenience and speed, not for new maths.
+# same numbers. (Stride 2 and padding 1 on *both* axes would pad and stride the height too: the
+# padded height is three rows, zeros, signal, zeros, and stride 2 visits rows 0 and 2 only, so
+# both output rows hold nothing but the bias.) Another view works too: make
+# the `C` channels the rows of a one-channel image, `(N, 1, C, L)`, with `C`-row filters
+# `(F, 1, C, K)`. A filter as tall as the image fits at one height only and sums over all the
+# rows, which is the sum over channels. So nothing in this section is new: it is notebook 01's
+# layer with one spatial axis fixed, and `nn.Conv1d` exists for convenience and speed, not for new
+# maths. The next cell checks all three readings.
 
 # %%
 rng = np.random.default_rng(SEED)
@@ -326,6 +403,15 @@ ours = conv1d(x1, w1, b1, stride=2, padding=1)
 print(f"conv2d on height-1 images: {tuple(as_2d.shape)}, squeezed to {tuple(as_2d[:, :, 0].shape)}")
 print("F.conv2d (height 1) == F.conv1d:", torch.allclose(as_2d[:, :, 0], as_1d))
 print("F.conv2d (height 1) == your conv1d:", np.allclose(as_2d[:, :, 0].numpy(), ours))
+rows = F.conv2d(torch.from_numpy(x1[:, None]), torch.from_numpy(w1[:, None]), torch.from_numpy(b1),
+                stride=(1, 2), padding=(0, 1))                        # channels as rows: (N, F, 1, L_out)
+both = F.conv2d(torch.from_numpy(x1[:, :, None, :]), torch.from_numpy(w1[:, :, None, :]), torch.from_numpy(b1),
+                stride=2, padding=1)                                  # the height padded too
+print(f"conv2d with the channels as rows: {tuple(rows.shape)}, equal to F.conv1d:",
+      torch.allclose(rows[:, :, 0], as_1d))
+bias_only = torch.from_numpy(b1)[None, :, None, None].expand_as(both)
+print(f"conv2d with stride 2 and padding 1 on both axes: {tuple(both.shape)}, every value just the bias:",
+      torch.allclose(both, bias_only))
 
 # %% [markdown]
 # Your function on the lecture's example, next to PyTorch's layer object. `nn.Conv1d(C, F, K)`
@@ -1176,6 +1262,40 @@ for trial in range(15):
     checks.assert_close(out, checks.call_torch(F.conv3d, x, w, b, stride=S, padding=P), f"conv3d, {label}")
     checks.assert_close(x, x_before, f"x after conv3d ({label}): the input must not be modified")
     checks.assert_close(w, w_before, f"w after conv3d ({label}): the filters must not be modified")
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ### Question 3: the cost of a 3D convolution
+#
+# C3D's first layer, `nn.Conv3d(3, 64, kernel_size=3, padding=1)`, reads one clip of 16 RGB
+# frames of 112×112 pixels, `(1, 3, 16, 112, 112)`, and gives `(1, 64, 16, 112, 112)` (section 4).
+# How many multiplications does its forward pass make (without the bias additions)? Set
+# `answer_conv3d_multiplies`. Compare it with a 2D layer of 64 3×3 filters on a single frame:
+# the extra axis multiplies the work by the number of frames *and* by the filter's depth.
+
+# %% solution="question_conv3d_multiplies"
+### BEGIN SOLUTION
+answer_conv3d_multiplies = 64 * 16 * 112 * 112 * (3 * 3 * 3 * 3)   # outputs x (C * KD * KH * KW) each
+### END SOLUTION
+
+# %% tests="test_question_conv3d_multiplies" points=1
+# Question 3: a number; the hidden test checks its value.
+import numbers
+
+import numpy as np
+
+value = answer_conv3d_multiplies
+if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value) or value <= 0:
+    raise AssertionError(f"answer_conv3d_multiplies should be a positive number, got {value!r}")
+print(f"answer_conv3d_multiplies = {value:,}; the hidden test checks the value.")
+### BEGIN HIDDEN TESTS
+import importlib
+
+import cs_utils.checks
+
+checks = importlib.reload(cs_utils.checks)
+assert abs(answer_conv3d_multiplies - 64 * 16 * 112 * 112 * 81) < 0.5, (
+    "Question 3: 64 x 16 x 112 x 112 outputs, each a dot product over 3 channels x 3 x 3 x 3 = 81 weights")
 ### END HIDDEN TESTS
 
 # %% [markdown]

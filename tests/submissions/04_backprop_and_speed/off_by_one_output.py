@@ -3,7 +3,7 @@ one short at stride 2."""
 
 BASED_ON = "einsum_offsets"
 EXPECT = "partial"
-MAX_FRACTION = 0.85
+MAX_FRACTION = 0.9
 REPLACE = {
     "conv2d_fast": [
         ("(H + 2 * padding - HH) // stride + 1", "(H + 2 * padding - HH + 1) // stride"),

@@ -65,4 +65,13 @@ def conv3d(x, w, b=None, stride=1, padding=0):
         out = out + np.reshape(b, (1, -1, 1, 1, 1))
     return out
 ''',
+    "question_conv1d_length": '''
+answer_conv1d_length = 49
+''',
+    "question_conv1d_as_conv2d": '''
+answer_conv1d_as_conv2d = "D"
+''',
+    "question_conv3d_multiplies": '''
+answer_conv3d_multiplies = 1_040_449_536
+''',
 }

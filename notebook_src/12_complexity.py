@@ -786,9 +786,9 @@ def mini_googlenet(num_classes=10):
                "4b": (160, 112, 224, 24, 64, 64), "4c": (128, 128, 256, 24, 64, 64),
                "4d": (112, 144, 288, 32, 64, 64), "4e": (256, 160, 320, 32, 128, 128),
                "5a": (256, 160, 320, 32, 128, 128), "5b": (384, 192, 384, 48, 128, 128)}
-    layers = [BasicConv2d(3, 64, kernel_size=3, padding=1), nn.MaxPool2d(3, 2, padding=1),
-              BasicConv2d(64, 64, kernel_size=1), BasicConv2d(64, 192, kernel_size=3, padding=1),
-              nn.MaxPool2d(3, 2, padding=1)]
+    # No pools in the stem, as notebook 10's default (stem_pools=0): 3a/3b see the full 32x32 input.
+    layers = [BasicConv2d(3, 64, kernel_size=3, padding=1),
+              BasicConv2d(64, 64, kernel_size=1), BasicConv2d(64, 192, kernel_size=3, padding=1)]
     channels = 192
     for name in ["3a", "3b", "pool", "4a", "4b", "4c", "4d", "4e", "pool", "5a", "5b"]:
         if name == "pool":
@@ -1054,14 +1054,20 @@ for name, s in speed.items():
     print(f"{name:<20}{s['ms']:>10.1f}{s['images_per_s']:>11.1f}{s['gflops_per_s']:>9.1f}")
 
 # %% tags=["experiment"]
-fig, ax = plt.subplots(figsize=(8, 4.5))
-for group, models, marker in [("course (32x32)", COURSE_MODELS, "o"),
-                              (f"torchvision ({REF_SIZE}x{REF_SIZE})", REFERENCE_MODELS, "s")]:
+fig, ax = plt.subplots(figsize=(9.5, 4.8))
+points = []
+for group, models, marker, color in [("course (32x32)", COURSE_MODELS, "o", "tab:blue"),
+                                     (f"torchvision ({REF_SIZE}x{REF_SIZE})", REFERENCE_MODELS, "s", "tab:orange")]:
     xs = [speed[n]["flops_per_image"] for n in models]
     ys = [speed[n]["images_per_s"] for n in models]
-    ax.scatter(xs, ys, marker=marker, s=60, label=group)
-    for n, gx, gy in zip(models, xs, ys):
-        ax.annotate(n, (gx, gy), textcoords="offset points", xytext=(5, 4), fontsize=8)
+    ax.scatter(xs, ys, marker=marker, s=60, color=color, label=group)
+    points += [(n, gx, gy, color) for n, gx, gy in zip(models, xs, ys)]
+# Many points crowd in one corner: the labels go in a column right of the axes, in the order of
+# the points' heights, each joined to its point by a thin line, so that no two overlap.
+for rank, (n, gx, gy, color) in enumerate(sorted(points, key=lambda point: -point[2])):
+    ax.annotate(n, (gx, gy), xytext=(1.03, 1 - (rank + 0.5) / len(points)), textcoords="axes fraction",
+                va="center", fontsize=8, color=color,
+                arrowprops={"arrowstyle": "-", "color": color, "lw": 0.6, "alpha": 0.6})
 rate = np.median([s["gflops_per_s"] for s in speed.values()]) * 1e9  # FLOP/s
 span = np.array([min(s["flops_per_image"] for s in speed.values()), max(s["flops_per_image"] for s in speed.values())])
 ax.plot(span, rate / span, "k--", lw=1, label=f"constant {rate / 1e9:.1f} GFLOP/s")
@@ -1071,17 +1077,20 @@ ax.set_xlabel("FLOPs per image (at the timed resolution)")
 ax.set_ylabel("images per second")
 ax.set_title(f"Inference throughput on {device}")
 ax.grid(alpha=0.3, which="both")
-ax.legend()
+ax.legend(loc="lower left")
+fig.subplots_adjust(left=0.09, right=0.76, bottom=0.12)
 plt.show()
 
 # %% [markdown]
-# *Figure 3. Measured throughput against operations per image (log scales). If time were
-# proportional to FLOPs, every point would lie on the dashed line of slope −1 (the median
-# achieved GFLOP/s). They scatter around it: models made of many small layers (GoogLeNet's
-# Inception branches, tiny LeNet) tend to achieve fewer GFLOP/s than models made of a few big
-# convolutions (VGG), because each layer has a fixed overhead and small matrix multiplies use the
-# hardware poorly. On a CPU in quick mode, with batches of 1–2 on a shared machine, the numbers
-# are noisy; the full run on a GPU gives numbers worth comparing.*
+# *Figure 3. Measured throughput against operations per image (log scales); the names sit in a
+# column on the right, each joined to its point by a thin line, because many points crowd
+# together. If time were proportional to FLOPs, every point would lie on the dashed line of
+# slope −1 (the median achieved GFLOP/s). They scatter around it: models made of many small
+# layers (the Inception branches of GoogLeNet and mini-GoogLeNet) tend to achieve fewer GFLOP/s
+# than models made of a few big convolutions (VGG), because each layer has a fixed overhead and
+# small matrix multiplies use the hardware poorly. On a CPU in quick mode, with batches of 1–2
+# on a shared machine, the numbers are noisy; the full run on a GPU gives numbers worth
+# comparing.*
 #
 # `benchmarks/gpu_check.py` in the course repository goes further on a GPU: it times a ResNet-18
 # *training* step in fp32, in bf16 with channels-last memory layout, and with `torch.compile`,

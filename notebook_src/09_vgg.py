@@ -632,13 +632,23 @@ wall_s = time.perf_counter() - start
 result_line(model_name, history)
 print(f"device {history['device']} ({history['precision']}) | final validation accuracy "
       f"{history['val_acc'][-1]:.3f} (chance: 0.100)")
+for epoch, (train_acc, val_acc) in enumerate(zip(history["train_acc"], history["val_acc"]), 1):
+    print(f"epoch {epoch}: training accuracy {train_acc:.3f} (dropout on, averaged over the epoch) | "
+          f"validation accuracy {val_acc:.3f} (dropout off, at the epoch's end)")
 fig = plot_history(history, title=f"VGG-style network, config {config}")
 plt.show()
 
 # %% [markdown]
-# *Figure 3. Training and validation loss (left) and accuracy (right) of the VGG-style network. In
-# quick mode it passes 90% validation accuracy on the digits within three epochs, against 10% for
-# guessing.*
+# *Figure 3. Training and validation loss (left) and accuracy (right) of the VGG-style network, one
+# point per epoch. In quick mode it passes 90% validation accuracy on the digits within three
+# epochs, against 10% for guessing.*
+#
+# Why is the training accuracy *below* the validation accuracy (the printed lines above)? Not
+# because the validation digits are easier. Two things make the training numbers pessimistic:
+# **dropout** is active while training, so every training prediction comes from a network with half
+# of its FC units switched off, while `evaluate` runs the model in eval mode with dropout off; and
+# the training accuracy is an **average over the whole epoch**, including its first steps, when the
+# network was worse, while the validation accuracy is measured once, at the end of the epoch.
 #
 # ## 7. Test accuracy, once
 #
@@ -659,6 +669,102 @@ path = save_results("09_vgg", model=model_name, accuracy=test_acc, val_accuracy=
 print("saved", path)
 
 # %% [markdown]
+# ## 8. What did the network learn?
+#
+# Zeiler and Fergus (2013) looked inside a trained network layer by layer: the first layers respond
+# to edges and blobs, the middle layers to combinations of them, the last layers to whole
+# object parts. We can look at our trained network the same way. A **forward hook**
+# (`module.register_forward_hook(fn)`) lets us read every layer's output without changing the
+# model's code: PyTorch calls `fn(module, inputs, output)` after the module runs. The next cell
+# hooks every convolution, runs one validation image through the network, and shows the ReLU
+# output of the first (low), a middle and the last (high) convolution.
+
+# %% tags=["experiment"]
+def conv_activations(model, x):
+    """{conv index: ReLU(conv output) for x}, read with forward hooks on every Conv2d of the model."""
+    outputs = {}
+    convs = [m for m in model.modules() if isinstance(m, nn.Conv2d)]
+    # clone: an in-place ReLU after the conv would otherwise overwrite the stored tensor
+    hooks = [conv.register_forward_hook(lambda module, args, out, i=i: outputs.__setitem__(i, F.relu(out).clone()))
+             for i, conv in enumerate(convs)]
+    model.eval()
+    with torch.no_grad():
+        logits = model(x)
+    for hook in hooks:
+        hook.remove()
+    return outputs, logits
+
+
+images, labels = next(iter(val_loader))
+image = images[:1].to(device)
+activations, logits = conv_activations(model, image)
+layers = {"low": 0, "middle": (len(activations) - 1) // 2, "high": len(activations) - 1}
+fig, axes = plt.subplots(3, 9, figsize=(13, 4.9))
+for row, (name, index) in enumerate(layers.items()):
+    maps = activations[index][0].float().cpu()
+    strongest = maps.sum(dim=(1, 2)).argsort(descending=True)[:8]  # the 8 channels with the most activation
+    axes[row, 0].imshow(image[0].cpu().permute(1, 2, 0).mean(-1), cmap="gray")
+    axes[row, 0].set_title("input", fontsize=8)
+    axes[row, 0].set_ylabel(f"{name}: conv {index + 1}\n{maps.shape[1]}x{maps.shape[2]}, {maps.shape[0]} ch.",
+                            fontsize=8)
+    for col, channel in enumerate(strongest.tolist(), 1):
+        axes[row, col].imshow(maps[channel], cmap="viridis")
+        axes[row, col].set_title(f"channel {channel}", fontsize=8)
+for ax in axes.flat:
+    ax.set_xticks([])
+    ax.set_yticks([])
+fig.tight_layout()
+plt.show()
+print(f"label {info['classes'][labels[0]]}, predicted {info['classes'][logits.argmax(1).item()]}")
+for name, index in layers.items():
+    maps = activations[index][0]
+    print(f"{name:6s} conv {index + 1}: {tuple(maps.shape)} (channels, height, width), "
+          f"{(maps > 0).float().mean().item():.0%} of the values are positive")
+
+# %% [markdown]
+# *Figure 4. One validation image (left column) and the eight most active channels (by summed
+# activation) of three convolutions of the trained network, after their ReLU; each map has its own
+# colour scale, and dark is zero. In quick mode (a digit): the first convolution keeps the digit's
+# shape, each channel picking out strokes, edges on one side, or the background; the middle one
+# (half the resolution) responds to parts of strokes; the last one, at a quarter of the resolution,
+# gives a few coarse blobs that say where something was found, no longer what the digit looks
+# like. Deeper maps are smaller, and the last one is the sparsest (the printed share of positive
+# values).*
+#
+# A single picture shows what the network does on one image. To see where it fails, run it on
+# the whole validation set and count its errors: the **confusion matrix** has one row per true
+# class and one column per predicted class, so the diagonal holds the correct predictions and each
+# off-diagonal cell counts one kind of mistake. `cs_utils.diagnostics` holds these small helpers
+# (`predict`, `confusion_matrix`, `plot_confusion`, `show_misclassified`); read them, they are a
+# few lines each.
+
+# %% tags=["experiment"]
+from cs_utils.diagnostics import confusion_matrix, plot_confusion, predict, show_misclassified
+
+val_images, val_labels, val_preds, val_probs = predict(model, val_loader)
+matrix = confusion_matrix(val_labels, val_preds, info["num_classes"])
+print(f"validation accuracy {np.trace(matrix) / matrix.sum():.3f} ({matrix.sum() - np.trace(matrix)} errors "
+      f"in {matrix.sum()} images)")
+off_diagonal = matrix - np.diag(np.diag(matrix))
+pairs = np.dstack(np.unravel_index(np.argsort(-off_diagonal, axis=None)[:3], matrix.shape))[0]
+print("most frequent confusions:", ", ".join(f"{info['classes'][t]} taken for {info['classes'][p]} "
+                                           f"({off_diagonal[t, p]}x)" for t, p in pairs))
+fig = plot_confusion(matrix, info["classes"], title="small VGG, validation set")
+plt.show()
+fig, shown = show_misclassified(val_images, val_labels, val_preds, val_probs, info["classes"], n=16,
+                                title="the 16 most confident mistakes: true -> predicted (confidence)")
+plt.show()
+
+# %% [markdown]
+# *Figure 5. Top: the confusion matrix of the trained network on the validation set (counts; rows
+# are the true classes, columns the predictions). Almost everything is on the diagonal; the largest
+# off-diagonal cells, printed above, are the pairs the network mixes up. Bottom: the misclassified
+# validation images on which the network was most confident. In quick mode most of them are
+# digits a person reads at once, which the small network, trained for three epochs, gets wrong
+# with a confidence above 0.8: a high softmax probability is not a guarantee, and the errors
+# concentrate on a few classes (here, many digits taken for a 3).*
+
+# %% [markdown]
 # ## Summary
 #
 # * VGG uses only 3×3 convs (stride 1, pad 1), which keep the spatial size, and 2×2 max pools
@@ -669,6 +775,9 @@ print("saved", path)
 #   `(num_convs, channels)` pairs describes the whole network.
 # * VGG-16 has 138M parameters (VGG-19 144M), 89% of them in the FC layers, and its forward pass
 #   keeps about 15.2M activations per image (61 MB in float32), most of them in the first blocks.
+# * Forward hooks read any layer's output: early feature maps keep the image's layout, late ones are
+#   small, sparse and abstract. A confusion matrix and the most confident mistakes show where a
+#   trained network fails.
 #
 # **Next:** notebook 10 builds GoogLeNet, which goes deeper still (22 layers) with 12× fewer
 # parameters than AlexNet, using Inception modules, 1×1 bottlenecks and global average pooling.

@@ -4,8 +4,10 @@
 # **Week 7: Convolutional Neural Networks, notebook 11 of 12.**
 #
 # ResNet (He, Zhang, Ren & Sun, 2015) won ILSVRC 2015 with 3.57% top-5 error, below the 5.1% of a
-# trained human, using a 152-layer network, and swept the detection and segmentation tracks of
-# ILSVRC and COCO the same year. It got there by answering a puzzle: when a "plain" network is made
+# trained human. That number is an **ensemble** of six ResNets of different depths (two of them
+# 152 layers deep); a single 152-layer ResNet reached 4.49% top-5 error on the validation set,
+# itself better than every earlier ensemble. ResNets also swept the detection and segmentation
+# tracks of ILSVRC and COCO the same year. It got there by answering a puzzle: when a "plain" network is made
 # deeper, it gets *worse*, even on its own training data. The fix is the **residual block**, which
 # learns a change F(x) to its input and outputs F(x) + x.
 #
@@ -944,7 +946,7 @@ print(f"plain-56 worse than plain-20 in {np.sum(final['plain', 56] > final['plai
 # digits, with one division of the learning rate.
 
 # %% tags=["experiment"]
-from cs_utils.plotting import plot_history
+from cs_utils.diagnostics import StepLog, plot_steps
 from cs_utils.training import fit, result_line
 
 print(f"{mode} mode target: {TARGETS['ResNet-18', mode]}")
@@ -959,20 +961,41 @@ model = resnet(18, num_classes=info["num_classes"], width=width, stem="cifar")
 optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9, weight_decay=1e-4)
 milestones = [1] if quick else [epochs // 2, 3 * epochs // 4]
 scheduler = torch.optim.lr_scheduler.MultiStepLR(optimizer, milestones=milestones, gamma=0.1)
+steps = StepLog()  # fit's loss function (cross-entropy) that also keeps every step's loss for the plot
 history = fit(model, train_loader, val_loader, epochs=epochs, optimizer=optimizer, scheduler=scheduler, amp=True,
-              channels_last=True, device=device, desc="ResNet-18")
+              channels_last=True, device=device, desc="ResNet-18", loss_fn=steps)
 result_line(model_name, history)
 print(f"ResNet-18 (width {width}, CIFAR stem): {count_params(model):,} parameters | device {history['device']} | "
       f"precision {history['precision']} | {sum(history['seconds']):.1f} s")
 print(f"final validation accuracy {history['val_acc'][-1]:.3f} (chance: 0.100)")
-fig = plot_history(history, title="ResNet-18 with the lecture's recipe")
+for epoch in range(len(history["val_loss"])):
+    print(f"epoch {epoch + 1}: training loss {history['train_loss'][epoch]:.3f} (mean over the epoch's steps) | "
+          f"validation loss {history['val_loss'][epoch]:.3f}, accuracy {history['val_acc'][epoch]:.3f} (at its end)")
+step_losses, step_accs = steps.values()
+fig = plot_steps(step_losses, history, len(train_loader), step_accs, title="ResNet-18 with the lecture's recipe")
 plt.show()
 
 # %% [markdown]
-# *Figure 2. Training and validation loss (left) and accuracy (right) of the ResNet-18. On the
-# quick MNIST subset two epochs reach a validation accuracy far above the 10% of guessing; the
-# full run on a GPU trains for 40 epochs on CIFAR-10 with two learning-rate drops, visible as steps
-# in the training loss.*
+# *Figure 2. Loss (left) and accuracy (right) of the ResNet-18: the training batches of every step
+# (light blue) and their moving average (blue), and the validation set at the end of each epoch
+# (orange). On the quick MNIST subset two epochs reach a validation accuracy far above the 10% of
+# guessing; the full run on a GPU trains for 40 epochs on CIFAR-10 with two learning-rate drops,
+# visible as steps in the training loss.*
+#
+# **Why is the first validation loss so high?** In quick mode the validation loss after epoch 1
+# (printed above) is far above the training loss of the same epoch, while after epoch 2 the two
+# agree. The network did not forget how to classify: it is **BatchNorm's running statistics**.
+# In training mode each BatchNorm normalizes with the mean and variance of the current batch; in
+# eval mode, which `evaluate` uses, it normalizes with running averages that it updated after each
+# training batch (`momentum=0.1`: each batch moves them 10% of the way). During the first epoch,
+# at learning rate 0.1, the weights change a lot from step to step, so those averages mix the
+# statistics of many earlier versions of the network and do not match the current one; the
+# mismatch grows through the 18 layers, and the logits come out badly scaled. In epoch 2 the
+# learning rate is 0.01 (the `MultiStepLR` milestone), the weights change slowly, the running
+# averages catch up, and eval mode agrees with training mode again. The training curve itself
+# (blue) falls smoothly through the whole run. (We checked this in quick mode: after epoch 1 the
+# validation loss was 8.70 with accuracy 0.19; recomputing the running statistics at the epoch-1
+# weights, with one pass over the training digits and nothing else changed, gave 0.70 and 0.79.)
 #
 # ## 7. Test accuracy, once
 #
@@ -997,6 +1020,73 @@ path = save_results("11_resnet", model=model_name, accuracy=test_acc, val_accura
                     precision=history["precision"], device=history["device"], epochs=len(history["seconds"]),
                     mode=mode)
 print("saved", path)
+
+# %% [markdown]
+# ### Where does the trained network look? Grad-CAM
+#
+# A ResNet ends with global average pooling, so each class score is a weighted sum of the last
+# stage's feature maps, averaged over the image. **Grad-CAM** (Selvaraju et al., 2017) turns this
+# into a picture: weight each channel of a late feature map by how much the class score grows when
+# that channel grows (the gradient, averaged over the positions), add the weighted maps, and keep
+# the positive part. Bright regions are the ones that raised the predicted class's score. Two
+# hooks do it: a forward hook keeps the feature map and asks autograd to keep its gradient.
+
+# %% tags=["experiment"]
+def grad_cam(model, layer, x):
+    """Grad-CAM of `layer` for the predicted class of each image: (N, H, W) maps scaled to [0, 1], and the logits."""
+    kept = {}
+
+    def keep(module, args, out):
+        out.retain_grad()
+        kept["maps"] = out
+
+    hook = layer.register_forward_hook(keep)
+    model.eval()
+    with torch.enable_grad():
+        logits = model(x)
+        logits.gather(1, logits.argmax(1, keepdim=True)).sum().backward()  # each image's predicted class score
+    hook.remove()
+    maps, grads = kept["maps"].detach().float(), kept["maps"].grad.float()
+    weights = grads.mean(dim=(2, 3), keepdim=True)  # one weight per channel
+    cam = F.relu((weights * maps).sum(dim=1, keepdim=True))
+    cam = F.interpolate(cam, size=x.shape[-2:], mode="bilinear", align_corners=False)[:, 0]
+    model.zero_grad(set_to_none=True)
+    return cam / cam.amax(dim=(1, 2), keepdim=True).clamp_min(1e-12), logits.detach()
+
+
+x_val, y_val = next(iter(val_loader))
+x_val, y_val = x_val[:8].to(device), y_val[:8]
+layers = {"last stage (4x4)": model.stages[-1], "third stage (8x8)": model.stages[-2]}
+cams = {name: grad_cam(model, layer, x_val) for name, layer in layers.items()}
+predicted = cams["last stage (4x4)"][1].argmax(1).cpu()
+fig, axes = plt.subplots(3, 8, figsize=(12, 5))
+for i in range(8):
+    picture = x_val[i].float().cpu().mean(0)
+    axes[0, i].imshow(picture, cmap="gray")
+    axes[0, i].set_title(f"label {info['classes'][y_val[i]]}, pred. {info['classes'][predicted[i]]}", fontsize=8)
+    for row, (name, (cam, _)) in enumerate(cams.items(), 1):
+        axes[row, i].imshow(picture, cmap="gray")
+        axes[row, i].imshow(cam[i].cpu(), cmap="jet", alpha=0.5, vmin=0, vmax=1)
+for row, name in enumerate(["input", *cams], 0):
+    axes[row, 0].set_ylabel(name, fontsize=8)
+for ax in axes.flat:
+    ax.set_xticks([])
+    ax.set_yticks([])
+fig.tight_layout()
+plt.show()
+print(f"{int((predicted == y_val).sum())} of 8 predicted correctly")
+
+# %% [markdown]
+# *Figure 3. Grad-CAM of the trained ResNet-18 for the predicted class of eight validation images:
+# the input with its label and the prediction (top; the printed count says how many are right),
+# and the Grad-CAM map (red: strongest, blue: zero) of the last stage (middle, computed on a 4×4 map
+# and interpolated to 32×32) and of the third stage (bottom, 8×8). Read them with care. In quick
+# mode the last stage's maps are coarse and not always on the digit: for some images they cover
+# the strokes, for others (often the mistakes) mostly the background. The third stage's maps are
+# finer and pick out a few spots, such as the lower curve of a 3, 6 or 8; where no channel adds
+# positive evidence (the correctly read 1) the map is blank. Grad-CAM shows which regions of one
+# layer raised the score, for this small network after two epochs; it is a heuristic summary, not
+# a proof of what the network "looks at".*
 
 # %% [markdown]
 # ## 8. More GPUs: `torchrun`

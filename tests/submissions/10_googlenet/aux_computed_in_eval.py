@@ -3,7 +3,7 @@
 
 BASED_ON = "written_differently"
 EXPECT = "partial"
-MAX_FRACTION = 0.85
+MAX_FRACTION = 0.875  # loses 2 of 16 points
 # written_differently.py's MiniGoogLeNet.__init__, with this forward pass instead of its own.
 REPLACE = {"mini_googlenet": [('''
     def forward(self, x):

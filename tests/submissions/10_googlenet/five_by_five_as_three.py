@@ -3,7 +3,7 @@ the rest is not."""
 
 BASED_ON = "written_differently"
 EXPECT = "partial"
-MAX_FRACTION = 0.8
+MAX_FRACTION = 0.82  # loses 3 of 16 points
 ANSWERS = {
     "inception": '''
 class Inception(nn.Module):

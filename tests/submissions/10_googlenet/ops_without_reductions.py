@@ -3,7 +3,7 @@ the 1x1 reductions themselves."""
 
 BASED_ON = "written_differently"
 EXPECT = "partial"
-MAX_FRACTION = 0.75
+MAX_FRACTION = 0.82  # loses 3 of 16 points
 ANSWERS = {
     "inception_ops": '''
 def inception_ops(height, width, in_channels, ch1x1, ch3x3red, ch3x3, ch5x5red, ch5x5, pool_proj):

@@ -8,15 +8,15 @@ _MINI_INIT = ('''
 class MiniGoogLeNet(nn.Module):
     def __init__(self, num_classes=10, in_channels=3, width=1.0, aux_logits=True, dropout=0.4, '''
     '''aux_dropout=0.7,
-                 inception=None):
+                 inception=None, stem_pools=0):
         super().__init__()
         inception = inception or Inception
         c64, c192 = max(1, round(64 * width)), max(1, round(192 * width))
         self.aux_logits = aux_logits
-        self.stem = nn.Sequential(conv_bn_relu(in_channels, c64, 3, padding=1), nn.MaxPool2d(3, stride=2, '''
-        '''padding=1),
+        pools = [nn.MaxPool2d(3, stride=2, padding=1) for _ in range(stem_pools)]
+        self.stem = nn.Sequential(conv_bn_relu(in_channels, c64, 3, padding=1), *pools[:1],
                                   conv_bn_relu(c64, c64, 1), conv_bn_relu(c64, c192, 3, padding=1),
-                                  nn.MaxPool2d(3, stride=2, padding=1))
+                                  *pools[1:])
         self.stage1, channels = inception_stack(["3a", "3b", "pool", "4a"], c192, width, inception)
         self.aux1 = AuxHead(channels, num_classes, width, aux_dropout) if aux_logits else None
         self.stage2, channels = inception_stack(["4b", "4c", "4d"], channels, width, inception)
@@ -58,6 +58,16 @@ class Inception(nn.Module):
 
     def forward(self, x):
         return torch.cat([branch(x) for branch in self.branches], dim=-3)
+''',
+    "mlpconv": '''
+def mlpconv(in_channels, out_channels, kernel_size, stride=1, padding=0):
+    layers = [nn.Conv2d(in_channels, out_channels, kernel_size, stride, padding)]
+    for _ in range(2):
+        layers += [nn.ReLU(), nn.Conv2d(out_channels, out_channels, kernel_size=(1, 1))]
+    return nn.Sequential(*layers, nn.ReLU())
+''',
+    "question_fc_head_params": '''
+answer_fc_head_params = 921_700  # 9,216 inputs x 100 classes + 100 biases
 ''',
     "mini_googlenet": _MINI_INIT + '''
     def forward(self, x):

@@ -1,16 +1,22 @@
-"""Autograding speed: one student's whole course, and parallel over sequential for 8 students.
+"""Autograding speed: one student's whole course, an infinite loop, and a class in parallel.
 
-    python benchmarks/bench_autograde.py [--assignments 01_convolution,...] [--students 8]
-                                         [--jobs N] [--unconfined] [--skip-speedup]
+    python benchmarks/bench_autograde.py [--assignments 01_convolution,...] [--students 40]
+                                         [--sequential-students 8] [--jobs N] [--unconfined]
+                                         [--skip-speedup] [--skip-loop]
 
 Grades, in quick mode (CS_QUICK=1) with tools/autograde.py in a throwaway copy of the course, the
-reference solutions submitted as whole notebooks (experiments included, as a student submits them):
+reference solutions submitted as whole notebooks (experiments included, as a student submits them),
+each run with the canary first, as `make autograde` runs it:
 
 1. one student, every available notebook (or --assignments), with one process and then with
    --jobs processes (what `make autograde` uses: one student's assignments are split over the
-   cores): seconds per student (goal: at most 60 s on the 2-core machine);
-2. --students identical students, sequentially (--jobs 1) and in parallel (--jobs = cores):
-   the speedup (goal: at least 1.7x on 2 cores).
+   cores): seconds per student (goal: at most 60 s on the 2-core machine), the canary included;
+2. the infinite loop: one student whose 01's `conv2d` loops forever (its `i += 1` missing) and whose
+   03 and 07 are the reference solutions, with --jobs processes (goal: full marks on 03 and 07, at
+   most 3 minutes);
+3. --students identical students with --jobs processes, and --sequential-students of them with
+   one process (sequential grading time is linear in the students: it is scaled to --students):
+   the speed-up (the ceiling is the number of cores).
 
 Prints a Markdown table to paste into benchmarks/RESULTS.md, with the machine's load average:
 other work on a busy machine inflates the wall time. (Children's CPU time is not reported: the
@@ -21,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -33,66 +40,102 @@ from tools.autograde import autograde
 from tools.course import assignments, copy_course, run_nbgrader
 from tools.sandbox import sandbox_problem
 
+LOOP_ASSIGNMENTS = ["01_convolution", "03_pooling", "07_dropout"]
 
-def make_course(dest: Path, names: list[str], students: int) -> Path:
+
+def make_course(dest: Path, names: list[str]) -> Path:
     copy_course(dest, names)
     for name in names:
         result = run_nbgrader(["generate_assignment", name, "--force"], dest)
         assert result.returncode == 0, result.stderr
-        nb = nbformat.read(dest / "solutions" / name / f"{name}.ipynb", as_version=4)
-        for i in range(students):
-            path = dest / "incoming" / f"student{i:02d}" / name / f"{name}.ipynb"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            nbformat.write(nb, path)
     return dest
 
 
+def submit(course: Path, folder: Path, students: int, names: list[str]) -> Path:
+    for name in names:
+        nb = nbformat.read(course / "solutions" / name / f"{name}.ipynb", as_version=4)
+        for i in range(students):
+            path = folder / f"student{i:02d}" / name / f"{name}.ipynb"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(nb, path)
+    return folder
+
+
+def looping_conv2d(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """01 with conv2d's row loop turned into a while loop that never advances (``i += 1`` missing)."""
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "conv2d":
+            source = re.sub(r"for i in range\(H_out\):", "i = 0\n            while i < H_out:", cell.source)
+            assert source != cell.source, "the loop to break was not found"
+            cell.source = source
+    return nb
+
+
 def timed(course: Path, source: Path, jobs: int, unconfined: bool) -> tuple[float, list[dict]]:
-    for leftover in ("autograded", "feedback", "gradebook.db"):
+    for leftover in ("autograded", "feedback", "submitted", "gradebook.db"):
         p = course / leftover
         shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)
     for name in sorted({p.parent.name for p in (course / "solutions").glob("*/*.ipynb")}):
         run_nbgrader(["generate_assignment", name, "--force"], course)
     start = time.monotonic()
-    rows = autograde(source, course, jobs=jobs, timeout=1800, unconfined=unconfined)
+    rows = autograde(source, course, jobs=jobs, unconfined=unconfined)
     return time.monotonic() - start, rows
+
+
+def not_full(rows: list[dict]) -> str:
+    bad = [r for r in rows if r["status"] != "ok" or r["score"] != r["max_score"]]
+    return f" NOT FULL MARKS: {bad}" if bad else ""
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--assignments", help="comma-separated (default: every notebook in solutions/)")
-    parser.add_argument("--students", type=int, default=8)
+    parser.add_argument("--students", type=int, default=40)
+    parser.add_argument("--sequential-students", type=int, default=8)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--unconfined", action="store_true")
-    parser.add_argument("--skip-speedup", action="store_true")
+    parser.add_argument("--skip-one", action="store_true", help="skip part 1 (one student)")
+    parser.add_argument("--skip-loop", action="store_true", help="skip part 2 (the infinite loop)")
+    parser.add_argument("--skip-speedup", action="store_true", help="skip part 3 (the class)")
     args = parser.parse_args()
     names = [a for a in (args.assignments or "").split(",") if a] or assignments()
     unconfined = args.unconfined or sandbox_problem() is not None
     mode = "unconfined" if unconfined else "bubblewrap sandbox"
     with tempfile.TemporaryDirectory() as tmp:
-        course = make_course(Path(tmp) / "course", names, args.students)
-        one = Path(tmp) / "one"
-        shutil.copytree(course / "incoming" / "student00", one / "student00")
-        for jobs in sorted({1, args.jobs}):
+        course = make_course(Path(tmp) / "course", sorted(set(names) | set(LOOP_ASSIGNMENTS)))
+        if not args.skip_one:
+            one = submit(course, Path(tmp) / "one", 1, names)
+            for jobs in sorted({1, args.jobs}):
+                load = os.getloadavg()[0]
+                seconds, rows = timed(course, one, jobs, unconfined)
+                print(f"| one student, {len(names)} notebook(s), {jobs} process(es), canary included, "
+                      f"{mode} | {seconds:.1f} s | load {load:.1f} |" + not_full(rows), flush=True)
+        if not args.skip_loop:
+            loop = submit(course, Path(tmp) / "loop", 1, LOOP_ASSIGNMENTS)
+            path = loop / "student00" / "01_convolution" / "01_convolution.ipynb"
+            nbformat.write(looping_conv2d(nbformat.read(path, as_version=4)), path)
             load = os.getloadavg()[0]
-            seconds, rows = timed(course, one, jobs, unconfined)
-            bad = [r for r in rows if r["status"] != "ok" or r["score"] != r["max_score"]]
-            print(f"| one student, {len(names)} notebook(s) ({', '.join(names)}), "
-                  f"{jobs} process(es), {mode} | "
-                  f"{seconds:.1f} s | load {load:.1f} |"
-                  + (f" NOT FULL MARKS: {bad}" if bad else ""), flush=True)
+            seconds, rows = timed(course, loop, args.jobs, unconfined)
+            got = {r["assignment"]: f"{r['score']:g}/{r['max_score']:g} {r['status']}" for r in rows}
+            print(f"| 01 loops forever, 03 and 07 correct, {args.jobs} process(es), canary included | "
+                  f"{seconds:.1f} s | load {load:.1f} | {got} |", flush=True)
+            report = (course / "autograde_report.md").read_text()
+            print("\n".join(line for line in report.splitlines() if "time limit" in line or "budget" in line))
         if args.skip_speedup:
             return 0
+        few = submit(course, Path(tmp) / "few", args.sequential_students, names)
+        many = submit(course, Path(tmp) / "many", args.students, names)
         load = os.getloadavg()[0]
-        sequential, _ = timed(course, course / "incoming", 1, unconfined)
-        parallel, rows = timed(course, course / "incoming", args.jobs, unconfined)
-        bad = [r for r in rows if r["status"] != "ok" or r["score"] != r["max_score"]]
-        print(f"| {args.students} students x {len(names)} notebook(s): sequential | "
-              f"{sequential:.1f} s | load {load:.1f} |")
+        sequential, _ = timed(course, few, 1, unconfined)
+        scaled = sequential * args.students / args.sequential_students
+        load2 = os.getloadavg()[0]
+        parallel, rows = timed(course, many, args.jobs, unconfined)
+        print(f"| {args.sequential_students} students x {len(names)} notebook(s): 1 process | "
+              f"{sequential:.1f} s (x {args.students / args.sequential_students:g} = {scaled:.0f} s) | "
+              f"load {load:.1f} |")
         print(f"| {args.students} students x {len(names)} notebook(s): {args.jobs} processes | "
-              f"{parallel:.1f} s | "
-              f"speedup {sequential / parallel:.2f}x |" + (f" NOT FULL MARKS: {bad}" if bad else ""))
+              f"{parallel:.1f} s | speedup {scaled / parallel:.2f}x, load {load2:.1f} |" + not_full(rows))
     return 0
 
 

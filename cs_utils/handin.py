@@ -1,8 +1,9 @@
 """Pack your notebooks to hand in: ``python -m cs_utils.handin [--student ID] [NOTEBOOK ...]``.
 
 Writes ``handin/ID.zip`` (``make submit STUDENT=ID``) holding every notebook of ``notebooks/`` as
-``NN_topic/NN_topic.ipynb``, the layout the course's grader reads; the grader knows you by the
-zip's name. Without ``--student`` the zip is named after your login. NOTEBOOK (a path, an assignment
+``NN_topic/NN_topic.ipynb``, the layout the course's grader reads, with the files you saved beside
+it (a trained model the notebook asks you to hand in, say); the grader knows you by the zip's
+name. Without ``--student`` the zip is named after your login. NOTEBOOK (a path, an assignment
 name or its number) packs only those notebooks. Nothing here runs the notebooks: use
 ``python -m cs_utils.validate`` (``make check``) for that.
 """
@@ -20,7 +21,8 @@ from pathlib import Path
 from cs_utils.validate import NOTEBOOKS, ROOT, find_notebooks
 
 STUDENT_ID = re.compile(r"[A-Za-z0-9_.@+-]+")  # what the grader accepts as a zip's name
-MAX_BYTES = 50 << 20  # the grader ignores larger notebooks
+MAX_BYTES = 50 << 20  # the grader ignores larger files
+SKIPPED = {".ipynb_checkpoints", "__pycache__"}
 
 
 def default_student() -> str:
@@ -46,8 +48,17 @@ def problems(path: Path) -> list[str]:
     return [f"{stubs} exercise(s) still raise NotImplementedError"] if stubs else []
 
 
+def beside(notebook: Path) -> list[Path]:
+    """The files saved in a notebook's folder that go with it: no other notebook, no cache, nothing
+    larger than the grader takes."""
+    folder = notebook.parent
+    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix != ".ipynb"
+                  and not SKIPPED & set(p.relative_to(folder).parts) and p.stat().st_size <= MAX_BYTES)
+
+
 def pack(paths: list[Path], student: str, out_dir: Path) -> Path:
-    """Write ``out_dir/student.zip`` with each notebook as ``<its folder>/<its name>``; return it."""
+    """Write ``out_dir/student.zip`` with each notebook, and the files beside it, as ``<its
+    folder>/<its name>``; return it."""
     if not STUDENT_ID.fullmatch(student):
         raise SystemExit(f"{student!r} cannot name a hand-in: use letters, digits and _.@+- only")
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -56,6 +67,8 @@ def pack(paths: list[Path], student: str, out_dir: Path) -> Path:
     with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in paths:
             archive.write(path, f"{path.parent.name}/{path.name}")
+            for extra in beside(path):
+                archive.write(extra, f"{path.parent.name}/{extra.relative_to(path.parent).as_posix()}")
     partial.replace(target)
     return target
 

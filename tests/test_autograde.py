@@ -38,8 +38,9 @@ def grades(tmp_path_factory):
     for assignment, name in cases():
         write_submission(course, name, assignment, build_case(assignment, name))
     # Sandboxed where bubblewrap works (.ci/install-bubblewrap.sh), else unconfined with its limits.
+    # No canary: the student "solution" is the reference solutions, and must earn full marks below.
     rows = autograde(course / "submitted", course, jobs=os.cpu_count() or 2, timeout=900,
-                     unconfined=sandbox_problem() is not None)
+                     unconfined=sandbox_problem() is not None, canary=False)
     table = {(r["assignment"], r["student"]): (r["score"], r["max_score"], r["status"]) for r in rows}
     return course, table
 
@@ -107,10 +108,16 @@ def test_validator_passes_the_graded_solution_and_fails_the_untouched_release(gr
 
 def test_grades_csv_and_feedback_without_hidden_tests(grades):
     course, table = grades
-    with open(course / "grades.csv") as fh:
+    with open(course / "autograde.csv") as fh:
         rows = list(csv.DictReader(fh))
     assert list(rows[0]) == ["student", "assignment", "notebook", "score", "max_score", "status"]
     assert len(rows) == len(table)
+    with open(course / "autograde_lms.csv") as fh:
+        lms = list(csv.DictReader(fh))
+    assert list(lms[0]) == ["student_id", *sorted(selected_assignments()), "total"]
+    assert len(lms) == len({student for _, student in table}), "one row per student"
+    solution = next(r for r in lms if r["student_id"] == "solution")
+    assert float(solution["total"]) == sum(table[(a, "solution")][1] for a in selected_assignments())
     for assignment in selected_assignments():
         for html_path in (course / "feedback").glob(f"*/{assignment}/{assignment}.html"):
             html = html_path.read_text()
@@ -119,6 +126,8 @@ def test_grades_csv_and_feedback_without_hidden_tests(grades):
         html = (course / "feedback" / "flipped_kernel" / "01_convolution" / "01_convolution.html").read_text()
         assert "conv2d flipped the filter" in html, "feedback should show the failing test's message"
         assert "20261128" not in html, "feedback quotes a hidden test (its random seed)"
+        assert "<script" not in html and "mathjax" not in html.lower(), "feedback loads nothing from the web"
+        assert ">Test cell<" not in html and "<code>test_conv2d" in html, "tests are listed by grade id"
 
 
 def test_stderr_warning_in_a_test_cell_keeps_its_points(tmp_path):

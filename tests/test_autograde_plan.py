@@ -53,6 +53,16 @@ def test_a_students_time_limit_is_shared_by_their_tasks():
     assert 9.9 <= first <= 10.0
     assert second <= first - 0.05, "a student's second task gets what is left, not a fresh limit"
     assert deadlines.remaining("s1") > second, "another student's limit starts on its own"
+    assert Deadlines(timeout=None).remaining("s0") is None, "by default only each notebook has a budget"
+
+
+def test_an_assignment_may_outlast_its_notebooks_budgets_only_by_the_start_up_allowance():
+    from tools.grading.settings import GradingSettings
+    from tools.grading.worker import STARTUP_ALLOWANCE_S, hard_limit
+
+    settings = GradingSettings(notebook_timeout=300)
+    assert hard_limit(settings, 1) == 300 + STARTUP_ALLOWANCE_S
+    assert hard_limit(settings, 2) == 2 * hard_limit(settings, 1)
 
 
 def test_each_worker_slot_has_a_sandbox_user_of_its_own():
@@ -94,7 +104,7 @@ def test_slot_users_are_never_shared(tmp_path):
 def test_refuses_to_grade_unconfined_without_the_flag(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("CS_BWRAP", str(tmp_path / "no-bwrap-here"))
     (tmp_path / "in").mkdir()
-    with pytest.raises(SystemExit, match="refusing to grade.*--unconfined"):
+    with pytest.raises(SystemExit, match="refusing to grade.*--unconfined.*make autograde UNCONFINED=1"):
         autograde(tmp_path / "in", tmp_path)
     with pytest.raises(SystemExit, match="refusing"):
         main([str(tmp_path / "in"), "--course", str(tmp_path)])

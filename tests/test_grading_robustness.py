@@ -46,10 +46,10 @@ def run(tmp_path_factory):
     expect = bad_submissions.build(course, source, ROOT)
     before = {name: digest(course / name) for name in ("nbgrader_config.py", "gradebook.db")}
     start = time.monotonic()
-    rows = autograde(source, course, jobs=os.cpu_count() or 2, timeout=600, cell_timeout=20, memory_mb=1024,
-                     unconfined=SANDBOX_PROBLEM is not None)
+    rows = autograde(source, course, jobs=os.cpu_count() or 2, timeout=600, cell_timeout=20,
+                     test_cell_timeout=15, memory_mb=1024, unconfined=SANDBOX_PROBLEM is not None)
     elapsed = time.monotonic() - start
-    report = (course / "grades_report.md").read_text()
+    report = (course / "autograde_report.md").read_text()
     return {"course": course, "rows": rows, "expect": expect, "report": report, "before": before,
             "elapsed": elapsed, "base": base}
 
@@ -61,9 +61,9 @@ def test_correct_submission_keeps_full_marks(run):
         assert (row["score"], row["max_score"], row["status"]) == (top, top, "ok")
 
 
-@pytest.mark.parametrize("student", ["flip", "infinite_loop", "kernel_death", "memory_hog", "fork_bomb",
-                                     "huge_output", "invalid_json", "missing", "renamed", "extra_files",
-                                     "edited_tests", "attacker"])
+@pytest.mark.parametrize("student", ["flip", "infinite_loop", "loops_everywhere", "kernel_death",
+                                     "memory_hog", "fork_bomb", "huge_output", "invalid_json", "missing",
+                                     "renamed", "extra_files", "duplicates", "edited_tests", "attacker"])
 def test_bad_submission_outcome(run, student):
     got = table(run["rows"])
     for assignment, expected in run["expect"][student].items():
@@ -79,7 +79,7 @@ def test_every_row_once_and_csv_matches(run):
     """Parallel workers lose and duplicate nothing: one row per student, assignment and notebook."""
     keys = [(r["student"], r["assignment"], r["notebook"]) for r in run["rows"]]
     assert len(keys) == len(set(keys)) == len(run["expect"]) * len(MAX_SCORE)
-    with open(run["course"] / "grades.csv") as fh:
+    with open(run["course"] / "autograde.csv") as fh:
         rows = list(csv.DictReader(fh))
     assert list(rows[0]) == ["student", "assignment", "notebook", "score", "max_score", "status"]
     assert len(rows) == len(keys)
@@ -97,16 +97,32 @@ def test_every_row_once_and_csv_matches(run):
     ("missing", "91_alpha", "91_alpha.ipynb is missing"),
     ("renamed", "91_alpha", "graded 91_alpha/91_alpha-Copy1.ipynb as 91_alpha.ipynb (renamed)"),
     ("renamed", "92_beta", "graded 92_beta/my homework.ipynb as 92_beta.ipynb (renamed)"),
-    ("extra_files", "91_alpha", "ignored extra file extra_files/notes.txt"),
+    ("extra_files", "91_alpha",
+     "extra_files/notes.txt goes with the notebooks of its folder: 91_alpha, 92_beta"),
     ("extra_files", "91_alpha", "ignored notebook extra_files/scratch.ipynb"),
     ("kernel_death", "91_alpha", "the kernel died in answer and was restarted"),
     ("infinite_loop", "91_alpha", "ran past the per-cell time limit"),
+    ("loops_everywhere", "91_alpha", "91_alpha: test_add_small ran past the per-cell time limit (15 s)"),
+    ("loops_everywhere", "91_alpha", "91_alpha: test_add_many ran past the per-cell time limit (15 s)"),
+    ("duplicates", "91_alpha", "ignored 91_alpha.ipynb as 91_alpha.ipynb: 91_alpha-Copy1.ipynb has more "
+                               "answers"),
+    ("duplicates", "92_beta", "needs review: 92_beta.ipynb was handed in more than once with different "
+                              "answers"),
     ("memory_hog", "91_alpha", "ran out of memory"),
+    ("edited_tests", "91_alpha", "91_alpha: the locked cell test_add_small was edited; graded as released"),
+    ("edited_tests", "91_alpha", "91_alpha: the test cell test_add_many was deleted; graded as released"),
     ("huge_output", "91_alpha", "was truncated"),
 ])
 def test_report_says_what_happened(run, student, assignment, words):
     section = run["report"].split(f"## {student}\n", 1)[1].split("\n## ", 1)[0]
     assert words in section, section
+
+
+def test_files_beside_a_notebook_are_graded_with_it(run):
+    """A saved model handed in beside a notebook must reach the grading kernel's folder."""
+    for assignment in ("91_alpha", "92_beta"):
+        staged = run["course"] / "autograded" / "extra_files" / assignment / "notes.txt"
+        assert staged.read_text() == "my notes"
 
 
 def test_huge_output_is_truncated(run):
@@ -121,11 +137,24 @@ def test_deleted_and_edited_tests_are_restored(run):
     sources = {c.metadata.get("nbgrader", {}).get("grade_id"): c.source for c in nb.cells}
     assert "test_add_many" in sources, "the deleted test cell was not restored"
     assert "add(1, 2) == 3" in sources["test_add_small"], "the edited test cell was not restored"
+    logs = run["course"] / "autograde_logs"
+    edited = (logs / "edited_tests.91_alpha.log").read_text()
+    assert "Attribute 'checksum' for cell test_add_small has changed" in edited
+    for student in ("good", "renamed", "duplicates"):  # as released: hidden tests come back without a word
+        assert "has changed" not in (logs / f"{student}.91_alpha.log").read_text(), student
 
 
 def test_feedback_hides_hidden_tests(run):
     html = (run["course"] / "feedback" / "good" / "91_alpha" / "91_alpha.html").read_text()
     assert "add(-5, 5)" not in html and "BEGIN HIDDEN TESTS" not in html
+
+
+def test_feedback_is_offline_wraps_and_names_each_test(run):
+    html = (run["course"] / "feedback" / "loops_everywhere" / "91_alpha" / "91_alpha.html").read_text()
+    assert "<script" not in html and "mathjax" not in html.lower(), "nothing is loaded from the internet"
+    assert "white-space: pre-wrap" in html, "long messages wrap"
+    assert '<li class="failed"><a href="#test_add_small"><code>test_add_small</code></a>' in html
+    assert ">Test cell<" not in html
 
 
 @needs_sandbox
@@ -145,6 +174,32 @@ def test_sandbox_blocks_every_escape(run):
             assert CANARY not in path.read_text(errors="replace"), path
 
 
+def test_the_canary_ran_first_and_left_nothing(run):
+    header = run["report"].split("\n## ", 1)[0]
+    assert "Canary: the reference solutions of 2 assignment(s) earned full marks" in header
+    assert "15 s per test cell" in header, "the report states the limits"
+    course = run["course"]
+    assert [p for d in ("submitted", "autograded", "feedback") for p in (course / d).glob("_canary*")] == []
+    from nbgrader.api import Gradebook
+
+    with Gradebook(gradebook_url(course)) as gb:
+        assert not [s.id for s in gb.students if s.id.startswith("_canary")]
+
+
+def test_the_formgrader_lists_the_graded_submissions(run):
+    """nbgrader's own count ("# Submissions") agrees with the graded rows: they are in submitted/."""
+    from nbgrader.apps.api import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(run["course"])).load_config()
+    api = NbGraderAPI(CourseDirectory(config=config), config=config)
+    for assignment in MAX_SCORE:
+        graded = {s for (s, a), r in table(run["rows"]).items() if a == assignment and r["status"] == "ok"}
+        assert api.get_submitted_students(assignment) == graded
+        assert api.get_assignment(assignment)["num_submissions"] == len(graded)
+
+
 def test_rerun_is_idempotent_and_drops_stale_scores(run):
     """Regrade: ``good`` unchanged keeps its rows; ``flip`` now sends invalid JSON and its old 3/3 is gone."""
     course, base = run["course"], run["base"]
@@ -155,8 +210,8 @@ def test_rerun_is_idempotent_and_drops_stale_scores(run):
     bad_submissions.write(source, "flip/91_alpha/91_alpha.ipynb", b"not json")
     bad_submissions.write(source, "flip/92_beta/92_beta.ipynb",
                           (base / "incoming" / "flip" / "92_beta" / "92_beta.ipynb").read_bytes())
-    rows = table(autograde(source, course, jobs=2, timeout=600, cell_timeout=20,
-                           unconfined=SANDBOX_PROBLEM is not None))
+    rows = table(autograde(source, course, jobs=2, timeout=600, cell_timeout=20, test_cell_timeout=15,
+                           unconfined=SANDBOX_PROBLEM is not None, canary=False))
     first = table(run["rows"])
     assert rows[("good", "91_alpha")] == first[("good", "91_alpha")]
     assert rows[("good", "92_beta")] == first[("good", "92_beta")]
@@ -164,6 +219,8 @@ def test_rerun_is_idempotent_and_drops_stale_scores(run):
     assert rows[("flip", "92_beta")]["score"] == 2
     assert not (course / "autograded" / "flip" / "91_alpha").exists()
     assert not (course / "feedback" / "flip" / "91_alpha").exists()
+    assert not (course / "autograde_logs" / "flip.91_alpha.log").exists(), "no stale log survives"
+    assert (course / "autograde_logs" / "flip.92_beta.log").exists()
     from nbgrader.api import Gradebook
 
     with Gradebook(gradebook_url(course)) as gb:
@@ -172,7 +229,8 @@ def test_rerun_is_idempotent_and_drops_stale_scores(run):
 
 
 def test_whole_student_time_limit(tmp_path):
-    """No per-notebook limit exists in nbgrader: the student's whole run is bounded and killed."""
+    """An optional limit for a student's whole run (``timeout``): when it runs out, the worker and its
+    kernels are killed and the assignments not finished are ``timeout``."""
     course = make_course(tmp_path / "course")
     from tests.grading_fixtures.minicourse import CORRECT, student_notebook
 
@@ -181,9 +239,32 @@ def test_whole_student_time_limit(tmp_path):
     nb = student_notebook(course, "92_beta", CORRECT["92_beta"])
     bad_submissions.write(tmp_path / "in", "slow/92_beta/92_beta.ipynb", bad_submissions.nb_bytes(nb))
     start = time.monotonic()
-    rows = table(autograde(tmp_path / "in", course, jobs=1, timeout=15,
+    rows = table(autograde(tmp_path / "in", course, jobs=1, timeout=15, canary=False,
                            unconfined=SANDBOX_PROBLEM is not None))
     assert time.monotonic() - start < 60
     assert rows[("slow", "91_alpha")]["status"] == "timeout" and rows[("slow", "91_alpha")]["score"] == 0
     assert rows[("slow", "92_beta")]["status"] == "timeout"
-    assert "time limit" in (course / "grades_report.md").read_text()
+    assert "time limit" in (course / "autograde_report.md").read_text()
+
+
+
+def test_an_assignment_past_its_hard_limit_is_stopped_and_the_rest_graded(tmp_path, monkeypatch):
+    """Should nbgrader itself outlast an assignment's budgets, its worker is killed, that assignment
+    is ``timeout``, and a fresh worker grades the student's other assignments as usual."""
+    from tests.grading_fixtures.minicourse import CORRECT, student_notebook
+    from tools.grading import worker
+
+    # Only the stuck assignment gets the short limit: on a busy machine the other may need more than 30 s.
+    real_count, real_limit = worker._notebooks, worker.hard_limit
+    monkeypatch.setattr(worker, "_notebooks", lambda ctx, a: -1 if a == "91_alpha" else real_count(ctx, a))
+    monkeypatch.setattr(worker, "hard_limit", lambda s, n: 30.0 if n == -1 else real_limit(s, n))
+    course = make_course(tmp_path / "course")
+    nb = student_notebook(course, "91_alpha", "import time\ntime.sleep(120)\n" + CORRECT["91_alpha"])
+    bad_submissions.write(tmp_path / "in", "stuck/91_alpha/91_alpha.ipynb", bad_submissions.nb_bytes(nb))
+    nb = student_notebook(course, "92_beta", CORRECT["92_beta"])
+    bad_submissions.write(tmp_path / "in", "stuck/92_beta/92_beta.ipynb", bad_submissions.nb_bytes(nb))
+    rows = table(autograde(tmp_path / "in", course, jobs=1, canary=False,
+                           unconfined=SANDBOX_PROBLEM is not None))
+    assert (rows[("stuck", "91_alpha")]["status"], rows[("stuck", "91_alpha")]["score"]) == ("timeout", 0)
+    assert (rows[("stuck", "92_beta")]["status"], rows[("stuck", "92_beta")]["score"]) == ("ok", 2)
+    assert "took more than 30 s and was stopped" in (course / "autograde_report.md").read_text()

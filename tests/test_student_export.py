@@ -300,8 +300,15 @@ def test_export_refuses_to_overwrite_unless_forced(tmp_path):
 
 
 def test_make_submit_writes_a_zip_autograde_accepts(export_dir, tmp_path):
-    done = subprocess.run(["make", "--no-print-directory", "-C", str(export_dir), "submit", "STUDENT=alice",
-                           f"PYTHON={PYTHON}"], capture_output=True, text=True, env=_env(), timeout=120)
+    # A file the student saved beside a notebook (a trained model to hand in) travels with it.
+    saved = export_dir / "notebooks" / ASSIGNMENTS[-1] / "my_model.pt"
+    saved.write_bytes(b"weights")
+    try:
+        done = subprocess.run(["make", "--no-print-directory", "-C", str(export_dir), "submit",
+                               "STUDENT=alice", f"PYTHON={PYTHON}"],
+                              capture_output=True, text=True, env=_env(), timeout=120)
+    finally:
+        saved.unlink()
     assert done.returncode == 0, done.stdout + done.stderr
     handin = export_dir / "handin" / "alice.zip"
     assert handin.exists(), done.stdout
@@ -318,6 +325,7 @@ def test_make_submit_writes_a_zip_autograde_accepts(export_dir, tmp_path):
         assert item.status == "pending" and not item.notes, f"{name}: {item.status} {item.notes}"
         staged = course / STAGE / "alice" / name / f"{name}.ipynb"
         assert staged.read_bytes() == (ROOT / "notebooks" / name / f"{name}.ipynb").read_bytes()
+    assert (course / STAGE / "alice" / ASSIGNMENTS[-1] / "my_model.pt").read_bytes() == b"weights"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -6,12 +6,13 @@
 
 and every notebook is executed in it (``c.Execute.kernel_name`` in nbgrader_config.py).
 
-Both modes set resource limits on the kernel (environment variables, set by autograde.py):
-``CS_KERNEL_MEMORY_MB`` (RLIMIT_DATA: heap and anonymous mappings; a NumPy or torch allocation over
-it raises MemoryError), ``CS_KERNEL_CPU_S`` (RLIMIT_CPU: the kernel is killed, nbgrader records a
-dead kernel), ``CS_KERNEL_FILE_MB`` (RLIMIT_FSIZE) and ``CS_KERNEL_NPROC`` (RLIMIT_NPROC, counted
-per user, so it is only set where the kernel has a user of its own). The kernel's pid is written
-to ``CS_KERNEL_PIDS`` so the grader can kill it when a student's time is up.
+Both modes set resource limits on the kernel (``tools.grading.settings.GradingSettings``, passed
+as environment variables by autograde.py): ``CS_KERNEL_MEMORY_MB`` (RLIMIT_DATA: heap and
+anonymous mappings; a NumPy or torch allocation over it raises MemoryError), ``CS_KERNEL_CPU_S``
+(RLIMIT_CPU: the kernel is killed, nbgrader records a dead kernel), ``CS_KERNEL_FILE_MB``
+(RLIMIT_FSIZE) and ``CS_KERNEL_NPROC`` (RLIMIT_NPROC, counted per user, so it is only set where
+the kernel has a user of its own). The kernel's pid is written to ``CS_KERNEL_PIDS`` so the grader
+can kill it when a student's time is up.
 
 ``sandbox`` mode runs the kernel under bubblewrap:
 
@@ -54,6 +55,7 @@ import sysconfig
 from pathlib import Path
 
 from tools.course import ROOT
+from tools.grading.settings import GradingSettings
 
 SANDBOX_USER = "cs-grader"      # shared by every worker: the fallback
 SLOT_USER = "cs-grader-{}"      # one per worker slot (CS_SANDBOX_SLOT)
@@ -61,12 +63,12 @@ KERNEL_NAME = "cs-grading"
 # Read-only system folders bound into the sandbox when they exist.
 SYSTEM_DIRS = ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/opt"]
 # Environment passed into the sandbox (everything else is cleared).
-PASS_ENV = ("CS_QUICK", "CS_SEED", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
+PASS_ENV = ("CS_QUICK", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
             "LANG", "LC_ALL", "NBGRADER_EXECUTION", "PYTHONHASHSEED", "MPLBACKEND")
 
 
 def bwrap_path() -> str | None:
-    return shutil.which(os.environ.get("CS_BWRAP", "bwrap"))
+    return shutil.which(GradingSettings.from_env().bwrap)
 
 
 def sandbox_user(slot: str | None = None) -> pwd.struct_passwd | None:
@@ -74,7 +76,7 @@ def sandbox_user(slot: str | None = None) -> pwd.struct_passwd | None:
     (``slot`` or ``CS_SANDBOX_SLOT``), else the shared one if that exists."""
     if os.geteuid() != 0:
         return None
-    slot = os.environ.get("CS_SANDBOX_SLOT") if slot is None else slot
+    slot = GradingSettings.from_env().sandbox_slot if slot is None else slot
     for name in ([SLOT_USER.format(slot)] if slot else []) + [SANDBOX_USER]:
         try:
             return pwd.getpwnam(name)
@@ -166,30 +168,28 @@ def write_kernelspec(jupyter_dir: Path, mode: str) -> str:
         "interrupt_mode": "message",
         "metadata": {"debugger": False},
     }
-    (spec_dir / "kernel.json").write_text(json.dumps(spec, indent=1))
+    # Atomically: another grading run (a shard on this machine) may be starting kernels from it.
+    tmp = spec_dir / f"kernel.json.{os.getpid()}.tmp"
+    tmp.write_text(json.dumps(spec, indent=1))
+    os.replace(tmp, spec_dir / "kernel.json")
     return KERNEL_NAME
 
 
-def _env_int(name: str, default: int) -> int:
-    try:
-        return int(os.environ.get(name, default))
-    except ValueError:
-        return default
+def set_limits(own_user: bool, settings: GradingSettings | None = None) -> None:
+    settings = settings or GradingSettings.from_env()
 
-
-def set_limits(own_user: bool) -> None:
     def limit(kind: int, value: int) -> None:
         if value > 0:
             _, hard = resource.getrlimit(kind)
             value = value if hard == resource.RLIM_INFINITY else min(value, hard)
             resource.setrlimit(kind, (value, value))
 
-    limit(resource.RLIMIT_DATA, _env_int("CS_KERNEL_MEMORY_MB", 3072) << 20)
-    limit(resource.RLIMIT_CPU, _env_int("CS_KERNEL_CPU_S", 900))
-    limit(resource.RLIMIT_FSIZE, _env_int("CS_KERNEL_FILE_MB", 64) << 20)
+    limit(resource.RLIMIT_DATA, settings.kernel_memory_mb << 20)
+    limit(resource.RLIMIT_CPU, settings.kernel_cpu_s)
+    limit(resource.RLIMIT_FSIZE, settings.kernel_file_mb << 20)
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     if own_user:  # RLIMIT_NPROC counts every process of the user: only meaningful for a user of its own
-        limit(resource.RLIMIT_NPROC, _env_int("CS_KERNEL_NPROC", 256))
+        limit(resource.RLIMIT_NPROC, settings.kernel_nproc)
 
 
 def die_with_parent() -> None:
@@ -201,7 +201,7 @@ def die_with_parent() -> None:
 
 
 def record_pid() -> None:
-    pid_dir = os.environ.get("CS_KERNEL_PIDS")
+    pid_dir = GradingSettings.from_env().kernel_pids
     if pid_dir:
         try:
             Path(pid_dir, str(os.getpid())).touch()
@@ -244,7 +244,7 @@ def bwrap_command(connection_file: Path, workdir: Path, kernel_args: list[str], 
                    str(Path(sys.executable).resolve().parents[1]), str(ROOT / "cs_utils")}
     for name in ("stdlib", "platstdlib", "purelib", "platlib"):
         python_dirs.add(sysconfig.get_paths()[name])
-    python_dirs.update(filter(None, os.environ.get("CS_SANDBOX_RO", "").split(os.pathsep)))
+    python_dirs.update(GradingSettings.from_env().sandbox_ro)
     kept: list[str] = []
     for d in sorted(python_dirs, key=len):
         inside = any(d == k or d.startswith(k.rstrip("/") + "/") for k in [*SYSTEM_DIRS, *kept])
@@ -289,7 +289,7 @@ def launch(argv: list[str]) -> None:
     if info.get("transport") != "ipc" or not runtime.is_absolute() or not runtime.name.startswith("csg-"):
         sys.exit("sandbox.py: the sandboxed kernel needs IPC transport under a private csg-* folder "
                  "(CS_KERNEL_IPC, set by tools/autograde.py)")
-    course = Path(os.environ.get("CS_COURSE_ROOT", "/nonexistent")).resolve()
+    course = Path(GradingSettings.from_env().course_root or "/nonexistent").resolve()
     if workdir.parent.parent != course / "autograded":
         sys.exit("sandbox.py: the kernel must start in COURSE/autograded/<student>/<assignment>, "
                  f"not {workdir}")

@@ -44,7 +44,7 @@ attempt("delete the gradebook", lambda: os.remove(COURSE + "/gradebook.db"))
 attempt("write the course config", lambda: open(COURSE + "/nbgrader_config.py", "a").write("# pwned"))
 attempt("create a file in the course", lambda: open(COURSE + "/pwned.txt", "w").write("x"))
 attempt("read another student",
-        lambda: open(COURSE + "/autograde_work/submitted/good/91_alpha/91_alpha.ipynb").read())
+        lambda: open(COURSE + "/submitted/good/91_alpha/91_alpha.ipynb").read())
 attempt("list other students",
         lambda: nonempty([d for d in os.listdir(COURSE + "/autograded") if d != "attacker"]))
 attempt("read the exchange", lambda: os.listdir("/srv/nbgrader/exchange"))
@@ -127,6 +127,10 @@ def build(course: Path, source: Path, repo: Path) -> dict[str, dict[str, float |
     nbgrader_layout("infinite_loop", alpha("def add(a, b):\n    while (a, b) == (1, 2):\n        pass\n"
                                           "    return a + b"))
     expect["infinite_loop"] = {"91_alpha": 2.0, "92_beta": 2.0}
+    # Loops forever on every input: both tests of 91_alpha time out (each costs one test cell's
+    # limit), and 92_beta is graded as usual.
+    nbgrader_layout("loops_everywhere", alpha("def add(a, b):\n    while True:\n        pass"))
+    expect["loops_everywhere"] = {"91_alpha": 0.0, "92_beta": 2.0}
     nbgrader_layout("kernel_death", alpha("def add(a, b):\n    return a + b\n\nimport os\nos._exit(1)"))
     expect["kernel_death"] = {"91_alpha": 0.0, "92_beta": 2.0}
     nbgrader_layout("memory_hog", alpha("def add(a, b):\n    hog = bytearray(8 << 30)\n    return a + b"))
@@ -154,6 +158,16 @@ def build(course: Path, source: Path, repo: Path) -> dict[str, dict[str, float |
         archive.writestr("__MACOSX/extra_files/._91_alpha.ipynb", "junk")
     write(source, "extra_files.zip", buffer.getvalue())
     expect["extra_files"] = {"91_alpha": 3.0, "92_beta": 2.0}
+
+    # Duplicates in a flat folder: the untouched 91_alpha.ipynb beside the answered -Copy1 (the copy is
+    # graded); two answered, different 92_beta (the exact name is graded, and flagged for review).
+    untouched_alpha = (course / "notebooks" / "91_alpha" / "91_alpha.ipynb").read_bytes()
+    write(source, "duplicates/91_alpha.ipynb", untouched_alpha)
+    write(source, "duplicates/91_alpha-Copy1.ipynb", alpha_ok)
+    write(source, "duplicates/92_beta.ipynb", beta_ok)
+    write(source, "duplicates/92_beta (1).ipynb",
+          nb_bytes(student_notebook(course, "92_beta", "def scale(xs, k):\n    return xs")))
+    expect["duplicates"] = {"91_alpha": 3.0, "92_beta": 2.0}
 
     # Deleted and edited test cells, with a wrong answer: the tests come back from the gradebook.
     nb = student_notebook(course, "91_alpha", "def add(a, b):\n    return a - b")

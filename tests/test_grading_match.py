@@ -1,0 +1,216 @@
+"""Which handed-in notebook is graded: tools/grading/match.py, a pure function, and the facts that
+tools/grading/collect.py reads from a file for it. No grading runs here (``make check``)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tools.grading.collect import Course, answered, read_hand_in
+from tools.grading.match import CourseIndex, HandIn, identify, match_notebooks, normalise
+
+COURSE = CourseIndex(
+    {
+        "01_convolution": {"01_convolution": frozenset({"conv2d", "test_shape", "test_values"})},
+        "07_dropout": {"07_dropout": frozenset({"dropout", "dropout_backward", "test_dropout"})},
+        "91_two": {"part_a": frozenset({"a1", "test_a"}), "part_b": frozenset({"b1", "test_b"})},
+    }
+)
+IDS_07 = frozenset({"dropout", "dropout_backward", "test_dropout"})
+IDS_01 = frozenset({"conv2d", "test_shape", "test_values"})
+
+
+def nb(path, answered=(), ids=IDS_07, digest=None, readable=True):
+    return HandIn(
+        path,
+        readable=readable,
+        grade_ids=ids if readable else frozenset(),
+        answered=frozenset(answered),
+        digest=digest or path,
+        problem="" if readable else "not JSON",
+    )
+
+
+@pytest.mark.parametrize(
+    "stem, expected",
+    [
+        ("01_convolution-Copy1", "01_convolution"),
+        ("01_convolution (1)", "01_convolution"),
+        ("01_Convolution_v2", "01_convolution"),
+        ("01_convolution_final", "01_convolution"),
+        ("01_convolution-Copy1 (2)", "01_convolution"),
+        ("my homework", "my_homework"),
+    ],
+)
+def test_normalise(stem, expected):
+    assert normalise(stem) == expected
+
+
+@pytest.mark.parametrize(
+    "path, ids, expected",
+    [
+        ("alice/07_dropout.ipynb", IDS_07, (("07_dropout", "07_dropout"), True)),
+        ("alice/07_dropout/07_dropout.ipynb", IDS_07, (("07_dropout", "07_dropout"), True)),
+        ("alice/07_dropout-Copy1.ipynb", IDS_07, (("07_dropout", "07_dropout"), False)),
+        ("alice/my homework.ipynb", IDS_07, (("07_dropout", "07_dropout"), False)),
+        ("alice/07_dropout (1).ipynb", frozenset(), (("07_dropout", "07_dropout"), False)),
+        ("alice/07_dropout/whatever.ipynb", frozenset(), (("07_dropout", "07_dropout"), False)),
+        ("alice/91_two/whatever.ipynb", frozenset(), (None, False)),
+        ("alice/scratch.ipynb", frozenset(), (None, False)),
+        # Named like 01, holding only 07's cells: it is 07.
+        ("alice/01_convolution.ipynb", IDS_07, (("07_dropout", "07_dropout"), False)),
+    ],
+)
+def test_identify(path, ids, expected):
+    assert identify(HandIn(path, grade_ids=ids), COURSE) == expected
+
+
+def test_an_untouched_copy_never_wins_over_an_answered_one():
+    """The issue's case: 07_dropout.ipynb as released, the work in 07_dropout-Copy1.ipynb."""
+    files = [
+        nb("s/07_dropout.ipynb"),
+        nb("s/07_dropout-Copy1.ipynb", answered={"dropout", "dropout_backward"}),
+    ]
+    result = match_notebooks(files, COURSE)
+    assert result.graded[("07_dropout", "07_dropout")].path == "s/07_dropout-Copy1.ipynb"
+    assert result.renamed[("07_dropout", "07_dropout")] is True
+    assert result.notes == {
+        "07_dropout": [
+            "ignored s/07_dropout.ipynb as 07_dropout.ipynb: s/07_dropout-Copy1.ipynb has more answers "
+            "(2 exercises, against 0)"
+        ]
+    }, "filed under the assignment it concerns"
+    assert result.review == {}, "one answered copy: nothing to review"
+
+
+def test_two_different_answered_copies_are_flagged_for_review_under_their_assignment():
+    files = [
+        nb("s/07_dropout (1).ipynb", answered={"dropout"}, digest="x"),
+        nb("s/07_dropout.ipynb", answered={"dropout"}, digest="y"),
+        nb("s/01_convolution.ipynb", ids=COURSE.notebooks["01_convolution"]["01_convolution"]),
+    ]
+    result = match_notebooks(files, COURSE)
+    assert result.graded[("07_dropout", "07_dropout")].path == "s/07_dropout.ipynb", (
+        "the exact name wins a tie"
+    )
+    assert list(result.review) == ["07_dropout"]
+    assert "s/07_dropout (1).ipynb" in result.review["07_dropout"][0]
+    assert "01_convolution" not in result.notes
+
+
+def test_identical_copies_are_not_ambiguous():
+    files = [
+        nb("s/07_dropout.ipynb", answered={"dropout"}, digest="same"),
+        nb("s/07_dropout-Copy1.ipynb", answered={"dropout"}, digest="same"),
+    ]
+    result = match_notebooks(files, COURSE)
+    assert result.review == {}
+    assert result.notes["07_dropout"] == [
+        "ignored s/07_dropout-Copy1.ipynb as 07_dropout.ipynb: the same notebook again"
+    ]
+
+
+def test_a_readable_copy_wins_over_an_unreadable_one():
+    files = [nb("s/07_dropout.ipynb", readable=False), nb("s/07_dropout-Copy1.ipynb")]
+    result = match_notebooks(files, COURSE)
+    assert result.graded[("07_dropout", "07_dropout")].path == "s/07_dropout-Copy1.ipynb"
+
+
+def test_unmatched_and_extra_files_are_noted_where_they_belong():
+    files = [nb("s/scratch.ipynb", ids=frozenset())]
+    result = match_notebooks(files, COURSE, extra=["s/notes.txt", "s/07_dropout/data.csv"])
+    assert result.general == [
+        "ignored notebook s/scratch.ipynb: it matches no assignment of the course",
+        "ignored extra file s/notes.txt",
+    ]
+    assert result.notes == {"07_dropout": ["ignored extra file s/07_dropout/data.csv"]}
+    assert result.graded == {} and result.files == {}
+
+
+def test_a_file_in_an_assignment_folder_goes_with_that_assignment():
+    files = [nb("s/07_dropout/07_dropout.ipynb"), nb("s/01_convolution/01_convolution.ipynb", ids=IDS_01)]
+    result = match_notebooks(files, COURSE, extra=["s/07_dropout/model.pt", "s/07_dropout/runs/a.json"])
+    assert result.files == {
+        "07_dropout": {"model.pt": "s/07_dropout/model.pt", "runs/a.json": "s/07_dropout/runs/a.json"}}
+    assert result.notes == {} and result.general == []
+
+
+def test_a_file_in_a_flat_folder_goes_with_every_notebook_beside_it():
+    files = [nb("s/07_dropout.ipynb"), nb("s/01_convolution.ipynb", ids=IDS_01),
+             nb("s/sub/scratch.ipynb", ids=frozenset())]
+    result = match_notebooks(files, COURSE, extra=["s/model.pt", "s/sub/other.pt"])
+    assert result.files == {"01_convolution": {"model.pt": "s/model.pt"},
+                            "07_dropout": {"model.pt": "s/model.pt"}}
+    assert "s/model.pt goes with the notebooks of its folder: 01_convolution, 07_dropout" in result.general
+    assert "ignored extra file s/sub/other.pt" in result.general
+
+
+def test_an_assignment_with_two_notebooks_matches_each_by_its_cells():
+    files = [
+        HandIn("s/91_two/x.ipynb", grade_ids=frozenset({"a1", "test_a"})),
+        HandIn("s/91_two/y.ipynb", grade_ids=frozenset({"b1", "test_b"})),
+    ]
+    result = match_notebooks(files, COURSE)
+    assert {k: v.path for k, v in result.graded.items()} == {
+        ("91_two", "part_a"): "s/91_two/x.ipynb",
+        ("91_two", "part_b"): "s/91_two/y.ipynb",
+    }
+
+
+def _notebook_json(answer: str) -> bytes:
+    cells = [
+        {
+            "cell_type": "code",
+            "id": "c1",
+            "metadata": {
+                "nbgrader": {
+                    "grade": False,
+                    "solution": True,
+                    "locked": False,
+                    "grade_id": "dropout",
+                    "schema_version": 3,
+                }
+            },
+            "source": answer,
+            "outputs": [],
+            "execution_count": None,
+        },
+        {
+            "cell_type": "code",
+            "id": "c2",
+            "metadata": {
+                "nbgrader": {
+                    "grade": True,
+                    "solution": False,
+                    "locked": True,
+                    "points": 1,
+                    "grade_id": "test_dropout",
+                    "schema_version": 3,
+                }
+            },
+            "source": "assert True",
+            "outputs": [],
+            "execution_count": None,
+        },
+    ]
+    return json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}).encode()
+
+
+def test_read_hand_in_finds_the_answered_exercises():
+    stub = "# YOUR CODE HERE\nraise NotImplementedError()"
+    course = Course(
+        CourseIndex({"07_dropout": {"07_dropout": frozenset({"dropout", "test_dropout"})}}),
+        {"07_dropout": {"07_dropout": {"dropout": stub}}},
+    )
+    untouched = read_hand_in("s/07_dropout.ipynb", _notebook_json(stub + "\n"), course)
+    assert untouched.readable and untouched.grade_ids == {"dropout", "test_dropout"}
+    assert untouched.answered == frozenset()
+    done = read_hand_in("s/07_dropout-Copy1.ipynb", _notebook_json("def dropout(x):\n    return x"), course)
+    assert done.answered == {"dropout"} and done.digest != untouched.digest
+    broken = read_hand_in("s/x.ipynb", b'{"cells": [', course)
+    assert not broken.readable and "not a valid notebook" in broken.problem
+
+
+def test_answered_without_a_release_looks_for_the_stub():
+    assert answered({"a": "raise NotImplementedError()", "b": "return 1"}, {}) == {"b"}

@@ -1,0 +1,252 @@
+"""Collecting: hand-ins in any layout in, nbgrader's layout (staged) out.
+
+A submissions folder holds one entry per student: nbgrader's ``<student>/<assignment>/<notebook>.ipynb``,
+a folder of notebooks ``<student>/<notebook>.ipynb``, or a zip ``<student>.zip``. Each notebook
+file is read once into facts (``match.HandIn``: readable? which grade ids? which exercises
+answered?), ``match.match_notebooks`` decides what is graded, and the chosen notebooks are staged
+as ``<stage>/<student>/<assignment>/<notebook>.ipynb`` for nbgrader. The stage is the course's
+``submitted/`` (nbgrader's ``submitted_directory``, so the formgrader lists what was graded),
+except when the submissions *are* the course's ``submitted/``: the source folder is never
+modified, so the stage is then ``autograde_work/submitted``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tools.course import assignments
+from tools.grading.match import CourseIndex, HandIn, match_notebooks
+from tools.grading.records import Item, Status
+
+MAX_NOTEBOOK_BYTES = 50 << 20
+STUDENT_ID = re.compile(r"[A-Za-z0-9_.@+-]+")
+RESERVED_PREFIX = "_canary"  # student ids of the canary (tools/grading/canary.py)
+
+
+@dataclass
+class Course:
+    """What collecting needs to know of the course."""
+
+    index: CourseIndex
+    released: dict[str, dict[str, dict[str, str]]]  # assignment -> notebook -> solution grade id -> stub
+
+    @classmethod
+    def read(cls, course_root: Path) -> Course:
+        notebooks, released = {}, {}
+        for name in assignments(course_root):
+            notebooks[name], released[name] = {}, {}
+            for nb in sorted((course_root / "solutions" / name).glob("*.ipynb")):
+                notebooks[name][nb.stem] = frozenset(_cells(json.loads(nb.read_bytes()), "grade_id"))
+                release = course_root / "notebooks" / name / nb.name
+                released[name][nb.stem] = (_solution_sources(json.loads(release.read_bytes()))
+                                           if release.exists() else {})
+        return cls(CourseIndex(notebooks), released)
+
+
+@dataclass
+class Collection:
+    students: dict[str, dict[str, Item]]
+    stage: Path
+    general: list[str] = field(default_factory=list)              # about the folder, not a student
+    student_notes: dict[str, list[str]] = field(default_factory=dict)  # about a student's hand-in
+
+
+def _cells(nb: dict, key: str) -> list[str]:
+    cells = nb.get("cells", []) if isinstance(nb, dict) else []
+    return [c["metadata"]["nbgrader"][key] for c in cells
+            if isinstance(c, dict) and isinstance(c.get("metadata", {}).get("nbgrader"), dict)
+            and c["metadata"]["nbgrader"].get(key)]
+
+
+def _source(cell: dict) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else str(source)
+
+
+def _solution_sources(nb: dict) -> dict[str, str]:
+    return {c["metadata"]["nbgrader"]["grade_id"]: _source(c) for c in nb.get("cells", [])
+            if isinstance(c, dict) and c.get("metadata", {}).get("nbgrader", {}).get("solution")
+            and c["metadata"]["nbgrader"].get("grade_id")}
+
+
+def check_notebook(data: bytes) -> str | None:
+    """Why ``data`` is not a notebook nbgrader can read, or None."""
+    import nbformat
+
+    if len(data) > MAX_NOTEBOOK_BYTES:
+        return f"larger than {MAX_NOTEBOOK_BYTES >> 20} MB"
+    try:
+        nbformat.reads(data.decode("utf-8"), as_version=4)
+    except Exception as err:  # noqa: BLE001 (JSON, Unicode and schema errors alike)
+        first_line = str(err).splitlines()[0][:120] if str(err) else ""
+        return f"not a valid notebook ({type(err).__name__}: {first_line})"
+    return None
+
+
+def answered(solutions: dict[str, str], released: dict[str, str]) -> frozenset[str]:
+    """Grade ids of the solution cells that differ from the release (or, without a release, that
+    no longer raise NotImplementedError)."""
+    def norm(text: str) -> str:
+        return "\n".join(line.rstrip() for line in text.strip().splitlines())
+
+    done = set()
+    for grade_id, source in solutions.items():
+        if grade_id in released:
+            if norm(source) != norm(released[grade_id]):
+                done.add(grade_id)
+        elif "raise NotImplementedError" not in source and source.strip() not in ("", "YOUR ANSWER HERE"):
+            done.add(grade_id)
+    return frozenset(done)
+
+
+def read_hand_in(path: str, data: bytes, course: Course) -> HandIn:
+    """The facts of one notebook file that matching needs."""
+    digest = hashlib.sha256(data).hexdigest()
+    problem = check_notebook(data)
+    if problem:
+        return HandIn(path, readable=False, digest=digest, problem=problem)
+    nb = json.loads(data)
+    grade_ids = frozenset(_cells(nb, "grade_id"))
+    target = _best_release(grade_ids, course)
+    return HandIn(path, grade_ids=grade_ids, digest=digest,
+                  answered=answered(_solution_sources(nb), target))
+
+
+def _best_release(grade_ids: frozenset[str], course: Course) -> dict[str, str]:
+    best, overlap = {}, 0
+    for assignment, notebooks in course.released.items():
+        for notebook, stubs in notebooks.items():
+            shared = len(grade_ids & course.index.notebooks[assignment][notebook])
+            if shared > overlap:
+                best, overlap = stubs, shared
+    return best
+
+
+def student_files(entry: Path) -> tuple[list[tuple[str, bytes]], list[str]]:
+    """(relative path, bytes) of a student's files from a folder or a zip; plus problems."""
+    files, problems = [], []
+    if entry.suffix == ".zip":
+        try:
+            with zipfile.ZipFile(entry) as archive:
+                for info in archive.infolist():
+                    name = info.filename
+                    if info.is_dir() or "__MACOSX" in name or ".ipynb_checkpoints" in name:
+                        continue
+                    if info.file_size > MAX_NOTEBOOK_BYTES:
+                        problems.append(f"ignored {name}: larger than {MAX_NOTEBOOK_BYTES >> 20} MB")
+                        continue
+                    files.append((name, archive.read(info)))
+        except (zipfile.BadZipFile, OSError) as err:
+            problems.append(f"{entry.name} is not a readable zip ({err})")
+    else:
+        paths = [Path(d, f) for d, _, names in os.walk(entry, followlinks=True) for f in names]
+        for path in sorted(paths):
+            if path.is_file() and ".ipynb_checkpoints" not in path.parts and "__MACOSX" not in path.parts:
+                rel = path.relative_to(entry).as_posix()
+                if path.stat().st_size > MAX_NOTEBOOK_BYTES:
+                    problems.append(f"ignored {rel}: larger than {MAX_NOTEBOOK_BYTES >> 20} MB")
+                    continue
+                files.append((rel, path.read_bytes()))
+    return files, problems
+
+
+def stage_dir(source: Path, course_root: Path) -> Path:
+    """Where the chosen notebooks are put for nbgrader (see the module's docstring)."""
+    submitted = (course_root / "submitted").resolve()
+    source = source.resolve()
+    if source == submitted or submitted in source.parents or source in submitted.parents:
+        return course_root / "autograde_work" / "submitted"
+    return course_root / "submitted"
+
+
+def student_entries(source: Path, selected: Callable[[str], bool] = lambda s: True
+                    ) -> tuple[dict[str, Path], list[str]]:
+    """{student id: folder or zip} in ``source``, and notes on what is not a student."""
+    entries, general = {}, []
+    for entry in sorted(source.iterdir()):
+        if entry.name.startswith(".") or not (entry.is_dir() or entry.suffix == ".zip"):
+            general.append(f"ignored {entry.name}: not a student folder or zip")
+            continue
+        student = entry.stem if entry.suffix == ".zip" else entry.name
+        if not STUDENT_ID.fullmatch(student) or student.startswith(RESERVED_PREFIX):
+            general.append(f"ignored {entry.name}: a student id may only hold letters, digits and _.@+-, "
+                           f"and not start with {RESERVED_PREFIX}")
+            continue
+        if selected(student):
+            entries[student] = entry
+    return entries, general
+
+
+def collect(source: Path, course_root: Path, only: list[str] | None = None,
+            selected: Callable[[str], bool] = lambda s: True, stage: bool = True) -> Collection:
+    """Stage every (``selected``) student's notebooks; return what was found for each assignment.
+    ``stage=False`` only looks: nothing is written."""
+    course = Course.read(course_root)
+    entries, general = student_entries(source, selected)
+    writing, stage = stage, stage_dir(source, course_root)
+    found: dict[str, tuple] = {}
+    for student, entry in entries.items():
+        files, problems = student_files(entry)
+        notebooks, extra, timestamps, other = [], [], {}, {}
+        for rel, data in files:
+            parts = rel.split("/")
+            hint = next((p for p in reversed(parts[:-1]) if p in course.index.notebooks), None)
+            if parts[-1] == "timestamp.txt" and hint:
+                timestamps[hint] = data
+            elif parts[-1].endswith(".ipynb"):
+                notebooks.append((rel, data))
+            else:
+                extra.append(rel)
+                other[rel] = data
+        hand_ins = [read_hand_in(rel, data, course) for rel, data in notebooks]
+        matching = match_notebooks(hand_ins, course.index, extra)
+        found[student] = (matching, {**other, **dict(notebooks)}, timestamps, problems)
+
+    wanted = list(only) if only else sorted({a for (m, *_) in found.values() for (a, _) in m.graded})
+    students: dict[str, dict[str, Item]] = {}
+    student_notes: dict[str, list[str]] = {}
+    for student, (matching, data_of, timestamps, problems) in found.items():
+        if writing:
+            shutil.rmtree(stage / student, ignore_errors=True)
+        items = students[student] = {}
+        student_notes[student] = problems + matching.general
+        for assignment in wanted:
+            item = items[assignment] = Item(student, assignment)
+            item.notes.extend(matching.notes.get(assignment, []))
+            item.review.extend(matching.review.get(assignment, []))
+            folder = stage / student / assignment
+            present, unreadable = [], False
+            for notebook in course.index.notebooks.get(assignment, {}):
+                hand_in = matching.graded.get((assignment, notebook))
+                if hand_in is None:
+                    item.notes.append(f"{notebook}.ipynb is missing: 0 points for it")
+                    continue
+                if matching.renamed.get((assignment, notebook)):
+                    item.notes.append(f"graded {hand_in.path} as {notebook}.ipynb (renamed)")
+                if not hand_in.readable:
+                    unreadable = True
+                    item.notes.append(f"{hand_in.path} is {hand_in.problem}: 0 points for it")
+                    continue
+                if writing:
+                    folder.mkdir(parents=True, exist_ok=True)
+                    (folder / f"{notebook}.ipynb").write_bytes(data_of[hand_in.path])
+                present.append(notebook)
+            if present and writing:
+                for name, path in matching.files.get(assignment, {}).items():
+                    if name.endswith(".ipynb") or name in present or name == "timestamp.txt":
+                        continue
+                    (folder / name).parent.mkdir(parents=True, exist_ok=True)
+                    (folder / name).write_bytes(data_of[path])
+            if not present:
+                item.status = Status.INVALID if unreadable else Status.MISSING
+            elif assignment in timestamps and writing:
+                (folder / "timestamp.txt").write_bytes(timestamps[assignment])
+    return Collection(students, stage, general, student_notes)

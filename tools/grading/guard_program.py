@@ -1,0 +1,133 @@
+"""The tampering guard's program: it runs inside the grading kernel, not in the grader.
+
+``GuardedExecute`` (preprocessors/guard.py) sends this file's text to the kernel as a user
+expression (which input transformers do not see) with ``ACTION`` (``snapshot`` or ``restore``),
+``TOKEN`` and ``get_ipython`` set, and ``__name__`` set to ``__cs_guard__``; the last lines then
+leave ``RESULT = TOKEN + ":" + comma-separated names`` for the grader to read.
+
+* ``snapshot``: before any of the student's code, keep the modules that tests compare with
+  (builtins, importlib, math, operator, NumPy, torch and their comparison helpers),
+  ``torch.Tensor``'s methods, IPython's input and AST transformers and event hooks.
+* ``restore``: before every test cell, put back whatever changed since (and ``sys.modules``
+  entries, shell methods, custom exception handlers, trace functions); answer the names restored.
+  A library that wraps one of its own functions when a submodule is first imported (torch's
+  ``_dynamo`` wraps ``torch.manual_seed``) is not tampering: a new value that wraps the saved one
+  (``__wrapped__``) and whose code lies in that library's own files is kept, and becomes the
+  saved value. A wrapper written in a notebook cell has its code there, not in the library.
+
+Only the standard library is used: nothing of the course is importable in the sandbox. Imported
+as a module (the unit tests), it only defines the functions.
+"""
+
+import importlib
+import sys
+import types
+
+MODULES = ("builtins", "importlib", "math", "operator", "numpy", "numpy.testing", "numpy.linalg",
+           "numpy.random", "numpy.lib.stride_tricks", "torch", "torch.nn.functional", "torch.testing",
+           "torch.overrides")
+SHELL_METHODS = ("run_cell", "run_cell_async", "run_code", "run_ast_nodes", "showtraceback",
+                 "transform_cell", "transform_ast", "user_expressions", "ev", "ex", "safe_execfile")
+HOOKS = ("pre_execute", "pre_run_cell", "post_execute", "post_run_cell")
+# Event hooks that libraries add while a notebook runs (matplotlib's inline backend flushes figures).
+LIBRARY_HOOKS = ("matplotlib_inline", "matplotlib", "IPython", "ipykernel", "ipywidgets")
+
+
+def snapshot(key, shell, modules=MODULES):
+    """Keep the state that ``restore`` puts back, in ``sys.modules[key]``; answer no names."""
+    state = {"modules": {}, "classes": {}}
+    for name in modules:
+        try:
+            module = importlib.import_module(name)
+        except Exception:
+            continue
+        state["modules"][name] = (module, dict(vars(module)))
+    torch = sys.modules.get("torch")
+    if torch is not None and "torch" in modules:
+        state["classes"]["torch.Tensor"] = (torch.Tensor, dict(vars(torch.Tensor)))
+    state["shell"] = shell
+    state["transformers"] = (list(shell.input_transformers_cleanup), list(shell.input_transformers_post),
+                             list(shell.ast_transformers))
+    state["hooks"] = {h: list(shell.events.callbacks.get(h, [])) for h in HOOKS}
+    guard = types.ModuleType(key)
+    guard.state = state
+    sys.modules[key] = guard
+    return []
+
+
+def library_folder(module):
+    """The folder of the installed package ``module`` belongs to ("" for builtins and the like)."""
+    top = sys.modules.get(module.__name__.split(".")[0])
+    path = getattr(top, "__file__", None) or ""
+    return path.rsplit("/", 1)[0] + "/" if path.endswith("/__init__.py") else ""
+
+
+def library_wrapper(value, original, folder):
+    """Whether ``value`` is the library's own wrapper of ``original`` (see the module's docstring)."""
+    code = getattr(value, "__code__", None)
+    return (bool(folder) and code is not None and getattr(value, "__wrapped__", None) is original
+            and code.co_filename.startswith(folder))
+
+
+def restore(key):
+    """Put back what changed since ``snapshot``; answer the names of what was put back."""
+    state = sys.modules[key].state
+    changed = []
+    for name, (module, saved) in state["modules"].items():
+        if sys.modules.get(name) is not module:
+            sys.modules[name] = module
+            changed.append("sys.modules[%r]" % name)
+        current = vars(module)
+        folder = library_folder(module)
+        for attr, value in saved.items():
+            if name == "builtins" and attr.startswith("_"):
+                continue  # IPython keeps _, __, ___ there
+            new = current.get(attr, restore)
+            if new is not value:
+                if library_wrapper(new, value, folder):
+                    saved[attr] = new
+                    continue
+                setattr(module, attr, value)
+                changed.append(name + "." + attr)
+    for name, (cls, saved) in state["classes"].items():
+        for attr, value in saved.items():
+            if vars(cls).get(attr, restore) is not value and not attr.startswith("__dict"):
+                try:
+                    setattr(cls, attr, value)
+                    changed.append(name + "." + attr)
+                except (AttributeError, TypeError):
+                    pass
+    shell = state["shell"]
+    cleanup, post, ast = state["transformers"]
+    for current, saved, label in ((shell.input_transformers_cleanup, cleanup, "input transformers"),
+                                  (shell.input_transformers_post, post, "input transformers"),
+                                  (shell.ast_transformers, ast, "AST transformers")):
+        if current != saved:
+            current[:] = saved
+            changed.append(label)
+    for hook, saved in state["hooks"].items():
+        current = shell.events.callbacks.get(hook, [])
+        kept = [cb for cb in current
+                if cb in saved or str(getattr(cb, "__module__", "")).split(".")[0] in LIBRARY_HOOKS]
+        kept += [cb for cb in saved if cb not in kept]
+        if kept != current:
+            shell.events.callbacks[hook] = kept
+            changed.append("IPython event " + hook)
+    for method in SHELL_METHODS:
+        if method in vars(shell):
+            delattr(shell, method)
+            changed.append("shell." + method)
+    if shell.custom_exceptions:
+        shell.set_custom_exc((), None)
+        changed.append("custom exception handler")
+    if sys.gettrace() is not None or sys.getprofile() is not None:
+        sys.settrace(None)
+        sys.setprofile(None)
+        changed.append("sys.settrace")
+    return changed
+
+
+if __name__ == "__cs_guard__":  # sent to the kernel by GuardedExecute
+    _key = "_cs_grading_guard_" + TOKEN  # noqa: F821 (set by the grader)
+    _names = snapshot(_key, get_ipython()) if ACTION == "snapshot" else restore(_key)  # noqa: F821
+    RESULT = TOKEN + ":" + ",".join(_names)  # noqa: F821

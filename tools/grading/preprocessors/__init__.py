@@ -1,0 +1,12 @@
+"""nbgrader preprocessors of the course's grading, one per module (as nbgrader's own are).
+
+* ``execute.GradingExecute``: time limits per cell and per notebook, kernel restarts, output cap,
+  experiment cells skipped when unchanged;
+* ``guard.GuardedExecute``: GradingExecute plus the tampering guard (``tools/grading/guard_program.py``);
+* ``overwrite.ReportingOverwriteCells``: nbgrader's OverwriteCells, reporting only real edits of
+  locked cells;
+* ``traceback.TracebackToMessage``: feedback keeps ``ErrorType: message`` of failed tests only;
+* ``maths.RenderMaths``: feedback shows maths as text, with no MathJax from the internet.
+
+``nbgrader_config.py`` names them by their dotted paths; what they record is in ``tools.grading.events``.
+"""

@@ -1,0 +1,95 @@
+"""GradingExecute plus the tampering guard.
+
+Before any cell of a fresh kernel runs, the guard program (``tools/grading/guard_program.py``)
+takes a snapshot in the kernel of what tests compare with; before every test cell it puts back
+whatever changed, and the names it put back are recorded as a ``tampering`` event. A solution cell
+that monkeypatches ``np.allclose``, ``torch.nn.functional.conv2d``, ``importlib.reload`` or
+builtins, or empties later cells with an input transformer, is then tested against the real
+functions. The guard runs as a user expression, which input transformers do not see; if it cannot
+run or answer (``eval``, ``exec`` or ``__import__`` sabotaged), the test cell fails.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from traitlets import Bool
+
+from tools.grading import events
+from tools.grading.preprocessors.execute import DEFAULTS, GradingExecute, error_output
+from tools.grading.records import EventKind
+
+GUARD_PROGRAM = (Path(__file__).resolve().parents[1] / "guard_program.py").read_text()
+
+
+def guard_expression(action: str, token: str) -> str:
+    """A user expression that runs the guard program in a namespace of its own and yields RESULT."""
+    return ("(lambda g: [__import__('builtins').exec(%r, g), g['RESULT']][1])"
+            "({'TOKEN': %r, 'ACTION': %r, '__name__': '__cs_guard__', 'get_ipython': get_ipython})"
+            % (GUARD_PROGRAM, token, action))
+
+
+def parse_guard_reply(reply: dict | None, token: str) -> list[str] | None:
+    """The names the guard restored, from its user-expression reply; None if it did not answer."""
+    value = (reply or {}).get("content", {}).get("user_expressions", {}).get("guard", {})
+    text = value.get("data", {}).get("text/plain", "") if value.get("status") == "ok" else ""
+    prefix = f"'{token}:"
+    if not text.startswith(prefix):
+        return None
+    return [x for x in text[len(prefix):].rstrip("'").split(",") if x]
+
+
+class GuardedExecute(GradingExecute):
+    """GradingExecute plus the tampering guard (see the module's docstring)."""
+
+    guard = Bool(DEFAULTS.tamper_guard,
+                 help="Run the tampering guard before every test cell.").tag(config=True)
+
+    def preprocess(self, nb, resources=None, km=None):
+        self._guard_token = None
+        return super().preprocess(nb, resources, km)
+
+    def _guard(self, action: str) -> list[str] | None:
+        """Run the guard in the kernel; the list of restored names, or None if it failed."""
+        cell_timeout = self.timeout
+        self.timeout = max(self.startup_timeout, cell_timeout or 0)  # importing torch on a busy machine
+        try:
+            msg_id = self.kc.execute("", silent=True, store_history=False,
+                                     user_expressions={"guard": guard_expression(action, self._guard_token)})
+            reply = self.wait_for_reply(msg_id)
+        except Exception as err:  # noqa: BLE001 (no answer: treated as tampering by the caller)
+            self.log.warning("tampering guard: no reply from the kernel (%s)", err)
+            return None
+        finally:
+            self.timeout = cell_timeout
+        return parse_guard_reply(reply, self._guard_token)
+
+    def _restart_kernel(self):
+        super()._restart_kernel()
+        self._guard_token = None
+
+    def preprocess_cell(self, cell, resources, index):
+        if (not self.guard or cell.cell_type != "code" or self._kernel_deaths > self.max_kernel_restarts
+                or not self._budget_left()):
+            return super().preprocess_cell(cell, resources, index)
+        if self._guard_token is None:  # a fresh kernel: snapshot before any of the student's code
+            self._guard_token = secrets.token_hex(8)
+            if self._guard("snapshot") is None:
+                # Before any student code: an environment problem, not tampering. Grade unguarded.
+                events.record(EventKind.GUARD_OFF, self._event_resources, events.cell_label(cell, index),
+                              "no answer from the kernel", log=self.log)
+                self._guard_token = "off"
+        if cell.metadata.get("nbgrader", {}).get("grade") and self._guard_token != "off":
+            restored = self._guard("restore")
+            label = events.cell_label(cell, index)
+            if restored is None:
+                events.record(EventKind.GUARD_FAILED, self._event_resources, label, log=self.log)
+                cell.outputs = [error_output("TamperingError", "the grading environment was tampered with "
+                                             "(the autograder's guard could not run)")]
+                cell.execution_count = None
+                return cell, self.resources
+            if restored:
+                events.record(EventKind.TAMPERING, self._event_resources, label, ", ".join(restored),
+                              log=self.log)
+        return super().preprocess_cell(cell, resources, index)

@@ -15,8 +15,10 @@
 #    set only, and see how a model breaks under a distribution shift.
 # 2. Explain internal covariate shift, and how BN fixes the distribution of a layer's input.
 # 3. Implement `batch_norm` (training and test mode, running statistics with PyTorch's momentum
-#    convention, `(N, D)` and spatial `(N, C, H, W)` inputs) and its backward pass.
-# 4. Implement `layer_norm`, `instance_norm` and `group_norm`, and say which axes each normalizes over.
+#    convention, `(N, D)` and spatial `(N, C, H, W)` inputs), and derive its backward pass on the
+#    computational graph.
+# 4. Implement `layer_norm`, `instance_norm` and `group_norm`, say which axes each normalizes over,
+#    and see why group norm wins when batches are tiny.
 # 5. Fold a test-time BN into the preceding convolution (`fold_batchnorm`): zero overhead at test time.
 # 6. Recognize the classic bug of forgetting `model.eval()`.
 #
@@ -527,26 +529,43 @@ for trial in range(12):
 # ## 4. The backward pass of batch normalization
 #
 # In training mode every output depends on every input of the same feature, through $\mu$ and
-# $\sigma^2$. With $m$ values per feature, the upstream gradient $\partial L / \partial y$ and
-# $\hat{x}$ as in the forward pass, the chain rule gives
+# $\sigma^2$: moving one input moves the mean and the variance, and through them every output. A
+# naive "$\gamma / \sigma$ times the upstream gradient" forgets those two paths. You will derive
+# the gradient yourself, the way autograd does: write the forward pass as a **computational graph
+# of small steps**, each with an easy local derivative, and backpropagate through the steps in
+# reverse order.
 #
-# $$\frac{\partial L}{\partial \beta} = \sum_i \frac{\partial L}{\partial y_i}, \qquad
-#   \frac{\partial L}{\partial \gamma} = \sum_i \frac{\partial L}{\partial y_i}\,\hat{x}_i, \qquad
-#   \frac{\partial L}{\partial x_i} = \frac{\gamma}{m\sqrt{\sigma^2+\varepsilon}}
-#   \Big(m\,\frac{\partial L}{\partial y_i} - \sum_k \frac{\partial L}{\partial y_k}
-#   - \hat{x}_i \sum_k \frac{\partial L}{\partial y_k}\hat{x}_k\Big),$$
+# For one feature with $m$ values $x_1, \dots, x_m$ ($m = N$ for `(N, D)`; $m = N \cdot H \cdot W$
+# per channel for `(N, C, H, W)`) the forward pass is this chain:
 #
-# where the sums run over the $m$ values of one feature ($N$ for `(N, D)`; $N \cdot H \cdot W$ per
-# channel for `(N, C, H, W)`). You can also derive it step by step on the computational graph
-# (mean, centred values, variance, inverse standard deviation, product), as in CS231n; both are
-# fine. The two subtracted terms are what a naive "$\gamma / \sigma$ times the upstream gradient"
-# forgets: moving one input moves the mean and the variance, and through them every output.
+# | step | forward | shape (per feature) |
+# |---|---|---|
+# | 1 | $\mu = \frac{1}{m}\sum_i x_i$ | scalar |
+# | 2 | $c_i = x_i - \mu$ | $m$ values |
+# | 3 | $v = \frac{1}{m}\sum_i c_i^2$ | scalar |
+# | 4 | $s = \sqrt{v + \varepsilon}$ | scalar |
+# | 5 | $r = 1 / s$ | scalar |
+# | 6 | $\hat{x}_i = c_i \, r$ | $m$ values |
+# | 7 | $y_i = \gamma \hat{x}_i + \beta$ | $m$ values |
+#
+# **Hints.** Start from $\partial L / \partial y$ = `dout` and walk from step 7 back to step 1,
+# computing the gradient of every intermediate ($\hat{x}$, $r$, $s$, $v$, $c$, $\mu$, $x$).
+# * A value that feeds two later steps collects the gradients of both: $c$ feeds steps 3 and 6,
+#   and $x$ feeds steps 1 and 2. Add the two contributions.
+# * A sum in the forward pass (steps 1 and 3) becomes a broadcast in the backward pass, and a
+#   broadcast (a scalar such as $\mu$ or $r$ used for all $m$ values, steps 2 and 6) becomes a sum.
+# * $\partial L / \partial \gamma$ and $\partial L / \partial \beta$ come from step 7 alone, summed
+#   over the $m$ values.
+#
+# Write the steps out on paper first, then turn each one into a line of NumPy. Sums over the $m$
+# values are sums over every axis but axis 1, as in `batch_norm`.
 #
 # ### Exercise 2: `batch_norm_backward`
 #
 # `batch_norm_backward(dout, x, gamma, eps=1e-5)` returns `(dx, dgamma, dbeta)` for the
-# training-mode forward pass, for `(N, D)` and `(N, C, H, W)` inputs. Recompute what you need from
-# `x`; `dgamma` and `dbeta` have `gamma`'s shape.
+# training-mode forward pass, for `(N, D)` and `(N, C, H, W)` inputs. Recompute the forward steps
+# you need from `x`; `dgamma` and `dbeta` have `gamma`'s shape. The tests compare your gradients
+# with numeric gradients and with PyTorch's autograd in float64.
 
 # %% solution="batch_norm_backward"
 def batch_norm_backward(dout, x, gamma, eps=1e-5):
@@ -558,15 +577,25 @@ def batch_norm_backward(dout, x, gamma, eps=1e-5):
     ### BEGIN SOLUTION
     axes = (0,) + tuple(range(2, x.ndim))
     shape = (1, -1) + (1,) * (x.ndim - 2)
-    count = x.size // x.shape[1]
-    centred = x - x.mean(axis=axes, keepdims=True)
-    inv_std = 1.0 / np.sqrt(x.var(axis=axes, keepdims=True) + eps)
-    x_hat = centred * inv_std
-    dbeta = dout.sum(axis=axes)
+    m = x.size // x.shape[1]
+    # Forward, step by step, keeping every intermediate.
+    mu = x.sum(axis=axes, keepdims=True) / m                       # 1
+    c = x - mu                                                     # 2
+    v = (c ** 2).sum(axis=axes, keepdims=True) / m                 # 3
+    s = np.sqrt(v + eps)                                           # 4
+    r = 1.0 / s                                                    # 5
+    x_hat = c * r                                                  # 6
+    # Backward, from step 7 to step 1.
+    dbeta = dout.sum(axis=axes)                                    # 7
     dgamma = (dout * x_hat).sum(axis=axes)
     dx_hat = dout * gamma.reshape(shape)
-    dx = inv_std / count * (count * dx_hat - dx_hat.sum(axis=axes, keepdims=True)
-                            - x_hat * (dx_hat * x_hat).sum(axis=axes, keepdims=True))
+    dr = (dx_hat * c).sum(axis=axes, keepdims=True)                # 6: r was broadcast, so sum
+    dc = dx_hat * r                                                # 6: first path into c
+    ds = -dr / s ** 2                                              # 5
+    dv = 0.5 * ds / s                                              # 4
+    dc = dc + 2.0 * c * dv / m                                     # 3: second path into c
+    dmu = -dc.sum(axis=axes, keepdims=True)                        # 2
+    dx = dc + dmu / m                                              # 2 and 1: both paths into x
     return dx, dgamma, dbeta
     ### END SOLUTION
 
@@ -666,6 +695,134 @@ for trial in range(10):
     checks.assert_close(dgamma, expected_dgamma, f"dgamma, {label}")
     checks.assert_close(dx, expected_dx, f"dx, {label}", rtol=1e-6, atol=1e-9)
 ### END HIDDEN TESTS
+
+# %% [markdown]
+# ### Stretch exercise 2b: the one-line `dx`
+#
+# Your staged backward pass is correct but long. Now simplify it **on paper**: substitute the
+# steps into each other, from $\partial L / \partial \hat{x}_i = \gamma \, \partial L / \partial y_i$
+# down to $\partial L / \partial x_i$, until $\partial L / \partial x_i$ is a single expression in
+# $r = 1/\sqrt{\sigma^2 + \varepsilon}$, $m$, $\hat{x}_i$, $\partial L / \partial \hat{x}_i$ and
+# two sums over the feature's $m$ values. (Useful facts: $\sum_i c_i = 0$ and $c_i = \hat{x}_i / r$.)
+# Each of the two sums is one of the paths the naive gradient forgets.
+#
+# `batch_norm_backward_alt(dout, x, gamma, eps=1e-5)` has the same contract as
+# `batch_norm_backward`, but computes `dx` with your simplified expression: one line, no
+# intermediate step gradients. It is graded against PyTorch on its own, so this exercise has its
+# own points. The cell after its test times the two versions.
+
+# %% solution="batch_norm_backward_alt"
+def batch_norm_backward_alt(dout, x, gamma, eps=1e-5):
+    """Gradients of training-mode batch normalization, dx from the simplified closed form.
+
+    dout: upstream gradient, x's shape. x: (N, D) or (N, C, H, W). gamma: (D,) or (C,).
+    Returns (dx, dgamma, dbeta): dx has x's shape, dgamma and dbeta have gamma's shape.
+    """
+    ### BEGIN SOLUTION
+    axes = (0,) + tuple(range(2, x.ndim))
+    m = x.size // x.shape[1]
+    r = 1.0 / np.sqrt(x.var(axis=axes, keepdims=True) + eps)
+    x_hat = (x - x.mean(axis=axes, keepdims=True)) * r
+    dx_hat = dout * gamma.reshape((1, -1) + (1,) * (x.ndim - 2))
+    dx = r / m * (m * dx_hat - dx_hat.sum(axis=axes, keepdims=True)
+                  - x_hat * (dx_hat * x_hat).sum(axis=axes, keepdims=True))
+    return dx, (dout * x_hat).sum(axis=axes), dout.sum(axis=axes)
+    ### END SOLUTION
+
+# %% tests="test_batch_norm_backward_alt" points=2
+# The simplified backward pass vs torch autograd in float64, on (N, D) and (N, C, H, W).
+import numpy as np
+import torch
+import torch.nn.functional as F
+from cs_utils.checks import assert_close, numpy_only
+
+
+def autograd_bn(dout, x, gamma, eps=1e-5):
+    xt, gt = torch.tensor(x, requires_grad=True), torch.tensor(gamma, requires_grad=True)
+    bt = torch.zeros(len(gamma), dtype=torch.float64, requires_grad=True)
+    F.batch_norm(xt, None, None, gt, bt, training=True, eps=eps).backward(torch.tensor(dout))
+    return xt.grad.numpy(), gt.grad.numpy(), bt.grad.numpy()
+
+
+rng = np.random.default_rng(15)
+for shape in [(6, 3), (3, 4, 5, 2)]:
+    x = rng.standard_normal(shape) * 2 + 1
+    gamma, dout = rng.standard_normal(shape[1]), rng.standard_normal(shape)
+    with numpy_only("batch_norm_backward_alt"):
+        dx, dgamma, dbeta = batch_norm_backward_alt(dout, x, gamma)
+    expected_dx, expected_dgamma, expected_dbeta = autograd_bn(dout, x, gamma)
+    assert_close(dbeta, expected_dbeta, f"dbeta of batch_norm_backward_alt for x {shape}")
+    assert_close(dgamma, expected_dgamma, f"dgamma of batch_norm_backward_alt for x {shape} vs torch autograd")
+    assert_close(dx, expected_dx, f"dx of batch_norm_backward_alt for x {shape} vs torch autograd (both sums "
+                 "over the feature's m values, and gamma?)", rtol=1e-6, atol=1e-9)
+print("batch_norm_backward_alt agrees with autograd on (N, D) and (N, C, H, W).")
+### BEGIN HIDDEN TESTS
+import importlib
+
+import cs_utils.checks
+
+checks = importlib.reload(cs_utils.checks)
+rng = np.random.default_rng(61012)
+for trial in range(10):
+    shape = (rng.integers(1, 4), rng.integers(1, 5), rng.integers(1, 5), rng.integers(2, 5))
+    if trial % 3 == 0:
+        shape = (rng.integers(2, 8), rng.integers(1, 6))
+    x = rng.standard_normal(shape) * rng.uniform(0.5, 3) + rng.uniform(-2, 2)
+    gamma, dout = rng.standard_normal(shape[1]), rng.standard_normal(shape)
+    eps = [1e-5, 1e-3][trial % 2]
+    x_before = x.copy()
+    with checks.numpy_only("batch_norm_backward_alt"):
+        dx, dgamma, dbeta = batch_norm_backward_alt(dout, x, gamma.copy(), eps)
+    expected_dx, expected_dgamma, expected_dbeta = autograd_bn(dout, x_before, gamma, eps)
+    label = f"batch_norm_backward_alt, x {x.shape}, eps {eps}"
+    checks.assert_close(dbeta, expected_dbeta, f"dbeta, {label}")
+    checks.assert_close(dgamma, expected_dgamma, f"dgamma, {label}")
+    checks.assert_close(dx, expected_dx, f"dx, {label}", rtol=1e-6, atol=1e-9)
+    checks.assert_close(x, x_before, f"x after {label}: the input must not be modified")
+### END HIDDEN TESTS
+
+# %% [markdown]
+# How much does the simplification buy? Both versions compute the same `dx`; the cell below times
+# them on a batch of activation maps of the size of section 5's network (64 digits, 16 channels,
+# 8×8) and on a larger one.
+
+# %% tags=["experiment"]
+def best_time(fn, *args, repeats=3, number=10):
+    """Fastest of `repeats` averages over `number` calls, in milliseconds (the minimum is the least noisy)."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for _ in range(number):
+            fn(*args)
+        times.append((time.perf_counter() - start) / number)
+    return 1e3 * min(times)
+
+
+timing_rng = np.random.default_rng(SEED)
+try:
+    for shape in [(64, 16, 8, 8), (32, 64, 16, 16)]:
+        x = timing_rng.standard_normal(shape)
+        gamma, dout = timing_rng.standard_normal(shape[1]), timing_rng.standard_normal(shape)
+        staged_ms, alt_ms = best_time(batch_norm_backward, dout, x, gamma), best_time(batch_norm_backward_alt, dout,
+                                                                                      x, gamma)
+        gap = np.abs(batch_norm_backward(dout, x, gamma)[0] - batch_norm_backward_alt(dout, x, gamma)[0]).max()
+        ratio = staged_ms / alt_ms
+        verdict = (f"the one-line version is {ratio:.1f}x faster" if ratio > 1.1 else
+                   f"the step-by-step version is {1 / ratio:.1f}x faster" if ratio < 1 / 1.1 else
+                   "the two take about the same time")
+        print(f"x {shape}: step by step {staged_ms:.2f} ms, one line {alt_ms:.2f} ms: {verdict} "
+              f"(largest difference in dx {gap:.1e})")
+except NotImplementedError:
+    print("Write batch_norm_backward and batch_norm_backward_alt first, then run this cell again.")
+
+# %% [markdown]
+# The printed lines say which version was faster, by how much, and that both give the same `dx`
+# up to round-off. When we ran it, the two were within 10% of each other on both sizes: in NumPy
+# each version makes a handful of passes over the arrays (a few sums and element-wise products),
+# and the one-line form saves only a few of them. What the simplification buys is mostly
+# understanding: the formula shows the two correction terms (the paths through $\mu$ and
+# $\sigma^2$) at a glance, and it needs just two sums per feature, which is how fused
+# GPU kernels compute the batch-norm backward pass.
 
 # %% [markdown]
 # ## 5. Batch normalization in a deep network
@@ -1037,6 +1194,76 @@ for trial in range(12):
 ### END HIDDEN TESTS
 
 # %% [markdown]
+# ### Batch norm with tiny batches
+#
+# Why would anyone give up batch norm? Its statistics are estimates from the mini-batch, and a
+# tiny batch gives poor estimates. The worst case is a BN layer after a fully connected layer: it
+# sees only $N$ values per feature. With $N = 2$ every feature of the two examples normalizes to
+# $\hat{x} = \pm 1$ (up to $\varepsilon$), whatever the inputs: only which of the two is larger
+# survives, and at test time the running averages give a different function from the one that was
+# trained. Group norm computes its statistics within each example and does not care about the
+# batch size. Detection and segmentation networks, which fit only one or two large images per
+# GPU, use group norm for exactly this reason.
+#
+# Below, section 5's network made smaller (4 conv layers) gets a fully connected hidden layer of
+# 64 units, each conv and the hidden layer followed by the same kind of normalization: BN
+# everywhere, or GN (4 groups) everywhere. Both train with batches of **2** digits, at learning
+# rate 0.01.
+
+# %% tags=["experiment"]
+def make_small_batch_net(norm, seed=0, depth=4, width=16, hidden=64):
+    """depth x (3x3 conv -> norm -> ReLU), then linear -> norm -> ReLU -> linear; norm is "batch" or "group"."""
+    def norm_layer(channels, flat=False):
+        if norm == "group":
+            return nn.GroupNorm(4, channels)
+        return nn.BatchNorm1d(channels) if flat else nn.BatchNorm2d(channels)
+
+    torch.manual_seed(seed)
+    layers, channels = [], 1
+    for _ in range(depth):
+        conv = nn.Conv2d(channels, width, 3, padding=1, bias=False)
+        nn.init.kaiming_normal_(conv.weight, nonlinearity="relu")
+        layers += [conv, norm_layer(width), nn.ReLU()]
+        channels = width
+    layers += [nn.Flatten(), nn.Linear(width * 8 * 8, hidden, bias=False), norm_layer(hidden, flat=True), nn.ReLU(),
+               nn.Linear(hidden, 10)]
+    return nn.Sequential(*layers)
+
+
+SMALL_BATCH, SMALL_STEPS = 2, 150 if is_quick() else 600
+small_batch_curves, small_batch_acc = {}, {}
+for name, norm in [("batch norm", "batch"), ("group norm", "group")]:
+    model = make_small_batch_net(norm, seed=SEED)
+    small_batch_curves[name] = train_steps(model, x_train_t, y_train_t, lr=0.01, steps=SMALL_STEPS, seed=SEED,
+                                           desc=name, batch_size=SMALL_BATCH)
+    small_batch_acc[name] = accuracy(model, x_test_t, y_test_t)          # eval mode: running statistics for BN
+    print(f"{name}, batches of {SMALL_BATCH}: training loss over the last 50 steps "
+          f"{small_batch_curves[name][-50:].mean():.2f}, test accuracy {small_batch_acc[name]:.3f}")
+
+fig, ax = plt.subplots(figsize=(7, 3.5))
+for color, (name, curve) in zip(["C1", "C2"], small_batch_curves.items()):
+    ax.plot(np.arange(25, len(curve) + 1), smooth(curve, 25), color=color, lw=2,
+            label=f"{name} (test accuracy {small_batch_acc[name]:.2f})")
+ax.axhline(np.log(10), color="gray", ls=":", lw=1, label="ln 10 (uniform guess)")
+ax.set_xlabel("training step (loss averaged over 25 steps)")
+ax.set_ylabel("training loss")
+ax.set_ylim(0, 3)
+ax.set_title(f"the same network with batches of {SMALL_BATCH} digits")
+ax.legend(fontsize=8)
+ax.grid(alpha=0.3)
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# *Figure 5. Training loss (moving average over 25 steps) of the same small ConvNet with batch norm
+# (orange) and group norm (green), both trained with batches of 2 digits; the legend and the
+# printed lines give each one's test accuracy. With group norm the loss falls well below the
+# dotted ln 10 line and the test accuracy is far above chance. With batch norm the loss stays near
+# ln 10, and the test accuracy (in eval mode, with the running statistics) is far below group
+# norm's: the hidden layer's BN turns every feature into ±1 and the network learns little. Change
+# `SMALL_BATCH` to 4 to see how quickly BN recovers when it has four values per feature.*
+
+# %% [markdown]
 # ## 7. Folding batch norm into the convolution: zero overhead at test time
 #
 # At test time BN uses fixed statistics, so it **becomes a linear operator**: per channel $f$,
@@ -1197,6 +1424,91 @@ print(f"test accuracy: {accuracy(bn_model, x_test_t, y_test_t):.3f} with BN, "
 print("time per forward pass of the test set: " + ", ".join(f"{k} {v * 1e3:.2f} ms" for k, v in timings.items()))
 
 # %% [markdown]
+# ## 8. Check your understanding
+#
+# Three short questions. Answer each by setting the variable in its cell: a letter for a choice
+# question, a number for a numeric one. The test cell after each answer checks only its format;
+# whether it is right is checked when you submit.
+#
+# **Question 1.** A convolution with a bias $b$ is followed by batch norm in training mode
+# (`nn.Conv2d(..., bias=True)` then `nn.BatchNorm2d`). What does $b$ do to the BN layer's output?
+#
+# * (a) It shifts the output by $b$, so it is a useful second shift next to $\beta$.
+# * (b) Nothing: BN subtracts the per-channel batch mean, which contains $b$, so $b$ cancels; $\beta$
+#   plays its role, and the conv's bias can be switched off (`bias=False`).
+# * (c) It scales the output by $b$, the same as $\gamma$.
+# * (d) It increases the per-channel variance, so the output is smaller.
+#
+# Set `answer_bn_bias` to `"a"`, `"b"`, `"c"` or `"d"`.
+
+# %% solution="answer_bn_bias"
+# Replace the two lines below with: answer_bn_bias = <a letter in quotes>
+### BEGIN SOLUTION
+answer_bn_bias = "b"
+### END SOLUTION
+
+# %% tests="test_answer_bn_bias" points=1
+assert "answer_bn_bias" in globals(), "set answer_bn_bias in the cell above"
+assert isinstance(answer_bn_bias, str) and answer_bn_bias.strip().lower() in {"a", "b", "c", "d"}, (
+    f"answer_bn_bias should be one of 'a', 'b', 'c', 'd'; it is {answer_bn_bias!r}")
+print("answer_bn_bias is a valid choice.")
+### BEGIN HIDDEN TESTS
+assert answer_bn_bias.strip().lower() == "b", "answer_bn_bias is not the right choice"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# **Question 2.** For `x` of shape $(N, C, H, W)$ and group norm with $G$ groups, which values
+# does **one** mean (and one variance) average over?
+#
+# * (a) One channel, over all $N$ examples and all $H \times W$ positions.
+# * (b) One example, over a group of $C/G$ consecutive channels and all $H \times W$ positions.
+# * (c) One example, over all $C$ channels and all positions.
+# * (d) One example and one channel, over all $H \times W$ positions.
+#
+# Set `answer_gn_axes` to `"a"`, `"b"`, `"c"` or `"d"`.
+
+# %% solution="answer_gn_axes"
+# Replace the two lines below with: answer_gn_axes = <a letter in quotes>
+### BEGIN SOLUTION
+answer_gn_axes = "b"
+### END SOLUTION
+
+# %% tests="test_answer_gn_axes" points=1
+assert "answer_gn_axes" in globals(), "set answer_gn_axes in the cell above"
+assert isinstance(answer_gn_axes, str) and answer_gn_axes.strip().lower() in {"a", "b", "c", "d"}, (
+    f"answer_gn_axes should be one of 'a', 'b', 'c', 'd'; it is {answer_gn_axes!r}")
+print("answer_gn_axes is a valid choice.")
+### BEGIN HIDDEN TESTS
+assert answer_gn_axes.strip().lower() == "b", "answer_gn_axes is not the right choice"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# **Question 3.** A batch of activations has shape $(2, 32, 7, 7)$ and goes through group norm with
+# $G = 8$ groups. How many values enter each group-norm mean? (Compare: batch norm would average
+# $2 \cdot 7 \cdot 7 = 98$ values per channel, and that number shrinks with the batch size.)
+#
+# Set `answer_gn_count` to a number.
+
+# %% solution="answer_gn_count"
+# Replace the two lines below with: answer_gn_count = <a number>
+### BEGIN SOLUTION
+answer_gn_count = 196
+### END SOLUTION
+
+# %% tests="test_answer_gn_count" points=1
+import numbers
+
+import numpy as np
+
+assert "answer_gn_count" in globals(), "set answer_gn_count in the cell above"
+assert isinstance(answer_gn_count, numbers.Real) and not isinstance(answer_gn_count, bool) and np.isfinite(
+    answer_gn_count), f"answer_gn_count should be a finite number (such as 12 or 12.0); it is {answer_gn_count!r}"
+print("answer_gn_count is a number.")
+### BEGIN HIDDEN TESTS
+assert abs(float(answer_gn_count) - 32 // 8 * 7 * 7) < 1e-6, "answer_gn_count is not the right count"
+### END HIDDEN TESTS
+
+# %% [markdown]
 # ## Summary
 #
 # * Normalize inputs per channel to zero mean and unit variance, with statistics of the training
@@ -1209,8 +1521,11 @@ print("time per forward pass of the test set: " + ", ".join(f"{k} {v * 1e3:.2f} 
 #   uses them at test time. Spatial BN computes one mean and variance per channel over N, H and W.
 # * BN let the deep ConvNet train at a learning rate where the plain one died. Forgetting
 #   `model.eval()` makes predictions depend on the batch and corrupts the running statistics.
+# * The backward pass follows from the computational graph, one small step at a time; the mean and
+#   the variance add two terms that a naive gradient forgets.
 # * Layer, instance and group norm normalize each example on its own (over C·H·W, H·W, and groups
-#   of channels), and behave the same in training and test.
+#   of channels), and behave the same in training and test. With batches of two, BN learned little
+#   and group norm trained normally.
 # * At test time BN is linear and folds into the preceding convolution: zero overhead.
 #
 # **Next:** notebook 07 covers the other training technique of the lecture, dropout.

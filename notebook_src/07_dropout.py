@@ -16,7 +16,8 @@
 #    that the expectation is preserved and test mode is the identity.
 # 3. Explain why neighbouring activations of a ConvNet are correlated, and why channel-wise
 #    dropout (`nn.Dropout2d`) suits feature maps better than element-wise dropout.
-# 4. Read train and validation curves of a network with and without dropout.
+# 4. Read train and validation curves of a network with and without dropout, for an MLP and for a
+#    small ConvNet with channel-wise dropout.
 #
 # **How this notebook works.** Run the cells in order. Write your code where it says
 # `YOUR CODE HERE` and delete the `raise NotImplementedError()` line. The test cell after an
@@ -570,7 +571,167 @@ plt.show()
 # Dropout helps most when a large network trains for long on a moderately sized data set; on tiny
 # data sets (a few hundred examples) the paper found no gain, since the network can memorize them
 # even through the noise.
+
+# %% [markdown]
+# ### Dropout inside a ConvNet
 #
+# Now the same comparison for a small ConvNet, with dropout where section 2 says it belongs:
+# channel-wise `nn.Dropout2d(0.1)` after each convolution block, and ordinary `nn.Dropout(0.5)`
+# in the fully connected layer before the classifier. To keep it fast, the digits are shrunk to
+# 14×14 and the network trains on the first 500 of the training digits above, for 15 epochs with
+# Adam at learning rate 0.003, and is measured on the first 1,000 validation digits (again in
+# `eval()` mode).
+
+# %% tags=["experiment"]
+def shrink(x_flat):
+    """(N, 784) normalized digits -> (N, 1, 14, 14), averaging 2x2 blocks."""
+    return F.avg_pool2d(x_flat.reshape(-1, 1, 28, 28), 2)
+
+
+CNN_TRAIN, CNN_VAL, CNN_EPOCHS = 500, 1000, 15
+x_tr_small, y_tr_small = shrink(x_tr[:CNN_TRAIN]), y_tr[:CNN_TRAIN]
+x_va_small, y_va_small = shrink(x_va[:CNN_VAL]), y_va[:CNN_VAL]
+
+
+def make_convnet(p_channel, p_hidden):
+    return nn.Sequential(nn.Conv2d(1, 8, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Dropout2d(p_channel),
+                         nn.Conv2d(8, 16, 3, padding=1), nn.ReLU(), nn.Dropout2d(p_channel),
+                         nn.Flatten(), nn.Linear(16 * 7 * 7, 128), nn.ReLU(), nn.Dropout(p_hidden),
+                         nn.Linear(128, 10))
+
+
+def fit_convnet(p_channel, p_hidden, desc):
+    torch.manual_seed(SEED)
+    model = make_convnet(p_channel, p_hidden)
+    optimizer = torch.optim.Adam(model.parameters(), lr=3e-3)
+    generator = torch.Generator().manual_seed(SEED)
+    history = {"train loss": [], "val loss": [], "val accuracy": []}
+    for epoch in tqdm(range(CNN_EPOCHS), desc=desc, leave=False):
+        model.train()
+        for batch in torch.randperm(CNN_TRAIN, generator=generator).split(50):
+            loss = F.cross_entropy(model(x_tr_small[batch]), y_tr_small[batch])
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+        model.eval()
+        with torch.no_grad():
+            history["train loss"].append(F.cross_entropy(model(x_tr_small), y_tr_small).item())
+            logits = model(x_va_small)
+            history["val loss"].append(F.cross_entropy(logits, y_va_small).item())
+            history["val accuracy"].append((logits.argmax(1) == y_va_small).float().mean().item())
+    return {key: np.array(values) for key, values in history.items()}
+
+
+cnn_results = {"no dropout": fit_convnet(0.0, 0.0, "ConvNet, no dropout"),
+               "dropout": fit_convnet(0.1, 0.5, "ConvNet, dropout")}
+for name, result in cnn_results.items():
+    print(f"ConvNet, {name:10s} after {CNN_EPOCHS} epochs: train loss {result['train loss'][-1]:.3f}, "
+          f"val loss {result['val loss'][-1]:.3f} (lowest {result['val loss'].min():.3f}), "
+          f"val accuracy {result['val accuracy'][-1]:.3f}")
+
+fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 3.5))
+epochs_axis = np.arange(1, CNN_EPOCHS + 1)
+for color, (name, result) in zip(["C0", "C1"], cnn_results.items()):
+    ax_loss.plot(epochs_axis, result["train loss"], color=color, ls="-", label=f"{name}: train loss")
+    ax_loss.plot(epochs_axis, result["val loss"], color=color, ls="--", label=f"{name}: val loss")
+    ax_acc.plot(epochs_axis, result["val accuracy"], color=color, ls="--", label=f"{name}: val accuracy")
+for ax, label in [(ax_loss, "loss"), (ax_acc, "accuracy")]:
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(label)
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
+fig.suptitle(f"small ConvNet on {CNN_TRAIN} MNIST digits (14x14); blue: no dropout, orange: Dropout2d + Dropout")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# *Figure 5. The small ConvNet without (blue) and with (orange) dropout: training (solid) and
+# validation (dashed) loss per epoch on the left, validation accuracy on the right, one seed.
+# Without dropout the training loss falls close to zero while the validation loss stops improving
+# and ends well above it. With dropout the training loss stays higher and the validation loss ends
+# lower; the validation accuracies end close together (printed above).*
+
+# %% [markdown]
+# ## 4. Check your understanding
+#
+# Three short questions. Answer each by setting the variable in its cell: a number or a letter.
+# The test cell after each answer checks only its format; whether it is right is checked when you
+# submit.
+#
+# **Question 1.** A network uses inverted dropout with $p = 0.25$. After training, one unit's input
+# to the dropout layer is $x = 3.0$. What does the dropout layer output for this unit **at test
+# time** (`model.eval()`)? Set `answer_test_output` to a number.
+
+# %% solution="answer_test_output"
+# Replace the two lines below with: answer_test_output = <a number>
+### BEGIN SOLUTION
+answer_test_output = 3.0
+### END SOLUTION
+
+# %% tests="test_answer_test_output" points=1
+import numbers
+
+import numpy as np
+
+assert "answer_test_output" in globals(), "set answer_test_output in the cell above"
+assert isinstance(answer_test_output, numbers.Real) and not isinstance(answer_test_output, bool) and np.isfinite(
+    answer_test_output), f"answer_test_output should be a finite number (such as 1.5); it is {answer_test_output!r}"
+print("answer_test_output is a number.")
+### BEGIN HIDDEN TESTS
+assert abs(float(answer_test_output) - 3.0) < 1e-6, "answer_test_output is not the test-time output"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# **Question 2.** Where do AlexNet and VGG put their (element-wise) dropout layers?
+#
+# * (a) After every convolution, on the activation maps.
+# * (b) In the fully connected layers at the end of the network.
+# * (c) On the input image, before the first convolution.
+# * (d) After the final softmax.
+#
+# Set `answer_dropout_place` to `"a"`, `"b"`, `"c"` or `"d"`.
+
+# %% solution="answer_dropout_place"
+# Replace the two lines below with: answer_dropout_place = <a letter in quotes>
+### BEGIN SOLUTION
+answer_dropout_place = "b"
+### END SOLUTION
+
+# %% tests="test_answer_dropout_place" points=1
+assert "answer_dropout_place" in globals(), "set answer_dropout_place in the cell above"
+assert isinstance(answer_dropout_place, str) and answer_dropout_place.strip().lower() in {"a", "b", "c", "d"}, (
+    f"answer_dropout_place should be one of 'a', 'b', 'c', 'd'; it is {answer_dropout_place!r}")
+print("answer_dropout_place is a valid choice.")
+### BEGIN HIDDEN TESTS
+assert answer_dropout_place.strip().lower() == "b", "answer_dropout_place is not the right choice"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# **Question 3.** `nn.Dropout2d(p=0.5)` receives activation maps of shape $(8, 16, 28, 28)$ in
+# training mode. How many independent keep/drop decisions does it draw? Set
+# `answer_dropout2d_draws` to a number.
+
+# %% solution="answer_dropout2d_draws"
+# Replace the two lines below with: answer_dropout2d_draws = <a number>
+### BEGIN SOLUTION
+answer_dropout2d_draws = 128
+### END SOLUTION
+
+# %% tests="test_answer_dropout2d_draws" points=1
+import numbers
+
+import numpy as np
+
+assert "answer_dropout2d_draws" in globals(), "set answer_dropout2d_draws in the cell above"
+assert isinstance(answer_dropout2d_draws, numbers.Real) and not isinstance(answer_dropout2d_draws, bool) and (
+    np.isfinite(answer_dropout2d_draws)), ("answer_dropout2d_draws should be a finite number (such as 10); it is "
+                                           f"{answer_dropout2d_draws!r}")
+print("answer_dropout2d_draws is a number.")
+### BEGIN HIDDEN TESTS
+assert abs(float(answer_dropout2d_draws) - 8 * 16) < 1e-6, "answer_dropout2d_draws is not the number of decisions"
+### END HIDDEN TESTS
+
+# %% [markdown]
 # ## Summary
 #
 # * Dropout sets each unit to zero with probability $p$ (the **drop** probability, as in the
@@ -580,7 +741,8 @@ plt.show()
 #   scale.
 # * Neighbouring activations of a ConvNet are strongly correlated, so element-wise dropout on
 #   feature maps removes little; `nn.Dropout2d` drops whole channels instead.
-# * On a small training set dropout narrowed the gap between training and validation loss.
+# * On a small training set dropout narrowed the gap between training and validation loss, for
+#   the MLP and for a small ConvNet with `Dropout2d` after its convolutions.
 #
 # **Next:** notebook 08 puts these pieces together in the classic architectures, LeNet-5 and
 # AlexNet (which used dropout 0.5 in its fully connected layers).

@@ -1,4 +1,5 @@
-"""Correct, written nothing like the reference: channel-first matrices, a staged backward, loops."""
+"""Correct, written nothing like the reference: channel-first matrices, a staged backward, loops,
+the closed-form backward with means, answers in another valid format."""
 
 EXPECT = "full"
 ANSWERS = {
@@ -94,4 +95,20 @@ def fold_batchnorm(w, b, gamma, beta, running_mean, running_var, eps=1e-5):
         b_folded = b_folded + gamma * inv_std * b
     return w_folded, b_folded
 ''',
+    "batch_norm_backward_alt": '''
+import numpy as np
+
+def batch_norm_backward_alt(dout, x, gamma, eps=1e-5):
+    # The closed form written with means: dx = gamma * r * (dy - mean(dy) - x_hat * mean(dy * x_hat)).
+    axes = tuple(a for a in range(x.ndim) if a != 1)
+    g = gamma.reshape([-1 if a == 1 else 1 for a in range(x.ndim)])
+    r = 1.0 / np.sqrt(x.var(axis=axes, keepdims=True) + eps)
+    x_hat = (x - x.mean(axis=axes, keepdims=True)) * r
+    dx = g * r * (dout - dout.mean(axis=axes, keepdims=True)
+                  - x_hat * (dout * x_hat).mean(axis=axes, keepdims=True))
+    return dx, (dout * x_hat).sum(axis=axes), dout.sum(axis=axes)
+''',
+    "answer_bn_bias": 'answer_bn_bias = "B"  # the batch mean contains the bias',
+    "answer_gn_axes": "answer_gn_axes = ' b '",
+    "answer_gn_count": "answer_gn_count = (32 / 8) * 7 * 7",
 }

@@ -1,5 +1,5 @@
 """Correct, written differently: the documented draw through a complement, multiplications, \
-a copy in test mode."""
+a copy in test mode; the answers to the questions in another valid format."""
 
 EXPECT = "full"
 ANSWERS = {
@@ -20,4 +20,7 @@ import numpy as np
 def dropout_backward(dout, mask, p):
     return dout * mask.astype(dout.dtype) / (1.0 - p)
 ''',
+    "answer_test_output": "answer_test_output = 3  # test mode is the identity",
+    "answer_dropout_place": "answer_dropout_place = 'B'",
+    "answer_dropout2d_draws": "answer_dropout2d_draws = float(8 * 16)",
 }

@@ -133,6 +133,31 @@ print(f"activation = {activation:.4f}; written as a 75-d dot product: {same_as_d
 #
 # give a 2×2 output. Its top-left entry is 1·1 + 2·2 + 4·0 + 5·(−1) = 0, and the full output is
 # [[0, 2], [6, 8]]. (A flipped filter would give [[12, 14], [18, 20]] instead.)
+#
+# The animation below slides a 3×3 filter over a 5×5 input, one position per frame (press play,
+# or step with the buttons). At each position the orange square marks the nine pixels under the
+# filter; their products with the filter weights, summed, give the output entry that lights up on
+# the right. PyTorch computes the numbers here; Exercise 1 has you write the same function.
+
+# %% tags=["experiment"]
+import torch
+import torch.nn.functional as F
+from IPython.display import HTML
+
+from cs_utils.animation import animation_html, sliding_filter_animation
+
+grid = np.random.default_rng(SEED).integers(0, 10, size=(5, 5)).astype(float)
+edge = np.array([[1.0, 0.0, -1.0], [1.0, 0.0, -1.0], [1.0, 0.0, -1.0]])  # left columns minus right columns
+slid = F.conv2d(torch.from_numpy(grid)[None, None], torch.from_numpy(edge)[None, None])[0, 0].numpy()
+# The frames travel inside the notebook as images with their own player: it plays offline and in exported HTML.
+HTML(animation_html(sliding_filter_animation(grid, edge, slid)))
+
+# %% [markdown]
+# *Figure 2. A 3×3 filter (middle, weights printed) sliding over a 5×5 input (left, pixel values
+# printed) at stride 1: 5 − 3 + 1 = 3 positions along each axis, so nine frames and a 3×3 output
+# (right), filled in row by row. Each output is the sum of the nine products under the orange
+# square; red entries are positive (larger values in the left column than in the right), blue ones
+# negative.*
 
 # %% [markdown]
 # ### Exercise 1: `conv2d(x, w, b=None)`
@@ -390,6 +415,96 @@ print("conv(shift(x)) == shift(conv(x)) away from the border:",
       np.allclose(out_of_shifted[interior], shifted_output[interior]))
 
 # %% [markdown]
+# ## Questions
+#
+# Three short questions, graded automatically. Answer each by setting the variable in the cell
+# below it: a letter (`"a"`, `"b"`, ...) for a choice, a number for a count. The test cell only
+# checks that your answer has the right form; whether it is right is checked when you submit.
+#
+# **Question 1.** Image-processing libraries such as `scipy.signal.convolve2d` compute a *true*
+# convolution: they flip the filter (left-right and top-bottom) before sliding it. Your `conv2d`
+# computes cross-correlation with `w = [[1, 2], [0, -1]]`. Which filter must you give
+# `convolve2d` to get exactly the same output?
+#
+# * (a) `[[1, 2], [0, -1]]`: the same filter, since the two operations are the same thing
+# * (b) `[[-1, 0], [2, 1]]`: the filter rotated by 180°
+# * (c) `[[1, 0], [2, -1]]`: the filter transposed
+# * (d) `[[-1, -2], [0, 1]]`: the filter with its sign changed
+#
+# Set `answer_flip` to `"a"`, `"b"`, `"c"` or `"d"`.
+
+# %% solution="answer_flip"
+### BEGIN SOLUTION
+answer_flip = "b"
+### END SOLUTION
+
+# %% tests="test_answer_flip" points=1
+# Checks the form of the answer; the grader checks its value.
+assert "answer_flip" in globals(), "set answer_flip in the cell above, e.g. answer_flip = \"a\""
+answer = answer_flip
+assert isinstance(answer, str), f"answer_flip is {answer!r}; set it to a letter in quotes, such as \"a\""
+choice = str.lower(str.strip(answer))
+assert choice in ("a", "b", "c", "d"), f"answer_flip is {answer!r}; choose one of \"a\", \"b\", \"c\", \"d\""
+print(f"answer_flip = {choice!r} recorded.")
+### BEGIN HIDDEN TESTS
+assert choice == "b", f"answer_flip = {choice!r} is not the filter that true convolution needs"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# **Question 2.** Eight 3×3 filters slide over a 10×10×4 input with stride 1 and no padding. How
+# many numbers does the output volume hold (for one input image)? Set `answer_output_numbers` to
+# a number.
+
+# %% solution="answer_output_numbers"
+### BEGIN SOLUTION
+answer_output_numbers = 8 * 8 * 8
+### END SOLUTION
+
+# %% tests="test_answer_output_numbers" points=1
+# Checks the form of the answer; the grader checks its value.
+import math
+
+assert "answer_output_numbers" in globals(), "set answer_output_numbers in the cell above to a number"
+answer = answer_output_numbers
+assert not isinstance(answer, (str, bool)), f"answer_output_numbers is {answer!r}; give a number, not text"
+value = float(answer)
+assert math.isfinite(value), f"answer_output_numbers is {answer!r}; give a finite number"
+print(f"answer_output_numbers = {value:g} recorded.")
+### BEGIN HIDDEN TESTS
+assert value == 8 * 8 * 8, (
+    f"answer_output_numbers = {value:g} is not the size of the output volume")
+### END HIDDEN TESTS
+
+# %% [markdown]
+# **Question 3.** A vertical-edge filter gives its strongest response at column 20 of a photo's
+# activation map. You shift the photo 5 pixels to the right (padding the left with background)
+# and run the same layer again. What happens to that response?
+#
+# * (a) nothing: the activation map is unchanged
+# * (b) the same response appears at column 25
+# * (c) the response appears at column 25 with its sign flipped
+# * (d) it disappears, because the filter was learned for column 20
+#
+# Set `answer_shift` to `"a"`, `"b"`, `"c"` or `"d"`.
+
+# %% solution="answer_shift"
+### BEGIN SOLUTION
+answer_shift = "b"
+### END SOLUTION
+
+# %% tests="test_answer_shift" points=1
+# Checks the form of the answer; the grader checks its value.
+assert "answer_shift" in globals(), "set answer_shift in the cell above, e.g. answer_shift = \"a\""
+answer = answer_shift
+assert isinstance(answer, str), f"answer_shift is {answer!r}; set it to a letter in quotes, such as \"a\""
+choice = str.lower(str.strip(answer))
+assert choice in ("a", "b", "c", "d"), f"answer_shift is {answer!r}; choose one of \"a\", \"b\", \"c\", \"d\""
+print(f"answer_shift = {choice!r} recorded.")
+### BEGIN HIDDEN TESTS
+assert choice == "b", f"answer_shift = {choice!r} does not describe how a convolution responds to a shift"
+### END HIDDEN TESTS
+
+# %% [markdown]
 # ## 6. Hand-made filters on a real photo
 #
 # Before any learning, we can set filter weights by hand and see what a convolution layer
@@ -425,7 +540,7 @@ fig = show_signed_maps(maps[0, 1:3], ["Sobel x (signed)", "Sobel y (signed)"], n
 plt.show()
 
 # %% [markdown]
-# *Figure 2. The input and the four activation maps of one convolution layer with hand-set
+# *Figure 3. The input and the four activation maps of one convolution layer with hand-set
 # filters. The grayscale and blur maps are never negative and are drawn in one colour scale each.
 # The Sobel maps are signed, so they use a diverging colormap centred on zero (colorbar beside
 # each): white is no response, red means the pixels on the left (Sobel x) or above (Sobel y) are
@@ -441,7 +556,7 @@ fig = show_activation_maps(relu_maps, ["ReLU(Sobel x)", "ReLU(Sobel y)"], ncols=
 plt.show()
 
 # %% [markdown]
-# *Figure 3. ReLU of the two edge maps: each now marks edges of one polarity only.*
+# *Figure 4. ReLU of the two edge maps: each now marks edges of one polarity only.*
 #
 # ## 7. Six filters make a new image, and layers stack
 #
@@ -476,13 +591,73 @@ fig = show_signed_maps(z1[0], ncols=6, size=1.9, shared=True,
 plt.show()
 
 # %% [markdown]
-# *Figure 4. The input (the whole cat photo resized to 32×32×3, top), six random 5×5×3 filters
+# *Figure 5. The input (the whole cat photo resized to 32×32×3, top), six random 5×5×3 filters
 # (middle, each shown as a small RGB image) and the six 28×28 activation maps they produce on the
 # mean-centred input (bottom). The maps are signed, so they share one diverging colour scale
 # centred on zero: ReLU keeps the red parts and zeroes the blue ones. The printed shares show that
 # on the centred input every map keeps about half of its positions, while on the raw [0, 1] pixels
 # some maps are negative everywhere and ReLU would leave them dead. Training replaces these random
 # filters with useful ones; notebook 04 shows filters learned on digits.*
+#
+# ## 8. From hand-set filters to learned ones
+#
+# In section 6 we *chose* the Sobel filter. A network has to *find* its filters from data. Here is
+# the smallest version of that: take some images, filter them with Sobel x using your `conv2d`,
+# then forget the filter and recover it by gradient descent from the pairs (image, filtered
+# image) alone. The unknown is one 3×3 filter; the loss is the mean squared difference between
+# its output and the targets. PyTorch's autograd computes the gradient of that loss with respect
+# to the nine weights (notebook 04 derives it by hand), and each step moves the weights a little
+# against it, starting from small random weights.
+
+# %% tags=["experiment"]
+from cs_utils.runtime import is_quick
+
+digits_x, _ = load_digits()
+images = digits_x[:128] - digits_x[:128].mean()        # zero-centred, as networks are fed (section 7)
+true_filter = np.array([[[[1.0, 0.0, -1.0], [2.0, 0.0, -2.0], [1.0, 0.0, -1.0]]]])  # Sobel x, (1, 1, 3, 3)
+targets = conv2d(images, true_filter)                   # the filtered versions, made by your conv2d
+
+x_t, y_t = torch.from_numpy(images), torch.from_numpy(targets)
+torch.manual_seed(SEED)
+learned = (0.1 * torch.randn(1, 1, 3, 3, dtype=torch.float64)).requires_grad_()
+steps = 200 if is_quick() else 500
+losses = []
+for step in range(steps):
+    loss = F.mse_loss(F.conv2d(x_t, learned), y_t)
+    learned.grad = None
+    loss.backward()
+    with torch.no_grad():
+        learned -= 0.5 * learned.grad                   # plain gradient descent, learning rate 0.5
+    losses.append(loss.item())
+learned_filter = learned.detach().numpy()
+print(f"{len(images)} digits, {steps} steps: loss {losses[0]:.3f} -> {losses[-1]:.1e}")
+print("learned filter, rounded to 2 decimals:\n", learned_filter[0, 0].round(2) + 0.0)  # + 0.0: no "-0."
+print(f"largest difference from Sobel x: {np.abs(learned_filter - true_filter).max():.1e}")
+
+fig, axes = plt.subplots(1, 3, figsize=(10, 3), gridspec_kw={"width_ratios": [1, 1, 1.6]})
+for ax, kernel, title in [(axes[0], true_filter, "true filter (Sobel x)"), (axes[1], learned_filter, "learned filter")]:
+    ax.imshow(kernel[0, 0], cmap="RdBu_r", vmin=-2.5, vmax=2.5)
+    for (i, j), v in np.ndenumerate(kernel[0, 0]):
+        ax.text(j, i, f"{round(v, 2) + 0.0:.2f}", ha="center", va="center", fontsize=10)  # + 0.0: no "-0.00"
+    ax.set_title(title, fontsize=10)
+    ax.set_xticks([])
+    ax.set_yticks([])
+axes[2].semilogy(losses)
+axes[2].set_xlabel("gradient-descent step")
+axes[2].set_ylabel("mean squared error (log scale)")
+axes[2].set_title("training loss", fontsize=10)
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# *Figure 6. Left, the Sobel x filter that made the targets; middle, the filter gradient descent
+# found from the 128 digits and their targets alone (weights rounded to two decimals), which
+# matches it to within about 0.001 in quick mode (closer after the full run's 500 steps); right, the
+# loss on a log scale: a fast drop in the first few steps, then a steady fall, from about 4.3 to
+# about 1e-7.
+# Nothing told the optimiser to look for an edge detector: the data did. A convolution layer in a network learns its
+# filters in the same way, except that the targets are not given per layer: the gradient of the
+# final loss reaches each filter through the layers above it.*
 #
 # ## Summary
 #
@@ -494,6 +669,8 @@ plt.show()
 #   `(H − HH + 1)×(W − WW + 1)` map; `F` filters give `F` maps, a new image of depth `F`.
 # * Deep learning's convolution is cross-correlation (no flip), and your `conv2d` has the same
 #   contract as `torch.nn.functional.conv2d`.
+# * Filters need not be set by hand: gradient descent recovered a Sobel filter from images and
+#   their filtered versions, which is how a network's layers get their filters.
 #
 # **Next:** notebook 02 adds stride and zero padding, the output-size formula
 # (N − F + 2P)/S + 1, parameter counts, 1×1 convolutions and receptive fields.

@@ -650,6 +650,81 @@ plt.show()
 # they cover grows to 3×3, 5×5 and 7×7. With padding equal to the dilation, the output keeps the
 # input's size, as "same" padding $D(F-1)/2$ predicts.*
 #
+# ### Try it: stride, padding and dilation together
+#
+# The next cell draws, for one input size and one filter, which positions of the padded input a
+# single output reads, and gives the output size (from your `conv_output_size`, and PyTorch's
+# floored size when the filter does not fit). In JupyterLab, sliders let you change the input
+# size $n$, the filter size, the stride, the padding, the dilation and which output to look at;
+# the picture redraws as you let go of a slider. Try to predict each picture before you draw it.
+
+# %% tags=["experiment"]
+from cs_utils.animation import draw_conv_footprint, footprint_grid
+
+
+def footprint_title(n, kernel_size, stride=1, padding=0, dilation=1):
+    """The output size per side from your conv_output_size, and PyTorch's floored size (for the drawing)."""
+    floored = (n + 2 * padding - dilation * (kernel_size - 1) - 1) // stride + 1
+    try:
+        size = conv_output_size(n, kernel_size, stride, padding, dilation)
+        return f"output {size}x{size}", floored
+    except ValueError:
+        return "doesn't fit" + (f" (PyTorch: {floored}x{floored})" if floored > 0 else ""), floored
+
+
+def show_footprint(n=7, kernel_size=3, stride=1, padding=0, dilation=1, row=0, col=0):
+    text, floored = footprint_title(n, kernel_size, stride, padding, dilation)
+    row, col = min(row, max(floored - 1, 0)), min(col, max(floored - 1, 0))
+    neighbour = col + 1 < floored
+    fig, ax = plt.subplots(figsize=(4.6, 4.8))
+    draw_conv_footprint(ax, n, kernel_size, stride, padding, dilation, out_index=(row, col),
+                        neighbour=neighbour, out_size=max(floored, 1),
+                        title=f"n={n}, F={kernel_size}, S={stride}, P={padding}, D={dilation}: {text}\n"
+                              f"blue: what output ({row}, {col}) reads"
+                              + (f"; orange: output ({row}, {col + 1})" if neighbour else ""))
+    plt.show()
+
+
+try:
+    import ipywidgets as widgets
+except ImportError:  # no widgets (a plain Python or exported HTML): Figure 4 below shows the same
+    widgets = None
+if widgets is not None:
+    slider = dict(continuous_update=False)
+    widgets.interact(show_footprint, n=widgets.IntSlider(7, 3, 12, description="input n", **slider),
+                     kernel_size=widgets.IntSlider(3, 1, 5, description="filter F", **slider),
+                     stride=widgets.IntSlider(1, 1, 4, description="stride S", **slider),
+                     padding=widgets.IntSlider(0, 0, 3, description="padding P", **slider),
+                     dilation=widgets.IntSlider(1, 1, 3, description="dilation D", **slider),
+                     row=widgets.IntSlider(0, 0, 11, description="output row", **slider),
+                     col=widgets.IntSlider(0, 0, 11, description="output col", **slider))
+
+# %% [markdown]
+# Without a live notebook (an exported HTML page, say) the sliders do not show, so here are six
+# settings for the lecture's 7×7 input and 3×3 filter, drawn the same way:
+
+# %% tags=["experiment"]
+settings = [dict(), dict(stride=2), dict(stride=3), dict(padding=1), dict(dilation=2),
+            dict(stride=2, padding=1, dilation=2)]
+titles, sizes = [], []
+for setting in settings:
+    text, floored = footprint_title(7, 3, **setting)
+    label = ", ".join(f"{k[0].upper()}={v}" for k, v in setting.items()) or "S=1, P=0, D=1"
+    titles.append(f"{label}\n{text}")
+    sizes.append(max(floored, 1))
+fig = footprint_grid([dict(setting, out_size=size) for setting, size in zip(settings, sizes)], titles,
+                     n=7, kernel_size=3)
+plt.show()
+
+# %% [markdown]
+# *Figure 4. A 7×7 input (white cells; grey hatched cells are zero padding) and a 3×3 filter under
+# six settings. Blue squares: the nine positions that output (0, 0) reads; orange dots: those that
+# its right-hand neighbour, output (0, 1), reads, so the gap between blue and orange is the stride.
+# Stride 2 and 3 move the filter two and three columns; at stride 3 the filter doesn't fit, and the
+# red-tinted last row and column are never read by any output (PyTorch's 2×2 output skips them).
+# Padding 1 lets the first output sit on the zero border, and dilation 2 spreads the nine taps over a
+# 5×5 area with gaps in between, which the neighbouring outputs (orange) fill at stride 1.*
+#
 # ## 7. Receptive fields
 #
 # The **receptive field** of an output unit is the patch of the *input* image it depends on. One
@@ -770,7 +845,7 @@ fig = show_images(list(footprints), [f"{n} x (3x3 conv)" for n in [1, 2, 3]], nc
 plt.show()
 
 # %% [markdown]
-# *Figure 4. Which input pixels (of a 15×15 image) one central output depends on, after one, two
+# *Figure 5. Which input pixels (of a 15×15 image) one central output depends on, after one, two
 # and three 3×3 convolutions: 3×3, 5×5 and 7×7. The brightness is the number of paths from that
 # pixel to the output, so the centre counts more than the rim.*
 #
@@ -847,6 +922,88 @@ halves = [conv2d(x[:, 2 * g:2 * g + 2], w[3 * g:3 * g + 3], b[3 * g:3 * g + 3], 
 ours = np.concatenate(halves, axis=1)
 theirs = layer(torch.from_numpy(x)).detach().numpy()
 print(f"groups=2: ours {ours.shape}, torch {theirs.shape}, largest difference {np.abs(ours - theirs).max():.1e}")
+
+# %% [markdown]
+# ## Questions
+#
+# Three short questions, graded automatically. Answer each by setting the variable in the cell
+# below it to a number (a plain Python number, or an expression that computes it). The test cell
+# only checks that your answer is a number; whether it is right is checked when you submit.
+#
+# **Question 1.** AlexNet's first layer applies 96 filters of size 11×11 with stride 4 and no
+# padding to a 227×227×3 image. What is the height (= width) of its output? Set
+# `answer_output_size`.
+
+# %% solution="answer_output_size"
+### BEGIN SOLUTION
+answer_output_size = (227 - 11) // 4 + 1
+### END SOLUTION
+
+# %% tests="test_answer_output_size" points=1
+# Checks the form of the answer; the grader checks its value.
+import math
+
+assert "answer_output_size" in globals(), "set answer_output_size in the cell above to a number"
+answer = answer_output_size
+assert not isinstance(answer, (str, bool)), f"answer_output_size is {answer!r}; give a number, not text"
+value = float(answer)
+assert math.isfinite(value), f"answer_output_size is {answer!r}; give a finite number"
+print(f"answer_output_size = {value:g} recorded.")
+### BEGIN HIDDEN TESTS
+assert value == (227 - 11) / 4 + 1, (
+    f"answer_output_size = {value:g} is not the output size of an 11x11 filter at stride 4 on 227x227")
+### END HIDDEN TESTS
+
+# %% [markdown]
+# **Question 2.** The lecture's layer: ten 5×5 filters with stride 1 and padding 2 on a 32×32×3
+# image. How many multiplications does its forward pass make for one image? Count one
+# multiplication per filter weight per output position, and none for the biases. Set
+# `answer_multiplies`.
+
+# %% solution="answer_multiplies"
+### BEGIN SOLUTION
+answer_multiplies = 32 * 32 * 10 * (5 * 5 * 3)
+### END SOLUTION
+
+# %% tests="test_answer_multiplies" points=1
+# Checks the form of the answer; the grader checks its value.
+import math
+
+assert "answer_multiplies" in globals(), "set answer_multiplies in the cell above to a number"
+answer = answer_multiplies
+assert not isinstance(answer, (str, bool)), f"answer_multiplies is {answer!r}; give a number, not text"
+value = float(answer)
+assert math.isfinite(value), f"answer_multiplies is {answer!r}; give a finite number"
+print(f"answer_multiplies = {value:g} recorded.")
+### BEGIN HIDDEN TESTS
+assert value == 32 * 32 * 10 * 75, (
+    f"answer_multiplies = {value:g} is not the number of multiplications (outputs times weights per output)")
+### END HIDDEN TESTS
+
+# %% [markdown]
+# **Question 3.** You stack 3×3 convolutions with stride 1 (no pooling, no dilation). What is
+# the smallest number of such layers whose outputs each see at least a 15×15 patch of the input?
+# Set `answer_layers_for_15`.
+
+# %% solution="answer_layers_for_15"
+### BEGIN SOLUTION
+answer_layers_for_15 = 7
+### END SOLUTION
+
+# %% tests="test_answer_layers_for_15" points=1
+# Checks the form of the answer; the grader checks its value.
+import math
+
+assert "answer_layers_for_15" in globals(), "set answer_layers_for_15 in the cell above to a number"
+answer = answer_layers_for_15
+assert not isinstance(answer, (str, bool)), f"answer_layers_for_15 is {answer!r}; give a number, not text"
+value = float(answer)
+assert math.isfinite(value), f"answer_layers_for_15 is {answer!r}; give a finite number"
+print(f"answer_layers_for_15 = {value:g} recorded.")
+### BEGIN HIDDEN TESTS
+assert value == 7, (
+    f"answer_layers_for_15 = {value:g} is not the smallest number of stacked 3x3 layers that see 15x15")
+### END HIDDEN TESTS
 
 # %% [markdown]
 # ## Summary

@@ -619,6 +619,88 @@ print(f"FC: {volume.shape} -> flatten {volume.reshape(4, -1).shape} -> {fc.shape
 print("FC layer == convolution with 2x2x16 filters:", np.allclose(fc, as_conv.numpy()[:, :, 0, 0]))
 
 # %% [markdown]
+# ## Questions
+#
+# Three short questions, graded automatically. Answer each by setting the variable in the cell
+# below it: a number, or a letter (`"a"`, `"b"`, ...) for a choice. The test cell only checks
+# that your answer has the right form; whether it is right is checked when you submit.
+#
+# **Question 1.** AlexNet max-pools its 55×55×96 maps with 3×3 windows at stride 2. What is the
+# height (= width) of the pooled maps? Set `answer_pool_size`.
+
+# %% solution="answer_pool_size"
+### BEGIN SOLUTION
+answer_pool_size = (55 - 3) // 2 + 1
+### END SOLUTION
+
+# %% tests="test_answer_pool_size" points=1
+# Checks the form of the answer; the grader checks its value.
+import math
+
+assert "answer_pool_size" in globals(), "set answer_pool_size in the cell above to a number"
+answer = answer_pool_size
+assert not isinstance(answer, (str, bool)), f"answer_pool_size is {answer!r}; give a number, not text"
+value = float(answer)
+assert math.isfinite(value), f"answer_pool_size is {answer!r}; give a finite number"
+print(f"answer_pool_size = {value:g} recorded.")
+### BEGIN HIDDEN TESTS
+assert value == (55 - 3) / 2 + 1, (
+    f"answer_pool_size = {value:g} is not the output size of 3x3 pooling at stride 2 on 55x55")
+### END HIDDEN TESTS
+
+# %% [markdown]
+# **Question 2.** How many learnable parameters does a 2×2 max-pooling layer (stride 2) have when
+# it is applied to a 112×112×64 volume? Set `answer_pool_params`.
+
+# %% solution="answer_pool_params"
+### BEGIN SOLUTION
+answer_pool_params = 0
+### END SOLUTION
+
+# %% tests="test_answer_pool_params" points=1
+# Checks the form of the answer; the grader checks its value.
+import math
+
+assert "answer_pool_params" in globals(), "set answer_pool_params in the cell above to a number"
+answer = answer_pool_params
+assert not isinstance(answer, (str, bool)), f"answer_pool_params is {answer!r}; give a number, not text"
+value = float(answer)
+assert math.isfinite(value), f"answer_pool_params is {answer!r}; give a finite number"
+print(f"answer_pool_params = {value:g} recorded.")
+### BEGIN HIDDEN TESTS
+assert value == 0, (
+    f"answer_pool_params = {value:g} is not the number of parameters of a pooling layer")
+### END HIDDEN TESTS
+
+# %% [markdown]
+# **Question 3.** A feature map has a single thin, bright response (one activation of 8, the rest
+# of its 4×4 window close to 0). What does 4×4 *max* pooling keep that 4×4 *average* pooling does not?
+#
+# * (a) the exact position of the response inside the window
+# * (b) the strength of the response: the window reports 8, where the average reports about 0.5
+# * (c) the mean activation of the window
+# * (d) more channels: max pooling keeps the depth, average pooling reduces it
+#
+# Set `answer_max_vs_avg` to `"a"`, `"b"`, `"c"` or `"d"`.
+
+# %% solution="answer_max_vs_avg"
+### BEGIN SOLUTION
+answer_max_vs_avg = "b"
+### END SOLUTION
+
+# %% tests="test_answer_max_vs_avg" points=1
+# Checks the form of the answer; the grader checks its value.
+assert "answer_max_vs_avg" in globals(), "set answer_max_vs_avg in the cell above, e.g. answer_max_vs_avg = \"a\""
+answer = answer_max_vs_avg
+assert isinstance(answer, str), f"answer_max_vs_avg is {answer!r}; set it to a letter in quotes, such as \"a\""
+choice = str.lower(str.strip(answer))
+assert choice in ("a", "b", "c", "d"), f"answer_max_vs_avg is {answer!r}; choose one of \"a\", \"b\", \"c\", \"d\""
+print(f"answer_max_vs_avg = {choice!r} recorded.")
+### BEGIN HIDDEN TESTS
+assert choice == "b", f"answer_max_vs_avg = {choice!r} does not say what max pooling keeps"
+### END HIDDEN TESTS
+
+# %% [markdown]
 # ## 5. Putting it together: a whole ConvNet
 #
 # Historically, ConvNet architectures followed the pattern

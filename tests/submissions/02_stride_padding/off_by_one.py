@@ -2,7 +2,7 @@
 
 BASED_ON = "written_differently"
 EXPECT = "partial"
-MAX_FRACTION = 0.6
+MAX_FRACTION = (0.6 * 15 + 3) / 18  # as before the 3 question points, which it answers
 ANSWERS = {
     "conv_output_size": '''
 def conv_output_size(n, kernel_size, stride=1, padding=0, dilation=1):

@@ -2,7 +2,7 @@
 
 BASED_ON = "written_differently"
 EXPECT = "partial"
-MAX_FRACTION = 0.75
+MAX_FRACTION = (0.75 * 15 + 3) / 18  # as before the 3 question points, which it answers
 ANSWERS = {
     "conv2d": '''
 import numpy as np

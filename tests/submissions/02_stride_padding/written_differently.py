@@ -42,4 +42,7 @@ def receptive_field(layers):
         size = (size - 1) * s + d * (k - 1) + 1  # units of the layer below that it covers
     return size
 ''',
+    "answer_output_size": "answer_output_size = 55\n",
+    "answer_multiplies": "answer_multiplies = 768_000\n",
+    "answer_layers_for_15": "answer_layers_for_15 = 7\n",
 }

@@ -2,7 +2,7 @@
 
 BASED_ON = "written_differently"
 EXPECT = "partial"
-MAX_FRACTION = 0.7
+MAX_FRACTION = (0.7 * 12 + 3) / 15  # as before the 3 question points, which it answers
 ANSWERS = {
     "max_pool2d_backward": '''
 import numpy as np

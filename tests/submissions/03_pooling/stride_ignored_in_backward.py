@@ -3,7 +3,7 @@ forgetting to multiply by the stride."""
 
 BASED_ON = "written_differently"
 EXPECT = "partial"
-MAX_FRACTION = 0.6
+MAX_FRACTION = (0.6 * 12 + 3) / 15  # as before the 3 question points, which it answers
 ANSWERS = {
     "max_pool2d_backward": '''
 import numpy as np

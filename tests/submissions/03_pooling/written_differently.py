@@ -48,4 +48,7 @@ def avg_pool2d_backward(dout, x, kernel_size, stride=None):
             dx[:, :, di:di + s * (Ho - 1) + 1:s, dj:dj + s * (Wo - 1) + 1:s] += dout / k**2
     return dx
 ''',
+    "answer_pool_size": "answer_pool_size = 27\n",
+    "answer_pool_params": "answer_pool_params = 0\n",
+    "answer_max_vs_avg": 'answer_max_vs_avg = "b"\n',
 }

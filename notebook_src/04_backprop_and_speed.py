@@ -1331,7 +1331,7 @@ def softmax_cross_entropy(scores, y):
     Returns (loss, dscores): loss a float, dscores (N, K), the gradient of loss with respect to scores.
     """
     ### BEGIN SOLUTION
-    shifted = scores - scores.max(axis=1, keepdims=True)
+    shifted = scores - np.max(scores, axis=1, keepdims=True)  # exp cannot overflow
     log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
     n = len(y)
     loss = -log_probs[np.arange(n), y].mean()
@@ -1837,9 +1837,9 @@ for trial in range(6):
     with stand_ins(params, x, y), checks.numpy_only("convnet_loss_and_grads"):
         _, grads = convnet_loss_and_grads(params, x, y)
     label = f"trial {trial}: x {x.shape}, {num_filters} filters"
-    for name in ("b2", "w2", "b1", "w1"):
-        checks.assert_close(grads[name], want[name], f"grads['{name}'], {label}")
-        checks.assert_close(params[name], before[name], f"params['{name}'] after the call ({label}): "
+    for key in ("b2", "w2", "b1", "w1"):
+        checks.assert_close(grads[key], want[key], f"grads['{key}'], {label}")
+        checks.assert_close(params[key], before[key], f"params['{key}'] after the call ({label}): "
                             "must not be modified")
     checks.assert_close(x, x_before, f"x after the call ({label}): must not be modified")
 ### END HIDDEN TESTS

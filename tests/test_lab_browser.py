@@ -139,7 +139,14 @@ def test_make_lab_serves_the_release_with_nbgrader_extensions(lab):
 
 def test_student_flow_in_jupyterlab(lab, browser):
     base, token, course = lab
+    solution = nbformat.read(course / "solutions" / "01_convolution" / "01_convolution.ipynb", as_version=4)
     release = nbformat.read(course / NOTEBOOK, as_version=4)
+    # The student answered the short questions before; conv2d is the exercise pasted below.
+    for cell in release.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("solution") and cell.cell_type == "code" and meta.get("grade_id") != "conv2d":
+            cell.source = cell_by_grade_id(solution, meta["grade_id"]).source
+    nbformat.write(release, course / NOTEBOOK)
     ids = [c.get("id") for c in release.cells]
     setup_index = next(i for i, c in enumerate(release.cells) if "describe_run(" in c.source)
     exercise_index, test_index = ids.index("conv2d"), ids.index("test_conv2d_shape")
@@ -171,7 +178,6 @@ def test_student_flow_in_jupyterlab(lab, browser):
     assert "NotImplementedError" in cells.nth(test_index).locator(".jp-OutputArea").inner_text()
 
     # 3. Paste a correct answer into the exercise cell, re-run it and its test: the test passes.
-    solution = nbformat.read(course / "solutions" / "01_convolution" / "01_convolution.ipynb", as_version=4)
     answer = cell_by_grade_id(solution, "conv2d").source
     editor = page.locator(".jp-Notebook .jp-Cell").nth(exercise_index).locator(".cm-content")
     editor.click()

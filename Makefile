@@ -20,7 +20,7 @@ export PATH := $(abspath $(BIN)):$(PATH)
 # many times slower. Kernels inherit this, and OpenMP reads it only at start-up.
 export OMP_WAIT_POLICY := PASSIVE
 
-.PHONY: setup lab check lint test test-export release autograde bench lock clean-grading student help
+.PHONY: setup lab check lint test test-export test-grading release autograde bench lock clean-grading student help
 
 help:
 	@echo "make lab        set up, then open JupyterLab on notebooks/ (students)"
@@ -33,6 +33,7 @@ help:
 	@echo "make lock       re-resolve requirements.txt for every platform (uv; needs the package index)"
 	@echo "make test-pythons  the quick tier on Python 3.12 and 3.13 (CI runs it after make test)"
 	@echo "make test-export   the student export, answered, passes its own Validator (CI runs it too)"
+	@echo "make test-grading  grade every prepared submission of tests/submissions/ (CI runs it too)"
 
 setup: $(STAMP)
 
@@ -66,12 +67,19 @@ check: lint
 	$(BIN)/python -m tools.release --check --changed
 	CS_QUICK=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest -m "not slow" -n $(TEST_WORKERS) --dist loadfile tests
 
-# Everything: each solution notebook executes once under nbval; the autograding tests grade (and
-# Validate) the executed copies of their own.
+# Everything but two long tiers: each solution notebook executes once under nbval; the autograding
+# tests grade (and Validate) the reference solutions, the untouched releases and the tampering cases.
+# --durations names the slowest tests, to keep this within its 10 minutes.
 test: setup
 	$(BIN)/ruff check $(LINT_PATHS)
-	CS_QUICK=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not export_complete" \
+	CS_QUICK=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=25 \
+		-m "not export_complete and not prepared" \
 		tests --nbval-lax --nbval-current-env --nbval-cell-timeout=300 solutions
+
+# Every prepared submission of tests/submissions/ graded end to end (about 160 gradings: half an hour
+# on 2 cores). CI runs it after `make test`; one assignment's: CS_ASSIGNMENTS=03_pooling make test-grading.
+test-grading: setup
+	CS_QUICK=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest -m prepared tests/test_autograde.py
 
 # The student export, completed with the solutions' answers, passes its own Validator: every notebook
 # executes once more there, so this runs beside `make test` (CI runs it after), not inside it.

@@ -4,6 +4,10 @@ For every assignment, the reference solution earns full marks and the untouched 
 The prepared submissions in tests/submissions/ (see its README) check that plausible mistakes lose
 points, that correct answers written differently earn full marks, and that tampering earns nothing.
 Set CS_ASSIGNMENTS=01_convolution,02_stride_padding to grade only some assignments.
+
+Tiers: the module grades only what its selected tests need. `make test` deselects the prepared cases
+(marker ``prepared``) but for the tampering fixtures and the two cases other tests read; CI grades
+all of them in `make test-grading`, after `make test`.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import nbformat
 import pytest
 from nbgrader.validator import Validator
 
-from tests.support.cases import build_case, case_path, cases, load_case, selected_assignments
+from tests.support.cases import CASE_DIRS, build_case, case_path, cases, load_case, selected_assignments
 from tests.support.notebooks import write_submission
 from tools.autograde import autograde
 from tools.course import ROOT, copy_course, run_nbgrader
@@ -24,19 +28,59 @@ from tools.sandbox import sandbox_problem
 
 pytestmark = pytest.mark.slow
 
+REFERENCES = ("solution", "untouched")
+# Prepared cases that `make test` grades too: tampering must always earn nothing, and two tests below
+# read these students' graded notebooks.
+ALWAYS_GRADED = {("01_convolution", "flipped_kernel"), ("01_convolution", "helper_in_experiment_cell")}
+
+
+def _in_make_test(assignment: str, name: str) -> bool:
+    return (assignment, name) in ALWAYS_GRADED or case_path(assignment, name).is_relative_to(CASE_DIRS[1])
+
+
+def prepared_cases() -> list:
+    return [pytest.param(a, n, marks=() if _in_make_test(a, n) else pytest.mark.prepared) for a, n in cases()]
+
+
+def _students_needed(item) -> set[tuple[str, str]]:
+    """The (assignment, student) hand-ins that one selected test of this module reads."""
+    params = getattr(item, "callspec", None)
+    params = params.params if params else {}
+    test = item.originalname
+    if test == "test_prepared_submission":
+        assignment, name = params["assignment"], params["name"]
+        expect = load_case(case_path(assignment, name)).EXPECT
+        other = [(assignment, expect.split(":", 1)[1])] if expect.startswith("same_as:") else []
+        return {(assignment, name), *other}
+    if "assignment" in params:
+        return {(params["assignment"], student) for student in REFERENCES}
+    if test == "test_grades_csv_and_feedback_without_hidden_tests":
+        return {(a, s) for a in selected_assignments() for s in REFERENCES} | ALWAYS_GRADED
+    if test == "test_every_cell_runs_when_a_student_edited_an_experiment":
+        return set(ALWAYS_GRADED)
+    if test == "test_experiment_cells_are_skipped_when_only_exercises_changed":
+        return {(a, "solution") for a in selected_assignments()}
+    return set()
+
 
 @pytest.fixture(scope="module")
-def grades(tmp_path_factory):
-    """Grade every submission once, in parallel; returns {(assignment, student): (score, max, status)}."""
+def grades(request, tmp_path_factory):
+    """Grade, once and in parallel, every hand-in that this module's selected tests read; returns
+    (course, {(assignment, student): (score, max, status)})."""
+    here = request.node.path
+    needed = set().union(*(_students_needed(item) for item in request.session.items if item.path == here))
+    needed = {(a, s) for a, s in needed if a in selected_assignments()}
     course = copy_course(tmp_path_factory.mktemp("autograde") / "course")
-    for name in selected_assignments():
+    for name in sorted({a for a, _ in needed}):
         result = run_nbgrader(["generate_assignment", name, "--force"], course)
         assert result.returncode == 0, result.stderr
-        for student, folder in (("solution", "solutions"), ("untouched", "notebooks")):
-            nb = nbformat.read(course / folder / name / f"{name}.ipynb", 4)
-            write_submission(course, student, name, nb)
-    for assignment, name in cases():
-        write_submission(course, name, assignment, build_case(assignment, name))
+        for student, folder in zip(REFERENCES, ("solutions", "notebooks")):
+            if (name, student) in needed:
+                nb = nbformat.read(course / folder / name / f"{name}.ipynb", 4)
+                write_submission(course, student, name, nb)
+    for assignment, name in sorted(needed):
+        if name not in REFERENCES:
+            write_submission(course, name, assignment, build_case(assignment, name))
     # Sandboxed where bubblewrap works (.ci/install-bubblewrap.sh), else unconfined with its limits.
     # No canary: the student "solution" is the reference solutions, and must earn full marks below.
     rows = autograde(course / "submitted", course, jobs=os.cpu_count() or 2, timeout=900,
@@ -64,7 +108,7 @@ def test_untouched_release_earns_zero(grades, assignment):
     assert got == 0, f"the untouched release of {assignment} earned {got}"
 
 
-@pytest.mark.parametrize("assignment, name", cases())
+@pytest.mark.parametrize("assignment, name", prepared_cases())
 def test_prepared_submission(grades, assignment, name):
     case = load_case(case_path(assignment, name))
     got, max_score = score(grades[1], assignment, name)

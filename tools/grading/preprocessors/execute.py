@@ -75,6 +75,9 @@ class GradingExecute(Execute):
                                   ).tag(config=True)
     max_output_chars = Integer(DEFAULTS.max_output_chars,
                                help="Characters of output kept per cell.").tag(config=True)
+    # The kernel is thrown away: a graceful shutdown only waits (seconds per notebook) for the
+    # sandbox's launcher to exit on its own.
+    shutdown_kernel = Unicode("immediate").tag(config=True)
     skip_unchanged_experiments = Bool(not DEFAULTS.run_experiments,
                                       help="Skip experiment cells when nothing outside the exercises "
                                            "changed.").tag(config=True)

@@ -18,12 +18,15 @@
 #    (N − F + 2P)/S + 1, the lecture's table (`alexnet_shapes`).
 # 4. Build AlexNet as an `nn.Module` (`AlexNet`), check it against your table and compare it with
 #    `torchvision.models.alexnet`, including the famous 224 vs 227 discrepancy.
+# 5. Write the training step by hand (`train_one_epoch`, `evaluate_model`): device moves, forward, loss,
+#    `zero_grad`, backward, step, and evaluation in eval mode without gradients, before
+#    `cs_utils.training.fit` does it for you.
 #
 # **How this notebook works.** Run the cells in order. Write your code where it says
 # `YOUR CODE HERE` and delete the `raise NotImplementedError()` line. The test cell after an
 # exercise checks your answer at once and says what is wrong. When you submit, hidden tests also
 # try other input sizes, channel counts and numbers of classes, so make your code correct in
-# general, not only for the visible examples. The three exercises are independent: a mistake in
+# general, not only for the visible examples. The five exercises are independent: a mistake in
 # one does not cost points in another.
 
 # %%
@@ -65,7 +68,7 @@ ilsvrc = [  # (year, entry, top-5 error in %, depth in layers or None when not a
     ("2013", "Zeiler &\nFergus (ZFNet)", 11.7, 8),
     ("2014", "Simonyan &\nZisserman (VGG)", 7.3, 19),
     ("2014", "Szegedy et al.\n(GoogLeNet)", 6.7, 22),
-    ("2015", "He et al.\n(ResNet)", 3.57, 152),
+    ("2015", "He et al.\n(ResNets)", 3.57, 152),
     ("2016", "Shao et al.", 2.99, None),
     ("2017", "Hu et al.\n(SENet)", 2.25, None),
     ("human", "Russakovsky\net al.", 5.1, None),
@@ -91,7 +94,9 @@ plt.show()
 # SuperVision, Krizhevsky et al., NeurIPS 2012 (16.4% for five CNNs trained on the challenge data;
 # 15.3% with extra pre-training data); 2013 Clarifai, Zeiler & Fergus, ECCV 2014; 2014 VGG
 # (second place), Simonyan & Zisserman, ICLR 2015, and GoogLeNet (6.66%), Szegedy et al., CVPR 2015;
-# 2015 ResNet, He et al., CVPR 2016; 2016 Trimps-Soushen (Shao et al.), ILSVRC 2016 results;
+# 2015 ResNet, He et al., CVPR 2016 (3.57% for an ensemble of six ResNets of different depths, two
+# of them with 152 layers, the depth written on the bar; one ResNet-152 alone: 4.49% on the
+# validation set); 2016 Trimps-Soushen (Shao et al.), ILSVRC 2016 results;
 # 2017 SENet, Hu et al., CVPR 2018; human error, Russakovsky et al., IJCV 2015.*
 #
 # Two jumps stand out: 2012, when AlexNet cut the error from 25.8% to 16.4% with a ConvNet
@@ -441,8 +446,8 @@ checks = importlib.reload(cs_utils.checks)
 
 def reference_table(input_size, num_classes):
     layers = [("CONV1", nn.Conv2d(3, 96, 11, stride=4)), ("POOL1", nn.MaxPool2d(3, 2)),
-              ("NORM1", nn.LocalResponseNorm(5, 1e-4, 0.75, 2.0)), ("CONV2", nn.Conv2d(96, 256, 5, padding=2)),
-              ("POOL2", nn.MaxPool2d(3, 2)), ("NORM2", nn.LocalResponseNorm(5, 1e-4, 0.75, 2.0)),
+              ("NORM1", nn.LocalResponseNorm(5, 5e-4, 0.75, 2.0)), ("CONV2", nn.Conv2d(96, 256, 5, padding=2)),
+              ("POOL2", nn.MaxPool2d(3, 2)), ("NORM2", nn.LocalResponseNorm(5, 5e-4, 0.75, 2.0)),
               ("CONV3", nn.Conv2d(256, 384, 3, padding=1)), ("CONV4", nn.Conv2d(384, 384, 3, padding=1)),
               ("CONV5", nn.Conv2d(384, 256, 3, padding=1)), ("POOL3", nn.MaxPool2d(3, 2))]
     x = torch.empty(1, 3, input_size, input_size, device="meta")
@@ -524,7 +529,10 @@ for size in [224, 67, 160, 299] + rng.integers(67, 400, size=5).tolist():
 #
 # * the **first use of ReLU** in a large ConvNet: a ReLU follows every conv and FC layer except FC8;
 # * **norm layers** (local response normalization, "not common anymore"). Use
-#   `nn.LocalResponseNorm(size=5, alpha=1e-4, beta=0.75, k=2.0)`, the paper's settings;
+#   `nn.LocalResponseNorm(size=5, alpha=5e-4, beta=0.75, k=2.0)`. The paper's settings are
+#   n = 5, α = 10⁻⁴, β = 0.75, k = 2 in b = a / (k + α·Σa²)^β, a sum over 5 neighbouring channels.
+#   PyTorch divides α by the window size (it averages the squares instead of summing them), so
+#   the paper's α = 10⁻⁴ is PyTorch's `alpha=5 * 1e-4`; the cell after this list checks it;
 # * **dropout 0.5** before FC6 and before FC7;
 # * heavy data augmentation, batch size 128, SGD with momentum 0.9, learning rate 1e-2 divided by
 #   10 when the validation accuracy plateaus, L2 weight decay 5e-4;
@@ -533,6 +541,24 @@ for size in [224, 67, 160, 299] + rng.integers(67, 400, size=5).tolist():
 # The original was split over two GTX 580 GPUs with 3 GB each: half of the filters lived on each
 # GPU, and CONV2, CONV4 and CONV5 only saw the maps on their own GPU. Like the lecture's table, we
 # build the single-GPU version.
+#
+# The LRN formula written out with the paper's α = 10⁻⁴ (a sum over the window), against
+# PyTorch's layer with α = 10⁻⁴ and with α = 5·10⁻⁴:
+
+# %%
+def lrn_as_in_the_paper(a, n=5, alpha=1e-4, beta=0.75, k=2.0):
+    """b = a / (k + alpha * sum of a^2 over the n channels centred on each one)^beta, for a (N, C, H, W)."""
+    squares = torch.nn.functional.pad(a.pow(2), (0, 0, 0, 0, n // 2, (n - 1) // 2))  # zero channels at the edges
+    window_sum = sum(squares[:, i:i + a.shape[1]] for i in range(n))
+    return a / (k + alpha * window_sum).pow(beta)
+
+
+a = 30 * torch.rand(2, 8, 3, 3, dtype=torch.float64)  # ReLU outputs are non-negative and can be large
+paper = lrn_as_in_the_paper(a)
+for alpha in (1e-4, 5e-4):
+    ours = nn.LocalResponseNorm(size=5, alpha=alpha, beta=0.75, k=2.0)(a)
+    print(f"nn.LocalResponseNorm(alpha={alpha:g}): largest difference from the paper's formula "
+          f"{(ours - paper).abs().max().item():.2e}")
 
 # %% [markdown]
 # ### Exercise 3: `AlexNet(num_classes=1000, dropout=0.5)`
@@ -556,7 +582,7 @@ class AlexNet(nn.Module):
         super().__init__()
         ### BEGIN SOLUTION
         def lrn():
-            return nn.LocalResponseNorm(size=5, alpha=1e-4, beta=0.75, k=2.0)
+            return nn.LocalResponseNorm(size=5, alpha=5e-4, beta=0.75, k=2.0)
 
         self.features = nn.Sequential(
             nn.Conv2d(3, 96, kernel_size=11, stride=4), nn.ReLU(inplace=True),
@@ -664,7 +690,7 @@ def alexnet_reference(model, x):
     fcs = [m for m in model.modules() if isinstance(m, nn.Linear)]
     assert len(convs) == 5 and len(fcs) == 3, f"AlexNet has {len(convs)} Conv2d and {len(fcs)} Linear layers"
     def lrn(h):
-        return F.local_response_norm(h, size=5, alpha=1e-4, beta=0.75, k=2.0)
+        return F.local_response_norm(h, size=5, alpha=5e-4, beta=0.75, k=2.0)
     h = lrn(F.max_pool2d(F.relu(F.conv2d(x, convs[0].weight, convs[0].bias, stride=4)), 3, 2))
     h = lrn(F.max_pool2d(F.relu(F.conv2d(h, convs[1].weight, convs[1].bias, padding=2)), 3, 2))
     for conv in convs[2:]:
@@ -773,7 +799,388 @@ plt.show()
 # *Figure 2. AlexNet's parameters per layer, from your `alexnet_shapes`: conv layers in blue, fully
 # connected layers in red.*
 #
-# ## 6. Training LeNet-5
+# ## 6. The training step by hand
+#
+# Before a library trains for us, we write one epoch ourselves. Every training loop in PyTorch
+# does the same six things for each batch, in this order:
+#
+# 1. **move** the batch to the device that holds the model's weights (`.to(device)`);
+# 2. **forward**: call the model on the inputs, which records the graph of every operation;
+# 3. **loss**: one scalar, the batch's mean loss;
+# 4. **clear** the gradients that the previous batch left in every `p.grad` (the optimizer's
+#    `zero_grad`);
+# 5. **backward**: walk the recorded graph and add this batch's gradients into every `p.grad`;
+# 6. **step**: let the optimizer move each parameter using its `p.grad` (for SGD,
+#    p ← p − lr · p.grad).
+#
+# `zero_grad` is the line everyone forgets once: `backward` accumulates into `p.grad` (useful for
+# gradients summed over several small batches), so without it every step uses the sum of all the
+# gradients so far. Two more habits matter:
+#
+# * **Modes.** `model.train()` and `model.eval()` switch the layers that behave differently while
+#   training: dropout (notebook 07) drops units only in training mode, BatchNorm (notebook 06) uses
+#   the batch's statistics and updates its running averages only in training mode. Evaluating in
+#   training mode gives noisy, wrong numbers and changes BatchNorm's running statistics.
+# * **No gradients in evaluation.** Inside `with torch.no_grad():` PyTorch records no graph: less
+#   memory and time, and no way to train by accident.
+#
+# Averages are over **samples**, not batches: the last batch is often smaller, so the mean of the
+# batch means is not the mean loss. Multiply each batch's mean loss by its size, add up, and divide
+# by the number of samples at the end; count correct predictions the same way.
+
+# %% [markdown]
+# ### Exercise 4: `train_one_epoch(model, loader, optimizer, loss_fn, device)`
+#
+# Train `model` for one pass over `loader` and return `(mean_loss, accuracy)`:
+#
+# * put the model in training mode (`model.train()`) first;
+# * for each batch `(x, y)` of the loader (x `(B, ...)`, y `(B,)` class indices): move both to
+#   `device`, compute the logits `(B, num_classes)`, the loss `loss_fn(logits, y)` (the batch mean,
+#   as `nn.CrossEntropyLoss()` returns it), then `optimizer.zero_grad()`, `loss.backward()`,
+#   `optimizer.step()`;
+# * `mean_loss`: each batch's loss (as computed before its step) weighted by its number of samples,
+#   divided by the number of samples; `accuracy`: the fraction of all samples whose arg-max logit
+#   equals the label. Both as Python floats (`.item()`).
+#
+# The tests compare your parameters after one epoch with plain gradient steps computed separately
+# (`torch.autograd.grad`, batch by batch), with batches of different sizes, and check that the loss
+# falls when the same batch is seen for a few epochs.
+
+# %% solution="train_one_epoch"
+def train_one_epoch(model, loader, optimizer, loss_fn, device):
+    """One epoch of training; returns (mean loss per sample, accuracy) as Python floats."""
+    ### BEGIN SOLUTION
+    model.train()
+    loss_sum, hits, seen = 0.0, 0, 0
+    for inputs, labels in loader:
+        inputs, labels = inputs.to(device), labels.to(device)
+        scores = model(inputs)
+        batch_loss = loss_fn(scores, labels)
+        optimizer.zero_grad()
+        batch_loss.backward()
+        optimizer.step()
+        loss_sum += batch_loss.item() * labels.shape[0]
+        hits += (scores.argmax(dim=1) == labels).sum().item()
+        seen += labels.shape[0]
+    return loss_sum / seen, hits / seen
+    ### END SOLUTION
+
+# %% tests="test_train_one_epoch_step" points=2
+# One epoch of SGD over batches of 5, 3 and 6 samples, against plain gradient steps computed separately.
+import copy
+
+import numpy as np
+import torch
+import torch.nn as nn
+from cs_utils.checks import assert_close
+
+
+def reference_epoch(model, batches, lr, loss_fn):
+    """(model after SGD steps, mean loss per sample, accuracy), with torch.autograd.grad, on a copy."""
+    model = copy.deepcopy(model).train()
+    total, correct, count = 0.0, 0, 0
+    for x, y in batches:
+        logits = model(x)
+        loss = loss_fn(logits, y)
+        grads = torch.autograd.grad(loss, list(model.parameters()))
+        with torch.no_grad():
+            for p, g in zip(model.parameters(), grads):
+                p -= lr * g
+        total += loss.item() * len(y)
+        correct += int((logits.argmax(dim=1) == y).sum())
+        count += len(y)
+    return model, total / count, correct / count
+
+
+def batch_means(model, batches, lr, loss_fn):
+    """The mean of the per-batch mean losses and accuracies: what averaging over batches gives."""
+    model = copy.deepcopy(model).train()
+    losses, accs = [], []
+    for x, y in batches:
+        logits = model(x)
+        loss = loss_fn(logits, y)
+        grads = torch.autograd.grad(loss, list(model.parameters()))
+        with torch.no_grad():
+            for p, g in zip(model.parameters(), grads):
+                p -= lr * g
+        losses.append(loss.item())
+        accs.append((logits.argmax(dim=1) == y).double().mean().item())
+    return float(np.mean(losses)), float(np.mean(accs))
+
+
+torch.manual_seed(4)
+model = nn.Sequential(nn.Linear(4, 8), nn.Tanh(), nn.Linear(8, 3)).double()
+batches = [(torch.randn(n, 4, dtype=torch.float64), torch.randint(0, 3, (n,))) for n in (5, 3, 6)]
+loss_fn = nn.CrossEntropyLoss()
+expected_model, expected_loss, expected_acc = reference_epoch(model, batches, 0.5, loss_fn)
+per_batch_loss, _ = batch_means(model, batches, 0.5, loss_fn)
+before = [p.detach().clone() for p in model.parameters()]
+result = train_one_epoch(model, batches, torch.optim.SGD(model.parameters(), lr=0.5), loss_fn, torch.device("cpu"))
+assert result is not None and len(result) == 2, f"train_one_epoch should return (mean_loss, accuracy), got {result!r}"
+mean_loss, acc = float(result[0]), float(result[1])
+assert any(not torch.equal(b, p) for b, p in zip(before, model.parameters())), (
+    "train_one_epoch did not change the parameters: call loss.backward() and optimizer.step() for every batch")
+for (name, p), q in zip(model.named_parameters(), expected_model.parameters()):
+    assert_close(p.detach(), q.detach(), f"parameter {name} after one epoch of SGD (lr 0.5) over batches of 5, 3 "
+                 "and 6 samples, vs one plain gradient step per batch. If it differs, did you call "
+                 "optimizer.zero_grad() before each backward? Without it the gradients add up over the batches")
+if abs(mean_loss - per_batch_loss) < 1e-9 and abs(mean_loss - expected_loss) > 1e-9:
+    raise AssertionError("train_one_epoch returned the mean of the per-batch losses; weight each batch's loss by its "
+                         "number of samples and divide by the total number of samples")
+assert_close(mean_loss, expected_loss, "mean loss per sample over batches of 5, 3 and 6 (each batch's loss "
+             "computed before its step)")
+assert_close(acc, expected_acc, "accuracy: correct predictions over all 14 samples")
+print("train_one_epoch takes one plain gradient step per batch and averages over samples.")
+### BEGIN HIDDEN TESTS
+import importlib
+
+import cs_utils.checks
+
+checks = importlib.reload(cs_utils.checks)
+rng = np.random.default_rng(8401)
+for trial in range(4):
+    torch.manual_seed(8401 + trial)
+    d, k = int(rng.integers(2, 7)), int(rng.integers(2, 6))
+    sizes = [int(n) for n in rng.integers(1, 9, size=int(rng.integers(2, 5)))]
+    model = nn.Sequential(nn.Linear(d, 6), nn.ReLU(), nn.Linear(6, k)).double()
+    batches = [(torch.randn(n, d, dtype=torch.float64), torch.randint(0, k, (n,))) for n in sizes]
+    lr = float(rng.uniform(0.05, 0.5))
+    expected_model, expected_loss, expected_acc = reference_epoch(model, batches, lr, loss_fn)
+    got = train_one_epoch(model, batches, torch.optim.SGD(model.parameters(), lr=lr), loss_fn, "cpu")
+    for p, q in zip(model.parameters(), expected_model.parameters()):
+        checks.assert_close(p.detach(), q.detach(), f"trial {trial}: parameters after an epoch over batches {sizes}")
+    checks.assert_close(float(got[0]), expected_loss, f"trial {trial}: mean loss over batches {sizes}")
+    checks.assert_close(float(got[1]), expected_acc, f"trial {trial}: accuracy over batches {sizes}")
+### END HIDDEN TESTS
+
+# %% tests="test_train_one_epoch_learns" points=1
+# Training mode, and a loss that falls when the same batch is seen for a few epochs.
+import numpy as np
+import torch
+import torch.nn as nn
+
+torch.manual_seed(5)
+model = nn.Sequential(nn.Linear(6, 16), nn.ReLU(), nn.Dropout(0.1), nn.Linear(16, 4))
+x, y = torch.randn(32, 6), torch.randint(0, 4, (32,))
+modes = []
+hook = model.register_forward_pre_hook(lambda module, args: modes.append((module.training, torch.is_grad_enabled())))
+optimizer = torch.optim.Adam(model.parameters(), lr=0.05)
+model.eval()  # as a previous evaluation would leave it
+try:
+    results = [train_one_epoch(model, [(x, y)], optimizer, nn.CrossEntropyLoss(), torch.device("cpu"))
+               for epoch in range(8)]
+finally:
+    hook.remove()
+losses = [float(r[0]) for r in results]
+assert modes, "train_one_epoch never called the model"
+assert all(training for training, _ in modes), (
+    "train_one_epoch ran the model in eval mode: call model.train() at its start (a previous evaluation "
+    "leaves the model in eval mode, which switches dropout and BatchNorm to their test behaviour)")
+assert all(grad for _, grad in modes), "train_one_epoch ran the forward pass without gradients"
+assert np.all(np.isfinite(losses)), f"train_one_epoch returned losses {losses}"
+assert losses[-1] < 0.85 * losses[0], (
+    f"eight epochs of Adam on one fixed batch of 32 samples gave losses {np.round(losses, 3).tolist()}: "
+    "the loss should fall clearly")
+assert all(0.0 <= float(r[1]) <= 1.0 for r in results), "accuracy should be a fraction between 0 and 1"
+print(f"the loss on a fixed batch falls: {losses[0]:.3f} -> {losses[-1]:.3f}")
+### BEGIN HIDDEN TESTS
+import importlib
+
+import cs_utils.checks
+
+checks = importlib.reload(cs_utils.checks)
+for trial in range(3):
+    torch.manual_seed(8402 + trial)
+    model = nn.Sequential(nn.Linear(5, 12), nn.Tanh(), nn.Linear(12, 3)).double()
+    x, y = torch.randn(24, 5, dtype=torch.float64), torch.randint(0, 3, (24,))
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.3)
+    losses = [float(train_one_epoch(model, [(x[:16], y[:16]), (x[16:], y[16:])], optimizer,
+                                    nn.CrossEntropyLoss(), "cpu")[0]) for epoch in range(8)]
+    assert losses[-1] < losses[0], f"trial {trial}: losses over 8 epochs {losses}"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ### Exercise 5: `evaluate_model(model, loader, loss_fn, device)`
+#
+# Return `(mean_loss, accuracy)` of `model` over `loader`, averaged over samples as above, without
+# training:
+#
+# * evaluation mode during the pass (`model.eval()`), and afterwards the mode the model had before
+#   (remember `model.training` first and hand it back to `model.train(...)` at the end), so that
+#   calling `evaluate_model` in the middle of training does not leave dropout switched off;
+# * no gradients: run the loop inside `with torch.no_grad():`;
+# * move each batch to `device`; return Python floats. The parameters must not change.
+#
+# The tests use a model with dropout and BatchNorm, whose outputs differ between the two modes,
+# and record with a forward hook the mode and `torch.is_grad_enabled()` at every call.
+
+# %% solution="evaluate_model"
+def evaluate_model(model, loader, loss_fn, device):
+    """Mean loss per sample and accuracy of model over loader, in eval mode and without gradients."""
+    ### BEGIN SOLUTION
+    mode_before = model.training
+    model.eval()
+    loss_sum, hits, seen = 0.0, 0, 0
+    with torch.no_grad():
+        for inputs, labels in loader:
+            inputs, labels = inputs.to(device), labels.to(device)
+            scores = model(inputs)
+            loss_sum += loss_fn(scores, labels).item() * labels.shape[0]
+            hits += (scores.argmax(dim=1) == labels).sum().item()
+            seen += labels.shape[0]
+    model.train(mode_before)
+    return loss_sum / seen, hits / seen
+    ### END SOLUTION
+
+# %% tests="test_evaluate_values" points=2
+# Loss and accuracy over batches of 7, 2 and 5 samples, against the model in eval mode, computed separately.
+import copy
+
+import numpy as np
+import torch
+import torch.nn as nn
+from cs_utils.checks import assert_close
+
+
+def reference_evaluate(model, batches, loss_fn):
+    model = copy.deepcopy(model).eval()
+    total, correct, count = 0.0, 0, 0
+    with torch.no_grad():
+        for x, y in batches:
+            logits = model(x)
+            total += loss_fn(logits, y).item() * len(y)
+            correct += int((logits.argmax(dim=1) == y).sum())
+            count += len(y)
+    return total / count, correct / count
+
+
+def test_model(d, k, seed):
+    torch.manual_seed(seed)
+    model = nn.Sequential(nn.Linear(d, 16), nn.BatchNorm1d(16), nn.ReLU(), nn.Dropout(0.5), nn.Linear(16, k)).double()
+    with torch.no_grad():  # running statistics unlike a batch's own, so the two modes give different outputs
+        model[1].running_mean.uniform_(-1, 1)
+        model[1].running_var.uniform_(0.5, 2)
+    return model
+
+
+model = test_model(5, 4, 6)
+batches = [(torch.randn(n, 5, dtype=torch.float64), torch.randint(0, 4, (n,))) for n in (7, 2, 5)]
+loss_fn = nn.CrossEntropyLoss()
+expected_loss, expected_acc = reference_evaluate(model, batches, loss_fn)
+state = copy.deepcopy(model.state_dict())
+result = evaluate_model(model, batches, loss_fn, torch.device("cpu"))
+assert result is not None and len(result) == 2, f"evaluate_model should return (mean_loss, accuracy), got {result!r}"
+for name, value in model.state_dict().items():
+    assert torch.equal(value, state[name]), (f"evaluate_model changed {name}: in training mode BatchNorm updates its running "
+                                             "statistics; call model.eval() before the loop")
+assert all(p.grad is None for p in model.parameters()), "evaluate_model computed gradients: it must not call backward"
+assert_close(float(result[0]), expected_loss, "evaluate_model's mean loss over batches of 7, 2 and 5 samples, vs the model "
+             "in eval mode (if it differs: model.eval() before the loop? weighted by batch size?)")
+assert_close(float(result[1]), expected_acc, "evaluate_model's accuracy over the 14 samples, in eval mode")
+print("evaluate_model returns the eval-mode loss and accuracy, averaged over samples.")
+### BEGIN HIDDEN TESTS
+import importlib
+
+import cs_utils.checks
+
+checks = importlib.reload(cs_utils.checks)
+rng = np.random.default_rng(8501)
+for trial in range(4):
+    d, k = int(rng.integers(2, 8)), int(rng.integers(2, 7))
+    model = test_model(d, k, 8501 + trial)
+    if trial % 2:
+        model.eval()
+    sizes = [int(n) for n in rng.integers(2, 10, size=int(rng.integers(1, 5)))]
+    batches = [(3 * torch.randn(n, d, dtype=torch.float64), torch.randint(0, k, (n,))) for n in sizes]
+    expected_loss, expected_acc = reference_evaluate(model, batches, loss_fn)
+    got = evaluate_model(model, batches, loss_fn, "cpu")
+    checks.assert_close(float(got[0]), expected_loss, f"trial {trial}: evaluate_model's loss over batches {sizes}")
+    checks.assert_close(float(got[1]), expected_acc, f"trial {trial}: evaluate_model's accuracy over batches {sizes}")
+### END HIDDEN TESTS
+
+# %% tests="test_evaluate_modes" points=1
+# Eval mode and no gradients during the pass; the model's previous mode afterwards.
+import numpy as np
+import torch
+import torch.nn as nn
+
+
+def calls_of_evaluate(model, batches):
+    """[(training, grad enabled, output requires grad)] at each forward call during evaluate_model."""
+    seen = []
+    hook = model.register_forward_hook(
+        lambda module, args, out: seen.append((module.training, torch.is_grad_enabled(), out.requires_grad)))
+    try:
+        evaluate_model(model, batches, nn.CrossEntropyLoss(), torch.device("cpu"))
+    finally:
+        hook.remove()
+    return seen
+
+
+torch.manual_seed(7)
+model = nn.Sequential(nn.Linear(3, 8), nn.Dropout(0.5), nn.Linear(8, 2))
+batches = [(torch.randn(4, 3), torch.randint(0, 2, (4,))) for _ in range(3)]
+for start in ("train", "eval"):
+    getattr(model, start)()
+    seen = calls_of_evaluate(model, batches)
+    assert len(seen) == 3, f"evaluate_model called the model {len(seen)} times for 3 batches"
+    assert not any(training for training, _, _ in seen), "evaluate_model ran the model in training mode: call model.eval()"
+    assert not any(grad for _, grad, _ in seen), (
+        "evaluate_model ran the model with gradients enabled: put the loop inside `with torch.no_grad():`")
+    assert not any(requires for _, _, requires in seen), "evaluate_model's outputs require gradients"
+    assert model.training == (start == "train"), (
+        f"the model was in {start} mode before evaluate_model and in {'train' if model.training else 'eval'} mode after: "
+        "restore its previous mode (was_training = model.training; ...; model.train(was_training))")
+print("evaluate_model runs in eval mode without gradients and restores the model's mode.")
+### BEGIN HIDDEN TESTS
+import importlib
+
+import cs_utils.checks
+
+checks = importlib.reload(cs_utils.checks)
+for trial, start in enumerate(["eval", "train", "train", "eval"]):
+    torch.manual_seed(8502 + trial)
+    model = nn.Sequential(nn.Linear(2, 4), nn.BatchNorm1d(4), nn.Linear(4, 3))
+    getattr(model, start)()
+    seen = calls_of_evaluate(model, [(torch.randn(5, 2), torch.randint(0, 3, (5,)))] * (trial + 1))
+    assert seen and not any(t or g or r for t, g, r in seen), f"trial {trial}: modes during evaluate_model {seen}"
+    assert model.training == (start == "train"), f"trial {trial}: mode not restored after evaluate_model"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# Your two functions, on LeNet-5 and the course's data: two epochs over the first 16 training
+# batches only (1,024 digits in quick mode), each followed by an evaluation on the whole
+# validation split.
+
+# %% tags=["experiment"]
+import itertools
+import time
+
+from cs_utils.torchdata import course_loaders
+
+reset_seed(SEED)
+train_loader, val_loader, info = course_loaders(batch_size=64 if is_quick() else 128, seed=SEED)
+print("data:", info["name"])
+by_hand = LeNet5(in_channels=info["in_channels"], num_classes=info["num_classes"]).to(device)
+optimizer = torch.optim.Adam(by_hand.parameters(), lr=1e-3)
+for epoch in range(2):
+    start = time.perf_counter()
+    train_loss, train_acc = train_one_epoch(by_hand, itertools.islice(train_loader, 16), optimizer,
+                                            nn.CrossEntropyLoss(), device)
+    val_loss, val_acc = evaluate_model(by_hand, val_loader, nn.CrossEntropyLoss(), device)
+    print(f"epoch {epoch + 1}: train loss {train_loss:.3f}, accuracy {train_acc:.3f} | validation loss "
+          f"{val_loss:.3f}, accuracy {val_acc:.3f} | {time.perf_counter() - start:.1f} s")
+
+# %% [markdown]
+# `cs_utils.training.fit`, used from here on, runs exactly these steps for every epoch (read its
+# source: `fit` and `evaluate` in `cs_utils/training.py`), and adds what a long run needs:
+# progress bars (`tqdm`), a history of the curves, a wall-clock time budget, and on a GPU **mixed
+# precision** (the forward pass under `torch.autocast` in bf16 or fp16, with a gradient scaler for
+# fp16) and the option of `torch.compile` and the channels-last layout. It also keeps the running
+# sums on the device and reads them once per epoch, instead of calling `.item()` on every batch,
+# which makes the CPU wait for the GPU each time.
+#
+# ## 7. Training LeNet-5
 #
 # AlexNet needs ImageNet and a GPU. LeNet-5 is small enough to train in seconds on a CPU. In quick
 # mode we train it on the real MNIST subset (4,000 training and 1,000 validation digits, padded to
@@ -788,7 +1195,8 @@ from torch.utils.flop_counter import FlopCounterMode
 
 from cs_utils.plotting import plot_history
 from cs_utils.torchdata import course_loaders, course_test_loader
-from cs_utils.training import evaluate, fit, result_line, save_results
+from cs_utils.training import evaluate as fit_evaluate
+from cs_utils.training import fit, result_line, save_results
 
 # What each mode should reach: typical numbers for this recipe, not measured on this machine.
 TARGETS = {
@@ -820,19 +1228,28 @@ plt.show()
 # CIFAR-10 it plateaus far lower, which is the gap that AlexNet's depth and width were built to
 # close.*
 #
-# The six C1 filters it learned (on 3 identical channels in quick mode, so they look gray):
+# The six C1 filters it learned. Each has three input channels. In quick mode the three channels
+# of every input are identical copies of the gray digit, so a filter responds to the digit only
+# through the sum of its three channels (w_R·x + w_G·x + w_B·x = (w_R + w_G + w_B)·x); its three
+# channels separately would show colour noise that the data never sees. We plot that sum, on a
+# diverging scale (red positive, blue negative, white zero):
 
 # %% tags=["experiment"]
 from cs_utils.plotting import show_filters
 
 c1 = next(m for m in lenet.modules() if isinstance(m, nn.Conv2d))
-fig = show_filters(c1.weight.detach().cpu().numpy(), ncols=6, suptitle="LeNet-5's learned C1 filters")
+summed = c1.weight.detach().cpu().sum(dim=1, keepdim=True).numpy()  # (6, 1, 5, 5)
+fig = show_filters(summed, ncols=6, suptitle="LeNet-5's learned C1 filters, summed over the input channels")
 plt.show()
 
 # %% [markdown]
-# *Figure 4. LeNet-5's first-layer 5×5 filters after training: small stroke and edge detectors.*
+# *Figure 4. LeNet-5's six first-layer 5×5 filters after training, each summed over its three input
+# channels (red positive, blue negative, each filter on its own symmetric scale). After four
+# epochs from a random start they are still noisy; some show a bar or blob of one sign next to
+# one of the other sign (a red row along one side, a blue diagonal), the pattern of a detector
+# for a stroke's edge at that position and angle.*
 #
-# ## 7. Test accuracy, once
+# ## 8. Test accuracy, once
 #
 # Every choice above (epochs, learning rate) was judged on the validation split. Now that they are
 # made, the next cell measures the test set once and saves the results to the course's `results/`
@@ -841,7 +1258,7 @@ plt.show()
 # %% tags=["experiment"]
 test_loader, test_name = course_test_loader(seed=SEED)
 print("test data:", test_name)
-_, test_acc = evaluate(lenet, test_loader)
+_, test_acc = fit_evaluate(lenet, test_loader)
 result_line("LeNet-5", history, test_acc=test_acc)
 with FlopCounterMode(display=False) as counter, torch.no_grad():
     lenet.eval()(torch.zeros(1, info["in_channels"], 32, 32, device=device))
@@ -855,7 +1272,8 @@ print("saved", path)
 # ## Summary
 #
 # * On ImageNet the winning top-5 error fell from 28.2% (2010) to 16.4% with AlexNet (2012) and
-#   to 3.57% with the 152-layer ResNet (2015), below the 5.1% of a trained human.
+#   to 3.57% with an ensemble of ResNets up to 152 layers deep (2015; 4.49% for one ResNet-152),
+#   below the 5.1% of a trained human.
 # * LeNet-5 (1998): conv 5×5 → pool → conv 5×5 → pool → three fully connected layers, 61,706
 #   parameters with full connections.
 # * AlexNet (2012): 227×227×3 → CONV1 (96 11×11 filters, stride 4) → 55×55×96, then pools, norms

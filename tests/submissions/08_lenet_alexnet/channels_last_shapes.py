@@ -2,7 +2,7 @@
 
 BASED_ON = "written_differently"
 EXPECT = "partial"
-MAX_FRACTION = 0.85
+MAX_FRACTION = 0.9
 REPLACE = {
     "alexnet_shapes": [("return [(name, shape, np.int64(params))",
                         "return [(name, shape[::-1], np.int64(params))")],

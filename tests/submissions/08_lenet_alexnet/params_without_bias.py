@@ -2,7 +2,7 @@
 
 BASED_ON = "written_differently"
 EXPECT = "partial"
-MAX_FRACTION = 0.85
+MAX_FRACTION = 0.9
 REPLACE = {
     "alexnet_shapes": [(" + 96]", "]"), (" + 256]", "]"), (" + 384]", "]"), (" + 4096]", "]"),
                        (" + num_classes]", "]")],

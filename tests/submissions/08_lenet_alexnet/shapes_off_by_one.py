@@ -2,5 +2,5 @@
 
 BASED_ON = "written_differently"
 EXPECT = "partial"
-MAX_FRACTION = 0.7
+MAX_FRACTION = 0.8
 REPLACE = {"alexnet_shapes": [("/ s) + 1", "/ s)")]}

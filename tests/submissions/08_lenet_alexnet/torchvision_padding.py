@@ -2,5 +2,5 @@
 
 BASED_ON = "written_differently"
 EXPECT = "partial"
-MAX_FRACTION = 0.75
+MAX_FRACTION = 0.85
 REPLACE = {"alexnet": [("nn.Conv2d(3, 96, 11, 4)", "nn.Conv2d(3, 96, 11, 4, 2)")]}

@@ -1,5 +1,7 @@
 """Correct, but written unlike the reference: C5 as a 5x5 conv, functional forward passes,
-pooling before ReLU (the same thing for max pooling), lower-case names and list shapes."""
+pooling before ReLU (the same thing for max pooling), lower-case names and list shapes; a training
+epoch with zero_grad before the forward pass and sums kept as tensors, an evaluation under
+torch.inference_mode() that restores the mode in a finally block."""
 
 EXPECT = "full"
 ANSWERS = {
@@ -71,7 +73,7 @@ class AlexNet(nn.Module):
 
     def forward(self, x):
         def norm(h):
-            return F.local_response_norm(h, 5, alpha=1e-4, beta=0.75, k=2.0)
+            return F.local_response_norm(h, 5, alpha=5e-4, beta=0.75, k=2.0)
         x = norm(F.relu(F.max_pool2d(self.convs[0](x), 3, 2)))
         x = norm(F.relu(F.max_pool2d(self.convs[1](x), 3, 2)))
         for conv in self.convs[2:]:
@@ -80,5 +82,45 @@ class AlexNet(nn.Module):
         x = F.relu(self.fc6(F.dropout(x, self.p, self.training)))
         x = F.relu(self.fc7(F.dropout(x, self.p, self.training)))
         return self.fc8(x)
+''',
+    "train_one_epoch": '''
+import torch
+
+def train_one_epoch(model, loader, optimizer, loss_fn, device):
+    model.train(True)
+    loss_sum = torch.zeros((), dtype=torch.float64)
+    hits, seen = 0, 0
+    for step, (inputs, targets) in enumerate(loader):
+        inputs = inputs.to(device)
+        targets = targets.to(device)
+        optimizer.zero_grad(set_to_none=True)
+        scores = model(inputs)
+        batch_loss = loss_fn(scores, targets)
+        batch_loss.backward()
+        optimizer.step()
+        loss_sum += batch_loss.detach().double() * targets.numel()
+        hits += int(torch.sum(scores.detach().max(dim=1).indices == targets))
+        seen += targets.numel()
+    return float(loss_sum) / seen, hits / seen
+''',
+    "evaluate_model": '''
+import torch
+
+def evaluate_model(model, loader, loss_fn, device):
+    previous = model.training
+    model.train(False)
+    losses, sizes, hits = [], [], 0
+    try:
+        with torch.inference_mode():
+            for inputs, targets in loader:
+                inputs, targets = inputs.to(device), targets.to(device)
+                scores = model(inputs)
+                losses.append(float(loss_fn(scores, targets)))
+                sizes.append(len(targets))
+                hits += (scores.argmax(1) == targets).sum().item()
+    finally:
+        model.train(previous)
+    total = sum(sizes)
+    return sum(l * n for l, n in zip(losses, sizes)) / total, hits / total
 ''',
 }

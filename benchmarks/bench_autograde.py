@@ -6,11 +6,13 @@
 
 Grades, in quick mode (CS_QUICK=1) with tools/autograde.py in a throwaway copy of the course, the
 reference solutions submitted as whole notebooks (experiments included, as a student submits them),
-each run with the canary first, as `make autograde` runs it:
+each run with the canary first, as a first `make autograde` of a course runs it:
 
 1. one student, every available notebook (or --assignments), with one process and then with
    --jobs processes (what `make autograde` uses: one student's assignments are split over the
    cores): seconds per student (goal: at most 60 s on the 2-core machine), the canary included;
+   then once more with --jobs processes as every later run goes, the canary's verdict remembered
+   (tools/grading/canary.py);
 2. the infinite loop: one student whose 01's `conv2d` loops forever (its `i += 1` missing) and whose
    03 and 07 are the reference solutions, with --jobs processes (goal: full marks on 03 and 07, at
    most 3 minutes);
@@ -71,8 +73,12 @@ def looping_conv2d(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def timed(course: Path, source: Path, jobs: int, unconfined: bool) -> tuple[float, list[dict]]:
-    for leftover in ("autograded", "feedback", "submitted", "gradebook.db"):
+def timed(course: Path, source: Path, jobs: int, unconfined: bool,
+          canary_remembered: bool = False) -> tuple[float, list[dict]]:
+    leftovers = ["autograded", "feedback", "submitted", "gradebook.db"]
+    if not canary_remembered:
+        leftovers.append("autograde_work/canary.json")
+    for leftover in leftovers:
         p = course / leftover
         shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)
     for name in sorted({p.parent.name for p in (course / "solutions").glob("*/*.ipynb")}):
@@ -111,6 +117,11 @@ def main() -> int:
                 seconds, rows = timed(course, one, jobs, unconfined)
                 print(f"| one student, {len(names)} notebook(s), {jobs} process(es), canary included, "
                       f"{mode} | {seconds:.1f} s | load {load:.1f} |" + not_full(rows), flush=True)
+            load = os.getloadavg()[0]
+            seconds, rows = timed(course, one, args.jobs, unconfined, canary_remembered=True)
+            print(f"| one student, {len(names)} notebook(s), {args.jobs} process(es), canary remembered "
+                  f"from the run before, {mode} | {seconds:.1f} s | load {load:.1f} |" + not_full(rows),
+                  flush=True)
         if not args.skip_loop:
             loop = submit(course, Path(tmp) / "loop", 1, LOOP_ASSIGNMENTS)
             path = loop / "student00" / "01_convolution" / "01_convolution.ipynb"

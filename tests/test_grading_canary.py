@@ -16,7 +16,8 @@ from tests.grading_fixtures.bad_submissions import nb_bytes, write
 from tests.grading_fixtures.minicourse import CORRECT, make_course, student_notebook
 from tools.autograde import autograde, gradebook_url
 from tools.course import run_nbgrader
-from tools.grading.canary import message
+from tools.grading.canary import MEMO, fingerprint, message, remember, remembered
+from tools.grading.settings import GradingSettings
 from tools.sandbox import sandbox_problem
 
 
@@ -28,7 +29,42 @@ def test_the_message_lists_what_failed_and_what_to_check():
     assert "test_0 scored 0/1" in text and "... and 5 more" in text and "cs_utils" in text
 
 
+def _tiny_course(root):
+    for rel, text in {"solutions/91_alpha/91_alpha.ipynb": "{}", "solutions/92_beta/92_beta.ipynb": "{}",
+                      "nbgrader_config.py": "c = get_config()\n", "cs_utils/checks.py": "X = 1\n"}.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    return root
+
+
+def test_the_fingerprint_follows_what_the_verdict_depends_on(tmp_path):
+    course, settings = _tiny_course(tmp_path), GradingSettings()
+    first = fingerprint(course, "91_alpha", settings, "sandbox")
+    assert fingerprint(course, "91_alpha", settings, "sandbox") == first, "stable from one run to the next"
+    assert fingerprint(course, "91_alpha", settings.replace(kernel_ipc="/tmp/x", sandbox_slot="3"),
+                       "sandbox") == first, "a worker's own paths are not part of it"
+    assert fingerprint(course, "92_beta", settings, "sandbox") != first
+    assert fingerprint(course, "91_alpha", settings, "unconfined") != first
+    assert fingerprint(course, "91_alpha", settings.replace(test_cell_timeout=5), "sandbox") != first
+    (course / "cs_utils" / "checks.py").write_text("X = 2\n")
+    second = fingerprint(course, "91_alpha", settings, "sandbox")
+    assert second != first, "cs_utils changed"
+    (course / "solutions" / "91_alpha" / "data.npz").write_bytes(b"new")
+    assert fingerprint(course, "91_alpha", settings, "sandbox") != second, "a file of the assignment changed"
+
+
+def test_only_passing_verdicts_with_the_same_fingerprint_are_remembered(tmp_path):
+    assert remembered(tmp_path, {"91_alpha": "a"}) == set(), "nothing remembered yet"
+    remember(tmp_path, {"91_alpha": "a", "92_beta": "b"})
+    remember(tmp_path, {"92_beta": "c"})
+    assert remembered(tmp_path, {"91_alpha": "a", "92_beta": "b"}) == {"91_alpha"}
+    assert remembered(tmp_path, {"92_beta": "c"}) == {"92_beta"}
+    (tmp_path / MEMO).write_text("{not json")
+    assert remembered(tmp_path, {"91_alpha": "a"}) == set(), "an unreadable memo remembers nothing"
+
+
 @pytest.mark.slow
+@pytest.mark.many_gradings
 def test_a_broken_environment_stops_the_run_before_any_student(tmp_path):
     course = make_course(tmp_path / "course")
     source = course / "solutions" / "91_alpha" / "91_alpha.ipynb"
@@ -58,6 +94,7 @@ def test_a_broken_environment_stops_the_run_before_any_student(tmp_path):
     assert not (course / "autograded" / "good").exists(), "no student was graded"
     assert not (course / "submitted" / "good").exists(), "nor staged: a stopped run changes nothing of theirs"
     assert not (course / "autograde.csv").exists()
+    assert not (course / "autograde_work" / MEMO).exists(), "a failed canary is not remembered"
     leftovers = [
         p.name for d in ("submitted", "autograded", "feedback") for p in (course / d).glob("_canary*")
     ]

@@ -104,12 +104,14 @@ def autograde(source: Path, course_root: Path = ROOT, jobs: int = 1, timeout: fl
               out: Path | None = None, *, unconfined: bool = False, only: list[str] | None = None,
               cell_timeout: int | None = None, test_cell_timeout: int | None = None,
               notebook_timeout: int | None = None, memory_mb: int | None = None,
-              db_url: str | None = None, shard: Shard | str | None = None, canary: bool = True) -> list[dict]:
+              db_url: str | None = None, shard: Shard | str | None = None, canary: bool = True,
+              canary_always: bool = False) -> list[dict]:
     """Grade every submission in ``source``; return the rows of the CSV (see the module docstring).
 
     ``timeout`` bounds one student's whole run (default: none; each notebook has its budget).
     ``canary=False`` skips grading the reference solutions first: only for callers that grade
-    them as a student themselves and check their marks (the course's tests)."""
+    them as a student themselves and check their marks (the course's tests). An assignment whose
+    canary passed before with the same fingerprint is not graded again unless ``canary_always``."""
     from tools.sandbox import sandbox_problem, write_kernelspec
 
     course = Path(course_root).resolve()
@@ -152,7 +154,7 @@ def autograde(source: Path, course_root: Path = ROOT, jobs: int = 1, timeout: fl
     start = time.monotonic()
     canary_note = "canary skipped (canary=False)."
     if canary and wanted:
-        canary_note = run_canary(ctx, url, wanted, jobs)
+        canary_note = run_canary(ctx, url, wanted, jobs, canary_always)
     found = collect_hand_ins(Path(source), course, only, selected)
     students = found.students
     if found.general:
@@ -181,12 +183,21 @@ def autograde(source: Path, course_root: Path = ROOT, jobs: int = 1, timeout: fl
     return rows
 
 
-def run_canary(ctx: RunContext, url: str, wanted: list[str], jobs: int) -> str:
-    """Grade the reference solutions of ``wanted``; stop the run unless they earn full marks."""
+def run_canary(ctx: RunContext, url: str, wanted: list[str], jobs: int, always: bool = False) -> str:
+    """Grade the reference solutions of ``wanted`` (but those that passed before with the same
+    fingerprint, unless ``always``); stop the run unless they earn full marks."""
+    prints = {a: canary_run.fingerprint(ctx.course, a, ctx.settings, ctx.mode) for a in wanted}
+    known = set() if always else canary_run.remembered(ctx.work, prints)
+    todo = [a for a in wanted if a not in known]
+    known_note = (f" {len(known)} assignment(s) passed an earlier canary with the same course files, "
+                  "settings and packages, and were not graded again (--canary-always to do so)."
+                  if known else "")
+    if not todo:
+        return "Canary:" + known_note
     student = canary_run.new_canary_id()
     started = time.monotonic()
     try:
-        items = canary_run.stage_canary(ctx.course, ctx.submitted, student, wanted)
+        items = canary_run.stage_canary(ctx.course, ctx.submitted, student, todo)
         create_students(url, [student])
         grade_all({student: items}, replace(ctx, feedback=False), jobs, None)
         problems = canary_run.failures(url, ctx.course, items)
@@ -194,8 +205,9 @@ def run_canary(ctx: RunContext, url: str, wanted: list[str], jobs: int) -> str:
         canary_run.remove(url, ctx.course, ctx.submitted, student, ctx.log_dir)
     if problems:
         raise SystemExit(canary_run.message(problems, ctx.mode))
-    return (f"Canary: the reference solutions of {len(wanted)} assignment(s) earned full marks "
-            f"({time.monotonic() - started:.0f} s).")
+    canary_run.remember(ctx.work, {a: prints[a] for a in todo})
+    return (f"Canary: the reference solutions of {len(todo)} assignment(s) earned full marks "
+            f"({time.monotonic() - started:.0f} s).{known_note}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -221,6 +233,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="grade without the bubblewrap sandbox (student code runs with your permissions)")
     parser.add_argument("--no-canary", action="store_true",
                         help="do not grade the reference solutions first (not recommended)")
+    parser.add_argument("--canary-always", action="store_true",
+                        help="grade the reference solutions first even where an earlier run's canary passed "
+                             "with the same course files, settings and packages")
     parser.add_argument("--out", type=Path, help=f"per-notebook CSV (default: COURSE/{OUT_NAME}); the LMS "
                                                  "CSV, report and results are written beside it")
     parser.add_argument("--merge", nargs="+", type=Path, metavar="RESULTS_JSON",
@@ -241,7 +256,8 @@ def main(argv: list[str] | None = None) -> int:
     rows = autograde(args.submissions, args.course, args.jobs, args.timeout, args.out,
                      unconfined=args.unconfined, only=only, cell_timeout=args.cell_timeout,
                      test_cell_timeout=args.test_cell_timeout, notebook_timeout=args.notebook_timeout,
-                     memory_mb=args.memory_mb, db_url=args.db_url, shard=shard, canary=not args.no_canary)
+                     memory_mb=args.memory_mb, db_url=args.db_url, shard=shard, canary=not args.no_canary,
+                     canary_always=args.canary_always)
     for row in rows:
         print(f"{row['student']:>20} {row['assignment']:>24} {row['score']:6.1f} / "
               f"{row['max_score']:<6.1f} {row['status']}")

@@ -8,12 +8,27 @@ same sandbox, with the same settings and workers, just before the students; when
 notebooks scores less than full marks, the run stops with what failed (each failing test and its
 error), and no student is graded. Its id starts with ``_canary`` (refused as a student id), and
 it is removed from the gradebook, ``submitted/``, ``autograded/`` and ``feedback/`` afterwards.
+
+A verdict is remembered (``autograde_work/canary.json``) per assignment, with a fingerprint of
+everything it depends on: the assignment's source and release files, the course's
+``nbgrader_config.py`` and ``cs_utils``, the grading code, the settings, the kernel mode, this
+machine's Python and every installed package with its location. A later run whose fingerprint
+matches skips that assignment's canary: grading late hand-ins costs no second course. Any change
+(a package upgraded, ``cs_utils`` edited, a limit changed) runs it again; ``--canary-always``
+does so regardless.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import platform
 import secrets
 import shutil
+import sys
+from dataclasses import asdict
+from functools import cache
+from importlib import metadata
 from pathlib import Path
 
 from tools.grading.collect import RESERVED_PREFIX
@@ -22,6 +37,59 @@ from tools.grading.records import Item, Status
 
 def new_canary_id() -> str:
     return f"{RESERVED_PREFIX}-{secrets.token_hex(4)}"
+
+
+MEMO = "canary.json"  # in the run's work folder
+_GRADING_CODE = ("tools/grading", "tools/sandbox.py", "tools/autograde.py")
+
+
+def _hash_files(digest, root: Path, paths) -> None:
+    for path in sorted(p for p in paths if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+
+
+@cache
+def _environment() -> str:
+    """This machine's Python and installed packages (name, version, location)."""
+    packages = sorted(f"{d.metadata['Name']}=={d.version}@{d.locate_file('')}"
+                      for d in metadata.distributions())
+    return "\n".join([sys.version, sys.executable, platform.node(), *packages])
+
+
+def fingerprint(course: Path, assignment: str, settings, mode: str) -> str:
+    """What the canary's verdict on ``assignment`` depends on, as one hash (see the module docstring)."""
+    digest = hashlib.sha256()
+    for folder in ("solutions", "release", "source", "notebooks"):
+        if (course / folder / assignment).is_dir():
+            _hash_files(digest, course, (course / folder / assignment).rglob("*"))
+    _hash_files(digest, course, [course / "nbgrader_config.py", *(course / "cs_utils").rglob("*.py")])
+    code = Path(__file__).resolve().parents[2]
+    for rel in _GRADING_CODE:
+        _hash_files(digest, code, [code / rel] if (code / rel).is_file() else (code / rel).rglob("*.py"))
+    per_run = {"kernel_ipc", "kernel_pids", "sandbox_slot"}
+    fixed = {k: v for k, v in asdict(settings).items() if k not in per_run}
+    digest.update(json.dumps(fixed, sort_keys=True, default=str).encode() + mode.encode())
+    digest.update(_environment().encode())
+    return digest.hexdigest()
+
+
+def remembered(work: Path, prints: dict[str, str]) -> set[str]:
+    """The assignments whose canary passed before with the same fingerprint."""
+    try:
+        memo = json.loads((work / MEMO).read_text())
+    except (OSError, ValueError):
+        return set()
+    return {a for a, value in prints.items() if memo.get(a) == value}
+
+
+def remember(work: Path, prints: dict[str, str]) -> None:
+    """Record passing verdicts (``prints``: assignment -> fingerprint), keeping the others."""
+    try:
+        memo = json.loads((work / MEMO).read_text())
+    except (OSError, ValueError):
+        memo = {}
+    memo.update(prints)
+    (work / MEMO).write_text(json.dumps(memo, indent=1, sort_keys=True))
 
 
 def stage_canary(course: Path, stage: Path, student: str, assignments: list[str]) -> dict[str, Item]:

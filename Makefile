@@ -33,7 +33,7 @@ help:
 	@echo "make lock       re-resolve requirements.txt for every platform (uv; needs the package index)"
 	@echo "make test-pythons  the quick tier on Python 3.12 and 3.13 (CI runs it after make test)"
 	@echo "make test-export   the student export, answered, passes its own Validator (CI runs it too)"
-	@echo "make test-grading  grade every prepared submission of tests/submissions/ (CI runs it too)"
+	@echo "make test-grading  the grader at class scale: every prepared submission, bad hand-ins (CI runs it too)"
 
 setup: $(STAMP)
 
@@ -73,13 +73,17 @@ check: lint
 test: setup
 	$(BIN)/ruff check $(LINT_PATHS)
 	CS_QUICK=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=25 \
-		-m "not export_complete and not prepared" \
+		-m "not export_complete and not many_gradings" \
 		tests --nbval-lax --nbval-current-env --nbval-cell-timeout=300 solutions
 
-# Every prepared submission of tests/submissions/ graded end to end (about 160 gradings: half an hour
-# on 2 cores). CI runs it after `make test`; one assignment's: CS_ASSIGNMENTS=03_pooling make test-grading.
+# The grader at class scale (marker many_gradings): every prepared submission of tests/submissions/
+# (about 160 gradings), the bad hand-ins and time limits, the canary that stops a broken run, and the
+# mutants. Half an hour on 2 cores; CI runs it after `make test`. Each module grades with every core,
+# so one at a time. One assignment's cases: CS_ASSIGNMENTS=03_pooling make test-grading.
+GRADING_TESTS := tests/test_autograde.py tests/test_grading_robustness.py tests/test_grading_canary.py \
+	tests/test_grading_mutation.py
 test-grading: setup
-	CS_QUICK=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest -m prepared tests/test_autograde.py
+	CS_QUICK=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest -m many_gradings --durations=10 $(GRADING_TESTS)
 
 # The student export, completed with the solutions' answers, passes its own Validator: every notebook
 # executes once more there, so this runs beside `make test` (CI runs it after), not inside it.

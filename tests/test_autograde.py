@@ -6,7 +6,7 @@ points, that correct answers written differently earn full marks, and that tampe
 Set CS_ASSIGNMENTS=01_convolution,02_stride_padding to grade only some assignments.
 
 Tiers: the module grades only what its selected tests need. `make test` deselects the prepared cases
-(marker ``prepared``) but for the tampering fixtures and the two cases other tests read; CI grades
+(marker ``many_gradings``) but for the tampering fixtures and the two cases other tests read; CI grades
 all of them in `make test-grading`, after `make test`.
 """
 
@@ -39,7 +39,8 @@ def _in_make_test(assignment: str, name: str) -> bool:
 
 
 def prepared_cases() -> list:
-    return [pytest.param(a, n, marks=() if _in_make_test(a, n) else pytest.mark.prepared) for a, n in cases()]
+    return [pytest.param(a, n, marks=() if _in_make_test(a, n) else pytest.mark.many_gradings)
+            for a, n in cases()]
 
 
 def _students_needed(item) -> set[tuple[str, str]]:

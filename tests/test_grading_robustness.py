@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import os
 import time
 from pathlib import Path
@@ -24,7 +25,7 @@ from tools.autograde import autograde, gradebook_url
 from tools.course import ROOT
 from tools.sandbox import sandbox_problem
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.many_gradings]
 SANDBOX_PROBLEM = sandbox_problem()
 needs_sandbox = pytest.mark.skipif(SANDBOX_PROBLEM is not None,
                                    reason=f"no grading sandbox: {SANDBOX_PROBLEM}")
@@ -177,6 +178,8 @@ def test_sandbox_blocks_every_escape(run):
 def test_the_canary_ran_first_and_left_nothing(run):
     header = run["report"].split("\n## ", 1)[0]
     assert "Canary: the reference solutions of 2 assignment(s) earned full marks" in header
+    memo = json.loads((run["course"] / "autograde_work" / "canary.json").read_text())
+    assert sorted(memo) == ["91_alpha", "92_beta"], "both passing verdicts are remembered for the next run"
     assert "15 s per test cell" in header, "the report states the limits"
     course = run["course"]
     assert [p for d in ("submitted", "autograded", "feedback") for p in (course / d).glob("_canary*")] == []

@@ -1,7 +1,8 @@
 """Scheduling: which worker grades what, when time is up, and which students a shard grades.
 
-* ``plan_tasks``: one task per student; with fewer students than jobs, a student's assignments
-  are split round robin so that one student's course also uses every core.
+* ``plan_tasks``: a task is some of one student's assignments, at most a quarter of one job's
+  share of the whole run (so a big course among small ones, or one student alone, keeps every core
+  busy), the biggest tasks first; in a class each student stays one task (one worker start).
 * ``Deadlines``: an optional limit for one student's whole run (``--timeout``), counted from the
   start of their first task, whichever worker runs it.
 * ``Shard``: ``K/N`` grades the students whose id hashes to K (1-based) of N. The hash of the id
@@ -29,14 +30,16 @@ class Task:
 
 
 def plan_tasks(students: dict[str, dict[str, Item]], jobs: int) -> list[Task]:
-    """One task per student; with fewer students than jobs, each student's assignments are split
-    (round robin) into as many tasks as it takes to keep every job busy."""
-    parts = max(1, -(-jobs // max(1, len(students))))
+    """Tasks of at most ``ceil(all pending / (2 * jobs))`` assignments each (a student's split round
+    robin), the biggest first, so that the last tasks to start are short ones."""
+    pending = {student: sorted(a for a, item in items.items() if item.status == Status.PENDING)
+               for student, items in sorted(students.items())}
+    most = max(1, -(-sum(map(len, pending.values())) // (2 * max(1, jobs))))
     tasks = []
-    for student in sorted(students):
-        pending = sorted(a for a, item in students[student].items() if item.status == Status.PENDING)
-        tasks += [Task(student, pending[k::parts], k) for k in range(parts) if pending[k::parts]]
-    return tasks
+    for student, names in pending.items():
+        parts = -(-len(names) // most)
+        tasks += [Task(student, names[k::parts], k) for k in range(parts)]
+    return sorted(tasks, key=lambda task: -len(task.assignments))
 
 
 class Deadlines:

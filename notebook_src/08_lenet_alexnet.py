@@ -1071,11 +1071,11 @@ state = copy.deepcopy(model.state_dict())
 result = evaluate_model(model, batches, loss_fn, torch.device("cpu"))
 assert result is not None and len(result) == 2, f"evaluate_model should return (mean_loss, accuracy), got {result!r}"
 for name, value in model.state_dict().items():
-    assert torch.equal(value, state[name]), (f"evaluate_model changed {name}: in training mode BatchNorm updates its running "
-                                             "statistics; call model.eval() before the loop")
+    assert torch.equal(value, state[name]), (f"evaluate_model changed {name}: in training mode BatchNorm updates "
+                                             "its running statistics; call model.eval() before the loop")
 assert all(p.grad is None for p in model.parameters()), "evaluate_model computed gradients: it must not call backward"
-assert_close(float(result[0]), expected_loss, "evaluate_model's mean loss over batches of 7, 2 and 5 samples, vs the model "
-             "in eval mode (if it differs: model.eval() before the loop? weighted by batch size?)")
+assert_close(float(result[0]), expected_loss, "evaluate_model's mean loss over batches of 7, 2 and 5 samples, vs "
+             "the model in eval mode (if it differs: model.eval() before the loop? weighted by batch size?)")
 assert_close(float(result[1]), expected_acc, "evaluate_model's accuracy over the 14 samples, in eval mode")
 print("evaluate_model returns the eval-mode loss and accuracy, averaged over samples.")
 ### BEGIN HIDDEN TESTS
@@ -1124,13 +1124,14 @@ for start in ("train", "eval"):
     getattr(model, start)()
     seen = calls_of_evaluate(model, batches)
     assert len(seen) == 3, f"evaluate_model called the model {len(seen)} times for 3 batches"
-    assert not any(training for training, _, _ in seen), "evaluate_model ran the model in training mode: call model.eval()"
+    assert not any(training for training, _, _ in seen), (
+        "evaluate_model ran the model in training mode: call model.eval()")
     assert not any(grad for _, grad, _ in seen), (
         "evaluate_model ran the model with gradients enabled: put the loop inside `with torch.no_grad():`")
     assert not any(requires for _, _, requires in seen), "evaluate_model's outputs require gradients"
     assert model.training == (start == "train"), (
-        f"the model was in {start} mode before evaluate_model and in {'train' if model.training else 'eval'} mode after: "
-        "restore its previous mode (was_training = model.training; ...; model.train(was_training))")
+        f"the model was in {start} mode before evaluate_model and in {'train' if model.training else 'eval'} mode "
+        "after: restore its previous mode (read model.training first, hand it back to model.train(...) at the end)")
 print("evaluate_model runs in eval mode without gradients and restores the model's mode.")
 ### BEGIN HIDDEN TESTS
 import importlib

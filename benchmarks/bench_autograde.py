@@ -39,7 +39,8 @@ from pathlib import Path
 import nbformat
 
 from tools.autograde import autograde
-from tools.course import assignments, copy_course, run_nbgrader
+from tools.course import assignments, copy_course
+from tools.release import release_in_subprocess
 from tools.sandbox import sandbox_problem
 
 LOOP_ASSIGNMENTS = ["01_convolution", "03_pooling", "07_dropout"]
@@ -47,9 +48,7 @@ LOOP_ASSIGNMENTS = ["01_convolution", "03_pooling", "07_dropout"]
 
 def make_course(dest: Path, names: list[str]) -> Path:
     copy_course(dest, names)
-    for name in names:
-        result = run_nbgrader(["generate_assignment", name, "--force"], dest)
-        assert result.returncode == 0, result.stderr
+    release_in_subprocess(dest, names)
     return dest
 
 
@@ -81,8 +80,7 @@ def timed(course: Path, source: Path, jobs: int, unconfined: bool,
     for leftover in leftovers:
         p = course / leftover
         shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)
-    for name in sorted({p.parent.name for p in (course / "solutions").glob("*/*.ipynb")}):
-        run_nbgrader(["generate_assignment", name, "--force"], course)
+    release_in_subprocess(course, sorted({p.parent.name for p in (course / "solutions").glob("*/*.ipynb")}))
     start = time.monotonic()
     rows = autograde(source, course, jobs=jobs, unconfined=unconfined)
     return time.monotonic() - start, rows

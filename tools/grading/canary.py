@@ -31,6 +31,7 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
+from tools.course import ROOT
 from tools.grading.collect import RESERVED_PREFIX
 from tools.grading.records import Item, Status
 
@@ -63,9 +64,8 @@ def fingerprint(course: Path, assignment: str, settings, mode: str) -> str:
         if (course / folder / assignment).is_dir():
             _hash_files(digest, course, (course / folder / assignment).rglob("*"))
     _hash_files(digest, course, [course / "nbgrader_config.py", *(course / "cs_utils").rglob("*.py")])
-    code = Path(__file__).resolve().parents[2]
     for rel in _GRADING_CODE:
-        _hash_files(digest, code, [code / rel] if (code / rel).is_file() else (code / rel).rglob("*.py"))
+        _hash_files(digest, ROOT, [ROOT / rel] if (ROOT / rel).is_file() else (ROOT / rel).rglob("*.py"))
     per_run = {"kernel_ipc", "kernel_pids", "sandbox_slot"}
     fixed = {k: v for k, v in asdict(settings).items() if k not in per_run}
     digest.update(json.dumps(fixed, sort_keys=True, default=str).encode() + mode.encode())

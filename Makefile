@@ -77,11 +77,11 @@ test: setup
 		tests --nbval-lax --nbval-current-env --nbval-cell-timeout=300 solutions
 
 # The grader at class scale (marker many_gradings): every prepared submission of tests/submissions/
-# (about 160 gradings), the bad hand-ins and time limits, the canary that stops a broken run, and the
-# mutants. Half an hour on 2 cores; CI runs it after `make test`. Each module grades with every core,
+# (about 160 gradings), the bad hand-ins and time limits, the canary that stops a broken run, the
+# mutants, and two shards grading into one PostgreSQL gradebook at once. Half an hour on 2 cores; CI runs it after `make test`. Each module grades with every core,
 # so one at a time. One assignment's cases: CS_ASSIGNMENTS=03_pooling make test-grading.
 GRADING_TESTS := tests/test_autograde.py tests/test_grading_robustness.py tests/test_grading_canary.py \
-	tests/test_grading_mutation.py
+	tests/test_grading_mutation.py tests/test_grading_postgres.py
 test-grading: setup
 	CS_QUICK=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest -m many_gradings --durations=10 $(GRADING_TESTS)
 

@@ -27,7 +27,7 @@ from tools.course import nbgrader_env
 from tools.grading.schedule import Shard
 from tools.sandbox import sandbox_problem
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.many_gradings]
 SERVER_URL = os.environ.get("CS_TEST_POSTGRES_URL", "postgresql://nbgrader:nbgrader@localhost/nbgrader_test")
 
 

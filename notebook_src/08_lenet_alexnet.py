@@ -875,8 +875,9 @@ import torch.nn as nn
 from cs_utils.checks import assert_close
 
 
-def reference_epoch(model, batches, lr, loss_fn):
-    """(model after SGD steps, mean loss per sample, accuracy), with torch.autograd.grad, on a copy."""
+def reference_epoch(model, batches, lr, loss_fn, batch_losses=None):
+    """(model after SGD steps, mean loss per sample, accuracy), with torch.autograd.grad, on a copy;
+    each batch's mean loss is appended to batch_losses when given."""
     model = copy.deepcopy(model).train()
     total, correct, count = 0.0, 0, 0
     for x, y in batches:
@@ -889,31 +890,18 @@ def reference_epoch(model, batches, lr, loss_fn):
         total += loss.item() * len(y)
         correct += int((logits.argmax(dim=1) == y).sum())
         count += len(y)
+        if batch_losses is not None:
+            batch_losses.append(loss.item())
     return model, total / count, correct / count
-
-
-def batch_means(model, batches, lr, loss_fn):
-    """The mean of the per-batch mean losses and accuracies: what averaging over batches gives."""
-    model = copy.deepcopy(model).train()
-    losses, accs = [], []
-    for x, y in batches:
-        logits = model(x)
-        loss = loss_fn(logits, y)
-        grads = torch.autograd.grad(loss, list(model.parameters()))
-        with torch.no_grad():
-            for p, g in zip(model.parameters(), grads):
-                p -= lr * g
-        losses.append(loss.item())
-        accs.append((logits.argmax(dim=1) == y).double().mean().item())
-    return float(np.mean(losses)), float(np.mean(accs))
 
 
 torch.manual_seed(4)
 model = nn.Sequential(nn.Linear(4, 8), nn.Tanh(), nn.Linear(8, 3)).double()
 batches = [(torch.randn(n, 4, dtype=torch.float64), torch.randint(0, 3, (n,))) for n in (5, 3, 6)]
 loss_fn = nn.CrossEntropyLoss()
-expected_model, expected_loss, expected_acc = reference_epoch(model, batches, 0.5, loss_fn)
-per_batch_loss, _ = batch_means(model, batches, 0.5, loss_fn)
+batch_losses = []
+expected_model, expected_loss, expected_acc = reference_epoch(model, batches, 0.5, loss_fn, batch_losses)
+per_batch_loss = float(np.mean(batch_losses))  # what averaging over batches instead of samples gives
 before = [p.detach().clone() for p in model.parameters()]
 result = train_one_epoch(model, batches, torch.optim.SGD(model.parameters(), lr=0.5), loss_fn, torch.device("cpu"))
 assert result is not None and len(result) == 2, f"train_one_epoch should return (mean_loss, accuracy), got {result!r}"

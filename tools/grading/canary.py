@@ -60,7 +60,7 @@ def _environment() -> str:
 def fingerprint(course: Path, assignment: str, settings, mode: str) -> str:
     """What the canary's verdict on ``assignment`` depends on, as one hash (see the module docstring)."""
     digest = hashlib.sha256()
-    for folder in ("solutions", "release", "source", "notebooks"):
+    for folder in ("solutions", "notebooks"):  # the course's nbgrader source and release folders
         if (course / folder / assignment).is_dir():
             _hash_files(digest, course, (course / folder / assignment).rglob("*"))
     _hash_files(digest, course, [course / "nbgrader_config.py", *(course / "cs_utils").rglob("*.py")])

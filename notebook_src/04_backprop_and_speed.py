@@ -1863,7 +1863,7 @@ for trial in range(6):
 # 5,000 real 28×28 MNIST digits. Pixels are standardised with the training set's mean and
 # standard deviation, and the test images are never trained on.
 
-# %%
+# %% tags=["experiment"]
 def init_convnet(image_size, num_filters=16, num_classes=10, rng=None, dtype=np.float32):
     """Weights of CONV(3x3, pad 1) -> ReLU -> POOL 2x2 -> FC: He-initialised filters, small FC weights."""
     rng = rng if rng is not None else np.random.default_rng(0)

@@ -443,7 +443,7 @@ print(f"nn.Conv1d(3, 4, 5, stride=2, padding=2): weight {tuple(layer.weight.shap
 # generator reseeds NumPy's global random state, so we save and restore that state around the
 # call and the rest of the notebook stays reproducible.
 
-# %%
+# %% tags=["experiment"]
 import mnist1d.data
 
 numpy_state, python_state = np.random.get_state(), random.getstate()

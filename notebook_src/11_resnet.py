@@ -747,7 +747,7 @@ for bad in (0, 51, 110):
 # %% [markdown]
 # With your own blocks (the defaults), the counts should match torchvision's too:
 
-# %%
+# %% tags=["experiment"]
 import torchvision
 
 with torch.device("meta"):  # count parameters without allocating or initializing them

@@ -10,6 +10,8 @@ import time
 import pytest
 
 from tools.autograde import Deadlines, Item, autograde, main, plan_tasks
+from tools.grading.records import Status
+from tools.grading.schedule import GradingTimes
 
 COURSE = [f"{k:02d}_nb" for k in range(1, 13)]
 
@@ -55,6 +57,45 @@ def test_small_submissions_and_finished_items():
     assert [t.assignments for t in plan_tasks(students, jobs=4)] == [["01_nb"]], "no empty tasks"
     students["s0"]["01_nb"].status = "missing"
     assert plan_tasks(students, jobs=4) == [], "only pending assignments are graded"
+
+
+def test_measured_grading_times_split_a_student_evenly_and_start_the_longest():
+    """With the times of an earlier run, one student's twelve notebooks on two jobs: the shares are
+    about equal in time (not only in count), and the longest task starts first."""
+    times = {a: 7.0 for a in COURSE} | {"08_nb": 13.0, "11_nb": 11.0, "10_nb": 10.0, "12_nb": 10.0}
+    tasks = plan_tasks(submissions(1), jobs=2, seconds=times)
+    assert covered(tasks) == [("s0", a) for a in COURSE], "every assignment graded exactly once"
+    totals = [sum(times[a] for a in t.assignments) for t in tasks]
+    assert max(totals) - min(totals) <= 7.0, f"shares in seconds: {totals}"
+    assert totals == sorted(totals, reverse=True), "the longest task starts first"
+    heavy = [t.part for t in tasks for a in t.assignments if a in ("08_nb", "11_nb", "10_nb", "12_nb")]
+    assert len(set(heavy)) == 4, "the four long notebooks go to four different tasks"
+    # Alphabetically, without times, 04, 08 and 12 share one task: the plan the times replace.
+    assert ["04_nb", "08_nb", "12_nb"] in [sorted(t.assignments) for t in plan_tasks(submissions(1), 2)]
+
+
+def test_an_assignment_never_measured_counts_as_the_median():
+    students = submissions(1, ["01_nb", "02_nb", "03_nb", "04_nb"])
+    tasks = plan_tasks(students, jobs=2, seconds={"01_nb": 30.0, "02_nb": 2.0, "03_nb": 4.0})
+    assert tasks[0].assignments[0] == "01_nb", tasks
+    assert covered(tasks) == [("s0", a) for a in sorted(students["s0"])]
+
+
+def test_grading_times_are_remembered_per_assignment(tmp_path):
+    times = GradingTimes(tmp_path)
+    assert times.read() == {}, "nothing measured yet"
+
+    def graded(student, assignment, seconds, status=Status.OK):
+        return Item(student=student, assignment=assignment, status=status, seconds=seconds)
+
+    times.update([graded("a", "01_nb", 8.0), graded("b", "01_nb", 9.0), graded("c", "01_nb", 300.0),
+                  graded("a", "02_nb", 5.0), graded("d", "02_nb", 90.0, Status.TIMEOUT),
+                  graded("a", "03_nb", None)])
+    assert times.read() == {"01_nb": 9.0, "02_nb": 5.0}, "the median of the graded ones; no time, no entry"
+    times.update([graded("a", "02_nb", 6.0)])
+    assert times.read() == {"01_nb": 9.0, "02_nb": 6.0}, "a new run replaces what it measured, keeps the rest"
+    times.path.write_text("{not json")
+    assert times.read() == {}, "an unreadable file knows nothing"
 
 
 def test_a_students_time_limit_is_shared_by_their_tasks():

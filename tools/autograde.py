@@ -42,7 +42,7 @@ from tools.grading import canary as canary_run
 from tools.grading.collect import collect as collect_hand_ins
 from tools.grading.records import Item, Status
 from tools.grading.results import finish_gradebook, gradebook_rows, merge, output_paths, write_outputs
-from tools.grading.schedule import Deadlines, Shard, Task, plan_tasks
+from tools.grading.schedule import Deadlines, GradingTimes, Shard, Task, plan_tasks
 from tools.grading.settings import GradingSettings
 from tools.grading.worker import RunContext, run_task
 
@@ -81,7 +81,8 @@ def grade_all(students: dict[str, dict[str, Item]], ctx: RunContext, jobs: int,
     sandbox slot user taken (they ran as the shared user)."""
     from tools.sandbox import SlotPool
 
-    tasks, deadlines = plan_tasks(students, jobs), Deadlines(timeout)
+    times = GradingTimes(ctx.work)
+    tasks, deadlines = plan_tasks(students, jobs, times.read()), Deadlines(timeout)
     # A slot per running task: its kernels run as the slot's own sandbox user, so that one
     # student's processes never count against another's process limit.
     slots, shared = SlotPool(), []
@@ -97,6 +98,7 @@ def grade_all(students: dict[str, dict[str, Item]], ctx: RunContext, jobs: int,
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         list(pool.map(run, tasks))
+    times.update(item for items in students.values() for item in items.values())
     return shared
 
 

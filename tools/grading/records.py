@@ -86,6 +86,7 @@ class Item:
     notes: list[str] = field(default_factory=list)     # about the hand-in (renamed, missing, ...)
     events: list[Event] = field(default_factory=list)  # from grading
     review: list[str] = field(default_factory=list)    # why a person should look at it
+    seconds: float | None = None  # how long grading it took, kernel start and feedback included
 
     def to_dict(self) -> dict:
         return {"student": self.student, "assignment": self.assignment, "status": self.status.value,

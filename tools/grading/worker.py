@@ -4,7 +4,8 @@
 ``main`` (the worker) grades the spec's assignments one after another with nbgrader's Autograde
 and GenerateFeedback (nbgrader imported once), and appends one JSON line per assignment to the
 results file: ``{"assignment", "phase": "start"}`` when it starts, then ``{"assignment", "phase":
-"done", "success", "error", "events"}``, the events being what the preprocessors recorded.
+"done", "success", "error", "events", "seconds"}``, the events being what the preprocessors
+recorded and the seconds how long the assignment took.
 
 Time: inside the kernel every cell and every notebook has its limit (preprocessors/execute.py).
 Should an assignment still outlast ``hard_limit`` (nbgrader itself stuck), the worker and its
@@ -139,6 +140,7 @@ def _run_worker(task: Task, pending: list[str], items: dict[str, Item], ctx: Run
         record = done.get(assignment)
         if record:
             item.events.extend(Event.from_dict(e) for e in record.get("events", []))
+            item.seconds = record.get("seconds")
             if record["success"]:
                 item.status = Status.OK
                 if not record.get("feedback", True):
@@ -213,7 +215,8 @@ def grade(spec: dict) -> None:
             fh.write(json.dumps(record) + "\n")
 
     for assignment in spec["assignments"]:
-        write({"assignment": assignment, "phase": "start", "time": time.time()})
+        started = time.time()
+        write({"assignment": assignment, "phase": "start", "time": started})
         events.drain()
         log_path = log_dir / f"{student}.{assignment}.log"
         handler = logging.FileHandler(log_path, mode="w")
@@ -248,7 +251,8 @@ def grade(spec: dict) -> None:
                 fh.write(result.get("log", "") + "\n" + result.get("error", ""))
         error = (result.get("error") or "").strip().splitlines()[-1:] or [""]
         write({"assignment": assignment, "phase": "done", "success": bool(result["success"]),
-               "error": error[0], "feedback": feedback_ok, "events": [e.to_dict() for e in events.drain()]})
+               "error": error[0], "feedback": feedback_ok, "events": [e.to_dict() for e in events.drain()],
+               "seconds": time.time() - started})
 
 
 def main(argv: list[str] | None = None) -> int:

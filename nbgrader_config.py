@@ -8,6 +8,7 @@ read here from the environment (``CS_*`` variables, listed in docs/grading.md), 
 
 import os
 
+from tools.course import REFERENCE_HANDIN
 from tools.grading.feedback_exporter import TEMPLATE_NAME, template_basedirs, template_paths
 from tools.grading.settings import GradingSettings
 
@@ -21,8 +22,10 @@ c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "notebooks"
 # SQLite (gradebook.db) waits up to 60 s for a lock held by another grading process; or PostgreSQL.
 c.CourseDirectory.db_url = settings.db_url(ROOT)
-# Default ignores plus things that must never reach students: caches and checkpoints.
-c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".pytest_cache"]
+# Default ignores plus things that must never reach students: caches and checkpoints, and the files
+# the reference solution hands in (notebook 12's trained challenge model; tools/course.py).
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".pytest_cache",
+                            REFERENCE_HANDIN]
 
 # Student stub that every untouched exercise raises, so an untouched release scores 0 without hanging.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}

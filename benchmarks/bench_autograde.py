@@ -39,7 +39,7 @@ from pathlib import Path
 import nbformat
 
 from tools.autograde import autograde
-from tools.course import assignments, copy_course
+from tools.course import assignments, copy_course, hand_in_reference_files
 from tools.release import release_in_subprocess
 from tools.sandbox import sandbox_problem
 
@@ -59,6 +59,7 @@ def submit(course: Path, folder: Path, students: int, names: list[str]) -> Path:
             path = folder / f"student{i:02d}" / name / f"{name}.ipynb"
             path.parent.mkdir(parents=True, exist_ok=True)
             nbformat.write(nb, path)
+            hand_in_reference_files(course, name, path.parent)
     return folder
 
 

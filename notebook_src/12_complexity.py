@@ -18,6 +18,8 @@
 # 3. Measure throughput correctly: warm-up, synchronisation and the median of several runs.
 # 4. Compare the course's models and the torchvision reference architectures (AlexNet, VGG-16,
 #    GoogLeNet, ResNet-18/34/50) on parameters, operations, memory, speed and accuracy.
+# 5. Design and train a network of your own under a time budget (the design challenge,
+#    section 12), graded from the checkpoint you save.
 #
 # **How this notebook works.** Run the cells in order. Write your code where it says
 # `YOUR CODE HERE` and delete the `raise NotImplementedError()` line. The test cell after an
@@ -1195,6 +1197,270 @@ else:
     plt.show()
 
 # %% [markdown]
+# ## 12. Design challenge: the best network under a time budget
+#
+# Now design a network yourself, with everything this week taught you about parameters,
+# operations and time. The rules:
+#
+# * **Data.** Quick mode: the MNIST subset, 3,500 digits for training and 500 for validation
+#   (`cs_utils.challenge.challenge_loaders`); the other 1,000 digits are the **test split**, used
+#   only by the grader. Full mode: CIFAR-10's 45,000 / 5,000 split for training and validation,
+#   and its 10,000 test images for the grade. Do not train on the test split.
+# * **Budget.** Your training function gets `time_budget_s` seconds of wall-clock time: 60 s in
+#   quick mode (on a CPU), 10 minutes in full mode (on a GPU). It must stop by then
+#   (`cs_utils.training.fit(..., time_budget_s=...)` does; 10% slack is allowed for the last
+#   batch).
+# * **Points**, from the test accuracy of the saved model, one per tier reached (3 in all):
+#
+# | mode | tier 1 | tier 2 | tier 3 |
+# |---|---|---|---|
+# | quick (MNIST subset, CPU, 60 s) | ≥ 93% | ≥ 95% | ≥ 96% |
+# | full (CIFAR-10, GPU, 10 min) | ≥ 80% | ≥ 88% | ≥ 92% |
+#
+# **How it is graded.** The training cell below trains `build_challenge_model()` with your
+# `train_challenge` and saves a checkpoint, `challenge_checkpoint.pt`, next to this notebook with
+# `cs_utils.challenge.save_challenge`: the weights (`state_dict`), the **source code** of
+# `build_challenge_model` (`inspect.getsource`), the mode and the measured training time. **Hand
+# the checkpoint in with the notebook**: `python -m cs_utils.handin` (`make submit`) packs the
+# files saved beside it. The grader never runs the training cell, so your grade does not depend on
+# how busy the grading machine is: each test cell loads the checkpoint you handed in, rebuilds the
+# model from the saved source alone (with `torch`, `nn` and `F` available), loads the weights and
+# measures the accuracy on the test split, in a second or two. So `build_challenge_model` must
+# define everything it needs **inside** the function (a helper class or function defined
+# elsewhere in the notebook is not saved). A missing or unreadable checkpoint, weights that do not
+# fit the saved source, a checkpoint from another version of `build_challenge_model` than the one
+# in this notebook, or a training time over the budget score 0 for the challenge, with a message
+# saying which. A checkpoint trained in full mode is graded on CIFAR-10's test set, which the
+# grading machine must have on disk (the grader never downloads).
+#
+# Ideas that pay off on a CPU budget: strided convolutions or early pooling, so that the big
+# layers work on small maps (operations fall with the square of the side); BatchNorm, which
+# allows a high learning rate; few epochs with a learning rate that decays to zero. With only
+# 3,500 training digits, the model soon knows them by heart: showing them shifted by a pixel or
+# two (data augmentation, which a module can do in training mode only) teaches it more.
+
+# %% solution="challenge_design"
+def build_challenge_model():
+    """A new, untrained model for x (N, 3, 32, 32) -> class scores (N, 10), self-contained."""
+    ### BEGIN SOLUTION
+    import torch
+    import torch.nn as nn
+
+    class RandomShift(nn.Module):
+        """In training only, shift the whole batch by up to `pixels` each way: more digits to learn from."""
+
+        def __init__(self, pixels):
+            super().__init__()
+            self.pixels = pixels
+
+        def forward(self, x):
+            if not self.training:
+                return x
+            p = self.pixels
+            i, j = (int(v) for v in torch.randint(0, 2 * p + 1, (2,)))
+            return nn.functional.pad(x, (p, p, p, p))[:, :, i:i + x.shape[2], j:j + x.shape[3]]
+
+    def block(c_in, c_out, kernel, stride):
+        return [nn.Conv2d(c_in, c_out, kernel, stride=stride, padding=kernel // 2, bias=False),
+                nn.BatchNorm2d(c_out), nn.ReLU(inplace=True)]
+
+    return nn.Sequential(RandomShift(2), *block(3, 24, 5, 2), *block(24, 48, 3, 2), *block(48, 96, 3, 2),
+                         nn.Flatten(), nn.Dropout(0.3), nn.Linear(96 * 4 * 4, 10))  # 32 -> 16 -> 8 -> 4
+    ### END SOLUTION
+
+
+def train_challenge(model, train_loader, val_loader, device, time_budget_s):
+    """Train model in place for at most time_budget_s seconds; return a history dict (as fit's)."""
+    ### BEGIN SOLUTION
+    from cs_utils.training import fit
+
+    epochs = 10 if is_quick() else 40
+    optimizer = torch.optim.Adam(model.parameters(), lr=6e-3)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda epoch: 1 - epoch / epochs)
+    return fit(model, train_loader, val_loader, epochs=epochs, optimizer=optimizer, scheduler=scheduler,
+               device=device, time_budget_s=time_budget_s, desc="challenge")
+    ### END SOLUTION
+
+# %% [markdown]
+# The training cell: it trains a fresh model within the budget and saves the checkpoint. Run it
+# again after every change to your design, and hand in what it saved. (Its tag, `handin`, tells
+# the grader never to run it.)
+
+# %% tags=["handin"]
+from cs_utils.challenge import BUDGET_S, TIERS, challenge_loaders, save_challenge
+
+mode = "quick" if is_quick() else "full"
+reset_seed(SEED)
+train_loader, val_loader, info = challenge_loaders(batch_size=128, seed=SEED)
+print("data:", info["name"])
+challenger = build_challenge_model()
+start = time.perf_counter()
+challenge_history = train_challenge(challenger, train_loader, val_loader, device, BUDGET_S[mode])
+train_seconds = time.perf_counter() - start
+path = save_challenge(challenger, build_challenge_model, train_challenge, train_seconds=train_seconds, mode=mode)
+print(f"trained in {train_seconds:.1f} s of the {BUDGET_S[mode]:.0f} s budget; "
+      f"{sum(p.numel() for p in challenger.parameters()):,} parameters; last validation accuracy "
+      f"{challenge_history.get('val_acc', [float('nan')])[-1]:.3f}")
+print(f"saved {path}; tiers for {mode} mode: {', '.join(f'{t:.1%}' for t in TIERS[mode])}")
+
+# %% tests="test_challenge_tier1" points=1
+# The challenge, tier 1: the checkpoint loads, fits the source of build_challenge_model, keeps the budget and
+# reaches the first tier. Loads the checkpoint and evaluates it; it never trains.
+import importlib
+import inspect
+
+import cs_utils.challenge
+
+challenge = importlib.reload(cs_utils.challenge)
+checkpoint = challenge.read_checkpoint()
+assert checkpoint["build_source"] == inspect.getsource(build_challenge_model), (
+    "the checkpoint was saved from another version of build_challenge_model than the one in this notebook: "
+    "run the training cell again")
+problem = challenge.budget_problem(checkpoint)
+assert problem is None, problem
+accuracy, checkpoint = challenge.checkpoint_accuracy()
+tier = challenge.TIERS[checkpoint["mode"]][0]
+assert accuracy >= tier, (f"test accuracy {accuracy:.2%} of the saved model is below tier 1 "
+                          f"({tier:.1%} in {checkpoint['mode']} mode)")
+print(f"tier 1 reached: test accuracy {accuracy:.2%} >= {tier:.1%} ({checkpoint['mode']} mode, "
+      f"{checkpoint['train_seconds']:.1f} s of training)")
+### BEGIN HIDDEN TESTS
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+import cs_utils.checks
+import cs_utils.torchdata
+
+checks = importlib.reload(cs_utils.checks)
+torchdata = importlib.reload(cs_utils.torchdata)
+challenge = importlib.reload(cs_utils.challenge)
+# The same verdict without cs_utils.challenge's loader: the file read here, the model rebuilt here.
+saved = torch.load(challenge.challenge_path(), map_location="cpu", weights_only=True)
+namespace = {"torch": torch, "nn": nn, "F": F}
+exec(saved["build_source"], namespace)
+model = namespace[saved["build_name"]]()
+model.load_state_dict(saved["state_dict"], strict=True)
+model.eval()
+if saved["mode"] == "quick":
+    loader, _ = torchdata.course_test_loader(quick=True, seed=0, **challenge.QUICK_SPLIT)
+else:
+    loader, _ = torchdata.course_test_loader(quick=False, seed=0, download=False)
+correct = count = 0
+with torch.no_grad():
+    for x, y in loader:
+        correct += int((model(x).argmax(dim=1) == y).sum())
+        count += len(y)
+assert count == (1000 if saved["mode"] == "quick" else 10000), f"the test split has {count} images"
+assert correct / count >= challenge.TIERS[saved["mode"]][0], f"test accuracy {correct / count:.2%}"
+assert saved["train_seconds"] <= challenge.BUDGET_SLACK * challenge.BUDGET_S[saved["mode"]], "over the budget"
+### END HIDDEN TESTS
+
+# %% tests="test_challenge_tier2" points=1
+# The challenge, tier 2: the second tier. Loads the checkpoint and evaluates it; it never trains.
+import importlib
+import inspect
+
+import cs_utils.challenge
+
+challenge = importlib.reload(cs_utils.challenge)
+checkpoint = challenge.read_checkpoint()
+assert checkpoint["build_source"] == inspect.getsource(build_challenge_model), (
+    "the checkpoint was saved from another version of build_challenge_model than the one in this notebook: "
+    "run the training cell again")
+problem = challenge.budget_problem(checkpoint)
+assert problem is None, problem
+accuracy, checkpoint = challenge.checkpoint_accuracy()
+tier = challenge.TIERS[checkpoint["mode"]][1]
+assert accuracy >= tier, (f"test accuracy {accuracy:.2%} of the saved model is below tier 2 "
+                          f"({tier:.1%} in {checkpoint['mode']} mode)")
+print(f"tier 2 reached: test accuracy {accuracy:.2%} >= {tier:.1%} ({checkpoint['mode']} mode, "
+      f"{checkpoint['train_seconds']:.1f} s of training)")
+### BEGIN HIDDEN TESTS
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+import cs_utils.checks
+import cs_utils.torchdata
+
+checks = importlib.reload(cs_utils.checks)
+torchdata = importlib.reload(cs_utils.torchdata)
+challenge = importlib.reload(cs_utils.challenge)
+# The same verdict without cs_utils.challenge's loader: the file read here, the model rebuilt here.
+saved = torch.load(challenge.challenge_path(), map_location="cpu", weights_only=True)
+namespace = {"torch": torch, "nn": nn, "F": F}
+exec(saved["build_source"], namespace)
+model = namespace[saved["build_name"]]()
+model.load_state_dict(saved["state_dict"], strict=True)
+model.eval()
+if saved["mode"] == "quick":
+    loader, _ = torchdata.course_test_loader(quick=True, seed=0, **challenge.QUICK_SPLIT)
+else:
+    loader, _ = torchdata.course_test_loader(quick=False, seed=0, download=False)
+correct = count = 0
+with torch.no_grad():
+    for x, y in loader:
+        correct += int((model(x).argmax(dim=1) == y).sum())
+        count += len(y)
+assert count == (1000 if saved["mode"] == "quick" else 10000), f"the test split has {count} images"
+assert correct / count >= challenge.TIERS[saved["mode"]][1], f"test accuracy {correct / count:.2%}"
+assert saved["train_seconds"] <= challenge.BUDGET_SLACK * challenge.BUDGET_S[saved["mode"]], "over the budget"
+### END HIDDEN TESTS
+
+# %% tests="test_challenge_tier3" points=1
+# The challenge, tier 3: the third tier. Loads the checkpoint and evaluates it; it never trains.
+import importlib
+import inspect
+
+import cs_utils.challenge
+
+challenge = importlib.reload(cs_utils.challenge)
+checkpoint = challenge.read_checkpoint()
+assert checkpoint["build_source"] == inspect.getsource(build_challenge_model), (
+    "the checkpoint was saved from another version of build_challenge_model than the one in this notebook: "
+    "run the training cell again")
+problem = challenge.budget_problem(checkpoint)
+assert problem is None, problem
+accuracy, checkpoint = challenge.checkpoint_accuracy()
+tier = challenge.TIERS[checkpoint["mode"]][2]
+assert accuracy >= tier, (f"test accuracy {accuracy:.2%} of the saved model is below tier 3 "
+                          f"({tier:.1%} in {checkpoint['mode']} mode)")
+print(f"tier 3 reached: test accuracy {accuracy:.2%} >= {tier:.1%} ({checkpoint['mode']} mode, "
+      f"{checkpoint['train_seconds']:.1f} s of training)")
+### BEGIN HIDDEN TESTS
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+import cs_utils.checks
+import cs_utils.torchdata
+
+checks = importlib.reload(cs_utils.checks)
+torchdata = importlib.reload(cs_utils.torchdata)
+challenge = importlib.reload(cs_utils.challenge)
+# The same verdict without cs_utils.challenge's loader: the file read here, the model rebuilt here.
+saved = torch.load(challenge.challenge_path(), map_location="cpu", weights_only=True)
+namespace = {"torch": torch, "nn": nn, "F": F}
+exec(saved["build_source"], namespace)
+model = namespace[saved["build_name"]]()
+model.load_state_dict(saved["state_dict"], strict=True)
+model.eval()
+if saved["mode"] == "quick":
+    loader, _ = torchdata.course_test_loader(quick=True, seed=0, **challenge.QUICK_SPLIT)
+else:
+    loader, _ = torchdata.course_test_loader(quick=False, seed=0, download=False)
+correct = count = 0
+with torch.no_grad():
+    for x, y in loader:
+        correct += int((model(x).argmax(dim=1) == y).sum())
+        count += len(y)
+assert count == (1000 if saved["mode"] == "quick" else 10000), f"the test split has {count} images"
+assert correct / count >= challenge.TIERS[saved["mode"]][2], f"test accuracy {correct / count:.2%}"
+assert saved["train_seconds"] <= challenge.BUDGET_SLACK * challenge.BUDGET_S[saved["mode"]], "over the budget"
+### END HIDDEN TESTS
+
+# %% [markdown]
 # ## Summary
 #
 # * A convolution costs $N \cdot K \cdot H' \cdot W' \cdot F_h F_w C$ multiply-adds: one
@@ -1209,6 +1475,9 @@ else:
 #   FLOPs exactly.
 # * The lecture's conclusion holds in our numbers: VGG is the heaviest on every axis, GoogLeNet
 #   the leanest in parameters, and ResNets give the best accuracy for their operations.
+# * Under a time budget, design is a trade: the operations you can afford per image times the
+#   images you can show the network. A checkpoint (weights plus the source that builds the model)
+#   is what makes a trained model reusable, and gradable, without training it again.
 #
 # This is the last notebook of the week. To go further, run `benchmarks/gpu_check.py` on a GPU,
 # and add the accuracies of your trained models from notebooks 08–11 to the chart above.

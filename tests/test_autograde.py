@@ -20,10 +20,18 @@ import nbformat
 import pytest
 from nbgrader.validator import Validator
 
-from tests.support.cases import CASE_DIRS, build_case, case_path, cases, load_case, selected_assignments
+from tests.support.cases import (
+    CASE_DIRS,
+    build_case,
+    case_path,
+    cases,
+    hand_in_case_files,
+    load_case,
+    selected_assignments,
+)
 from tests.support.notebooks import write_submission
 from tools.autograde import autograde
-from tools.course import ROOT, copy_course, run_nbgrader
+from tools.course import ROOT, copy_course, hand_in_reference_files, run_nbgrader
 from tools.release import release_in_subprocess
 from tools.sandbox import sandbox_problem
 
@@ -78,10 +86,13 @@ def grades(request, tmp_path_factory):
         for student, folder in zip(REFERENCES, ("solutions", "notebooks")):
             if (name, student) in needed:
                 nb = nbformat.read(course / folder / name / f"{name}.ipynb", 4)
-                write_submission(course, student, name, nb)
+                path = write_submission(course, student, name, nb)
+                if student == "solution":  # with what it hands in (the challenge's checkpoint)
+                    hand_in_reference_files(course, name, path.parent)
     for assignment, name in sorted(needed):
         if name not in REFERENCES:
-            write_submission(course, name, assignment, build_case(assignment, name))
+            path = write_submission(course, name, assignment, build_case(assignment, name))
+            hand_in_case_files(assignment, name, path.parent)
     # Sandboxed where bubblewrap works (.ci/install-bubblewrap.sh), else unconfined with its limits.
     # No canary: the student "solution" is the reference solutions, and must earn full marks below.
     rows = autograde(course / "submitted", course, jobs=os.cpu_count() or 2, timeout=900,

@@ -16,7 +16,7 @@ import nbformat
 import pytest
 
 from tools.grading import events
-from tools.grading.preprocessors.execute import SKIPPED_EXPERIMENT_NOTE, GradingExecute
+from tools.grading.preprocessors.execute import SKIPPED_EXPERIMENT_NOTE, SKIPPED_HANDIN_NOTE, GradingExecute
 from tools.grading.preprocessors.guard import GuardedExecute, parse_guard_reply
 from tools.grading.preprocessors.maths import RenderMaths
 from tools.grading.preprocessors.overwrite import ReportingOverwriteCells, released_source
@@ -134,6 +134,20 @@ class TestGradingExecute:
         assert "experiment ran" in experiment.outputs[0]["text"]
         assert [e.kind for e in events.drain()] == [EventKind.ALL_CELLS_RUN]
 
+
+    def test_handin_cells_never_run_while_grading(self, tmp_path, kernel):
+        """A cell tagged handin (notebook 12's training) is skipped even when every cell runs."""
+        (tmp_path / "a").mkdir()
+        shutil.copy(FILES / "experiments.ipynb", tmp_path / "a" / "experiments.ipynb")
+        edited = read_nb("experiments")
+        edited.cells[1].source = "x = 2  # mine"  # so that the experiment runs: all cells do
+        edited.cells.insert(2, nbformat.v4.new_code_cell("x = 3\nprint('trained for an hour')",
+                                                        metadata={"tags": ["handin"]}))
+        nb, _ = executor(source_directory=str(tmp_path)).preprocess(edited, resources("experiments"), kernel)
+        handin = next(c for c in nb.cells if "handin" in c.metadata.get("tags", []))
+        assert [o.get("text") for o in handin.outputs] == [SKIPPED_HANDIN_NOTE]
+        assert errors(cell(nb, "test_double")) == [], "x is still 2: the hand-in cell did not run"
+        assert [e.kind for e in events.drain()] == [EventKind.ALL_CELLS_RUN]
 
 class TestGuardedExecute:
     def test_monkeypatching_is_undone_before_the_test_and_recorded(self, kernel):

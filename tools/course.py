@@ -20,6 +20,25 @@ def student_package() -> str:
     return f"cs-utils @ git+https://github.com/{STUDENT_REPOSITORY}@{STUDENT_VERSION}"
 
 
+# solutions/<assignment>/reference_handin/: the files that the reference solution hands in beside its
+# notebook (notebook 12's challenge checkpoint). nbgrader_config.py's CourseDirectory.ignore keeps the
+# folder out of the student release; the canary and the tests hand these files in with the reference
+# solution. `python -m tools.reference_handin` makes them.
+REFERENCE_HANDIN = "reference_handin"
+
+
+def reference_handin(course_root: Path, assignment: str) -> list[Path]:
+    """The files the reference solution of ``assignment`` hands in (none for most assignments)."""
+    folder = course_root / "solutions" / assignment / REFERENCE_HANDIN
+    return sorted(p for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
+
+
+def hand_in_reference_files(course_root: Path, assignment: str, folder: Path) -> None:
+    """Copy the reference solution's hand-in files of ``assignment`` into a hand-in ``folder``."""
+    for path in reference_handin(course_root, assignment):
+        shutil.copy(path, folder / path.name)
+
+
 def assignments(course_root: Path = ROOT) -> list[str]:
     """Assignment names, one folder per notebook under solutions/, in course order."""
     return sorted(p.name for p in (course_root / "solutions").iterdir()

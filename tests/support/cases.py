@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shutil
 from pathlib import Path
 
 import nbformat
 
 from tests.support.notebooks import cell_by_grade_id
-from tools.course import ROOT, assignments
+from tools.course import ROOT, assignments, hand_in_reference_files
 
 SUBMISSIONS = Path(__file__).parent.parent / "submissions"
 # Tampering fixtures of the grading tests (tests/grading_fixtures/tampering), graded in the same run.
@@ -94,3 +95,27 @@ def build_case(assignment: str, name: str) -> nbformat.NotebookNode:
     if hasattr(case, "EDIT"):
         nb = case.EDIT(nb, cell_by_grade_id)
     return nb
+
+
+def handin_folder(assignment: str, name: str) -> Path:
+    """Where a case keeps the files it hands in beside its notebook: ``<case>.handin/``."""
+    return case_path(assignment, name).with_suffix(".handin")
+
+
+def hand_in_case_files(assignment: str, name: str, folder: Path, _chain: tuple[str, ...] = ()) -> None:
+    """Copy into the hand-in ``folder`` the files the case hands in beside its notebook: those of
+    its ``<case>.handin/`` folder, else those of the case it is BASED_ON (recursively), else the
+    reference solution's (notebook 12's checkpoint); then its ``HANDIN(folder)`` edits them."""
+    if name in _chain:
+        raise CaseError(f"{assignment}/{name}: BASED_ON loops: {' -> '.join((*_chain, name))}")
+    case = load_case(case_path(assignment, name))
+    own = handin_folder(assignment, name)
+    if own.is_dir():
+        for path in sorted(own.iterdir()):
+            shutil.copy(path, folder / path.name)
+    elif hasattr(case, "BASED_ON"):
+        hand_in_case_files(assignment, case.BASED_ON, folder, (*_chain, name))
+    else:
+        hand_in_reference_files(ROOT, assignment, folder)
+    if hasattr(case, "HANDIN"):
+        case.HANDIN(folder)

@@ -31,7 +31,7 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-from tools.course import ROOT
+from tools.course import ROOT, hand_in_reference_files
 from tools.grading.collect import RESERVED_PREFIX
 from tools.grading.records import Item, Status
 
@@ -93,13 +93,15 @@ def remember(work: Path, prints: dict[str, str]) -> None:
 
 
 def stage_canary(course: Path, stage: Path, student: str, assignments: list[str]) -> dict[str, Item]:
-    """Put the reference solutions where nbgrader looks for ``student``'s submissions."""
+    """Put the reference solutions, and the files they hand in, where nbgrader looks for
+    ``student``'s submissions."""
     items = {}
     for assignment in assignments:
         folder = stage / student / assignment
         folder.mkdir(parents=True, exist_ok=True)
         for nb in sorted((course / "solutions" / assignment).glob("*.ipynb")):
             shutil.copy(nb, folder / nb.name)
+        hand_in_reference_files(course, assignment, folder)  # the challenge's checkpoint
         items[assignment] = Item(student, assignment)
     return items
 

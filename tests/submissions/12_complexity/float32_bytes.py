@@ -2,7 +2,7 @@
 
 EXPECT = "partial"
 BASED_ON = "alternative"  # every other answer: correct
-MAX_FRACTION = 0.95
+MAX_FRACTION = 0.96
 ANSWERS = {
     "activation_bytes": '''
 import torch

@@ -2,7 +2,7 @@
 
 EXPECT = "partial"
 BASED_ON = "alternative"  # every other answer: correct
-MAX_FRACTION = 0.9
+MAX_FRACTION = 0.92
 ANSWERS = {
     "activation_bytes": '''
 import torch

@@ -16,6 +16,9 @@
 * **Experiments.** Cells tagged ``experiment`` are not run when the student changed nothing
   outside the exercise cells (every other code cell is as in the source notebook under
   ``source_directory``): they grade nothing and no test depends on them. Otherwise every cell runs.
+* **Hand-ins.** Cells tagged ``handin`` (outside nbgrader's cells) are never run: they make a file
+  that the student hands in beside the notebook (notebook 12 trains the challenge's model and saves
+  its checkpoint), and the tests grade that file. Grading evaluates; it does not retrain.
 
 Each of these is recorded as an event (``tools.grading.events``), named by the cell's grade id.
 """
@@ -37,6 +40,8 @@ from tools.grading.settings import GradingSettings
 DEFAULTS = GradingSettings()
 SKIPPED_EXPERIMENT_NOTE = ("[autograder] experiment cell: not run while grading (it is not graded, and no "
                            "test depends on it; it runs when you change any cell outside the exercises)\n")
+SKIPPED_HANDIN_NOTE = ("[autograder] not run while grading: this cell makes the file you hand in beside the "
+                       "notebook, and the tests below grade the file you handed in\n")
 
 
 def error_output(ename: str, evalue: str) -> NotebookNode:
@@ -130,10 +135,13 @@ class GradingExecute(Execute):
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type != "code":
             return cell, resources
-        if not cell.metadata.get("nbgrader") and cell.source.strip() in self._experiments:
-            cell.outputs = [NotebookNode(output_type="stream", name="stdout", text=SKIPPED_EXPERIMENT_NOTE)]
-            cell.execution_count = None
-            return cell, resources
+        if not cell.metadata.get("nbgrader"):
+            note = (SKIPPED_HANDIN_NOTE if "handin" in cell.metadata.get("tags", []) else
+                    SKIPPED_EXPERIMENT_NOTE if cell.source.strip() in self._experiments else None)
+            if note:
+                cell.outputs = [NotebookNode(output_type="stream", name="stdout", text=note)]
+                cell.execution_count = None
+                return cell, resources
         label = events.cell_label(cell, index)
         if self._kernel_deaths > self.max_kernel_restarts:
             cell.outputs = [error_output("DeadKernelError", "not run: the kernel died too often earlier")]

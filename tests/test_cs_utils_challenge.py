@@ -1,0 +1,94 @@
+"""cs_utils.challenge: checkpoints that carry their model's source, and how they are refused."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+import torch.nn as nn
+
+from cs_utils import challenge
+
+
+def build_small():
+    import torch.nn as nn
+
+    return nn.Sequential(nn.Flatten(), nn.Linear(3 * 32 * 32, 10))
+
+
+def build_other():
+    return nn.Sequential(nn.Flatten(), nn.Linear(3 * 32 * 32, 5))
+
+
+class Outside(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(3 * 32 * 32, 10)
+
+    def forward(self, x):
+        return self.fc(x.flatten(1))
+
+
+def build_with_helper_outside():
+    return Outside()
+
+
+def test_round_trip_rebuilds_from_the_saved_source(tmp_path):
+    model = build_small()
+    path = challenge.save_challenge(model, build_small, train_seconds=1.5, mode="quick",
+                                    path=tmp_path / challenge.CHECKPOINT)
+    loaded, checkpoint = challenge.load_checkpoint(path)
+    assert not loaded.training
+    assert checkpoint["build_name"] == "build_small" and "def build_small" in checkpoint["build_source"]
+    assert checkpoint["params"] == sum(p.numel() for p in model.parameters())
+    x = torch.randn(2, 3, 32, 32)
+    torch.testing.assert_close(loaded(x), model.eval()(x))
+    assert challenge.budget_problem(checkpoint) is None
+
+
+def test_missing_and_unreadable_checkpoints_say_what_to_do(tmp_path):
+    with pytest.raises(challenge.CheckpointError, match="no checkpoint"):
+        challenge.read_checkpoint(tmp_path / "absent.pt")
+    (tmp_path / "junk.pt").write_bytes(b"not a checkpoint")
+    with pytest.raises(challenge.CheckpointError, match="not a checkpoint written by save_challenge"):
+        challenge.read_checkpoint(tmp_path / "junk.pt")
+
+
+def test_weights_of_another_model_are_refused(tmp_path):
+    path = tmp_path / challenge.CHECKPOINT
+    with pytest.raises(challenge.CheckpointError, match="saved from another model"):
+        challenge.save_challenge(build_other(), build_small, train_seconds=1.0, mode="quick", path=path)
+    with pytest.raises(challenge.CheckpointError, match="saved from another model"):
+        challenge.load_checkpoint(path)
+
+
+def test_a_builder_that_is_not_self_contained_is_refused(tmp_path):
+    with pytest.raises(challenge.CheckpointError, match="define everything the model needs inside"):
+        challenge.save_challenge(build_with_helper_outside(), build_with_helper_outside, train_seconds=1.0,
+                                 mode="quick", path=tmp_path / challenge.CHECKPOINT)
+
+
+def test_budget_and_arguments():
+    assert "over the quick mode budget" in challenge.budget_problem(
+        {"mode": "quick", "train_seconds": challenge.BUDGET_S["quick"] * 1.2})
+    with pytest.raises(ValueError):
+        challenge.save_challenge(build_small(), build_small, train_seconds=1.0, mode="fast")
+    with pytest.raises(TypeError):
+        challenge.save_challenge(build_small(), build_small(), train_seconds=1.0, mode="quick")
+
+
+def test_the_instructors_source_folder_never_holds_the_checkpoint(tmp_path):
+    """nbgrader copies a source folder's other files into the release and every graded copy."""
+    (tmp_path / "nbgrader_config.py").write_text("")
+    source = tmp_path / "solutions" / "12_complexity"
+    source.mkdir(parents=True)
+    assert challenge.challenge_path(source).parent != source
+    student = tmp_path / "notebooks" / "12_complexity"
+    student.mkdir(parents=True)
+    assert challenge.challenge_path(student) == student / challenge.CHECKPOINT
+
+
+def test_quick_test_split_is_the_digits_left_out_of_training():
+    train, val, _info = challenge.challenge_loaders(quick=True)
+    test, name = challenge.challenge_test_loader("quick")
+    assert sum(len(y) for _, y in train) == 3500 and sum(len(y) for _, y in val) == 500
+    assert sum(len(y) for _, y in test) == 1000 and "not used for training or validation" in name

@@ -108,9 +108,9 @@ def read_checkpoint(path: str | Path | None = None) -> dict:
 
     path = challenge_path() if path is None else Path(path)
     if not path.is_file():
-        raise CheckpointError(f"no checkpoint at {path}: run the training cell of the challenge, which "
-                              "trains your model and saves it there with save_challenge (0 points "
-                              "without it)")
+        raise CheckpointError(f"no checkpoint at {path}: run the challenge's training cell, which trains "
+                              "your model and saves it there, and hand the file in beside the notebook "
+                              "(python -m cs_utils.handin packs it); 0 points without it")
     try:
         checkpoint = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as err:  # noqa: BLE001 (a truncated file, another format, pickled code)

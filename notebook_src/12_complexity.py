@@ -1272,13 +1272,13 @@ def build_challenge_model():
 def train_challenge(model, train_loader, val_loader, device, time_budget_s):
     """Train model in place for at most time_budget_s seconds; return a history dict (as fit's)."""
     ### BEGIN SOLUTION
-    from cs_utils.training import fit
+    from cs_utils import training
 
     epochs = 10 if is_quick() else 40
     optimizer = torch.optim.Adam(model.parameters(), lr=6e-3)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda epoch: 1 - epoch / epochs)
-    return fit(model, train_loader, val_loader, epochs=epochs, optimizer=optimizer, scheduler=scheduler,
-               device=device, time_budget_s=time_budget_s, desc="challenge")
+    return training.fit(model, train_loader, val_loader, epochs=epochs, optimizer=optimizer,
+                        scheduler=scheduler, device=device, time_budget_s=time_budget_s, desc="challenge")
     ### END SOLUTION
 
 # %% [markdown]
@@ -1315,7 +1315,7 @@ challenge = importlib.reload(cs_utils.challenge)
 checkpoint = challenge.read_checkpoint()
 assert checkpoint["build_source"] == inspect.getsource(build_challenge_model), (
     "the checkpoint was saved from another version of build_challenge_model than the one in this notebook: "
-    "run the training cell again")
+    "run the training cell again and hand in the checkpoint it saves")
 problem = challenge.budget_problem(checkpoint)
 assert problem is None, problem
 accuracy, checkpoint = challenge.checkpoint_accuracy()
@@ -1326,8 +1326,6 @@ print(f"tier 1 reached: test accuracy {accuracy:.2%} >= {tier:.1%} ({checkpoint[
       f"{checkpoint['train_seconds']:.1f} s of training)")
 ### BEGIN HIDDEN TESTS
 import torch
-import torch.nn as nn
-import torch.nn.functional as F
 
 import cs_utils.checks
 import cs_utils.torchdata
@@ -1337,7 +1335,7 @@ torchdata = importlib.reload(cs_utils.torchdata)
 challenge = importlib.reload(cs_utils.challenge)
 # The same verdict without cs_utils.challenge's loader: the file read here, the model rebuilt here.
 saved = torch.load(challenge.challenge_path(), map_location="cpu", weights_only=True)
-namespace = {"torch": torch, "nn": nn, "F": F}
+namespace = {"torch": torch, "nn": torch.nn, "F": torch.nn.functional}
 exec(saved["build_source"], namespace)
 model = namespace[saved["build_name"]]()
 model.load_state_dict(saved["state_dict"], strict=True)
@@ -1367,7 +1365,7 @@ challenge = importlib.reload(cs_utils.challenge)
 checkpoint = challenge.read_checkpoint()
 assert checkpoint["build_source"] == inspect.getsource(build_challenge_model), (
     "the checkpoint was saved from another version of build_challenge_model than the one in this notebook: "
-    "run the training cell again")
+    "run the training cell again and hand in the checkpoint it saves")
 problem = challenge.budget_problem(checkpoint)
 assert problem is None, problem
 accuracy, checkpoint = challenge.checkpoint_accuracy()
@@ -1378,8 +1376,6 @@ print(f"tier 2 reached: test accuracy {accuracy:.2%} >= {tier:.1%} ({checkpoint[
       f"{checkpoint['train_seconds']:.1f} s of training)")
 ### BEGIN HIDDEN TESTS
 import torch
-import torch.nn as nn
-import torch.nn.functional as F
 
 import cs_utils.checks
 import cs_utils.torchdata
@@ -1389,7 +1385,7 @@ torchdata = importlib.reload(cs_utils.torchdata)
 challenge = importlib.reload(cs_utils.challenge)
 # The same verdict without cs_utils.challenge's loader: the file read here, the model rebuilt here.
 saved = torch.load(challenge.challenge_path(), map_location="cpu", weights_only=True)
-namespace = {"torch": torch, "nn": nn, "F": F}
+namespace = {"torch": torch, "nn": torch.nn, "F": torch.nn.functional}
 exec(saved["build_source"], namespace)
 model = namespace[saved["build_name"]]()
 model.load_state_dict(saved["state_dict"], strict=True)
@@ -1419,7 +1415,7 @@ challenge = importlib.reload(cs_utils.challenge)
 checkpoint = challenge.read_checkpoint()
 assert checkpoint["build_source"] == inspect.getsource(build_challenge_model), (
     "the checkpoint was saved from another version of build_challenge_model than the one in this notebook: "
-    "run the training cell again")
+    "run the training cell again and hand in the checkpoint it saves")
 problem = challenge.budget_problem(checkpoint)
 assert problem is None, problem
 accuracy, checkpoint = challenge.checkpoint_accuracy()
@@ -1430,8 +1426,6 @@ print(f"tier 3 reached: test accuracy {accuracy:.2%} >= {tier:.1%} ({checkpoint[
       f"{checkpoint['train_seconds']:.1f} s of training)")
 ### BEGIN HIDDEN TESTS
 import torch
-import torch.nn as nn
-import torch.nn.functional as F
 
 import cs_utils.checks
 import cs_utils.torchdata
@@ -1441,7 +1435,7 @@ torchdata = importlib.reload(cs_utils.torchdata)
 challenge = importlib.reload(cs_utils.challenge)
 # The same verdict without cs_utils.challenge's loader: the file read here, the model rebuilt here.
 saved = torch.load(challenge.challenge_path(), map_location="cpu", weights_only=True)
-namespace = {"torch": torch, "nn": nn, "F": F}
+namespace = {"torch": torch, "nn": torch.nn, "F": torch.nn.functional}
 exec(saved["build_source"], namespace)
 model = namespace[saved["build_name"]]()
 model.load_state_dict(saved["state_dict"], strict=True)

@@ -8,7 +8,7 @@ import nbformat
 import pytest
 from nbgrader.validator import Validator
 
-from tools.course import ROOT, assignments
+from tools.course import REFERENCE_HANDIN, ROOT, assignments
 from tools.release import release_drift
 
 ASSIGNMENTS = assignments()
@@ -49,9 +49,11 @@ def test_student_release_contains_no_solution_or_hidden_test(name):
 
 
 def test_no_python_sources_next_to_solution_notebooks():
-    # nbgrader copies every non-notebook file of an assignment folder into the release verbatim.
+    # nbgrader copies every non-notebook file of an assignment folder into the release verbatim, but
+    # what CourseDirectory.ignore names (the reference solution's hand-in files; tools/course.py).
     for name in ASSIGNMENTS:
-        extra = [p.name for p in (ROOT / "solutions" / name).iterdir() if p.suffix != ".ipynb"]
+        extra = [p.name for p in (ROOT / "solutions" / name).iterdir()
+                 if p.suffix != ".ipynb" and p.name != REFERENCE_HANDIN]
         assert not extra, f"solutions/{name} holds {extra}, which would be released to students"
 
 

@@ -26,6 +26,7 @@ import platform
 import secrets
 import shutil
 import sys
+import sysconfig
 from dataclasses import asdict
 from functools import cache
 from importlib import metadata
@@ -51,9 +52,14 @@ def _hash_files(digest, root: Path, paths) -> None:
 
 @cache
 def _environment() -> str:
-    """This machine's Python and installed packages (name, version, location)."""
+    """This machine's Python and installed packages (name, version, location).
+
+    Only the interpreter's site-packages count: ``metadata.distributions()`` also reads the first
+    folder of ``sys.path``, the script's or the working directory (the repository root holds
+    ``cs_utils.egg-info``), so the same environment printed differently by how the grader started."""
+    site = sorted({sysconfig.get_paths()[key] for key in ("purelib", "platlib")})
     packages = sorted(f"{d.metadata['Name']}=={d.version}@{d.locate_file('')}"
-                      for d in metadata.distributions())
+                      for d in metadata.distributions(path=site))
     return "\n".join([sys.version, sys.executable, platform.node(), *packages])
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from tools.course import ROOT
 from tools.grading import events
 from tools.grading.preprocessors.execute import SKIPPED_EXPERIMENT_NOTE, SKIPPED_HANDIN_NOTE, GradingExecute
 from tools.grading.preprocessors.guard import GuardedExecute, parse_guard_reply
@@ -148,6 +149,25 @@ class TestGradingExecute:
         assert [o.get("text") for o in handin.outputs] == [SKIPPED_HANDIN_NOTE]
         assert errors(cell(nb, "test_double")) == [], "x is still 2: the hand-in cell did not run"
         assert [e.kind for e in events.drain()] == [EventKind.ALL_CELLS_RUN]
+
+class TestIgnorePattern:
+    """nbgrader scores 0 for a test cell that wrote to stderr, even when its asserts passed; the
+    course's IgnorePattern (nbgrader_config.py) drops stderr that holds only Python warnings."""
+
+    def test_a_warning_keeps_its_points_other_stderr_does_not(self, kernel):
+        from nbgrader.preprocessors import IgnorePattern
+        from nbgrader.utils import determine_grade
+        from traitlets.config.loader import PyFileConfigLoader
+
+        config = PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config()
+        nb, res = executor().preprocess(read_nb("stderr-in-tests"), resources("stderr-in-tests"), kernel)
+        warned = cell(nb, "warns").outputs
+        assert any(o.get("name") == "stderr" and "UserWarning: harmless" in o.get("text", "") for o in warned)
+        nb, _ = IgnorePattern(config=config).preprocess(nb, res)
+        scores = {c.metadata.nbgrader["grade_id"]: determine_grade(c)[0]
+                  for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")}
+        assert scores == {"warns": 1, "prints_to_stderr": 0, "fails": 0}
+
 
 class TestGuardedExecute:
     def test_monkeypatching_is_undone_before_the_test_and_recorded(self, kernel):

@@ -76,7 +76,7 @@ check: lint
 # --durations names the slowest tests, to keep this within its 10 minutes.
 test: setup
 	$(BIN)/ruff check $(LINT_PATHS)
-	CS_QUICK=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=25 \
+	CS_QUICK=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder --durations=25 \
 		-m "not export_complete and not many_gradings" \
 		tests --nbval-lax --nbval-current-env --nbval-cell-timeout=300 solutions
 

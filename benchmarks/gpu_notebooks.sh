@@ -60,7 +60,9 @@ if [[ -z "${PYTHON:-}" ]]; then
     if [[ -x .venv/bin/python ]]; then PYTHON=.venv/bin/python; else PYTHON="$(command -v python3 || true)"; fi
 fi
 [[ -n "$PYTHON" ]] && command -v "$PYTHON" > /dev/null || die "no Python found; set PYTHON=/path/to/python"
-"$PYTHON" -c "import torch, torchvision, pytest, nbval" 2> /dev/null \
+# Found, not imported: importing torchvision takes seconds (torch._dynamo); the run imports them anyway.
+"$PYTHON" -c "import importlib.util as u, sys; sys.exit(any(u.find_spec(m) is None for m in sys.argv[1:]))" \
+    torch torchvision pytest nbval 2> /dev/null \
     || die "$PYTHON lacks torch, torchvision, pytest or nbval (make setup installs them)"
 command -v timeout > /dev/null || die "the 'timeout' command (GNU coreutils) is missing"
 for nb in "${NOTEBOOKS[@]}"; do

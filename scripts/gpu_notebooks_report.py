@@ -25,6 +25,7 @@ import platform
 import re
 import sys
 import time
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -162,10 +163,11 @@ def environment() -> dict:
             info.update(device=f"CPU ({platform.processor() or platform.machine()}): no CUDA", policy="fp32")
     except ImportError:
         info["torch"] = None
+    # Their installed versions, not imported: importing torchvision imports torch._dynamo (seconds).
     for package in ("torchvision", "nbval"):
         try:
-            info[package] = __import__(package).__version__
-        except ImportError:
+            info[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
             info[package] = None
     return info
 

@@ -114,7 +114,7 @@ def autograde(source: Path, course_root: Path = ROOT, jobs: int = 1, timeout: fl
     ``canary=False`` skips grading the reference solutions first: only for callers that grade
     them as a student themselves and check their marks (the course's tests). An assignment whose
     canary passed before with the same fingerprint is not graded again unless ``canary_always``."""
-    from tools.sandbox import sandbox_problem, write_kernelspec
+    from tools.sandbox import build_font_list, sandbox_problem, write_kernelspec
 
     course = Path(course_root).resolve()
     shard = Shard.parse(shard) if isinstance(shard, str) else shard
@@ -131,7 +131,8 @@ def autograde(source: Path, course_root: Path = ROOT, jobs: int = 1, timeout: fl
                                  "gradebook_url": db_url}.items() if v}
     base = GradingSettings.from_env()
     settings = base.replace(course_root=str(course), grading_kernel=write_kernelspec(work / "jupyter", mode),
-                            course=replace(base.course, quick=True), **changes)
+                            course=replace(base.course, quick=True), font_list=build_font_list(work),
+                            **changes)
     env = nbgrader_env(quick=True, threads=1)
     env.update(settings.to_env(), MPLBACKEND="agg",
                JUPYTER_PATH=os.pathsep.join(filter(None, [str(work / "jupyter"), env.get("JUPYTER_PATH")])))

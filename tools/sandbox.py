@@ -29,7 +29,8 @@ can kill it when a student's time is up.
   (``solutions/``, the gradebook, ``submitted/``, other students' ``autograded/`` folders,
   ``notebook_src/``, ``.git``) and no exchange, ``/home``, ``/root``, ``/run`` or host ``/tmp``;
 * with one writable folder: the student's working copy (``autograded/<student>/<assignment>``),
-  plus a private ``/tmp`` (``HOME`` and ``TMPDIR`` point there);
+  plus a private ``/tmp`` (``HOME`` and ``TMPDIR`` point there), which holds, read-only, the
+  grader's matplotlib font list (``build_font_list``);
 * a fresh ``/proc`` and a minimal ``/dev``, a cleared environment, no capabilities, and
   ``--die-with-parent``.
 
@@ -209,6 +210,26 @@ def record_pid() -> None:
             pass
 
 
+def build_font_list(work: Path) -> str:
+    """matplotlib's font list, built once in ``work`` for the installed matplotlib, for every
+    sandboxed kernel to read: each would otherwise spend a fraction of a second of every notebook
+    building it in its private /tmp. Answers its path, or "" when matplotlib could not build one."""
+    from importlib import metadata
+
+    try:
+        folder = Path(work) / f"matplotlib-{metadata.version('matplotlib')}"
+    except metadata.PackageNotFoundError:
+        return ""
+    if not list(folder.glob("fontlist-v*.json")):
+        folder.mkdir(parents=True, exist_ok=True)
+        # HOME too: fonts of the grader's own home would be listed, and missing in the sandbox.
+        subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], capture_output=True,
+                       env=dict(os.environ, MPLCONFIGDIR=str(folder), HOME=str(folder)), timeout=300,
+                       check=False)
+    found = sorted(folder.glob("fontlist-v*.json"))
+    return str(found[-1]) if found else ""
+
+
 def _with_parents(option: str, src: str, dest: str, made: set[str]) -> list[str]:
     """``option src dest``, preceded by ``--dir`` for each missing parent: bubblewrap would make
     them mode 0700 owned by root, which the kernel's user could not traverse."""
@@ -251,6 +272,13 @@ def bwrap_command(connection_file: Path, workdir: Path, kernel_args: list[str], 
         if os.path.isdir(d) and not inside:
             kept.append(d)
             cmd += _with_parents("--ro-bind", d, d, made)
+    # The grader's font list, read-only, in a configuration folder the kernel may write: matplotlib
+    # warns on stderr (which costs a test cell its points) when that folder is not writable.
+    font_list = GradingSettings.from_env().font_list
+    if font_list and os.path.isfile(font_list):
+        config = "/tmp/home/.matplotlib"
+        cmd += ["--perms", "0777", "--dir", config,
+                "--ro-bind", font_list, f"{config}/{Path(font_list).name}"]
     cmd += _with_parents("--bind", str(runtime), str(runtime), made)
     cmd += _with_parents("--bind", str(workdir), str(workdir), made) + ["--chdir", str(workdir)]
     env = {"PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp/home",

@@ -54,6 +54,10 @@ class GradingSettings:
     sandbox_ro: tuple[str, ...] = _setting(
         (), "CS_SANDBOX_RO", "extra folders bound read-only into the sandbox "
         "(`dir1:dir2`, a data cache say)", "paths")
+    font_list: str = _setting(
+        "", "CS_FONT_LIST", "matplotlib's font list, built once per course and matplotlib version, "
+        "given read-only to every sandboxed kernel (empty: each kernel builds its own); set by "
+        "autograde.py")
     bwrap: str = _setting("bwrap", "CS_BWRAP", "the bubblewrap program")
     test_cell_timeout: int = _setting(
         30, "CS_TEST_CELL_TIMEOUT", "seconds one test cell may run before it is interrupted "

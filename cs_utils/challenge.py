@@ -11,6 +11,8 @@ never sees: in quick mode the 1,000 digits of the MNIST subset left out of train
 validation, in full mode CIFAR-10's test set.
 
 The grader's test cells only load and evaluate (a second or two in quick mode); they never train.
+``tier_verdict`` is one tier's test: the checkpoint must come from the notebook's current builder,
+keep the budget and reach the tier's accuracy.
 """
 
 from __future__ import annotations
@@ -186,3 +188,28 @@ def budget_problem(checkpoint: dict) -> str | None:
                 f"budget of {budget:.0f} s: stop training when the budget is spent "
                 "(e.g. fit(..., time_budget_s=...))")
     return None
+
+
+def tier_verdict(build, tier: int, path: str | Path | None = None) -> tuple[float, dict]:
+    """The challenge's test of ``tier`` (1, 2 or 3) on the handed-in checkpoint.
+
+    ``build`` is the notebook's ``build_challenge_model``: the checkpoint must have been saved from
+    its current source. Returns (test accuracy, checkpoint) when the tier is reached; raises an
+    AssertionError that says what is wrong otherwise (no checkpoint, another builder, over the time
+    budget, below the tier). Evaluates the saved model; never trains."""
+    import inspect
+
+    checkpoint = read_checkpoint(path)
+    if checkpoint["build_source"] != inspect.getsource(build):
+        raise CheckpointError("the checkpoint was saved from another version of build_challenge_model "
+                              "than the one in this notebook: run the training cell again and hand in the "
+                              "checkpoint it saves")
+    problem = budget_problem(checkpoint)
+    if problem is not None:
+        raise AssertionError(problem)
+    accuracy, checkpoint = checkpoint_accuracy(path)
+    needed = TIERS[checkpoint["mode"]][tier - 1]
+    if accuracy < needed:
+        raise AssertionError(f"test accuracy {accuracy:.2%} of the saved model is below tier {tier} "
+                             f"({needed:.1%} in {checkpoint['mode']} mode)")
+    return accuracy, checkpoint

@@ -1307,23 +1307,13 @@ print(f"saved {path}; tiers for {mode} mode: {', '.join(f'{t:.1%}' for t in TIER
 # The challenge, tier 1: the checkpoint loads, fits the source of build_challenge_model, keeps the budget and
 # reaches the first tier. Loads the checkpoint and evaluates it; it never trains.
 import importlib
-import inspect
 
 import cs_utils.challenge
 
 challenge = importlib.reload(cs_utils.challenge)
-checkpoint = challenge.read_checkpoint()
-assert checkpoint["build_source"] == inspect.getsource(build_challenge_model), (
-    "the checkpoint was saved from another version of build_challenge_model than the one in this notebook: "
-    "run the training cell again and hand in the checkpoint it saves")
-problem = challenge.budget_problem(checkpoint)
-assert problem is None, problem
-accuracy, checkpoint = challenge.checkpoint_accuracy()
-tier = challenge.TIERS[checkpoint["mode"]][0]
-assert accuracy >= tier, (f"test accuracy {accuracy:.2%} of the saved model is below tier 1 "
-                          f"({tier:.1%} in {checkpoint['mode']} mode)")
-print(f"tier 1 reached: test accuracy {accuracy:.2%} >= {tier:.1%} ({checkpoint['mode']} mode, "
-      f"{checkpoint['train_seconds']:.1f} s of training)")
+accuracy, checkpoint = challenge.tier_verdict(build_challenge_model, tier=1)
+print(f"tier 1 reached: test accuracy {accuracy:.2%} >= {challenge.TIERS[checkpoint['mode']][0]:.1%} "
+      f"({checkpoint['mode']} mode, {checkpoint['train_seconds']:.1f} s of training)")
 ### BEGIN HIDDEN TESTS
 import torch
 
@@ -1357,23 +1347,13 @@ assert saved["train_seconds"] <= challenge.BUDGET_SLACK * challenge.BUDGET_S[sav
 # %% tests="test_challenge_tier2" points=1
 # The challenge, tier 2: the second tier. Loads the checkpoint and evaluates it; it never trains.
 import importlib
-import inspect
 
 import cs_utils.challenge
 
 challenge = importlib.reload(cs_utils.challenge)
-checkpoint = challenge.read_checkpoint()
-assert checkpoint["build_source"] == inspect.getsource(build_challenge_model), (
-    "the checkpoint was saved from another version of build_challenge_model than the one in this notebook: "
-    "run the training cell again and hand in the checkpoint it saves")
-problem = challenge.budget_problem(checkpoint)
-assert problem is None, problem
-accuracy, checkpoint = challenge.checkpoint_accuracy()
-tier = challenge.TIERS[checkpoint["mode"]][1]
-assert accuracy >= tier, (f"test accuracy {accuracy:.2%} of the saved model is below tier 2 "
-                          f"({tier:.1%} in {checkpoint['mode']} mode)")
-print(f"tier 2 reached: test accuracy {accuracy:.2%} >= {tier:.1%} ({checkpoint['mode']} mode, "
-      f"{checkpoint['train_seconds']:.1f} s of training)")
+accuracy, checkpoint = challenge.tier_verdict(build_challenge_model, tier=2)
+print(f"tier 2 reached: test accuracy {accuracy:.2%} >= {challenge.TIERS[checkpoint['mode']][1]:.1%} "
+      f"({checkpoint['mode']} mode, {checkpoint['train_seconds']:.1f} s of training)")
 ### BEGIN HIDDEN TESTS
 import torch
 
@@ -1407,23 +1387,13 @@ assert saved["train_seconds"] <= challenge.BUDGET_SLACK * challenge.BUDGET_S[sav
 # %% tests="test_challenge_tier3" points=1
 # The challenge, tier 3: the third tier. Loads the checkpoint and evaluates it; it never trains.
 import importlib
-import inspect
 
 import cs_utils.challenge
 
 challenge = importlib.reload(cs_utils.challenge)
-checkpoint = challenge.read_checkpoint()
-assert checkpoint["build_source"] == inspect.getsource(build_challenge_model), (
-    "the checkpoint was saved from another version of build_challenge_model than the one in this notebook: "
-    "run the training cell again and hand in the checkpoint it saves")
-problem = challenge.budget_problem(checkpoint)
-assert problem is None, problem
-accuracy, checkpoint = challenge.checkpoint_accuracy()
-tier = challenge.TIERS[checkpoint["mode"]][2]
-assert accuracy >= tier, (f"test accuracy {accuracy:.2%} of the saved model is below tier 3 "
-                          f"({tier:.1%} in {checkpoint['mode']} mode)")
-print(f"tier 3 reached: test accuracy {accuracy:.2%} >= {tier:.1%} ({checkpoint['mode']} mode, "
-      f"{checkpoint['train_seconds']:.1f} s of training)")
+accuracy, checkpoint = challenge.tier_verdict(build_challenge_model, tier=3)
+print(f"tier 3 reached: test accuracy {accuracy:.2%} >= {challenge.TIERS[checkpoint['mode']][2]:.1%} "
+      f"({checkpoint['mode']} mode, {checkpoint['train_seconds']:.1f} s of training)")
 ### BEGIN HIDDEN TESTS
 import torch
 

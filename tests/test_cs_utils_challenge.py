@@ -92,3 +92,22 @@ def test_quick_test_split_is_the_digits_left_out_of_training():
     test, name = challenge.challenge_test_loader("quick")
     assert sum(len(y) for _, y in train) == 3500 and sum(len(y) for _, y in val) == 500
     assert sum(len(y) for _, y in test) == 1000 and "not used for training or validation" in name
+
+
+def test_tier_verdict_names_what_is_wrong_and_passes_a_reached_tier(tmp_path, monkeypatch):
+    path = tmp_path / challenge.CHECKPOINT
+    torch.manual_seed(0)
+    challenge.save_challenge(build_small(), build_small, train_seconds=1.0, mode="quick", path=path)
+    with pytest.raises(AssertionError, match=r"below tier 1 \(93\.0% in quick mode\)"):
+        challenge.tier_verdict(build_small, 1, path)  # untrained: about one digit in ten
+    with pytest.raises(AssertionError, match="another version of build_challenge_model"):
+        challenge.tier_verdict(build_other, 1, path)
+    monkeypatch.setattr(challenge, "TIERS", {"quick": (0.0, 0.05, 1.0)})
+    accuracy, checkpoint = challenge.tier_verdict(build_small, 2, path)
+    assert 0.05 <= accuracy < 1.0 and checkpoint["mode"] == "quick"
+    with pytest.raises(AssertionError, match="below tier 3"):
+        challenge.tier_verdict(build_small, 3, path)
+    over = torch.load(path, weights_only=True) | {"train_seconds": challenge.BUDGET_S["quick"] * 2}
+    torch.save(over, path)
+    with pytest.raises(AssertionError, match="over the quick mode budget"):
+        challenge.tier_verdict(build_small, 1, path)

@@ -1,0 +1,128 @@
+"""NumPy stand-ins for notebook 04's layer functions, so that the tests of its small ConvNet
+(``convnet_loss_and_grads``: CONV 3x3 pad 1 -> ReLU -> 2x2 max pool -> FC -> softmax) check the
+network's wiring alone, against torch autograd in float64.
+
+``small_network`` draws the parameters and data of a test, ``torch_convnet`` computes what the
+network should give, and ``layer_stand_ins`` swaps the student's layer functions for ones that answer
+from torch's results, so that a mistake in a layer exercise costs only that exercise's points.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Iterator
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+
+def torch_convnet(params, x, y):
+    """Scores, mean loss and parameter gradients of the network, from torch autograd in float64."""
+    t = {name: torch.tensor(value, requires_grad=True) for name, value in params.items()}
+    pooled = F.max_pool2d(torch.relu(F.conv2d(torch.tensor(x), t["w1"], t["b1"], padding=1)), 2)
+    scores = pooled.reshape(len(x), -1) @ t["w2"] + t["b2"]
+    loss = F.cross_entropy(scores, torch.tensor(y))
+    loss.backward()
+    return scores.detach().numpy(), loss.item(), {name: value.grad.numpy() for name, value in t.items()}
+
+
+@contextlib.contextmanager
+def layer_stand_ins(namespace: dict, params, images, labels) -> Iterator[None]:
+    """Replace the layer functions in ``namespace`` (the notebook's ``globals()``) by NumPy stand-ins
+    prepared by torch for these params, images, labels; put the student's back on leaving.
+
+    A mistake in conv2d_fast, conv2d_backward_fast, softmax_cross_entropy or your pasted pooling
+    then costs no points in convnet_loss_and_grads. A forward stand-in answers only for the input
+    that a correct network gives it; a backward stand-in is the layer's Jacobian (computed by torch
+    beforehand), so it answers for any upstream gradient.
+    """
+    jacobian = torch.autograd.functional.jacobian
+    xt, w1, b1 = torch.tensor(images), torch.tensor(params["w1"]), torch.tensor(params["b1"])
+    a1 = F.conv2d(xt, w1, b1, padding=1)
+    pool_inputs = {"ReLU(conv)": torch.relu(a1), "the conv output": a1}
+    scores = F.max_pool2d(pool_inputs["ReLU(conv)"], 2).reshape(len(images), -1) @ torch.tensor(params["w2"])
+    scores = (scores + torch.tensor(params["b2"])).requires_grad_()
+    loss = F.cross_entropy(scores, torch.tensor(labels))
+    loss.backward()
+    # Everything the stand-ins return is NumPy, prepared now: they run under numpy_only.
+    conv_jac = [j.reshape(a1.numel(), -1).numpy()
+                for j in jacobian(lambda *args: F.conv2d(*args, padding=1), (xt, w1, b1))]
+    pool = {name: (v.numpy(), F.max_pool2d(v, 2).numpy(),
+                   jacobian(lambda u: F.max_pool2d(u, 2), v).reshape(-1, v.numel()).numpy())
+            for name, v in pool_inputs.items()}
+    loss_value, scores_value, dscores = loss.item(), scores.detach().numpy(), scores.grad.numpy()
+    a1 = a1.numpy()
+
+    def same(got, want):
+        return np.shape(got) == want.shape and np.allclose(got, want, rtol=1e-6, atol=1e-9)
+
+    def check_conv(name, x, w, stride, padding):
+        if not (same(x, images) and same(w, params["w1"])):
+            raise AssertionError(f"{name} was called with other arrays than x and params['w1']")
+        if (stride, padding) != (1, 1):
+            raise AssertionError(f"{name} was called with stride {stride}, padding {padding}; the network's "
+                                 "CONV layer has stride 1 and padding 1")
+
+    # The stand-ins take the arguments of the functions they replace, under the same names.
+    def conv_forward(x, w, b=None, stride=1, padding=0):
+        check_conv("conv2d_fast", x, w, stride, padding)
+        if b is None or not same(b, params["b1"]):
+            raise AssertionError("conv2d_fast was called without params['b1'] as the bias")
+        return a1.copy()
+
+    def conv_backward(dout, x, w, stride=1, padding=0):
+        check_conv("conv2d_backward_fast", x, w, stride, padding)
+        if np.shape(dout) != tuple(a1.shape):
+            raise AssertionError(f"conv2d_backward_fast got dout of shape {np.shape(dout)}, expected "
+                                 f"{tuple(a1.shape)}, the shape of the conv output")
+        g = np.reshape(dout, -1)
+        shapes = (images.shape, params["w1"].shape, params["b1"].shape)
+        return tuple((g @ j).reshape(shape) for j, shape in zip(conv_jac, shapes))
+
+    def pool_input(name, x, kernel_size, stride):
+        if kernel_size != 2 or stride not in (None, 2):
+            raise AssertionError(f"{name} was called with kernel_size {kernel_size}, stride {stride}; the "
+                                 "network pools 2x2 windows with stride 2")
+        for which, (want, _, _) in pool.items():
+            if same(x, want):
+                return which
+        raise AssertionError(f"{name} was called on an array that is not the pooling layer's input, "
+                             "ReLU(conv output): check what you pass it")
+
+    def pool_forward(x, kernel_size, stride=None):
+        return pool[pool_input("max_pool2d", x, kernel_size, stride)][1].copy()
+
+    def pool_backward(dout, x, kernel_size, stride=None):
+        _, pooled, jac = pool[pool_input("max_pool2d_backward", x, kernel_size, stride)]
+        if np.shape(dout) != pooled.shape:
+            raise AssertionError(f"max_pool2d_backward got dout of shape {np.shape(dout)}, expected "
+                                 f"{pooled.shape}, the shape of the pooled maps")
+        return (np.reshape(dout, -1) @ jac).reshape(np.shape(x))
+
+    def loss_forward(scores, y):
+        if not same(scores, scores_value) or not np.array_equal(y, labels):
+            raise AssertionError("softmax_cross_entropy was called with other scores than the network's "
+                                 "(or other labels than y): check the forward pass")
+        return loss_value, dscores.copy()
+
+    replacements = {"conv2d_fast": conv_forward, "conv2d": conv_forward,
+                    "conv2d_backward_fast": conv_backward, "conv2d_backward": conv_backward,
+                    "max_pool2d": pool_forward, "max_pool2d_backward": pool_backward,
+                    "softmax_cross_entropy": loss_forward}
+    saved = {name: namespace[name] for name in replacements if name in namespace}
+    namespace.update(replacements)
+    try:
+        yield
+    finally:
+        for name in replacements:
+            namespace.pop(name, None)
+        namespace.update(saved)
+
+
+def small_network(rng, N, C, H, W, num_filters, num_classes=10):
+    """Random float64 parameters, images and labels for a network of the given sizes."""
+    params = {"w1": rng.standard_normal((num_filters, C, 3, 3)), "b1": rng.standard_normal(num_filters),
+              "w2": rng.standard_normal((num_filters * (H // 2) * (W // 2), num_classes)) * 0.3,
+              "b2": rng.standard_normal(num_classes)}
+    return params, rng.standard_normal((N, C, H, W)), rng.integers(0, num_classes, size=N)

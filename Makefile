@@ -32,7 +32,7 @@ help:
 	@echo "make bench      speed ratios (benchmarks/)"
 	@echo "make lock       re-resolve requirements.txt for every platform (uv; needs the package index)"
 	@echo "make test-pythons  the quick tier on Python 3.12 and 3.13 (CI runs it after make test)"
-	@echo "make test-export   the student export, answered, passes its own Validator (CI runs it too)"
+	@echo "make test-export   the student export, answered, passes its own Validator; the student's browser flow (CI runs it too)"
 	@echo "make test-grading  the grader at class scale: every prepared submission, bad hand-ins (CI runs it too)"
 
 setup: $(STAMP)
@@ -77,7 +77,7 @@ check: lint
 test: setup
 	$(BIN)/ruff check $(LINT_PATHS)
 	CS_QUICK=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder --durations=25 \
-		-m "not export_complete and not many_gradings" \
+		-m "not export_complete and not many_gradings and not student_browser" \
 		tests --nbval-lax --nbval-current-env --nbval-cell-timeout=300 solutions
 
 # The grader at class scale (marker many_gradings): every prepared submission of tests/submissions/
@@ -89,11 +89,12 @@ GRADING_TESTS := tests/test_autograde.py tests/test_grading_robustness.py tests/
 test-grading: setup
 	CS_QUICK=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest -m many_gradings --durations=10 $(GRADING_TESTS)
 
-# The student export, completed with the solutions' answers, passes its own Validator: every notebook
-# executes once more there, so this runs beside `make test` (CI runs it after), not inside it.
+# The student export, completed with the solutions' answers, passes its own Validator, and a student
+# runs, answers and validates notebook 01 in JupyterLab in Chromium: notebooks execute once more in
+# both, so this runs beside `make test` (CI runs it after), not inside it.
 test-export: setup
-	CS_QUICK=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(TEST_WORKERS) -m export_complete \
-		tests/test_student_export.py
+	CS_QUICK=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(TEST_WORKERS) \
+		-m "export_complete or student_browser" tests/test_student_export.py tests/test_lab_browser.py
 
 release: setup
 	$(BIN)/python -m tools.build_notebooks

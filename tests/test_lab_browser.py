@@ -4,6 +4,9 @@ Starts JupyterLab with `make lab` on a throwaway copy of the course, opens noteb
 cells, checks that the first exercise's test fails with NotImplementedError (and nothing before it
 errors), pastes a correct answer, re-runs, validates with nbgrader's toolbar button, and loads the
 formgrader. Screenshots of each step go to artifacts/browser/ (git-ignored).
+
+The browser flow (marker ``student_browser``) runs notebook 01 twice more, so `make test-export`
+runs it, after `make test` in CI; `make test` checks the server and its extensions.
 """
 
 from __future__ import annotations
@@ -137,6 +140,7 @@ def test_make_lab_serves_the_release_with_nbgrader_extensions(lab):
         assert re.search(rf"nbgrader\.server_extensions\.{extension} enabled", plain), plain
 
 
+@pytest.mark.student_browser
 def test_student_flow_in_jupyterlab(lab, browser):
     base, token, course = lab
     solution = nbformat.read(course / "solutions" / "01_convolution" / "01_convolution.ipynb", as_version=4)

@@ -16,17 +16,15 @@ collect_ignore_glob = ["grading_fixtures/notebooks/*.ipynb"]
 
 
 def _longest_first(item) -> tuple[int, int]:
-    """Roughly how long an item's file takes, as a sort key: the grading module (about 4.5 min on 2
-    cores), the browser (over a minute), the solution notebooks (20-60 s, the torch ones 08-12 and
-    the later ones heavier), other end-to-end files, then unit tests (seconds)."""
+    """Roughly how long an item's file takes, as a sort key: the grading module (about 5 min on one
+    of 2 cores), the solution notebooks (10-60 s, the torch ones 08-12 and the later ones heavier),
+    other end-to-end files, then unit tests (seconds)."""
     path = Path(item.path)
     if path.name == "test_autograde.py":
         return (0, 0)
-    if path.name == "test_lab_browser.py":
-        return (1, 0)
     if path.suffix == ".ipynb":
-        return (2, -int(path.stem[:2]) if path.stem[:2].isdigit() else 0)
-    return (3 if item.get_closest_marker("slow") else 4, 0)
+        return (1, -int(path.stem[:2]) if path.stem[:2].isdigit() else 0)
+    return (2 if item.get_closest_marker("slow") else 3, 0)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -166,6 +166,7 @@ def test_refuses_to_grade_unconfined_without_the_flag(tmp_path, monkeypatch, cap
 def test_the_font_list_is_built_once_and_given_read_only_to_the_sandbox(tmp_path, monkeypatch):
     from pathlib import Path
 
+    from tools.sandbox import MPL_CONFIG as config
     from tools.sandbox import build_font_list, bwrap_command
 
     path = build_font_list(tmp_path)
@@ -174,7 +175,6 @@ def test_the_font_list_is_built_once_and_given_read_only_to_the_sandbox(tmp_path
     assert build_font_list(tmp_path) == path and Path(path).stat().st_mtime_ns == built, "built once"
     monkeypatch.setenv("CS_FONT_LIST", path)
     cmd = bwrap_command(tmp_path / "csg-x" / "kernel.json", tmp_path / "work", [], None)
-    config = "/tmp/home/.matplotlib"
     at = cmd.index(path)
     assert cmd[at - 1] == "--ro-bind" and cmd[at + 1] == f"{config}/{Path(path).name}"
     assert cmd[cmd.index(config) - 3:cmd.index(config)] == ["--perms", "0777", "--dir"], \

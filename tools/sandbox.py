@@ -63,6 +63,9 @@ SLOT_USER = "cs-grader-{}"      # one per worker slot (CS_SANDBOX_SLOT)
 KERNEL_NAME = "cs-grading"
 # Read-only system folders bound into the sandbox when they exist.
 SYSTEM_DIRS = ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/opt"]
+# The kernel's home and matplotlib's configuration folder inside it, in the sandbox's private /tmp.
+SANDBOX_HOME = "/tmp/home"
+MPL_CONFIG = f"{SANDBOX_HOME}/.matplotlib"
 # Environment passed into the sandbox (everything else is cleared).
 PASS_ENV = ("CS_QUICK", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
             "LANG", "LC_ALL", "NBGRADER_EXECUTION", "PYTHONHASHSEED", "MPLBACKEND")
@@ -259,13 +262,14 @@ def bwrap_command(connection_file: Path, workdir: Path, kernel_args: list[str], 
     # The private /tmp and /run first: binds made later may lie under them (a checkout in /tmp),
     # where a tmpfs mounted afterwards would hide them.
     cmd += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp", "--tmpfs", "/run",
-            "--perms", "0777", "--dir", "/tmp/home"]
+            "--perms", "0777", "--dir", SANDBOX_HOME]
     # The Python installation, the virtual environment and cs_utils, read-only at their own paths.
     python_dirs = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
                    str(Path(sys.executable).resolve().parents[1]), str(ROOT / "cs_utils")}
     for name in ("stdlib", "platstdlib", "purelib", "platlib"):
         python_dirs.add(sysconfig.get_paths()[name])
-    python_dirs.update(GradingSettings.from_env().sandbox_ro)
+    settings = GradingSettings.from_env()
+    python_dirs.update(settings.sandbox_ro)
     kept: list[str] = []
     for d in sorted(python_dirs, key=len):
         inside = any(d == k or d.startswith(k.rstrip("/") + "/") for k in [*SYSTEM_DIRS, *kept])
@@ -274,15 +278,13 @@ def bwrap_command(connection_file: Path, workdir: Path, kernel_args: list[str], 
             cmd += _with_parents("--ro-bind", d, d, made)
     # The grader's font list, read-only, in a configuration folder the kernel may write: matplotlib
     # warns on stderr (which costs a test cell its points) when that folder is not writable.
-    font_list = GradingSettings.from_env().font_list
-    if font_list and os.path.isfile(font_list):
-        config = "/tmp/home/.matplotlib"
-        cmd += ["--perms", "0777", "--dir", config,
-                "--ro-bind", font_list, f"{config}/{Path(font_list).name}"]
+    if settings.font_list and os.path.isfile(settings.font_list):
+        cmd += ["--perms", "0777", "--dir", MPL_CONFIG,
+                "--ro-bind", settings.font_list, f"{MPL_CONFIG}/{Path(settings.font_list).name}"]
     cmd += _with_parents("--bind", str(runtime), str(runtime), made)
     cmd += _with_parents("--bind", str(workdir), str(workdir), made) + ["--chdir", str(workdir)]
-    env = {"PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp/home",
-           "TMPDIR": "/tmp", "MPLCONFIGDIR": "/tmp/home/.matplotlib", "PYTHONDONTWRITEBYTECODE": "1",
+    env = {"PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin", "HOME": SANDBOX_HOME,
+           "TMPDIR": "/tmp", "MPLCONFIGDIR": MPL_CONFIG, "PYTHONDONTWRITEBYTECODE": "1",
            "JUPYTER_RUNTIME_DIR": str(runtime)}
     env.update({k: os.environ[k] for k in PASS_ENV if k in os.environ})
     for key, value in env.items():

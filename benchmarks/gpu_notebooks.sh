@@ -4,6 +4,13 @@
 #   bash benchmarks/gpu_notebooks.sh               # on a machine with one CUDA GPU: at most 8 minutes
 #   bash benchmarks/gpu_notebooks.sh --dry-run     # anywhere: checks the set-up, runs nothing heavy
 #
+# On a machine with torch but without the notebook tooling and no package index (the GPU machine lent
+# through the device tool), fetch the missing wheels here first with `python scripts/gpu_wheels.py`;
+# they travel with the working tree and `--wheels .gpu-wheels` installs them there. The one call:
+#   run(carry=[".gpu-wheels"], timeout_s=570, command="set -o pipefail; bash benchmarks/gpu_notebooks.sh
+#       --wheels .gpu-wheels --out-dir $OUT/raw 2>&1 | tee $OUT/log; s=$?; cp benchmarks/RESULTS.md $OUT/; exit $s")
+# then copy $OUT's RESULTS.md over benchmarks/RESULTS.md here and commit it.
+#
 # 1. executes the solution notebooks 08-12 under nbval (--nbval-lax: every cell must run without an
 #    error) with CS_QUICK=1, i.e. on the offline data (the MNIST subset and synthetic CIFAR-shaped
 #    tensors), on CUDA: the notebooks' own models, cs_utils.training.fit and the precision policy;
@@ -19,6 +26,8 @@
 #   --results FILE   where the table goes (default benchmarks/RESULTS.md)
 #   --out-dir DIR    where the raw JSON reports go (default: a new temporary folder)
 #   --budget-s N     the whole run's time limit in seconds (default 480)
+#   --wheels DIR     first install DIR's wheels (scripts/gpu_wheels.py) into a temporary folder put on
+#                    PYTHONPATH, without an index and without touching the machine's own packages
 # Environment: PYTHON (default .venv/bin/python, else python3).
 # Exit status: 0 when every notebook passed and gpu_check finished; 1 otherwise (the table is written
 # either way); 2 for a bad set-up (no GPU, missing packages or notebooks).
@@ -33,6 +42,7 @@ DRY_RUN=0
 RESULTS=""
 OUT_DIR=""
 BUDGET_S=480
+WHEELS=""
 
 die() {
     echo "gpu_notebooks.sh: error: $*" >&2
@@ -44,9 +54,10 @@ while [[ $# -gt 0 ]]; do
         --dry-run) DRY_RUN=1 ;;
         --results) [[ $# -ge 2 ]] || die "--results needs a file"; RESULTS="$2"; shift ;;
         --out-dir) [[ $# -ge 2 ]] || die "--out-dir needs a folder"; OUT_DIR="$2"; shift ;;
+        --wheels) [[ $# -ge 2 ]] || die "--wheels needs a folder"; WHEELS="$2"; shift ;;
         --budget-s) [[ $# -ge 2 && "$2" =~ ^[0-9]+$ ]] || die "--budget-s needs whole seconds"
                     BUDGET_S="$2"; shift ;;
-        -h|--help) sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) awk 'NR > 1 && !/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' "${BASH_SOURCE[0]}"; exit 0 ;;
         *) die "unknown argument '$1' (see --help)" ;;
     esac
     shift
@@ -60,10 +71,19 @@ if [[ -z "${PYTHON:-}" ]]; then
     if [[ -x .venv/bin/python ]]; then PYTHON=.venv/bin/python; else PYTHON="$(command -v python3 || true)"; fi
 fi
 [[ -n "$PYTHON" ]] && command -v "$PYTHON" > /dev/null || die "no Python found; set PYTHON=/path/to/python"
-# Found, not imported: importing torchvision takes seconds (torch._dynamo); the run imports them anyway.
-"$PYTHON" -c "import importlib.util as u, sys; sys.exit(any(u.find_spec(m) is None for m in sys.argv[1:]))" \
-    torch torchvision pytest nbval 2> /dev/null \
-    || die "$PYTHON lacks torch, torchvision, pytest or nbval (make setup installs them)"
+if [[ -n "$WHEELS" ]]; then
+    compgen -G "$WHEELS/*.whl" > /dev/null || die "no wheels in '$WHEELS' (python scripts/gpu_wheels.py makes them)"
+    SITE="${TMPDIR:-/tmp}/gpu_notebooks_site"
+    rm -rf "$SITE"
+    "$PYTHON" -m pip install --quiet --no-index --no-deps --no-compile --no-cache-dir --disable-pip-version-check \
+        --target "$SITE" "$WHEELS"/*.whl || die "could not install the wheels in '$WHEELS' into $SITE"
+    export PYTHONPATH="$SITE${PYTHONPATH:+:$PYTHONPATH}"
+    echo "installed $(ls "$WHEELS"/*.whl | wc -l) wheels from $WHEELS into $SITE"
+fi
+# Every module the run imports is looked up, and the kernel's compiled parts imported, so that a
+# missing one stops the run here, named, and not in every notebook after minutes.
+"$PYTHON" scripts/gpu_wheels.py --check || die "$PYTHON lacks what the run imports (above). make setup installs it;
+    on a machine without a package index: python scripts/gpu_wheels.py here, then --wheels .gpu-wheels there"
 command -v timeout > /dev/null || die "the 'timeout' command (GNU coreutils) is missing"
 for nb in "${NOTEBOOKS[@]}"; do
     [[ -f "solutions/$nb/$nb.ipynb" ]] || die "solutions/$nb/$nb.ipynb is missing (python -m tools.build_notebooks)"

@@ -117,7 +117,8 @@ def parse_output(text: str) -> dict:
             kind = "val" if acc["kind"].lower() == "validation" else "test"
             accuracies.append(f"{kind} {float(acc['value']):.3f}")
         precisions = [PRECISION_NAMES.get(p, p) for p in PRECISION.findall(text)]
-    return {"accuracies": accuracies, "precision": sorted(set(precisions))}
+    # A notebook prints its validation result after training and again beside the test result.
+    return {"accuracies": list(dict.fromkeys(accuracies)), "precision": sorted(set(precisions))}
 
 
 def notebook_rows(notebooks: dict, names=NOTEBOOKS) -> list[dict]:

@@ -6,15 +6,18 @@ plugin on a two-cell notebook, and the shell script in its --dry-run mode and it
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import nbformat
 import pytest
 
 from scripts import gpu_notebooks_report as report
+from scripts import gpu_wheels
 from tools.course import ROOT
 
 SCRIPT = ROOT / "benchmarks" / "gpu_notebooks.sh"
@@ -28,9 +31,11 @@ def test_tagged_result_lines_are_read_exactly():
     text = ("data: MNIST\n[result] ResNet-18: validation accuracy 0.9812, test accuracy 0.975, bf16 on cuda, "
             "12.3 s for 2 epochs\n"
             "[result] VGG-11: validation accuracy 0.95, fp16 on cuda, 3.0 s for 1 epoch\n"
+            "[result] VGG-11: validation accuracy 0.95, test accuracy 0.94, fp16 on cuda, 3.0 s for 1 epoch\n"
             "some other validation accuracy 0.1 that is not a result line\n")
     parsed = report.parse_output(text)
-    assert parsed["accuracies"] == ["ResNet-18 val 0.981", "ResNet-18 test 0.975", "VGG-11 val 0.950"]
+    assert parsed["accuracies"] == ["ResNet-18 val 0.981", "ResNet-18 test 0.975", "VGG-11 val 0.950",
+                                    "VGG-11 test 0.940"]
     assert parsed["precision"] == ["bf16", "fp16"]
 
 
@@ -128,7 +133,72 @@ def test_shell_script_dry_run_and_refusals(tmp_path):
     assert (ROOT / "benchmarks" / "RESULTS.md").read_text() == before, "a dry run never touches RESULTS.md"
     bad = subprocess.run(["bash", str(SCRIPT), "--bogus"], cwd=ROOT, env=env, capture_output=True, text=True)
     assert bad.returncode == 2 and "unknown argument" in bad.stderr
+    empty = tmp_path / "no-wheels"
+    empty.mkdir()
+    no_wheels = subprocess.run(["bash", str(SCRIPT), "--dry-run", "--wheels", str(empty)], cwd=ROOT, env=env,
+                               capture_output=True, text=True)
+    assert no_wheels.returncode == 2 and "no wheels in" in no_wheels.stderr
     no_gpu = subprocess.run(["bash", str(SCRIPT), "--results", str(results)], cwd=ROOT,
                             env=dict(env, CUDA_VISIBLE_DEVICES=""), capture_output=True, text=True,
                             timeout=300)
     assert no_gpu.returncode == 2 and "no usable CUDA GPU" in no_gpu.stderr
+
+
+# ---------------------------------------------------------------------------------------------
+# scripts/gpu_wheels.py: the wheels that travel to a GPU machine without a package index
+# ---------------------------------------------------------------------------------------------
+
+def _import_roots(path: Path) -> set[str]:
+    """Top-level names of every import in a Python file, also those inside functions."""
+    roots = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            roots |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            roots |= {node.module} | {f"{node.module}.{alias.name}" for alias in node.names}
+    return roots
+
+
+def test_the_wheel_kit_covers_every_import_of_notebooks_08_to_12():
+    """Follows cs_utils' modules from the notebooks' sources; every other package must be in NEEDS."""
+    sources = [ROOT / "notebook_src" / f"{name}.py" for name in report.NOTEBOOKS]
+    seen, third_party = set(), set()
+    while sources:
+        path = sources.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        for name in _import_roots(path):
+            top = name.split(".")[0]
+            if top == "cs_utils":
+                module = ROOT / (name.replace(".", "/") + ".py")
+                if module.exists():
+                    sources.append(module)
+            elif top not in sys.stdlib_module_names and top != "__future__":
+                third_party.add(top)
+    assert ROOT / "cs_utils" / "training.py" in seen and ROOT / "cs_utils" / "challenge.py" in seen
+    missing = third_party - set(gpu_wheels.NEEDS.values())
+    assert not missing, f"notebooks 08-12 import {sorted(missing)}: add them to scripts/gpu_wheels.py NEEDS"
+
+
+def test_only_what_the_gpu_image_lacks_travels():
+    pins = [("torch", "2.14.1"), ("torchvision", "0.29.1"), ("triton", "3.8.0"), ("nvidia-cublas", "13.1"),
+            ("cuda-toolkit", "13.0.3.0"), ("numpy", "2.4.6"), ("scikit-learn", "1.9.1"), ("nbval", "0.11.0"),
+            ("ipykernel", "7.4.0"), ("pyzmq", "27.3.0"), ("mlxtend", "0.25.0"), ("Jupyter_Client", "8.10.0")]
+    assert gpu_wheels.missing_on_device(pins) == [("nbval", "0.11.0"), ("ipykernel", "7.4.0"),
+                                                  ("pyzmq", "27.3.0"), ("mlxtend", "0.25.0"),
+                                                  ("Jupyter_Client", "8.10.0")]
+
+
+def test_check_names_what_is_missing_and_what_fails_to_import(monkeypatch, tmp_path):
+    broken = tmp_path / "broken_kernel_part.py"
+    broken.write_text("raise OSError('wrong ELF class')\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(gpu_wheels, "NEEDS", {"numpy": "numpy"})
+    monkeypatch.setattr(gpu_wheels, "IMPORTED", ("broken_kernel_part", "json"))
+    assert gpu_wheels.check() == ["import broken_kernel_part failed: OSError: wrong ELF class"]
+    monkeypatch.setattr(gpu_wheels, "NEEDS", {"numpy": "numpy", "mlxtend-x": "no_such_module_here"})
+    assert gpu_wheels.check() == ["no module 'no_such_module_here' (distribution mlxtend-x)"]
+    monkeypatch.setattr(gpu_wheels, "NEEDS", {"numpy": "numpy"})
+    monkeypatch.setattr(gpu_wheels, "IMPORTED", ("json",))
+    assert gpu_wheels.main(["--check"]) == 0

@@ -74,7 +74,8 @@ def plot_steps(step_losses, history: Mapping, steps_per_epoch: int, step_accs=No
     import matplotlib.pyplot as plt
 
     step_losses = np.asarray(step_losses, dtype=np.float64)
-    window = window or max(3, len(step_losses) // 15)
+    # A run stopped early (time budget, tiny data) can have fewer steps than the default window.
+    window = max(1, min(window or max(3, len(step_losses) // 15), len(step_losses)))
     panels = [("loss", step_losses, history.get("val_loss"))]
     if step_accs is not None and len(step_accs):
         panels.append(("accuracy", np.asarray(step_accs, dtype=np.float64), history.get("val_acc")))

@@ -81,3 +81,16 @@ def test_figures():
     plt.close(diagnostics.plot_confusion(matrix, ["a", "b"], title="t"))
     history = {"val_loss": [1.0, 0.5], "val_acc": [0.5, 0.8]}
     plt.close(diagnostics.plot_steps(np.linspace(2, 0.5, 20), history, 10, step_accs=np.linspace(0, 1, 20)))
+
+
+def test_plot_steps_draws_a_run_shorter_than_its_window():
+    """Two steps (a time budget reached at once) still give the step points and their mean."""
+    fig = diagnostics.plot_steps([2.3, 2.1], {"val_loss": [2.2], "val_acc": [0.1]}, 2, step_accs=[0.1, 0.2])
+    try:
+        lines = fig.axes[0].get_lines()
+        assert lines[0].get_xydata().tolist() == [[1, 2.3], [2, 2.1]]
+        assert lines[1].get_xydata().tolist() == [[2, 2.2]], "the mean of the two steps, at step 2"
+        assert "2-step mean" in lines[1].get_label()
+    finally:
+        plt.close(fig)
+

@@ -67,6 +67,27 @@ def test_smoke_run_trains_every_family(smoke_report):
         assert 0 <= row["val_accuracy"] <= 1 and row["params"] > 0
 
 
+def test_smoke_run_times_an_epoch_from_the_device_loader(smoke_report):
+    report, text = smoke_report
+    epoch = report["epoch"]
+    assert "error" not in epoch and "skipped" not in epoch, epoch
+    assert epoch["loader"].startswith("cs_utils.torchdata.DeviceLoader") and epoch["images"] == 40
+    assert epoch["seconds"] > 0 and epoch["finite"]
+    assert epoch["images_per_s"] == pytest.approx(40 / epoch["seconds"])
+    assert epoch["goal"] == {"max_seconds": 2.0, "met": None}, "40 images on a CPU: the goal is not judged"
+    assert "One epoch of ResNet-18" in text and "not judged here" in text
+
+
+def test_the_epoch_part_is_skipped_without_cs_utils(monkeypatch):
+    gpu_check = load_script()
+    monkeypatch.setitem(sys.modules, "cs_utils.torchdata", None)  # any import of it raises ImportError
+    import torch
+
+    row = gpu_check.device_loader_epoch({"images": 8, "batch": 4, "width": 0.0625, "compile": False},
+                                        torch.device("cpu"), deadline=float("inf"))
+    assert "cs_utils is not importable" in row["skipped"] and row["goal"]["met"] is None
+
+
 def test_markdown_summary(smoke_report):
     report, text = smoke_report
     assert text.startswith("### GPU check")

@@ -212,13 +212,10 @@ class GradingExecute(Execute):
         from jupyter_core.utils import run_sync
 
         run_sync(self.km.restart_kernel)(now=True)
-        cell_timeout = self.timeout
-        self.timeout = max(self.startup_timeout, cell_timeout or 0)  # a new kernel on a busy machine
-        try:
-            if self.wait_for_reply(self.kc.kernel_info()) is None:
-                raise TimeoutError(f"no answer from the restarted kernel within {self.timeout} s")
-        finally:
-            self.timeout = cell_timeout
+        # Not one kernel_info reply: the shell channel can answer before IOPub has reconnected, and
+        # then the next cell's status and outputs are lost and it "runs past" its limit. The
+        # client's wait_for_ready retries until IOPub delivers too (a new kernel on a busy machine).
+        run_sync(self.kc.wait_for_ready)(timeout=max(self.startup_timeout, self.timeout or 0))
 
     # -- output ------------------------------------------------------------------------------
 

@@ -379,7 +379,7 @@ def device_loader_epoch(cfg, device, deadline) -> dict:
         return loss
 
     seconds = []
-    for _ in range(2):  # the first epoch compiles, for the full batches and for the smaller last one
+    for _ in range(2):  # the first epoch compiles (once per batch shape); the second is timed
         synchronize(device)
         start = time.perf_counter()
         loss = float(epoch().detach().float().cpu())

@@ -28,6 +28,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from packaging.utils import canonicalize_name
+
 ROOT = Path(__file__).resolve().parent.parent
 LOCK = ROOT / "requirements.txt"
 WHEELS = ROOT / ".gpu-wheels"
@@ -77,10 +79,6 @@ TORCH_STACK = re.compile(r"torch.*|triton|nvidia-.*|cuda-.*")
 PIN = re.compile(r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)==(?P<version>\S+)")
 
 
-def normalize(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
 def resolve(uv: str) -> list[tuple[str, str]]:
     """(name, version) of everything NEEDS pulls in on the machine, pinned as requirements.txt pins it."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -98,8 +96,9 @@ def resolve(uv: str) -> list[tuple[str, str]]:
 
 def missing_on_device(pins: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """The pins the machine's image lacks: the ones that must travel."""
-    return [(name, version) for name, version in pins
-            if normalize(name) not in DEVICE_IMAGE and not TORCH_STACK.fullmatch(normalize(name))]
+    travels = [(name, version, canonicalize_name(name)) for name, version in pins]
+    return [(name, version) for name, version, canonical in travels
+            if canonical not in DEVICE_IMAGE and not TORCH_STACK.fullmatch(canonical)]
 
 
 def download(pins: list[tuple[str, str]], dest: Path) -> None:
@@ -148,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     wheels = sorted(args.dest.glob("*.whl"))
     size = sum(w.stat().st_size for w in wheels) / 2**20
     print(f"{len(wheels)} wheels, {size:.1f} MiB, in {args.dest}; on the GPU machine run\n"
-          f"  bash benchmarks/gpu_notebooks.sh --wheels {args.dest.relative_to(ROOT)}")
+          f"  bash benchmarks/gpu_notebooks.sh --wheels {args.dest}")
     return 0
 
 

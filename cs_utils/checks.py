@@ -85,22 +85,52 @@ def assert_close(actual, expected, name: str = "output", rtol: float = 1e-7, ato
             f"{rel_error(actual, expected):.3g}, rtol={rtol:g}, atol={atol:g})")
 
 
+class TorchRefused(AssertionError):
+    """Raised by ``numpy_only`` when the block reaches torch."""
+
+
 @contextlib.contextmanager
 def numpy_only(exercise: str = "this function") -> Iterator[None]:
     """Fail any torch call made while the block runs, however the student's code reached torch.
 
     Test cells wrap the call to a NumPy exercise in it, so an answer that hands the work to
-    ``torch.nn.functional`` (the reference the tests compare with) earns nothing. It uses
-    ``torch.overrides.TorchFunctionMode``, which also catches functions imported under other names.
+    ``torch.nn.functional`` (the reference the tests compare with) earns nothing. Two guards refuse
+    torch: a ``TorchFunctionMode``, which names the Python function called (``conv2d``) and also
+    catches functions imported under other names, and under it a ``TorchDispatchMode``, which
+    catches every kernel even where ``torch._C.DisableTorchFunction()`` switches the first off.
+    Before the block runs, two probes check that torch is still refused, with the function guard
+    and without it: an answer cell that replaced the classes the guards are built from fails here
+    instead of passing.
     """
+    import torch
     from torch.overrides import TorchFunctionMode
+    from torch.utils._python_dispatch import TorchDispatchMode
 
-    class _RefuseTorch(TorchFunctionMode):
+    def refuse(name):
+        raise TorchRefused(f"{exercise} called torch ({name}); this exercise must be written in NumPy")
+
+    class _RefuseFunctions(TorchFunctionMode):
         def __torch_function__(self, func, types, args=(), kwargs=None):
-            name = getattr(func, "__name__", repr(func))
-            raise AssertionError(f"{exercise} called torch ({name}); this exercise must be written in NumPy")
+            refuse(getattr(func, "__name__", repr(func)))
 
-    with _RefuseTorch():
+    class _RefuseKernels(TorchDispatchMode):
+        def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+            refuse(func)
+
+    def require_refusal(guard: str, probe) -> None:
+        try:
+            probe()
+        except TorchRefused:
+            return
+        raise AssertionError(f"the test's NumPy-only guard ({guard}) no longer refuses torch: something in "
+                             "the notebook replaced or switched off torch's override machinery; remove it, "
+                             "restart the kernel and write the exercise in NumPy")
+
+    tensor = torch.zeros(1)
+    with _RefuseKernels(), _RefuseFunctions():
+        require_refusal("TorchFunctionMode", lambda: tensor + 1)
+        with torch._C.DisableTorchFunction():
+            require_refusal("TorchDispatchMode", lambda: tensor + 1)
         yield
 
 

@@ -72,6 +72,35 @@ def test_numpy_only_refuses_torch_even_under_another_name():
     assert renamed(x, torch.ones(1, 1, 2, 2)).shape == (1, 1, 2, 2)  # and torch is back afterwards
 
 
+def test_numpy_only_refuses_torch_with_the_function_guard_switched_off():
+    import torch
+    import torch.nn.functional as F
+
+    x = torch.zeros(1, 1, 3, 3)
+    with pytest.raises(checks.TorchRefused, match="conv2d called torch"):
+        with checks.numpy_only("conv2d"), torch._C.DisableTorchFunction():
+            F.conv2d(x, torch.ones(1, 1, 2, 2))
+
+
+def test_numpy_only_fails_when_an_answer_replaced_the_guards_classes(monkeypatch):
+    """An answer cell that swaps torch's mode classes for inert ones must not pass (it used to)."""
+    import torch.overrides
+    import torch.utils._python_dispatch as python_dispatch
+
+    class Inert:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+    monkeypatch.setattr(torch.overrides, "TorchFunctionMode", Inert)
+    monkeypatch.setattr(python_dispatch, "TorchDispatchMode", Inert)
+    with pytest.raises(AssertionError, match="no longer refuses torch"):
+        with checks.numpy_only("conv2d"):
+            pass
+
+
 def test_call_torch_keeps_float64():
     import torch.nn.functional as F
 

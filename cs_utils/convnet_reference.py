@@ -52,6 +52,8 @@ def layer_stand_ins(namespace: dict, params, images, labels) -> Iterator[None]:
                    jacobian(lambda u: F.max_pool2d(u, 2), v).reshape(-1, v.numel()).numpy())
             for name, v in pool_inputs.items()}
     loss_value, scores_value, dscores = loss.item(), scores.detach().numpy(), scores.grad.numpy()
+    # A network may leave the bias out of the conv call and add it afterwards, as well as pass it.
+    a1_without_bias = F.conv2d(xt, w1, None, padding=1).numpy()
     a1 = a1.numpy()
 
     def same(got, want):
@@ -67,8 +69,10 @@ def layer_stand_ins(namespace: dict, params, images, labels) -> Iterator[None]:
     # The stand-ins take the arguments of the functions they replace, under the same names.
     def conv_forward(x, w, b=None, stride=1, padding=0):
         check_conv("conv2d_fast", x, w, stride, padding)
-        if b is None or not same(b, params["b1"]):
-            raise AssertionError("conv2d_fast was called without params['b1'] as the bias")
+        if b is None:
+            return a1_without_bias.copy()
+        if not same(b, params["b1"]):
+            raise AssertionError("conv2d_fast was called with another bias than params['b1'] (or None)")
         return a1.copy()
 
     def conv_backward(dout, x, w, stride=1, padding=0):

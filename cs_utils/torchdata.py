@@ -132,7 +132,14 @@ def _mnist_split(n_train: int, n_val: int, seed: int):
     import torch
 
     X, y = mnist_tensors()
-    order = torch.from_numpy(np.random.default_rng(seed).permutation(len(X)))
+    # The digits left over (the challenge's test split) are the same for every seed: a seed that
+    # reshuffled them would put the grader's test digits into training. A seed only redraws which
+    # of the others train and which validate; seed 0 is the course's split as it stands.
+    order = np.random.default_rng(0).permutation(len(X))
+    if seed != 0:
+        used = order[:n_train + n_val]
+        order[:n_train + n_val] = used[np.random.default_rng(seed).permutation(len(used))]
+    order = torch.from_numpy(order)
     train_idx, val_idx = order[:n_train], order[n_train:n_train + n_val]
     mean = X[train_idx].mean(dim=(0, 2, 3), keepdim=True)  # statistics of the training split only
     std = X[train_idx].std(dim=(0, 2, 3), keepdim=True)

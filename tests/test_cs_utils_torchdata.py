@@ -94,6 +94,22 @@ def test_quick_test_loader_uses_the_left_over_digits():
     assert "validation digits again" in name and len(same.dataset) == 1000
 
 
+def test_quick_test_digits_are_the_same_for_every_seed_and_never_trained_on():
+    """A student who changes the seed must not train on the grader's test digits (notebook 12)."""
+    split = {"n_train": 3500, "n_val": 500}
+    _X, y, order, _, _ = torchdata._mnist_split(seed=0, **split)
+    test_digits = set(order[4000:].tolist())
+    # Seed 0 is the course's split as it was: the reference checkpoints and quick-mode numbers hold.
+    assert order.tolist() == np.random.default_rng(0).permutation(len(y)).tolist()
+    for seed in (1, 2, 42):
+        _X, _y, order, train_idx, val_idx = torchdata._mnist_split(seed=seed, **split)
+        assert set(order[4000:].tolist()) == test_digits, f"seed {seed} moved the test digits"
+        assert not test_digits & (set(train_idx.tolist()) | set(val_idx.tolist()))
+        assert len(set(train_idx.tolist()) | set(val_idx.tolist())) == 4000
+    train_1 = torchdata._mnist_split(seed=1, **split)[3]
+    assert set(train_1.tolist()) != set(torchdata._mnist_split(seed=0, **split)[3].tolist())
+
+
 def reference_crop_flip(x, shifts, flips, padding=4):
     """Per image, with slicing: pad, cut the (H, W) window at the shift, mirror if asked."""
     h, w = x.shape[-2:]

@@ -171,7 +171,8 @@ HTML(animation_html(sliding_filter_animation(grid, edge, slid)))
 #   `out[n, f, i, j] = sum(x[n, :, i:i+HH, j:j+WW] * w[f]) + b[f]`
 #
 # The names and argument order are those of `torch.nn.functional.conv2d`. Loops are fine here;
-# notebook 04 makes it fast. Return a float array and do not modify `x` or `w`.
+# notebook 04 makes it fast. Return an array of `x`'s dtype (the tests pass float64 and check the
+# dtype) and do not modify `x` or `w`.
 
 # %% solution="conv2d"
 def conv2d(x, w, b=None):

@@ -282,8 +282,8 @@ assert n_fit > 5 and n_raise > 5
 # Follow PyTorch when the filter does not tile the padded input exactly: the floor in the formula
 # means the last few rows or columns, which no filter position can reach, are simply ignored
 # (section 3 looks at this). So do not call your strict `conv_output_size` here. Loops over
-# output positions are fine; notebook 04 makes it fast. Return a float array and do not modify
-# `x` or `w`.
+# output positions are fine; notebook 04 makes it fast. Return an array of `x`'s dtype (the tests
+# pass float64 and check the dtype) and do not modify `x` or `w`.
 
 # %% solution="conv2d"
 def conv2d(x, w, b=None, stride=1, padding=0):
@@ -1015,6 +1015,9 @@ assert value == 7, (
 #   divides it by about $S$.
 # * A layer has $F^2 C K$ weights and $K$ biases: 760 for ten 5×5 filters on 3 channels,
 #   whatever the input's height, width, stride or padding.
+# * The lecture's common settings: $K$ a power of 2 (32, 64, 128, 512 filters), and $F=3, S=1,
+#   P=1$; $F=5, S=1, P=2$; $F=5, S=2$ with whatever padding fits; $F=1, S=1, P=0$. The first two
+#   and the last keep the spatial size; check each with your `conv_output_size`.
 # * A 1×1 convolution is a per-pixel matrix multiply across channels.
 # * Receptive fields grow by $D(F-1)J$ per layer; three 3×3 layers see 7×7 with $27C^2$ weights
 #   instead of $49C^2$.

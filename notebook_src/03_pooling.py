@@ -80,7 +80,8 @@ print(f"digits: {digits_x.shape}, labels {digits_y.shape}")
 # * `out` has shape `(N, C, (H - k) // stride + 1, (W - k) // stride + 1)`.
 #
 # The names and arguments are those of `torch.nn.functional.max_pool2d` and `avg_pool2d` (without
-# padding). Loops over output positions are fine. Return float arrays and do not modify `x`.
+# padding). Loops over output positions are fine. Return arrays of `x`'s dtype (the tests pass
+# float64 and check the dtype) and do not modify `x`.
 
 # %% solution="max_pool2d"
 def max_pool2d(x, kernel_size, stride=None):
@@ -709,7 +710,10 @@ assert choice == "b", f"answer_max_vs_avg = {choice!r} does not say what max poo
 #
 # where $N$ is usually up to about 5, $M$ is large and $0 \le K \le 2$: a few convolutions, an
 # optional pool, repeated $M$ times, then up to two hidden FC layers and a softmax classifier.
-# (ResNet and GoogLeNet have since challenged this pattern, as notebooks 10 and 11 show.)
+# (ResNet and GoogLeNet have since challenged this pattern, as notebooks 10 and 11 show.) The
+# lecture names two trends: smaller filters in deeper networks (VGG's 3×3 stacks, notebook 09),
+# and fewer POOL and FC layers, down to networks of CONV layers alone (strided convolutions
+# downsample, and global average pooling replaces the big FC layers; notebooks 10 and 11).
 #
 # Below is a small instance for the 8×8 digits, with $N = 2$, $M = 2$, $K = 1$. The convolution
 # is a vectorized helper written here (notebook 04 derives it properly); the pooling is your
@@ -849,7 +853,8 @@ plt.show()
 #   Overlapping windows accumulate their contributions.
 # * Global average pooling maps `(N, C, H, W)` to `(N, C)`; a fully connected layer is a
 #   convolution with a filter as large as its input.
-# * Classic ConvNets follow `[(CONV-RELU)*N-POOL?]*M-(FC-RELU)*K-SOFTMAX`.
+# * Classic ConvNets follow `[(CONV-RELU)*N-POOL?]*M-(FC-RELU)*K-SOFTMAX`; the trend is towards
+#   smaller filters, deeper networks, and fewer POOL and FC layers.
 #
 # **Next:** notebook 04 writes the convolution's backward pass, makes the convolution fast, and
 # trains a ConvNet like this one on the digits.

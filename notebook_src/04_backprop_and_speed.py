@@ -167,7 +167,8 @@ for stride, padding in [(1, 0), (2, 1)]:
 # * `stride`, `padding`: as in the forward pass
 # * returns `(dx, dw, db)` with the shapes of `x`, `w` and `(F,)`
 #
-# Take `H'` and `W'` from `dout.shape`. Return float arrays and do not modify the inputs. The cell
+# Take `H'` and `W'` from `dout.shape`. Return arrays of `x`'s dtype (the tests pass float64 and
+# check the dtype) and do not modify the inputs. The cell
 # after your function runs it on the worked examples above, next to the values worked out by hand.
 
 # %% solution="conv2d_backward"

@@ -102,8 +102,8 @@ SIZES = {
 # positions is fine. If you would rather have none, `np.lib.stride_tricks.sliding_window_view`
 # gives all windows of the padded input at once, `[..., ::stride, :]` keeps every stride-th one,
 # and one `np.einsum` or `np.tensordot` multiplies them with the filters (this is how the reference
-# solution does it, and how notebook 04 made `conv2d` fast). Return a float array and do not modify
-# `x` or `w`.
+# solution does it, and how notebook 04 made `conv2d` fast). Return an array of `x`'s dtype (the
+# tests pass float64 and check the dtype) and do not modify `x` or `w`.
 
 # %% solution="conv1d"
 def conv1d(x, w, b=None, stride=1, padding=0):
@@ -1069,7 +1069,8 @@ for trial in range(20):
 # positions are fine; keep the sum over channels and the filter's three axes in NumPy (for example
 # `np.tensordot`, or `np.sum` of a product). Or write no loop at all, as in `conv1d`:
 # `sliding_window_view` over the three axes D, H and W, strided with `[:, :, ::stride, ::stride,
-# ::stride]`, then one `np.tensordot`. Do not modify `x` or `w`.
+# ::stride]`, then one `np.tensordot`. Return an array of `x`'s dtype, as `conv1d` does, and do
+# not modify `x` or `w`.
 
 # %% solution="conv3d"
 def conv3d(x, w, b=None, stride=1, padding=0):

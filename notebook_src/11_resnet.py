@@ -7,7 +7,9 @@
 # trained human. That number is an **ensemble** of six ResNets of different depths (two of them
 # 152 layers deep); a single 152-layer ResNet reached 4.49% top-5 error on the validation set,
 # itself better than every earlier ensemble. ResNets also swept the detection and segmentation
-# tracks of ILSVRC and COCO the same year. It got there by answering a puzzle: when a "plain" network is made
+# tracks of ILSVRC and COCO the same year, first in all five main tracks and well ahead of the
+# second-best entries (ImageNet detection by 16%, localization by 27%, COCO detection by 11% and
+# segmentation by 12%). It got there by answering a puzzle: when a "plain" network is made
 # deeper, it gets *worse*, even on its own training data. The fix is the **residual block**, which
 # learns a change F(x) to its input and outputs F(x) + x.
 #
@@ -923,7 +925,9 @@ print(f"plain-56 worse than plain-20 in {np.sum(final['plain', 56] > final['plai
 # paper's widths) is the better test; in the paper, over 64,000 iterations, plain-56 stays above
 # plain-20 to the end, while ResNet-56 ends *below* ResNet-20: with residual connections, extra
 # depth helps instead of hurting. On ImageNet the 152-layer ResNet is both the deepest and the most
-# accurate of the family.
+# accurate of the family. The paper even trained a 1,202-layer ResNet on CIFAR-10 without
+# trouble: it reached a training error below 0.1%, and only its test error (7.9%, against 6.4% for
+# the 110-layer one) shows that so many layers overfit so small a dataset.
 #
 # ## 6. The training recipe
 #

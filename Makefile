@@ -35,6 +35,11 @@ help:
 	@echo "make test-export   the student export, answered, passes its own Validator; the student's browser flow (CI runs it too)"
 	@echo "make test-grading  the grader at class scale: every prepared submission, bad hand-ins (CI runs it too)"
 
+# The oldest Python the course supports, from pyproject.toml's requires-python (one place).
+PYTHON_MIN = $(shell sed -n 's/^requires-python = ">=\([0-9.]*\)"$$/\1/p' pyproject.toml)
+comma := ,
+PYTHON_MIN_TUPLE = $(subst .,$(comma) ,$(PYTHON_MIN))
+
 setup: $(STAMP)
 
 # Re-runs only when the pins or the package metadata change; a broken half-install is redone.
@@ -44,6 +49,8 @@ setup: $(STAMP)
 # sandbox mounts the environment read-only: without .pyc files there every kernel would compile
 # torch's Python afresh.
 $(STAMP): pyproject.toml requirements.txt
+	@test -x $(BIN)/python || $(PYTHON) -c "import sys; sys.exit(sys.version_info < ($(PYTHON_MIN_TUPLE)))" \
+		|| { echo "$(PYTHON) is older than Python $(PYTHON_MIN) (pyproject.toml): pass PYTHON=python3.x"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet "$(UV_PIN)"
 	$(BIN)/uv pip install --quiet -p $(BIN)/python --compile-bytecode -r requirements.txt
@@ -126,7 +133,7 @@ bench: setup
 # `uv pip compile` takes the oldest Python to resolve for from --python-version, not from requires-python.
 LOCK_ARGS ?=
 UV_PIN = $(or $(shell grep -m1 -o '^uv==[^ ;]*' requirements.txt 2>/dev/null),uv)
-LOCK_PYTHON = $(shell sed -n 's/^requires-python = ">=\([0-9.]*\)"$$/\1/p' pyproject.toml)
+LOCK_PYTHON = $(PYTHON_MIN)
 lock:
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
 	.venv-lock/bin/python -m pip install --quiet "$(UV_PIN)"

@@ -503,6 +503,34 @@ def check_branches(config, h, w, seed):
         pool_change = (module(low) - module(lower))[0, c1 + c3 + c5:].abs().max().item()
     assert pool_change < 1e-12, (f"Inception{config}: the pool branch changed when a pixel below every other value "
                                  f"was lowered further: use a 3x3 *max* pool (stride 1, padding 1)")
+    check_pool_first(config, h, w, seed)
+
+
+def check_pool_first(config, h, w, seed):
+    """Max pool, then the 1x1 projection: lowering ONE input channel at a pixel below its neighbours changes no
+    window's maximum, so the pool branch must not move. The check above lowers every channel at once, and with
+    positive weights projecting first and pooling after gives the same outputs; with the module's own mixed-sign
+    weights, a projection before the pool turns the lowered value into a large output of some channel, which the
+    pool then spreads."""
+    cin, c1, c3r, c3, c5r, c5, pp = config
+    torch.manual_seed(seed)
+    module = Inception(*config).double().eval()
+    gen = torch.Generator().manual_seed(seed)
+    x = torch.randn(1, cin, h, w, generator=gen, dtype=torch.float64)
+    i, j = h // 2, w // 2
+    first = c1 + c3 + c5
+    for channel in range(cin):
+        low, lower = x.clone(), x.clone()
+        low[0, channel, i, j] = x.min() - 1.0
+        lower[0, channel, i, j] = x.min() - 1000.0
+        with torch.no_grad():
+            change = (module(low) - module(lower))[0, first:].abs().max().item()
+        assert change < 1e-9, (
+            f"Inception{config} in eval mode: the pool branch (output channels {first}..{first + pp - 1}) changed "
+            f"when only input channel {channel} was lowered at one pixel where it is below all its neighbours, "
+            f"which changes no 3x3 max of that channel. Pool first, then project: 3x3 max pool (stride 1, "
+            f"padding 1) on the input, then the 1x1 conv_bn_relu (a 1x1 convolution before the pool mixes the "
+            f"channels, and the pool then picks up the change)")
 
 
 check_branches((4, 3, 2, 5, 2, 4, 6), 9, 11, seed=0)

@@ -465,23 +465,24 @@ for trial in range(10):
 # `handle.remove()` detaches the hook again (forgetting that leaves the hook running on every
 # later forward pass).
 #
-# A worked example: LeNet-5 on one 32×32×3 image (convolution 5×5, pool 2, convolution 5×5,
-# pool 2, then fully connected layers of 120, 84 and 10 units). The convolution, pooling and
-# linear layers output
+# A worked example: notebook 08's LeNet-5 on one 32×32×3 image (convolution 5×5, tanh, average
+# pool 2, convolution 5×5, tanh, average pool 2, then fully connected layers of 120, 84 and 10
+# units with tanh between them). The convolution, pooling and linear layers output
 #
 # | layer | output | values |
 # |---|---|---|
 # | conv 6@5×5 | 6×28×28 | 4,704 |
-# | max pool | 6×14×14 | 1,176 |
+# | average pool | 6×14×14 | 1,176 |
 # | conv 16@5×5 | 16×10×10 | 1,600 |
-# | max pool | 16×5×5 | 400 |
+# | average pool | 16×5×5 | 400 |
 # | FC 120, 84, 10 | | 214 |
 # | **total** | | **8,094** values = 32,376 bytes in float32 |
 #
-# Counting every leaf module (one with no sub-modules) adds the four ReLU outputs
-# (4,704 + 1,600 + 120 + 84 = 6,508) and the 400 outputs of `Flatten`: 15,002 values. A ReLU with
-# `inplace=True` overwrites its input and `Flatten` returns a view, so counting every leaf
-# module overstates the real memory somewhat; it is a simple, reproducible upper bound.
+# Counting every leaf module (one with no sub-modules) adds the four tanh outputs
+# (4,704 + 1,600 + 120 + 84 = 6,508) and the 400 outputs of `Flatten`: 15,002 values. `Flatten`
+# returns a view, and in the later models a ReLU with `inplace=True` overwrites its input, so
+# counting every leaf module overstates the real memory somewhat; it is a simple, reproducible
+# upper bound.
 
 # %% [markdown]
 # ### Exercise 3: `activation_bytes(model, x, layer_types=None)`
@@ -530,16 +531,16 @@ import torch
 import torch.nn as nn
 
 lenet = nn.Sequential(
-    nn.Conv2d(3, 6, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2),
-    nn.Flatten(), nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
-kinds = (nn.Conv2d, nn.MaxPool2d, nn.Linear)
+    nn.Conv2d(3, 6, 5), nn.Tanh(), nn.AvgPool2d(2), nn.Conv2d(6, 16, 5), nn.Tanh(), nn.AvgPool2d(2),
+    nn.Flatten(), nn.Linear(400, 120), nn.Tanh(), nn.Linear(120, 84), nn.Tanh(), nn.Linear(84, 10))
+kinds = (nn.Conv2d, nn.AvgPool2d, nn.Linear)
 got = activation_bytes(lenet, torch.randn(1, 3, 32, 32), kinds)
 if got == 8_094:
     raise AssertionError("activation_bytes returned 8,094, the number of values; return bytes "
                          "(numel * element_size: 4 bytes per float32 value)")
 if got == 32_376 + 3 * 32 * 32 * 4:
     raise AssertionError("activation_bytes counted the input x as well; count only the selected modules' outputs")
-assert got == 32_376, (f"activation_bytes(LeNet-5, x of shape (1, 3, 32, 32), (Conv2d, MaxPool2d, Linear)) returned "
+assert got == 32_376, (f"activation_bytes(LeNet-5, x of shape (1, 3, 32, 32), (Conv2d, AvgPool2d, Linear)) returned "
                        f"{got!r}; the worked example gives 8,094 float32 values = 32,376 bytes")
 got = activation_bytes(lenet, torch.randn(2, 3, 32, 32), kinds)
 assert got == 2 * 32_376, f"activation_bytes with a batch of 2 returned {got!r}; expected twice 32,376"
@@ -587,15 +588,15 @@ import torch
 import torch.nn as nn
 
 lenet = nn.Sequential(
-    nn.Sequential(nn.Conv2d(3, 6, 5), nn.ReLU(), nn.MaxPool2d(2)),
-    nn.Sequential(nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2)),
-    nn.Flatten(), nn.Sequential(nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10)))
+    nn.Sequential(nn.Conv2d(3, 6, 5), nn.Tanh(), nn.AvgPool2d(2)),
+    nn.Sequential(nn.Conv2d(6, 16, 5), nn.Tanh(), nn.AvgPool2d(2)),
+    nn.Flatten(), nn.Sequential(nn.Linear(400, 120), nn.Tanh(), nn.Linear(120, 84), nn.Tanh(), nn.Linear(84, 10)))
 got = activation_bytes(lenet, torch.randn(1, 3, 32, 32))
 if got > 60_008:
     raise AssertionError(f"activation_bytes(LeNet-5 in nested Sequentials) returned {got!r}, more than the 15,002 "
                          "float32 values (60,008 bytes) of its leaf modules: containers must not be counted")
 assert got == 60_008, (f"activation_bytes(LeNet-5, x (1, 3, 32, 32)) over all leaf modules returned {got!r}; "
-                       "expected 15,002 values (8,094 + 6,508 ReLU + 400 Flatten) = 60,008 bytes")
+                       "expected 15,002 values (8,094 + 6,508 tanh + 400 Flatten) = 60,008 bytes")
 
 
 class TwiceRelu(nn.Module):
@@ -647,7 +648,7 @@ for trial in range(8):
 ### END HIDDEN TESTS
 
 # %% tests="test_activation_bytes_hygiene" points=1
-# Bytes follow the dtype, and no hook is left behind on the model.
+# Bytes follow the dtype, and no hook is left behind on the model, even when its forward pass raises.
 import numpy as np
 import torch
 import torch.nn as nn
@@ -662,7 +663,26 @@ assert got == 3 * (144 + 5) * 8, f"activation_bytes of a float64 model returned 
 leftover = [name or "model" for name, m in net.named_modules() if m._forward_hooks or m._forward_pre_hooks]
 assert not leftover, f"activation_bytes left forward hooks on {leftover}: call handle.remove() for each hook"
 assert not module_internals._global_forward_hooks, "activation_bytes left a global forward hook registered"
-print("activation_bytes follows the dtype and cleans up its hooks.")
+
+
+def hooks_left_after_failure(model, x):
+    """Names of the modules that still carry hooks after activation_bytes(model, x) failed in model(x)."""
+    try:
+        activation_bytes(model, x)
+    except Exception:  # the text does not say whether the error reaches the caller: either way is accepted
+        pass
+    return [name or "model" for name, m in model.named_modules() if m._forward_hooks or m._forward_pre_hooks]
+
+
+# Linear(5, 5) gets the 144 values of the convolution: model(x) raises after the convolution's hook has run.
+broken = nn.Sequential(nn.Conv2d(2, 4, 3), nn.Flatten(), nn.Linear(5, 5))
+leftover = hooks_left_after_failure(broken, torch.randn(1, 2, 8, 8))
+assert not leftover, (f"activation_bytes left forward hooks on {leftover} when model(x) raised an error: remove "
+                      "them in a finally block (try: model(x) ... finally: handle.remove() for each handle), so "
+                      "they go even when the forward pass fails")
+assert not module_internals._global_forward_hooks, ("activation_bytes left a global forward hook registered when "
+                                                    "model(x) raised an error")
+print("activation_bytes follows the dtype and cleans up its hooks, even after a failing forward pass.")
 ### BEGIN HIDDEN TESTS
 import importlib
 
@@ -682,6 +702,25 @@ for trial in range(6):
     expected = 2 * n * c_out * 16 * x.element_size()
     assert got == expected, f"activation_bytes in {dtype} returned {got!r}, expected {expected}"
     assert not any(m._forward_hooks for m in net.modules()), "activation_bytes left hooks behind"
+assert not module_internals._global_forward_hooks, "activation_bytes left a global forward hook registered"
+
+
+class FailsHalfway(nn.Module):
+    """Runs some of its layers, then raises an error that is not a RuntimeError."""
+
+    def __init__(self, depth):
+        super().__init__()
+        self.layers = nn.ModuleList(nn.Conv2d(2, 2, 1) for _ in range(depth))
+
+    def forward(self, x):
+        for layer in self.layers:
+            x = layer(x)
+        raise ValueError("this model always fails")
+
+
+for depth in (1, 3):
+    leftover = hooks_left_after_failure(FailsHalfway(depth), torch.randn(1, 2, 4, 4))
+    assert not leftover, f"activation_bytes left hooks on {leftover} when model(x) raised a ValueError"
 assert not module_internals._global_forward_hooks, "activation_bytes left a global forward hook registered"
 ### END HIDDEN TESTS
 
@@ -733,7 +772,8 @@ print(f"VGG-16: {full / 1e9:.2f} GFLOPs at 224; at 112, {half / 1e9:.2f} x 4 = {
 # GoogLeNet's `Inception`, ResNet's `BasicBlock`) so that this notebook stands on its own; your
 # own versions from 08–11 should give the same counts.
 #
-# * **LeNet-5** (1998): two 5×5 convolutions and three fully connected layers.
+# * **LeNet-5** (1998): two 5×5 convolutions, each followed by tanh and a 2×2 average pool, and
+#   three fully connected layers, as in notebook 08.
 # * **AlexNet-style**: five convolutions, three max pools, two 1,024-unit FC layers with dropout.
 # * **VGG-11 (CIFAR)**: the network notebook 09 trains in full mode: VGG's configuration "A" (eight
 #   3×3 convolutions, no BatchNorm, five 2×2 pools) and a classifier of two 512-unit FC layers
@@ -753,8 +793,8 @@ from torchvision.models.vgg import make_layers
 
 def lenet5(num_classes=10):
     return nn.Sequential(
-        nn.Conv2d(3, 6, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Flatten(), nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, num_classes))
+        nn.Conv2d(3, 6, 5), nn.Tanh(), nn.AvgPool2d(2), nn.Conv2d(6, 16, 5), nn.Tanh(), nn.AvgPool2d(2),
+        nn.Flatten(), nn.Linear(400, 120), nn.Tanh(), nn.Linear(120, 84), nn.Tanh(), nn.Linear(84, num_classes))
 
 
 def alexnet_cifar(num_classes=10):
@@ -1205,7 +1245,8 @@ else:
 # * **Data.** Quick mode: the MNIST subset, 3,500 digits for training and 500 for validation
 #   (`cs_utils.challenge.challenge_loaders`); the other 1,000 digits are the **test split**, used
 #   only by the grader. Full mode: CIFAR-10's 45,000 / 5,000 split for training and validation,
-#   and its 10,000 test images for the grade. Do not train on the test split.
+#   and its 10,000 test images for the grade. Do not train on the test split. (Changing `SEED`
+#   redraws which digits train and which validate; the 1,000 test digits stay the same.)
 # * **Budget.** Your training function gets `time_budget_s` seconds of wall-clock time: 60 s in
 #   quick mode (on a CPU), 10 minutes in full mode (on a GPU). It must stop by then
 #   (`cs_utils.training.fit(..., time_budget_s=...)` does; 10% slack is allowed for the last

@@ -268,8 +268,8 @@ print(f"training loss of this plain net at lr 0.02: {ics_losses[:10].mean():.2f}
 # $m = N \cdot H \cdot W$ values of a channel count as that channel's samples, also in the
 # $m/(m-1)$ correction. A convolution treats every position alike, and BN keeps it that way.
 #
-# **A worked example.** With $\gamma = (1, 2)$, $\beta = (0, 1)$, running mean $(0, 0)$, running
-# variance $(1, 1)$ and momentum 0.1,
+# **A worked example.** With running mean $(0, 0)$, running variance $(1, 1)$, $\gamma = (1, 2)$,
+# $\beta = (0, 1)$ and momentum 0.1,
 #
 # $$x = \begin{bmatrix}1&0\\2&0\\3&4\\6&4\end{bmatrix}: \quad \mu = (3, 2), \quad
 #   \sigma^2 = (3.5, 4), \quad \text{unbiased } (4.667, 5.333).$$
@@ -282,27 +282,36 @@ print(f"training loss of this plain net at lr 0.02: {ics_losses[:10].mean():.2f}
 # %% [markdown]
 # ### Exercise 1: `batch_norm`
 #
-# `batch_norm(x, gamma, beta, running_mean, running_var, training, momentum=0.1, eps=1e-5)`
-# returns `(out, running_mean, running_var)`, with the semantics of
-# `torch.nn.functional.batch_norm`:
+# `batch_norm(x, running_mean, running_var, gamma, beta, training=False, momentum=0.1, eps=1e-5)`
+# takes its arguments in the order of `torch.nn.functional.batch_norm(input, running_mean,
+# running_var, weight, bias, training, momentum, eps)` (`weight` and `bias` are $\gamma$ and
+# $\beta$), with the same semantics. Mind the order: the running statistics come before `gamma`
+# and `beta` (CS231n's assignment has them the other way round).
 #
-# * `x` is `(N, D)` or `(N, C, H, W)`; `gamma`, `beta`, `running_mean`, `running_var` have shape
+# * `x` is `(N, D)` or `(N, C, H, W)`; `running_mean`, `running_var`, `gamma`, `beta` have shape
 #   `(D,)` or `(C,)`.
 # * `training=True`: normalize with the batch statistics, and return the running statistics
 #   updated as above.
-# * `training=False`: normalize with `running_mean` and `running_var`, and return them unchanged.
+# * `training=False` (the default): normalize with `running_mean` and `running_var`, and return
+#   them unchanged.
 #
-# Return new arrays; do not modify `x`, `gamma` or `beta`. One implementation can serve both input
-# shapes: reduce over every axis except axis 1.
+# It returns `(out, running_mean, running_var)`. This is the one difference from PyTorch:
+# `F.batch_norm` returns only `out` and updates the running statistics **in place** (they are
+# tensors that the `BatchNorm` layer owns), while yours returns the updated statistics as new
+# arrays, because your functions modify none of their inputs: the caller decides where the new
+# statistics go. So do not modify `x`, `running_mean`, `running_var`, `gamma` or `beta`. The results
+# have `x`'s dtype (float64 for the float64 arrays the tests use). One implementation can serve
+# both input shapes: reduce over every axis except axis 1.
 
 # %% solution="batch_norm"
-def batch_norm(x, gamma, beta, running_mean, running_var, training, momentum=0.1, eps=1e-5):
-    """Batch normalization, forward pass, as torch.nn.functional.batch_norm.
+def batch_norm(x, running_mean, running_var, gamma, beta, training=False, momentum=0.1, eps=1e-5):
+    """Batch normalization, forward pass, as torch.nn.functional.batch_norm (same argument order).
 
-    x: (N, D) or (N, C, H, W). gamma, beta, running_mean, running_var: (D,) or (C,).
+    x: (N, D) or (N, C, H, W). running_mean, running_var, gamma (torch's weight), beta (bias): (D,) or (C,).
     training: use batch statistics and update the running ones (momentum weighs the new batch,
     the running variance is unbiased); otherwise use the running statistics.
-    Returns (out, running_mean, running_var): out has x's shape.
+    Returns (out, running_mean, running_var), new arrays (torch updates its running statistics in
+    place instead): out has x's shape; all three have x's dtype. Modifies none of its inputs.
     """
     ### BEGIN SOLUTION
     axes = (0,) + tuple(range(2, x.ndim))          # every axis but the channel/feature axis
@@ -328,20 +337,27 @@ from cs_utils.checks import assert_close, call_torch, numpy_only
 
 x = np.array([[1.0, 0.0], [2.0, 0.0], [3.0, 4.0], [6.0, 4.0]])
 gamma, beta = np.array([1.0, 2.0]), np.array([0.0, 1.0])
+running_mean, running_var = np.array([0.5, -1.0]), np.array([4.0, 0.25])   # training mode ignores them for out
 with numpy_only("batch_norm"):
-    out, _, _ = batch_norm(x, gamma, beta, np.zeros(2), np.ones(2), training=True)
+    out, _, _ = batch_norm(x, running_mean, running_var, gamma, beta, training=True)
+x_hat = (x - x.mean(axis=0)) / np.sqrt(x.var(axis=0) + 1e-5)
+swapped = running_mean * x_hat + running_var                  # what CS231n's argument order would return
+if np.shape(out) == x.shape and np.allclose(np.asarray(out, dtype=float), swapped):
+    raise AssertionError("batch_norm used running_mean and running_var as gamma and beta. The arguments follow "
+                         "torch.nn.functional.batch_norm: batch_norm(x, running_mean, running_var, gamma, beta, "
+                         "training=False, momentum=0.1, eps=1e-5), not CS231n's (x, gamma, beta, ...)")
 expected = np.stack([(x[:, 0] - 3.0) / np.sqrt(3.5 + 1e-5), 2 * (x[:, 1] - 2.0) / np.sqrt(4.0 + 1e-5) + 1], axis=1)
-assert_close(out, expected, "batch_norm output on the worked 4x2 example (training mode)")
+assert_close(out, expected, "batch_norm output on the worked 4x2 example (training mode, gamma (1, 2), beta (0, 1))")
 
 rng = np.random.default_rng(1)
 x = rng.standard_normal((16, 5)) * 3 + 2
 gamma, beta = rng.standard_normal(5), rng.standard_normal(5)
 with numpy_only("batch_norm"):
-    out, _, _ = batch_norm(x, np.ones(5), np.zeros(5), np.zeros(5), np.ones(5), training=True)
+    out, _, _ = batch_norm(x, np.zeros(5), np.ones(5), np.ones(5), np.zeros(5), training=True)
 assert_close(out.mean(axis=0), np.zeros(5), "per-feature mean of batch_norm(x) with gamma=1, beta=0", atol=1e-10)
 assert_close(out.std(axis=0), np.ones(5), "per-feature std of batch_norm(x) with gamma=1, beta=0", rtol=1e-4)
 with numpy_only("batch_norm"):
-    out, _, _ = batch_norm(x, gamma, beta, np.zeros(5), np.ones(5), True)
+    out, _, _ = batch_norm(x, np.zeros(5), np.ones(5), gamma, beta, True)
 assert_close(out, call_torch(F.batch_norm, x, None, None, gamma, beta, True), "batch_norm vs torch, x (16, 5)")
 print("batch_norm normalizes each feature over the batch in training mode.")
 ### BEGIN HIDDEN TESTS
@@ -357,13 +373,15 @@ for trial in range(12):
     gamma, beta = rng.standard_normal(D), rng.standard_normal(D)
     rm, rv = rng.standard_normal(D), rng.uniform(0.5, 2, D)
     eps = [1e-5, 1e-3, 0.1][trial % 3]
-    before = [a.copy() for a in (x, gamma, beta)]
+    inputs = {"x": x, "running_mean": rm, "running_var": rv, "gamma": gamma, "beta": beta}
+    before = {name: a.copy() for name, a in inputs.items()}
     with checks.numpy_only("batch_norm"):
-        out, _, _ = batch_norm(x, gamma, beta, rm.copy(), rv.copy(), True, 0.1, eps)
+        out, _, _ = batch_norm(x, rm, rv, gamma, beta, True, 0.1, eps)
     checks.assert_close(out, checks.call_torch(F.batch_norm, x, None, None, gamma, beta, True, 0.1, eps),
                         f"batch_norm (training) with x {x.shape}, eps {eps}")
-    for name, a, b in zip(("x", "gamma", "beta"), (x, gamma, beta), before):
-        checks.assert_close(a, b, f"{name} after batch_norm: the input must not be modified")
+    for name, a in inputs.items():
+        checks.assert_close(a, before[name], f"{name} after batch_norm: the input must not be modified "
+                            "(return the updated running statistics as new arrays)")
 ### END HIDDEN TESTS
 
 # %% tests="test_batch_norm_running" points=2
@@ -373,8 +391,15 @@ import torch.nn.functional as F
 from cs_utils.checks import assert_close, call_torch, numpy_only
 
 x = np.array([[1.0, 0.0], [2.0, 0.0], [3.0, 4.0], [6.0, 4.0]])
+gamma, beta = np.array([1.0, 2.0]), np.array([0.0, 1.0])
 with numpy_only("batch_norm"):
-    _, running_mean, running_var = batch_norm(x, np.ones(2), np.zeros(2), np.zeros(2), np.ones(2), training=True)
+    _, running_mean, running_var = batch_norm(x, np.zeros(2), np.ones(2), gamma, beta, training=True)
+gamma_as_running_mean = 0.9 * gamma + 0.1 * x.mean(axis=0)     # what CS231n's argument order would return
+if np.shape(running_mean) == (2,) and np.allclose(np.asarray(running_mean, dtype=float), gamma_as_running_mean):
+    raise AssertionError("running_mean is 0.9 * gamma + 0.1 * batch mean: batch_norm used gamma and beta as the "
+                         "running statistics. The arguments follow torch.nn.functional.batch_norm: "
+                         "batch_norm(x, running_mean, running_var, gamma, beta, training=False, momentum=0.1, "
+                         "eps=1e-5), not CS231n's (x, gamma, beta, ...)")
 if np.allclose(np.asarray(running_var, dtype=float), [1.25, 1.3]):
     raise AssertionError("running_var is (1.25, 1.3): it was updated with the biased batch variance. PyTorch's "
                          "running variance uses the unbiased one, sum((x - mean)**2) / (m - 1)")
@@ -393,7 +418,7 @@ for step in range(3):
     x = rng.standard_normal((8, 3)) * 2 + 1
     call_torch(F.batch_norm, x, torch_mean, torch_var, None, None, True, 0.3)
     with numpy_only("batch_norm"):
-        _, ours_mean, ours_var = batch_norm(x, np.ones(3), np.zeros(3), ours_mean, ours_var, True, momentum=0.3)
+        _, ours_mean, ours_var = batch_norm(x, ours_mean, ours_var, np.ones(3), np.zeros(3), True, momentum=0.3)
 assert_close(ours_mean, torch_mean, "running_mean after 3 steps with momentum 0.3, vs torch")
 assert_close(ours_var, torch_var, "running_var after 3 steps with momentum 0.3, vs torch")
 print("The running statistics follow PyTorch's convention.")
@@ -414,7 +439,7 @@ for trial in range(10):
         gamma, beta = rng.standard_normal(D), rng.standard_normal(D)
         checks.call_torch(F.batch_norm, x, torch_mean, torch_var, gamma, beta, True, momentum)
         with checks.numpy_only("batch_norm"):
-            _, mine_mean, mine_var = batch_norm(x, gamma, beta, np.array(mine_mean), np.array(mine_var), True,
+            _, mine_mean, mine_var = batch_norm(x, np.array(mine_mean), np.array(mine_var), gamma, beta, True,
                                                 momentum)
         checks.assert_close(mine_mean, torch_mean, f"running_mean, trial {trial} step {step}, N={N}, "
                             f"momentum {momentum:.3f}")
@@ -432,7 +457,13 @@ x = np.array([[1.0, 0.0], [2.0, 0.0], [3.0, 4.0], [6.0, 4.0]])
 gamma, beta = np.array([1.0, 2.0]), np.array([0.0, 1.0])
 running_mean, running_var = np.array([0.5, -1.0]), np.array([4.0, 0.25])
 with numpy_only("batch_norm"):
-    out, new_mean, new_var = batch_norm(x, gamma, beta, running_mean.copy(), running_var.copy(), training=False)
+    out, new_mean, new_var = batch_norm(x, running_mean.copy(), running_var.copy(), gamma, beta, training=False)
+swapped = running_mean * (x - gamma) / np.sqrt(beta + 1e-5) + running_var   # CS231n's argument order
+if np.shape(out) == x.shape and np.allclose(np.asarray(out, dtype=float), swapped):
+    raise AssertionError("batch_norm used running_mean and running_var as gamma and beta (and gamma and beta as "
+                         "the running statistics). The arguments follow torch.nn.functional.batch_norm: "
+                         "batch_norm(x, running_mean, running_var, gamma, beta, training=False, momentum=0.1, "
+                         "eps=1e-5), not CS231n's (x, gamma, beta, ...)")
 batch_stats = (x - x.mean(axis=0)) / np.sqrt(x.var(axis=0) + 1e-5) * gamma + beta
 if np.allclose(np.asarray(out, dtype=float), batch_stats):
     raise AssertionError("in test mode (training=False) batch_norm normalized with the batch's own statistics; "
@@ -444,7 +475,7 @@ assert_close(new_var, running_var, "running_var returned in test mode (must be u
 
 # One example at a time gives the same outputs as the whole batch: test mode is independent of the batch.
 with numpy_only("batch_norm"):
-    one_by_one = np.concatenate([batch_norm(x[i:i + 1], gamma, beta, running_mean, running_var, False)[0]
+    one_by_one = np.concatenate([batch_norm(x[i:i + 1], running_mean, running_var, gamma, beta)[0]
                                  for i in range(4)])
 assert_close(one_by_one, expected, "batch_norm in test mode, applied one example at a time")
 print("Test mode uses the running statistics.")
@@ -462,7 +493,7 @@ for trial in range(10):
     rm, rv = rng.standard_normal(D), rng.uniform(0.2, 3, D)
     eps = [1e-5, 1e-2][trial % 2]
     with checks.numpy_only("batch_norm"):
-        out, new_mean, new_var = batch_norm(x, gamma, beta, rm.copy(), rv.copy(), False, 0.1, eps)
+        out, new_mean, new_var = batch_norm(x, rm.copy(), rv.copy(), gamma, beta, False, 0.1, eps)
     checks.assert_close(out, checks.call_torch(F.batch_norm, x, rm.copy(), rv.copy(), gamma, beta, False, 0.1, eps),
                         f"batch_norm (test mode) with x {x.shape}, eps {eps}")
     checks.assert_close(new_mean, rm, "running_mean returned in test mode")
@@ -477,9 +508,16 @@ from cs_utils.checks import assert_close, assert_shape, call_torch, numpy_only
 
 rng = np.random.default_rng(3)
 x = rng.standard_normal((4, 3, 5, 6)) * np.array([1.0, 3.0, 0.5])[None, :, None, None] + 2
+running_mean, running_var = np.array([0.5, -1.0, 2.0]), np.array([4.0, 0.25, 1.5])   # unused for out in training
 with numpy_only("batch_norm"):
-    out, _, _ = batch_norm(x, np.ones(3), np.zeros(3), np.zeros(3), np.ones(3), training=True)
+    out, _, _ = batch_norm(x, running_mean, running_var, np.ones(3), np.zeros(3), training=True)
 assert_shape(out, x.shape, "batch_norm's output for x (4, 3, 5, 6)")
+x_hat = (x - x.mean(axis=(0, 2, 3), keepdims=True)) / np.sqrt(x.var(axis=(0, 2, 3), keepdims=True) + 1e-5)
+swapped = running_mean[:, None, None] * x_hat + running_var[:, None, None]   # CS231n's argument order
+if np.allclose(np.asarray(out, dtype=float), swapped):
+    raise AssertionError("batch_norm used running_mean and running_var as gamma and beta. The arguments follow "
+                         "torch.nn.functional.batch_norm: batch_norm(x, running_mean, running_var, gamma, beta, "
+                         "training=False, momentum=0.1, eps=1e-5), not CS231n's (x, gamma, beta, ...)")
 per_channel = np.asarray(out).transpose(1, 0, 2, 3).reshape(3, -1)
 assert_close(per_channel.mean(axis=1), np.zeros(3), "per-channel mean over (N, H, W) of spatial batch_norm "
              "(gamma=1, beta=0); are the statistics taken over axes (0, 2, 3)?", atol=1e-10)
@@ -491,12 +529,12 @@ torch_mean, torch_var = rng.standard_normal(3), rng.uniform(0.5, 2, 3)
 ours_mean, ours_var = torch_mean.copy(), torch_var.copy()
 expected = call_torch(F.batch_norm, x, torch_mean, torch_var, gamma, beta, True, 0.2)
 with numpy_only("batch_norm"):
-    out, ours_mean, ours_var = batch_norm(x, gamma, beta, ours_mean, ours_var, True, momentum=0.2)
+    out, ours_mean, ours_var = batch_norm(x, ours_mean, ours_var, gamma, beta, True, momentum=0.2)
 assert_close(out, expected, "spatial batch_norm (training) vs torch, x (4, 3, 5, 6)")
 assert_close(ours_mean, torch_mean, "spatial running_mean vs torch")
 assert_close(ours_var, torch_var, "spatial running_var vs torch (unbiased over m = N*H*W = 120 values)")
 with numpy_only("batch_norm"):
-    out, _, _ = batch_norm(x, gamma, beta, torch_mean.copy(), torch_var.copy(), False)
+    out, _, _ = batch_norm(x, torch_mean.copy(), torch_var.copy(), gamma, beta)
 assert_close(out, call_torch(F.batch_norm, x, torch_mean, torch_var, gamma, beta, False),
              "spatial batch_norm (test mode) vs torch")
 print("Spatial batch_norm matches torch's batch_norm on (N, C, H, W).")
@@ -517,7 +555,7 @@ for trial in range(12):
     x_before = x.copy()
     expected = checks.call_torch(F.batch_norm, x, torch_mean, torch_var, gamma, beta, training, momentum, eps)
     with checks.numpy_only("batch_norm"):
-        out, rm, rv = batch_norm(x, gamma, beta, rm, rv, training, momentum, eps)
+        out, rm, rv = batch_norm(x, rm, rv, gamma, beta, training, momentum, eps)
     label = f"spatial batch_norm, x {x.shape}, training={training}, momentum {momentum:.3f}, eps {eps}"
     checks.assert_close(out, expected, label)
     checks.assert_close(rm, torch_mean, f"running_mean of {label}")
@@ -564,8 +602,9 @@ for trial in range(12):
 #
 # `batch_norm_backward(dout, x, gamma, eps=1e-5)` returns `(dx, dgamma, dbeta)` for the
 # training-mode forward pass, for `(N, D)` and `(N, C, H, W)` inputs. Recompute the forward steps
-# you need from `x`; `dgamma` and `dbeta` have `gamma`'s shape. The tests compare your gradients
-# with numeric gradients and with PyTorch's autograd in float64.
+# you need from `x`; `dgamma` and `dbeta` have `gamma`'s shape. All three have `x`'s dtype (float64
+# for the float64 arrays the tests use). The tests compare your gradients with numeric gradients
+# and with PyTorch's autograd in float64.
 
 # %% solution="batch_norm_backward"
 def batch_norm_backward(dout, x, gamma, eps=1e-5):
@@ -707,9 +746,10 @@ for trial in range(10):
 # Each of the two sums is one of the paths the naive gradient forgets.
 #
 # `batch_norm_backward_alt(dout, x, gamma, eps=1e-5)` has the same contract as
-# `batch_norm_backward`, but computes `dx` with your simplified expression: one line, no
-# intermediate step gradients. It is graded against PyTorch on its own, so this exercise has its
-# own points. The cell after its test times the two versions.
+# `batch_norm_backward` (the results have `x`'s dtype, float64 for the float64 arrays the tests
+# use), but computes `dx` with your simplified expression: one line, no intermediate step
+# gradients. It is graded against PyTorch on its own, so this exercise has its own points. The
+# cell after its test times the two versions.
 
 # %% solution="batch_norm_backward_alt"
 def batch_norm_backward_alt(dout, x, gamma, eps=1e-5):
@@ -830,7 +870,9 @@ except NotImplementedError:
 # The lecture's list of what BN buys: it makes deep networks much easier to train, improves
 # gradient flow, allows higher learning rates and faster convergence, makes networks more robust to
 # initialization, and acts as a regularizer. BN usually goes after a fully connected or
-# convolutional layer and before the nonlinearity.
+# convolutional layer and before the nonlinearity, though the lecture calls the placement a topic
+# of debate: some networks normalize after the ReLU instead, and neither order wins everywhere.
+# This notebook and 09–11 follow the common order: conv, BN, ReLU.
 #
 # We test the "higher learning rate" claim. The same 8-layer ConvNet (`make_deep_net` above, He
 # initialization), with and without `nn.BatchNorm2d` after each convolution, is trained with SGD at
@@ -1022,40 +1064,51 @@ plt.show()
 #
 # ### Exercise 3: `layer_norm`, `instance_norm` and `group_norm`
 #
-# All three take `x` of shape `(N, C, H, W)`, use the biased variance (divide by the count) and
-# `eps` inside the square root as BN does, and mirror PyTorch's functional versions:
+# All three use the biased variance (divide by the count) and `eps` inside the square root as BN
+# does, and mirror PyTorch's functional versions. The results have `x`'s dtype (float64 for the
+# float64 arrays the tests use).
 #
-# * `layer_norm(x, gamma, beta, eps=1e-5)`: each example is normalized over **all its axes but the
-#   first**, (C, H, W) for an image batch. `gamma` and `beta` have shape `x.shape[1:]`, one value
-#   per element, exactly as `nn.LayerNorm([C, H, W])` and
-#   `F.layer_norm(x, x.shape[1:], gamma, beta, eps)`. The same code then also handles the lecture's
-#   `(N, D)` case with `gamma` of shape `(D,)`.
-# * `instance_norm(x, gamma, beta, eps=1e-5)`: over (H, W) for each example and channel; `gamma`
-#   and `beta` have shape `(C,)`, as `F.instance_norm(x, weight=gamma, bias=beta, eps=eps)`
-#   (no running statistics).
-# * `group_norm(x, num_groups, gamma, beta, eps=1e-5)`: the `C` channels form `num_groups`
-#   consecutive groups of `C // num_groups` channels (channels 0 to C/G − 1 are group 0, and so on);
-#   each example is normalized over (its group's channels, H, W). `gamma`, `beta`: `(C,)`, as
-#   `F.group_norm(x, num_groups, gamma, beta, eps)`.
+# * `layer_norm(x, normalized_shape, gamma, beta, eps=1e-5)`, as
+#   `F.layer_norm(x, normalized_shape, gamma, beta, eps)`: `normalized_shape` is a tuple, the shape
+#   of the **last `len(normalized_shape)` axes** of `x`, and the statistics are taken over those
+#   axes, one mean and variance for each index of the axes before them. `gamma` and `beta` have
+#   shape `normalized_shape`, one value per element. For an image batch, `x.shape[1:]` =
+#   (C, H, W) normalizes each example over all its values, as `nn.LayerNorm([C, H, W])` (the
+#   table's layer norm); `(D,)` on an `(N, D)` input is the lecture's case (and a Transformer's, on
+#   `(N, T, D)`); `(H, W)` normalizes each channel of each example on its own.
+# * `instance_norm(x, *, gamma, beta, eps=1e-5)`: `x` is `(N, C, H, W)`, normalized over (H, W)
+#   for each example and channel; `gamma` and `beta` have shape `(C,)`. The one difference from
+#   torch is the `*`, which makes `gamma`, `beta` and `eps` keyword-only: call it
+#   `instance_norm(x, gamma=gamma, beta=beta, eps=eps)`, as you would call
+#   `F.instance_norm(x, weight=gamma, bias=beta, eps=eps)`. Torch's second and third positional
+#   arguments are `running_mean` and `running_var`, for a rarely used mode that tracks running
+#   statistics as BN does; this exercise leaves that mode out, and since `gamma` in second place
+#   would mean a running mean to torch, yours takes no positional arguments after `x`.
+# * `group_norm(x, num_groups, gamma, beta, eps=1e-5)`: `x` is `(N, C, H, W)`; the `C` channels
+#   form `num_groups` consecutive groups of `C // num_groups` channels (channels 0 to C/G − 1 are
+#   group 0, and so on); each example is normalized over (its group's channels, H, W). `gamma`,
+#   `beta`: `(C,)`, as `F.group_norm(x, num_groups, gamma, beta, eps)`.
 
 # %% solution="layer_norm"
-def layer_norm(x, gamma, beta, eps=1e-5):
-    """Layer normalization: each example over all axes but the first; as F.layer_norm(x, x.shape[1:], ...).
+def layer_norm(x, normalized_shape, gamma, beta, eps=1e-5):
+    """Layer normalization over the last len(normalized_shape) axes of x; as F.layer_norm.
 
-    x: (N, C, H, W) (or any (N, ...)). gamma, beta: x.shape[1:]. Returns x's shape.
+    x: (..., *normalized_shape), e.g. (N, C, H, W) with normalized_shape (C, H, W), or (N, D) with (D,).
+    gamma, beta: normalized_shape. Returns x's shape.
     """
     ### BEGIN SOLUTION
-    per_example = tuple(range(1, x.ndim))
-    centred = x - x.mean(axis=per_example, keepdims=True)
-    spread = np.sqrt(np.mean(centred ** 2, axis=per_example, keepdims=True) + eps)
+    axes = tuple(range(x.ndim - len(normalized_shape), x.ndim))
+    centred = x - x.mean(axis=axes, keepdims=True)
+    spread = np.sqrt(np.mean(centred ** 2, axis=axes, keepdims=True) + eps)
     return gamma * (centred / spread) + beta
     ### END SOLUTION
 
 # %% solution="instance_norm"
-def instance_norm(x, gamma, beta, eps=1e-5):
-    """Instance normalization: each (example, channel) over H and W; as F.instance_norm.
+def instance_norm(x, *, gamma, beta, eps=1e-5):
+    """Instance normalization: each (example, channel) over H and W; as F.instance_norm(x, weight=, bias=, eps=).
 
-    x: (N, C, H, W). gamma, beta: (C,). Returns (N, C, H, W).
+    x: (N, C, H, W). gamma, beta: (C,), keyword-only (torch's 2nd and 3rd arguments are running
+    statistics, a mode left out here). Returns (N, C, H, W).
     """
     ### BEGIN SOLUTION
     centred = x - x.mean(axis=(2, 3), keepdims=True)
@@ -1086,15 +1139,29 @@ from cs_utils.checks import assert_close, call_torch, numpy_only
 rng = np.random.default_rng(6)
 x = rng.standard_normal((3, 4, 5, 2)) * np.arange(1.0, 4.0)[:, None, None, None] + 1
 with numpy_only("layer_norm"):
-    out = np.asarray(layer_norm(x, np.ones((4, 5, 2)), np.zeros((4, 5, 2))))
-assert_close(out.reshape(3, -1).mean(axis=1), np.zeros(3), "per-example mean of layer_norm(x) "
+    out = np.asarray(layer_norm(x, x.shape[1:], np.ones((4, 5, 2)), np.zeros((4, 5, 2))))
+assert_close(out.reshape(3, -1).mean(axis=1), np.zeros(3), "per-example mean of layer_norm(x, x.shape[1:], ...) "
              "(gamma=1, beta=0): each example is normalized over (C, H, W)", atol=1e-10)
-assert_close(out.reshape(3, -1).std(axis=1), np.ones(3), "per-example std of layer_norm(x)", rtol=1e-4)
+assert_close(out.reshape(3, -1).std(axis=1), np.ones(3), "per-example std of layer_norm(x, x.shape[1:], ...)",
+             rtol=1e-4)
 gamma, beta = rng.standard_normal((4, 5, 2)), rng.standard_normal((4, 5, 2))
 with numpy_only("layer_norm"):
-    out = layer_norm(x, gamma, beta)
-assert_close(out, call_torch(F.layer_norm, x, x.shape[1:], gamma, beta), "layer_norm vs torch, x (3, 4, 5, 2)")
-print("layer_norm matches F.layer_norm(x, x.shape[1:], gamma, beta).")
+    out = layer_norm(x, x.shape[1:], gamma, beta)
+assert_close(out, call_torch(F.layer_norm, x, x.shape[1:], gamma, beta),
+             "layer_norm vs torch, x (3, 4, 5, 2), normalized_shape (4, 5, 2)")
+# normalized_shape names the last axes: (H, W) normalizes each channel of each example on its own.
+gamma, beta = rng.standard_normal((5, 2)), rng.standard_normal((5, 2))
+with numpy_only("layer_norm"):
+    out = layer_norm(x, (5, 2), gamma, beta)
+assert_close(out, call_torch(F.layer_norm, x, (5, 2), gamma, beta), "layer_norm vs torch, x (3, 4, 5, 2), "
+             "normalized_shape (5, 2): the statistics are over the last 2 axes only, one per (example, channel)")
+x = rng.standard_normal((6, 4)) * 3 - 1
+gamma, beta = rng.standard_normal(4), rng.standard_normal(4)
+with numpy_only("layer_norm"):
+    out = layer_norm(x, (4,), gamma, beta)
+assert_close(out, call_torch(F.layer_norm, x, (4,), gamma, beta), "layer_norm vs torch, x (6, 4), "
+             "normalized_shape (4,)")
+print("layer_norm matches F.layer_norm(x, normalized_shape, gamma, beta).")
 ### BEGIN HIDDEN TESTS
 import importlib
 
@@ -1102,19 +1169,21 @@ import cs_utils.checks
 
 checks = importlib.reload(cs_utils.checks)
 rng = np.random.default_rng(61007)
-for trial in range(10):
-    shape = tuple(int(s) for s in rng.integers(1, 6, size=4))
+for trial in range(12):
+    ndim = 2 + trial % 3
+    k = 1 + (trial // 3) % ndim                      # normalize over the last k axes, 1 <= k <= ndim
+    shape = tuple(int(s) for s in rng.integers(1, 6, size=ndim - 1)) + (int(rng.integers(2, 6)),)
+    normalized_shape = shape[ndim - k:]
     x = rng.standard_normal(shape) * rng.uniform(0.2, 4) + rng.uniform(-2, 2)
-    if x[0].size == 1:
-        continue
-    gamma, beta = rng.standard_normal(shape[1:]), rng.standard_normal(shape[1:])
+    gamma, beta = rng.standard_normal(normalized_shape), rng.standard_normal(normalized_shape)
     eps = [1e-5, 1e-2][trial % 2]
-    x_before = x.copy()
+    before = [a.copy() for a in (x, gamma, beta)]
     with checks.numpy_only("layer_norm"):
-        out = layer_norm(x, gamma, beta, eps)
-    checks.assert_close(out, checks.call_torch(F.layer_norm, x, x.shape[1:], gamma, beta, eps),
-                        f"layer_norm with x {x.shape}, eps {eps}")
-    checks.assert_close(x, x_before, "x after layer_norm: the input must not be modified")
+        out = layer_norm(x, normalized_shape, gamma, beta, eps)
+    label = f"layer_norm with x {x.shape}, normalized_shape {normalized_shape}, eps {eps}"
+    checks.assert_close(out, checks.call_torch(F.layer_norm, x, normalized_shape, gamma, beta, eps), label)
+    for name, a, b in zip(("x", "gamma", "beta"), (x, gamma, beta), before):
+        checks.assert_close(a, b, f"{name} after {label}: the input must not be modified")
 ### END HIDDEN TESTS
 
 # %% tests="test_instance_norm" points=2
@@ -1126,13 +1195,13 @@ rng = np.random.default_rng(7)
 x = rng.standard_normal((2, 3, 6, 5)) * 2 + 1
 gamma, beta = rng.standard_normal(3), rng.standard_normal(3)
 with numpy_only("instance_norm"):
-    out = instance_norm(x, gamma, beta)
+    out = instance_norm(x, gamma=gamma, beta=beta)
 assert_close(out, call_torch(F.instance_norm, x, weight=gamma, bias=beta), "instance_norm vs torch, x (2, 3, 6, 5)")
 # Instance norm undoes a brightness/contrast change of each image and channel (up to eps): the
 # distribution shift of section 2, removed.
 scale, shift = rng.uniform(2, 4, (2, 3, 1, 1)), rng.uniform(-1, 1, (2, 3, 1, 1))
 with numpy_only("instance_norm"):
-    out_shifted = instance_norm(scale * x + shift, gamma, beta)
+    out_shifted = instance_norm(scale * x + shift, gamma=gamma, beta=beta)
 assert_close(out_shifted, out, "instance_norm(a * x + b) vs instance_norm(x) for per-image, per-channel "
              "a > 0 and b", atol=1e-4)
 print("instance_norm matches F.instance_norm, and ignores per-image contrast and brightness.")
@@ -1150,7 +1219,7 @@ for trial in range(10):
     eps = [1e-5, 1e-2][trial % 2]
     x_before = x.copy()
     with checks.numpy_only("instance_norm"):
-        out = instance_norm(x, gamma, beta, eps)
+        out = instance_norm(x, gamma=gamma, beta=beta, eps=eps)
     checks.assert_close(out, checks.call_torch(F.instance_norm, x, weight=gamma, bias=beta, eps=eps),
                         f"instance_norm with x {x.shape}, eps {eps}")
     checks.assert_close(x, x_before, "x after instance_norm: the input must not be modified")
@@ -1285,7 +1354,8 @@ plt.show()
 # `w` `(F, C, HH, WW)` and `b` `(F,)` (or `None`, for a conv without bias, as before BN) and the BN
 # layer's `(F,)` parameters, and returns `(w_folded, b_folded)` such that
 # `conv2d(x, w_folded, b_folded)` equals `batch_norm(conv2d(x, w, b), ...)` in test mode, for any
-# stride and padding. `b_folded` is always an `(F,)` array. Do not modify the inputs.
+# stride and padding. `b_folded` is always an `(F,)` array. Both results have `w`'s dtype (float64
+# for the float64 arrays the tests use). Do not modify the inputs.
 
 # %% solution="fold_batchnorm"
 def fold_batchnorm(w, b, gamma, beta, running_mean, running_var, eps=1e-5):

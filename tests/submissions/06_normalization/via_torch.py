@@ -11,7 +11,7 @@ def _t(a):
 '''
 ANSWERS = {
     "batch_norm": _T + '''
-def batch_norm(x, gamma, beta, running_mean, running_var, training, momentum=0.1, eps=1e-5):
+def batch_norm(x, running_mean, running_var, gamma, beta, training=False, momentum=0.1, eps=1e-5):
     rm, rv = _t(running_mean.copy()), _t(running_var.copy())
     out = F.batch_norm(_t(x), rm, rv, _t(gamma), _t(beta), training, momentum, eps)
     return out.numpy(), rm.numpy(), rv.numpy()
@@ -24,11 +24,11 @@ def batch_norm_backward(dout, x, gamma, eps=1e-5):
     return xt.grad.numpy(), gt.grad.numpy(), bt.grad.numpy()
 ''',
     "layer_norm": _T + '''
-def layer_norm(x, gamma, beta, eps=1e-5):
-    return F.layer_norm(_t(x), x.shape[1:], _t(gamma), _t(beta), eps).numpy()
+def layer_norm(x, normalized_shape, gamma, beta, eps=1e-5):
+    return F.layer_norm(_t(x), normalized_shape, _t(gamma), _t(beta), eps).numpy()
 ''',
     "instance_norm": _T + '''
-def instance_norm(x, gamma, beta, eps=1e-5):
+def instance_norm(x, *, gamma, beta, eps=1e-5):
     return F.instance_norm(_t(x), weight=_t(gamma), bias=_t(beta), eps=eps).numpy()
 ''',
     "group_norm": _T + '''

@@ -6,7 +6,7 @@ ANSWERS = {
     "batch_norm": '''
 import numpy as np
 
-def batch_norm(x, gamma, beta, running_mean, running_var, training, momentum=0.1, eps=1e-5):
+def batch_norm(x, running_mean, running_var, gamma, beta, training=False, momentum=0.1, eps=1e-5):
     C = x.shape[1]
     columns = np.moveaxis(x, 1, -1).reshape(-1, C)          # one row per (n, h, w), one column per channel
     if training:
@@ -55,16 +55,17 @@ def batch_norm_backward(dout, x, gamma, eps=1e-5):
     "layer_norm": '''
 import numpy as np
 
-def layer_norm(x, gamma, beta, eps=1e-5):
-    flat = x.reshape(x.shape[0], -1)
-    mu = flat.mean(axis=1, keepdims=True)
-    sd = np.sqrt(flat.var(axis=1, keepdims=True) + eps)
+def layer_norm(x, normalized_shape, gamma, beta, eps=1e-5):
+    # One row per index of the leading axes, the normalized trailing axes flattened into each row.
+    flat = x.reshape(x.shape[:x.ndim - len(normalized_shape)] + (-1,))
+    mu = flat.mean(axis=-1, keepdims=True)
+    sd = np.sqrt(flat.var(axis=-1, keepdims=True) + eps)
     return ((flat - mu) / sd).reshape(x.shape) * gamma + beta
 ''',
     "instance_norm": '''
 import numpy as np
 
-def instance_norm(x, gamma, beta, eps=1e-5):
+def instance_norm(x, *, gamma, beta, eps=1e-5):
     out = np.empty(x.shape)
     for n in range(x.shape[0]):
         for c in range(x.shape[1]):

@@ -872,7 +872,7 @@ except NotImplementedError:
 # initialization, and acts as a regularizer. BN usually goes after a fully connected or
 # convolutional layer and before the nonlinearity, though the lecture calls the placement a topic
 # of debate: some networks normalize after the ReLU instead, and neither order wins everywhere.
-# This notebook and 09–11 follow the common order: conv, BN, ReLU.
+# This notebook, GoogLeNet (10) and ResNet (11) follow the common order: conv, BN, ReLU.
 #
 # We test the "higher learning rate" claim. The same 8-layer ConvNet (`make_deep_net` above, He
 # initialization), with and without `nn.BatchNorm2d` after each convolution, is trained with SGD at

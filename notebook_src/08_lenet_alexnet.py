@@ -533,7 +533,9 @@ for size in [224, 67, 160, 299] + rng.integers(67, 400, size=5).tolist():
 #   n = 5, α = 10⁻⁴, β = 0.75, k = 2 in b = a / (k + α·Σa²)^β, a sum over 5 neighbouring channels.
 #   PyTorch divides α by the window size (it averages the squares instead of summing them), so
 #   the paper's α = 10⁻⁴ is PyTorch's `alpha=5 * 1e-4`; the cell after this list checks it;
-# * **dropout 0.5** before FC6 and before FC7;
+# * **dropout 0.5** on the FC layers. This notebook puts it before FC6 and before FC7, as
+#   torchvision's AlexNet does; the paper applied it to the outputs of FC6 and FC7 (so before FC7
+#   and FC8). Either way two of the three FC layers see dropped-out inputs;
 # * heavy data augmentation, batch size 128, SGD with momentum 0.9, learning rate 1e-2 divided by
 #   10 when the validation accuracy plateaus, L2 weight decay 5e-4;
 # * an ensemble of 7 CNNs: top-5 error 18.2% → 15.4%.
@@ -572,7 +574,8 @@ for alpha in (1e-4, 5e-4):
 # Use `nn.Conv2d`, `nn.MaxPool2d`, `nn.LocalResponseNorm`, `nn.Linear`, `nn.Dropout(dropout)` and
 # ReLU (`nn.ReLU` or `F.relu`), with biases in every conv and FC layer. The tests check the output
 # shape of every conv and FC layer against the lecture's table, the parameter count, and the
-# forward pass in eval mode recomputed from your weights; in training mode dropout must be active.
+# forward pass in eval mode recomputed from your weights; in training mode, dropout must act on the
+# inputs of FC6 and FC7 and nowhere else.
 
 # %% solution="alexnet"
 class AlexNet(nn.Module):
@@ -649,19 +652,26 @@ for k, n in [(10, 1), (37, 3), (4095, 2)]:
 
 # %% tests="test_alexnet_module_params" points=1
 # Weight shapes from the lecture's table, each with a bias: 62,378,344 parameters in total.
+from collections import Counter
+
 import numpy as np
 import torch
 import torch.nn as nn
 
 with torch.device("meta"):
     model = AlexNet()
-weights = [tuple(m.weight.shape) for m in model.modules() if isinstance(m, (nn.Conv2d, nn.Linear))]
+layers = [m for m in model.modules() if isinstance(m, (nn.Conv2d, nn.Linear))]
+weights = [tuple(m.weight.shape) for m in layers]
 expected = [(96, 3, 11, 11), (256, 96, 5, 5), (384, 256, 3, 3), (384, 384, 3, 3), (256, 384, 3, 3),
             (4096, 9216), (4096, 4096), (1000, 4096)]
-assert weights == expected, f"AlexNet's conv and FC weight shapes are {weights}, expected {expected}"
-missing = [i for i, m in enumerate(m for m in model.modules() if isinstance(m, (nn.Conv2d, nn.Linear)))
-           if m.bias is None]
-assert not missing, f"AlexNet's conv/FC layers number {missing} have no bias"
+# Compared as collections: __init__ may create the layers in any order (the classifier before the
+# features, say). The order they run in is what test_alexnet_module_shapes checks.
+missing, extra = Counter(expected) - Counter(weights), Counter(weights) - Counter(expected)
+assert not missing and not extra, (
+    f"AlexNet's conv and FC weight shapes are {weights}, expected {expected} (in any order): "
+    f"missing {list(missing.elements())}, not in the table {list(extra.elements())}")
+no_bias = [tuple(m.weight.shape) for m in layers if m.bias is None]
+assert not no_bias, f"AlexNet's conv/FC layers with weights {no_bias} have no bias"
 total = sum(p.numel() for p in model.parameters())
 assert total == sum(int(np.prod(s)) + s[0] for s in expected), f"AlexNet has {total:,} parameters, expected 62,378,344"
 print(f"AlexNet has {total:,} parameters.")
@@ -678,11 +688,18 @@ for k in [2, 10, 999, 5000]:
 ### END HIDDEN TESTS
 
 # %% tests="test_alexnet_module_forward" points=2
-# The forward pass recomputed with torch.nn.functional from your weights (eval mode), and dropout in training.
+# The forward pass recomputed with torch.nn.functional from your weights (eval mode), and in training
+# mode dropout before FC6 and before FC7, nowhere else.
+import importlib
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+import cs_utils.model_checks
 from cs_utils.checks import assert_close
+
+model_checks = importlib.reload(cs_utils.model_checks)  # a notebook cannot have changed it
 
 def alexnet_reference(model, x):
     """The lecture's AlexNet in F.*, with the model's conv and FC weights in the order they were defined."""
@@ -706,10 +723,8 @@ x = torch.randn(1, 3, 227, 227)
 with torch.no_grad():
     assert_close(model(x), alexnet_reference(model, x), "AlexNet(10) in eval mode vs the lecture's layers "
                  "recomputed with torch.nn.functional, x (1, 3, 227, 227)", rtol=1e-4, atol=1e-6)
-    model.train()
-    first, second = model(x), model(x)
-assert not torch.equal(first, second), "AlexNet in training mode gave the same output twice: is dropout missing?"
-print("AlexNet's forward pass matches the lecture's layers; dropout is active only in training.")
+model_checks.assert_dropout_before(model, x, 0.5, {0, 1}, ("FC6", "FC7", "FC8"), "AlexNet(10)")
+print("AlexNet's forward pass matches the lecture's layers; in training, dropout acts before FC6 and FC7.")
 ### BEGIN HIDDEN TESTS
 import importlib
 
@@ -724,11 +739,13 @@ with torch.no_grad():
     checks.assert_close(model(x), alexnet_reference(model, x), "AlexNet(7, dropout=0.0) in training mode, "
                         "x (2, 3, 227, 227)", rtol=1e-4, atol=1e-6)
 checks.assert_close(x, x_before, "x after AlexNet's forward pass: the input must not be modified")
-model = AlexNet(num_classes=5, dropout=0.5).train()
+model = AlexNet(num_classes=5, dropout=0.3).train()
 with torch.no_grad():
     model.eval()
     assert torch.equal(model(x), model(x)), "AlexNet in eval mode must be deterministic"
-    checks.assert_close(model(x), alexnet_reference(model, x), "AlexNet(5) in eval mode", rtol=1e-4, atol=1e-6)
+    checks.assert_close(model(x), alexnet_reference(model, x), "AlexNet(5, dropout=0.3) in eval mode",
+                        rtol=1e-4, atol=1e-6)
+model_checks.assert_dropout_before(model, x, 0.3, {0, 1}, ("FC6", "FC7", "FC8"), "AlexNet(5, dropout=0.3)")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -840,11 +857,14 @@ plt.show()
 #   `optimizer.step()`;
 # * `mean_loss`: each batch's loss (as computed before its step) weighted by its number of samples,
 #   divided by the number of samples; `accuracy`: the fraction of all samples whose arg-max logit
-#   equals the label. Both as Python floats (`.item()`).
+#   equals the label. Both as Python floats (`.item()`);
+# * write the loop yourself: `cs_utils.training.fit` and `evaluate` do all of this and are yours to
+#   use from section 7 on, but the tests of Exercises 4 and 5 fail if your functions call them.
 #
 # The tests compare your parameters after one epoch with plain gradient steps computed separately
-# (`torch.autograd.grad`, batch by batch), with batches of different sizes, and check that the loss
-# falls when the same batch is seen for a few epochs.
+# (`torch.autograd.grad`, batch by batch), with batches of different sizes, check that the loss
+# falls when the same batch is seen for a few epochs, and that the model and the loss get the
+# tensors that `.to(device)` returned (it returns a moved copy and leaves the original where it was).
 
 # %% solution="train_one_epoch"
 def train_one_epoch(model, loader, optimizer, loss_fn, device):
@@ -868,11 +888,16 @@ def train_one_epoch(model, loader, optimizer, loss_fn, device):
 # %% tests="test_train_one_epoch_step" points=2
 # One epoch of SGD over batches of 5, 3 and 6 samples, against plain gradient steps computed separately.
 import copy
+import importlib
 
 import numpy as np
 import torch
 import torch.nn as nn
+
+import cs_utils.model_checks
 from cs_utils.checks import assert_close
+
+model_checks = importlib.reload(cs_utils.model_checks)  # a notebook cannot have changed it
 
 
 def reference_epoch(model, batches, lr, loss_fn, batch_losses=None):
@@ -903,7 +928,8 @@ batch_losses = []
 expected_model, expected_loss, expected_acc = reference_epoch(model, batches, 0.5, loss_fn, batch_losses)
 per_batch_loss = float(np.mean(batch_losses))  # what averaging over batches instead of samples gives
 before = [p.detach().clone() for p in model.parameters()]
-result = train_one_epoch(model, batches, torch.optim.SGD(model.parameters(), lr=0.5), loss_fn, torch.device("cpu"))
+with model_checks.own_loop_only():
+    result = train_one_epoch(model, batches, torch.optim.SGD(model.parameters(), lr=0.5), loss_fn, torch.device("cpu"))
 assert result is not None and len(result) == 2, f"train_one_epoch should return (mean_loss, accuracy), got {result!r}"
 mean_loss, acc = float(result[0]), float(result[1])
 assert any(not torch.equal(b, p) for b, p in zip(before, model.parameters())), (
@@ -934,7 +960,8 @@ for trial in range(4):
     batches = [(torch.randn(n, d, dtype=torch.float64), torch.randint(0, k, (n,))) for n in sizes]
     lr = float(rng.uniform(0.05, 0.5))
     expected_model, expected_loss, expected_acc = reference_epoch(model, batches, lr, loss_fn)
-    got = train_one_epoch(model, batches, torch.optim.SGD(model.parameters(), lr=lr), loss_fn, "cpu")
+    with model_checks.own_loop_only():
+        got = train_one_epoch(model, batches, torch.optim.SGD(model.parameters(), lr=lr), loss_fn, "cpu")
     for p, q in zip(model.parameters(), expected_model.parameters()):
         checks.assert_close(p.detach(), q.detach(), f"trial {trial}: parameters after an epoch over batches {sizes}")
     checks.assert_close(float(got[0]), expected_loss, f"trial {trial}: mean loss over batches {sizes}")
@@ -942,10 +969,18 @@ for trial in range(4):
 ### END HIDDEN TESTS
 
 # %% tests="test_train_one_epoch_learns" points=1
-# Training mode, and a loss that falls when the same batch is seen for a few epochs.
+# Training mode, a loss that falls when the same batch is seen for a few epochs, and the batches that
+# the model and the loss get are the ones moved to the device.
+import importlib
+
 import numpy as np
 import torch
 import torch.nn as nn
+
+import cs_utils.model_checks
+
+model_checks = importlib.reload(cs_utils.model_checks)  # a notebook cannot have changed it
+
 
 torch.manual_seed(5)
 model = nn.Sequential(nn.Linear(6, 16), nn.ReLU(), nn.Dropout(0.1), nn.Linear(16, 4))
@@ -955,8 +990,9 @@ hook = model.register_forward_pre_hook(lambda module, args: modes.append((module
 optimizer = torch.optim.Adam(model.parameters(), lr=0.05)
 model.eval()  # as a previous evaluation would leave it
 try:
-    results = [train_one_epoch(model, [(x, y)], optimizer, nn.CrossEntropyLoss(), torch.device("cpu"))
-               for epoch in range(8)]
+    with model_checks.own_loop_only():
+        results = [train_one_epoch(model, [(x, y)], optimizer, nn.CrossEntropyLoss(), torch.device("cpu"))
+                   for epoch in range(8)]
 finally:
     hook.remove()
 losses = [float(r[0]) for r in results]
@@ -970,6 +1006,9 @@ assert losses[-1] < 0.85 * losses[0], (
     f"eight epochs of Adam on one fixed batch of 32 samples gave losses {np.round(losses, 3).tolist()}: "
     "the loss should fall clearly")
 assert all(0.0 <= float(r[1]) <= 1.0 for r in results), "accuracy should be a fraction between 0 and 1"
+batches = [(torch.randn(n, 6), torch.randint(0, 4, (n,))) for n in (5, 3)]
+optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+model_checks.assert_batches_moved("train_one_epoch", train_one_epoch, model, batches, optimizer)
 print(f"the loss on a fixed batch falls: {losses[0]:.3f} -> {losses[-1]:.3f}")
 ### BEGIN HIDDEN TESTS
 import importlib
@@ -982,8 +1021,9 @@ for trial in range(3):
     model = nn.Sequential(nn.Linear(5, 12), nn.Tanh(), nn.Linear(12, 3)).double()
     x, y = torch.randn(24, 5, dtype=torch.float64), torch.randint(0, 3, (24,))
     optimizer = torch.optim.SGD(model.parameters(), lr=0.3)
-    losses = [float(train_one_epoch(model, [(x[:16], y[:16]), (x[16:], y[16:])], optimizer,
-                                    nn.CrossEntropyLoss(), "cpu")[0]) for epoch in range(8)]
+    with model_checks.own_loop_only():
+        losses = [float(train_one_epoch(model, [(x[:16], y[:16]), (x[16:], y[16:])], optimizer,
+                                        nn.CrossEntropyLoss(), "cpu")[0]) for epoch in range(8)]
     assert losses[-1] < losses[0], f"trial {trial}: losses over 8 epochs {losses}"
 ### END HIDDEN TESTS
 
@@ -997,10 +1037,12 @@ for trial in range(3):
 #   (remember `model.training` first and hand it back to `model.train(...)` at the end), so that
 #   calling `evaluate_model` in the middle of training does not leave dropout switched off;
 # * no gradients: run the loop inside `with torch.no_grad():`;
-# * move each batch to `device`; return Python floats. The parameters must not change.
+# * move each batch to `device`; return Python floats. The parameters must not change;
+# * as in Exercise 4, write the loop yourself, without `cs_utils.training`.
 #
 # The tests use a model with dropout and BatchNorm, whose outputs differ between the two modes,
-# and record with a forward hook the mode and `torch.is_grad_enabled()` at every call.
+# record with a forward hook the mode and `torch.is_grad_enabled()` at every call, and check that the
+# model and the loss get the tensors that `.to(device)` returned.
 
 # %% solution="evaluate_model"
 def evaluate_model(model, loader, loss_fn, device):
@@ -1023,11 +1065,16 @@ def evaluate_model(model, loader, loss_fn, device):
 # %% tests="test_evaluate_values" points=2
 # Loss and accuracy over batches of 7, 2 and 5 samples, against the model in eval mode, computed separately.
 import copy
+import importlib
 
 import numpy as np
 import torch
 import torch.nn as nn
+
+import cs_utils.model_checks
 from cs_utils.checks import assert_close
+
+model_checks = importlib.reload(cs_utils.model_checks)  # a notebook cannot have changed it
 
 
 def reference_evaluate(model, batches, loss_fn):
@@ -1056,7 +1103,8 @@ batches = [(torch.randn(n, 5, dtype=torch.float64), torch.randint(0, 4, (n,))) f
 loss_fn = nn.CrossEntropyLoss()
 expected_loss, expected_acc = reference_evaluate(model, batches, loss_fn)
 state = copy.deepcopy(model.state_dict())
-result = evaluate_model(model, batches, loss_fn, torch.device("cpu"))
+with model_checks.own_loop_only():
+    result = evaluate_model(model, batches, loss_fn, torch.device("cpu"))
 assert result is not None and len(result) == 2, f"evaluate_model should return (mean_loss, accuracy), got {result!r}"
 for name, value in model.state_dict().items():
     assert torch.equal(value, state[name]), (f"evaluate_model changed {name}: in training mode BatchNorm updates "
@@ -1081,16 +1129,24 @@ for trial in range(4):
     sizes = [int(n) for n in rng.integers(2, 10, size=int(rng.integers(1, 5)))]
     batches = [(3 * torch.randn(n, d, dtype=torch.float64), torch.randint(0, k, (n,))) for n in sizes]
     expected_loss, expected_acc = reference_evaluate(model, batches, loss_fn)
-    got = evaluate_model(model, batches, loss_fn, "cpu")
+    with model_checks.own_loop_only():
+        got = evaluate_model(model, batches, loss_fn, "cpu")
     checks.assert_close(float(got[0]), expected_loss, f"trial {trial}: evaluate_model's loss over batches {sizes}")
     checks.assert_close(float(got[1]), expected_acc, f"trial {trial}: evaluate_model's accuracy over batches {sizes}")
 ### END HIDDEN TESTS
 
 # %% tests="test_evaluate_modes" points=1
-# Eval mode and no gradients during the pass; the model's previous mode afterwards.
+# Eval mode and no gradients during the pass; the model's previous mode afterwards; the batches that
+# the model and the loss get are the ones moved to the device.
+import importlib
+
 import numpy as np
 import torch
 import torch.nn as nn
+
+import cs_utils.model_checks
+
+model_checks = importlib.reload(cs_utils.model_checks)  # a notebook cannot have changed it
 
 
 def calls_of_evaluate(model, batches):
@@ -1099,7 +1155,8 @@ def calls_of_evaluate(model, batches):
     hook = model.register_forward_hook(
         lambda module, args, out: seen.append((module.training, torch.is_grad_enabled(), out.requires_grad)))
     try:
-        evaluate_model(model, batches, nn.CrossEntropyLoss(), torch.device("cpu"))
+        with model_checks.own_loop_only():
+            evaluate_model(model, batches, nn.CrossEntropyLoss(), torch.device("cpu"))
     finally:
         hook.remove()
     return seen
@@ -1120,6 +1177,7 @@ for start in ("train", "eval"):
     assert model.training == (start == "train"), (
         f"the model was in {start} mode before evaluate_model and in {'train' if model.training else 'eval'} mode "
         "after: restore its previous mode (read model.training first, hand it back to model.train(...) at the end)")
+model_checks.assert_batches_moved("evaluate_model", evaluate_model, model, batches)
 print("evaluate_model runs in eval mode without gradients and restores the model's mode.")
 ### BEGIN HIDDEN TESTS
 import importlib

@@ -11,6 +11,12 @@
 # the easiest large network to write down, and its cost, in parameters and memory, is the
 # clearest lesson in why later networks changed course.
 #
+# The lecture's notes on the paper: VGG trains much as AlexNet did, but drops AlexNet's local
+# response normalization (LRN), which did not help; VGG-19 is only slightly better than VGG-16 and
+# needs more memory; the best results come from an ensemble of several networks; and the 4,096
+# features of the last hidden FC layer (FC7) work well for other tasks as well, which made
+# pretrained VGG a common feature extractor.
+#
 # **Learning goals**
 # 1. Explain why a stack of 3×3 convolutions beats one large filter: the same receptive field,
 #    fewer parameters, more nonlinearity.
@@ -307,8 +313,9 @@ for name, config in [("VGG-11", VGG11_CONFIG), ("VGG-16", VGG16_CONFIG), ("VGG-1
 # `(N, num_classes)`. The defaults give the ImageNet networks; `image_size=32` and a small `hidden`
 # give CIFAR-sized ones. The tests compare VGG-16 and VGG-19 layer by layer with
 # `torchvision.models.vgg16` / `vgg19` (built with `weights=None` on the meta device: shapes only,
-# no memory, nothing downloaded), count the parameters, and recompute a small network's forward pass
-# from your weights.
+# no memory, nothing downloaded), count the parameters, recompute a small network's forward pass
+# from your weights, and check that in training mode dropout acts after the ReLUs of the first two
+# FC layers and nowhere else.
 
 # %% solution="vgg"
 class VGG(nn.Module):
@@ -343,15 +350,26 @@ import torch
 import torch.nn as nn
 import torchvision
 
-def weight_shapes(model):
-    """[(kind, weight shape)] of every Conv2d and Linear, in the order they were defined."""
-    return [(type(m).__name__, tuple(m.weight.shape)) for m in model.modules() if isinstance(m, (nn.Conv2d, nn.Linear))]
+def weight_shapes(model, image_size=224, in_channels=3):
+    """([(kind, weight shape)] of every Conv2d and Linear in the order the forward pass runs them, and
+    the output) on a meta batch of 2. Call order, not definition order: __init__ may create the
+    classifier before the blocks."""
+    layers = []
+    hooks = [m.register_forward_hook(lambda module, args, out: layers.append((type(module).__name__,
+                                                                             tuple(module.weight.shape))))
+             for m in model.modules() if isinstance(m, (nn.Conv2d, nn.Linear))]
+    try:
+        out = model.eval()(torch.empty(2, in_channels, image_size, image_size, device="meta"))
+    finally:
+        for hook in hooks:
+            hook.remove()
+    return layers, out
 
 for name, config, reference in [
         ("VGG-16", ((2, 64), (2, 128), (3, 256), (3, 512), (3, 512)), torchvision.models.vgg16),
         ("VGG-19", ((2, 64), (2, 128), (4, 256), (4, 512), (4, 512)), torchvision.models.vgg19)]:
     with torch.device("meta"):
-        ours, theirs = weight_shapes(VGG(config)), weight_shapes(reference(weights=None))
+        (ours, _), (theirs, _) = weight_shapes(VGG(config)), weight_shapes(reference(weights=None))
     assert len(ours) == len(theirs), f"VGG({name} config) has {len(ours)} conv/FC layers, torchvision {len(theirs)}"
     for i, (a, b) in enumerate(zip(ours, theirs)):
         assert a == b, f"VGG({name} config): layer {i} is {a[0]} with weight {a[1]}, torchvision has {b[0]} {b[1]}"
@@ -378,11 +396,10 @@ for trial in range(8):
         c = cout
     expected += [("Linear", (hidden, c * s * s)), ("Linear", (hidden, hidden)), ("Linear", (k, hidden))]
     with torch.device("meta"):
-        model = VGG(config, num_classes=k, in_channels=cin, image_size=size, hidden=hidden).eval()
-        got = weight_shapes(model)
-        out = model(torch.empty(3, cin, size, size))
+        model = VGG(config, num_classes=k, in_channels=cin, image_size=size, hidden=hidden)
+        got, out = weight_shapes(model, size, cin)
     assert got == expected, f"VGG({config}, {k}, {cin}, {size}, {hidden}): layers {got}, expected {expected}"
-    assert tuple(out.shape) == (3, k), f"VGG({config}, {k}, {cin}, {size}, {hidden}): output {tuple(out.shape)}"
+    assert tuple(out.shape) == (2, k), f"VGG({config}, {k}, {cin}, {size}, {hidden}): output {tuple(out.shape)}"
 ### END HIDDEN TESTS
 
 # %% tests="test_vgg_params" points=1
@@ -424,11 +441,19 @@ for trial in range(8):
 ### END HIDDEN TESTS
 
 # %% tests="test_vgg_forward" points=2
-# A small VGG's forward pass recomputed with torch.nn.functional from its own weights (eval mode), and dropout.
+# A small VGG's forward pass recomputed with torch.nn.functional from its own weights (eval mode), and in
+# training mode dropout after the ReLUs of the first two FC layers, nowhere else.
+import importlib
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+import cs_utils.model_checks
 from cs_utils.checks import assert_close
+
+model_checks = importlib.reload(cs_utils.model_checks)  # a notebook cannot have changed it
+FC_NAMES = ("the first Linear", "the second Linear", "the third Linear")
 
 def vgg_reference(model, x, config):
     """config's blocks (conv3x3-ReLU ..., maxpool) and the 3-layer classifier, with the model's weights."""
@@ -454,9 +479,8 @@ with torch.no_grad():
     assert_close(model(x), vgg_reference(model, x, config), "VGG(((1, 4), (2, 8)), num_classes=5, image_size=16, "
                  "hidden=32) in eval mode vs the blocks and classifier recomputed from its weights",
                  rtol=1e-7, atol=1e-9)
-    model.train()
-    first, second = model(x), model(x)
-assert not torch.equal(first, second), "VGG in training mode gave the same output twice: is dropout missing?"
+model_checks.assert_dropout_before(model, x, 0.5, {1, 2}, FC_NAMES, "VGG(((1, 4), (2, 8)), num_classes=5, "
+                                   "image_size=16, hidden=32)", rtol=1e-7, atol=1e-12)
 print("VGG's forward pass is its blocks, then FC-ReLU-dropout, FC-ReLU-dropout, FC.")
 ### BEGIN HIDDEN TESTS
 import importlib
@@ -483,6 +507,11 @@ x = torch.randn(3, 2, 4, 4, dtype=torch.float64)
 with torch.no_grad():
     checks.assert_close(model(x), vgg_reference(model, x, ((1, 3),)), "VGG with dropout 0.5 in eval mode",
                         rtol=1e-7, atol=1e-9)
+model = VGG(((2, 5), (1, 6)), num_classes=3, in_channels=2, image_size=8, hidden=48, dropout=0.3).double()
+model_checks.assert_dropout_before(
+    model, torch.randn(5, 2, 8, 8, dtype=torch.float64), 0.3, {1, 2}, FC_NAMES,
+    "VGG(((2, 5), (1, 6)), num_classes=3, in_channels=2, image_size=8, hidden=48, dropout=0.3)", rtol=1e-7,
+    atol=1e-12)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -775,6 +804,7 @@ plt.show()
 #   `(num_convs, channels)` pairs describes the whole network.
 # * VGG-16 has 138M parameters (VGG-19 144M), 89% of them in the FC layers, and its forward pass
 #   keeps about 15.2M activations per image (61 MB in float32), most of them in the first blocks.
+#   VGG-19 is only slightly better than VGG-16 for that extra cost.
 # * Forward hooks read any layer's output: early feature maps keep the image's layout, late ones are
 #   small, sparse and abstract. A confusion matrix and the most confident mistakes show where a
 #   trained network fails.

@@ -1,0 +1,85 @@
+"""cs_utils.model_checks: each check passes the ways of writing an exercise that are right and fails
+the mistake it is for (dropout on the scores, a batch never moved, a loop handed to cs_utils.training)."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+import torch.nn as nn
+
+import cs_utils.training
+from cs_utils import model_checks
+
+NAMES = ("FC6", "FC7", "FC8")
+
+
+def classifier(order: str, p: float = 0.5) -> nn.Sequential:
+    """Three Linear layers with dropout placed as ``order`` says ("before FC6 and FC7", ...)."""
+    torch.manual_seed(0)
+    fc6, fc7, fc8 = nn.Linear(12, 16), nn.Linear(16, 16), nn.Linear(16, 3)
+    layers = {
+        "torchvision": [nn.Dropout(p), fc6, nn.ReLU(), nn.Dropout(p), fc7, nn.ReLU(), fc8],
+        "after_relu_inplace": [nn.Dropout(p), fc6, nn.ReLU(inplace=True), nn.Dropout(p), fc7, nn.ReLU(), fc8],
+        "on_the_scores": [fc6, nn.ReLU(), fc7, nn.ReLU(), fc8, nn.Dropout(p)],
+        "none_before_fc6": [fc6, nn.ReLU(), nn.Dropout(p), fc7, nn.ReLU(), nn.Dropout(p), fc8],
+    }[order]
+    return nn.Sequential(*layers)
+
+
+@pytest.mark.parametrize("order", ["torchvision", "after_relu_inplace"])
+def test_dropout_in_its_places_passes(order):
+    model_checks.assert_dropout_before(classifier(order), torch.randn(8, 12), 0.5, {0, 1}, NAMES, order)
+
+
+@pytest.mark.parametrize("order, message", [("on_the_scores", "not FC8's output"),
+                                            ("none_before_fc6", "no value of FC6's input was dropped")])
+def test_dropout_elsewhere_fails(order, message):
+    with pytest.raises(AssertionError, match=message):
+        model_checks.assert_dropout_before(classifier(order), torch.randn(8, 12), 0.5, {0, 1}, NAMES, order)
+
+
+def test_dropout_with_another_probability_fails_on_its_scale():
+    with pytest.raises(AssertionError, match="scaled"):
+        model_checks.assert_dropout_before(classifier("torchvision", p=0.2), torch.randn(8, 12), 0.5, {0, 1},
+                                           NAMES, "p=0.2 instead of 0.5")
+
+
+def test_own_loop_only_blocks_fit_and_evaluate_however_imported_then_restores_them():
+    from cs_utils.training import evaluate as imported
+
+    code = cs_utils.training.evaluate.__code__
+    with model_checks.own_loop_only():
+        with pytest.raises(AssertionError, match="write the loop yourself"):
+            imported(nn.Linear(2, 2), [], "cpu")
+        with pytest.raises(AssertionError, match="cs_utils.training.fit"):
+            cs_utils.training.fit()
+    assert cs_utils.training.evaluate.__code__ is code
+
+
+def epoch(model, loader, loss_fn, device, keep_moved: bool):
+    for x, y in loader:
+        if keep_moved:
+            x, y = x.to(device), y.to(device, non_blocking=True)
+        else:
+            x.to(device)
+            y.to(device)
+        loss_fn(model(x), y)
+
+
+@pytest.mark.parametrize("keep_moved", [True, False])
+def test_batches_moved_tells_a_kept_move_from_a_discarded_one(keep_moved):
+    batches = [(torch.randn(4, 3), torch.randint(0, 2, (4,))) for _ in range(2)]
+    inputs, targets = model_checks.batches_moved(
+        lambda model, loader, loss_fn, device: epoch(model, loader, loss_fn, device, keep_moved),
+        nn.Linear(3, 2), batches)
+    assert inputs == [keep_moved] * 2 and targets == [keep_moved] * 2
+
+
+def test_assert_batches_moved_names_the_function_and_the_fix():
+    batches = [(torch.randn(4, 3), torch.randint(0, 2, (4,)))]
+    discard = lambda model, loader, loss_fn, device: epoch(model, loader, loss_fn, device, keep_moved=False)  # noqa: E731
+    expected = r"evaluate_model passed the model a batch .* \(x = x.to\(device\)\)"
+    with pytest.raises(AssertionError, match=expected):
+        model_checks.assert_batches_moved("evaluate_model", discard, nn.Linear(3, 2), batches)
+    keep = lambda model, loader, loss_fn, device: epoch(model, loader, loss_fn, device, keep_moved=True)  # noqa: E731
+    model_checks.assert_batches_moved("evaluate_model", keep, nn.Linear(3, 2), batches)

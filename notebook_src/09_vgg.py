@@ -479,8 +479,9 @@ with torch.no_grad():
     assert_close(model(x), vgg_reference(model, x, config), "VGG(((1, 4), (2, 8)), num_classes=5, image_size=16, "
                  "hidden=32) in eval mode vs the blocks and classifier recomputed from its weights",
                  rtol=1e-7, atol=1e-9)
-model_checks.assert_dropout_before(model, x, 0.5, {1, 2}, FC_NAMES, "VGG(((1, 4), (2, 8)), num_classes=5, "
-                                   "image_size=16, hidden=32)", rtol=1e-7, atol=1e-12)
+FLOAT64 = {"rtol": 1e-7, "atol": 1e-12}  # these models run in float64
+model_checks.assert_dropout_before(model, x, 0.5, {1, 2}, FC_NAMES,
+                                   "VGG(((1, 4), (2, 8)), num_classes=5, image_size=16, hidden=32)", **FLOAT64)
 print("VGG's forward pass is its blocks, then FC-ReLU-dropout, FC-ReLU-dropout, FC.")
 ### BEGIN HIDDEN TESTS
 import importlib
@@ -508,10 +509,9 @@ with torch.no_grad():
     checks.assert_close(model(x), vgg_reference(model, x, ((1, 3),)), "VGG with dropout 0.5 in eval mode",
                         rtol=1e-7, atol=1e-9)
 model = VGG(((2, 5), (1, 6)), num_classes=3, in_channels=2, image_size=8, hidden=48, dropout=0.3).double()
-model_checks.assert_dropout_before(
-    model, torch.randn(5, 2, 8, 8, dtype=torch.float64), 0.3, {1, 2}, FC_NAMES,
-    "VGG(((2, 5), (1, 6)), num_classes=3, in_channels=2, image_size=8, hidden=48, dropout=0.3)", rtol=1e-7,
-    atol=1e-12)
+label = "VGG(((2, 5), (1, 6)), num_classes=3, in_channels=2, image_size=8, hidden=48, dropout=0.3)"
+x = torch.randn(5, 2, 8, 8, dtype=torch.float64)
+model_checks.assert_dropout_before(model, x, 0.3, {1, 2}, FC_NAMES, label, **FLOAT64)
 ### END HIDDEN TESTS
 
 # %% [markdown]

@@ -465,24 +465,25 @@ for trial in range(10):
 # `handle.remove()` detaches the hook again (forgetting that leaves the hook running on every
 # later forward pass).
 #
-# A worked example: notebook 08's LeNet-5 on one 32×32×3 image (convolution 5×5, tanh, average
-# pool 2, convolution 5×5, tanh, average pool 2, then fully connected layers of 120, 84 and 10
-# units with tanh between them). The convolution, pooling and linear layers output
+# A worked example: LeNet-5 on one 32×32×3 image (convolution 5×5, pool 2, convolution 5×5,
+# pool 2, then fully connected layers of 120, 84 and 10 units), in its modern form with ReLU and
+# max pooling: this notebook does not print notebook 08's answer (tanh and average pooling), and
+# the two forms have the same layer outputs, parameters and FLOPs. The convolution, pooling and
+# linear layers output
 #
 # | layer | output | values |
 # |---|---|---|
 # | conv 6@5×5 | 6×28×28 | 4,704 |
-# | average pool | 6×14×14 | 1,176 |
+# | max pool | 6×14×14 | 1,176 |
 # | conv 16@5×5 | 16×10×10 | 1,600 |
-# | average pool | 16×5×5 | 400 |
+# | max pool | 16×5×5 | 400 |
 # | FC 120, 84, 10 | | 214 |
 # | **total** | | **8,094** values = 32,376 bytes in float32 |
 #
-# Counting every leaf module (one with no sub-modules) adds the four tanh outputs
-# (4,704 + 1,600 + 120 + 84 = 6,508) and the 400 outputs of `Flatten`: 15,002 values. `Flatten`
-# returns a view, and in the later models a ReLU with `inplace=True` overwrites its input, so
-# counting every leaf module overstates the real memory somewhat; it is a simple, reproducible
-# upper bound.
+# Counting every leaf module (one with no sub-modules) adds the four ReLU outputs
+# (4,704 + 1,600 + 120 + 84 = 6,508) and the 400 outputs of `Flatten`: 15,002 values. A ReLU with
+# `inplace=True` overwrites its input and `Flatten` returns a view, so counting every leaf
+# module overstates the real memory somewhat; it is a simple, reproducible upper bound.
 
 # %% [markdown]
 # ### Exercise 3: `activation_bytes(model, x, layer_types=None)`
@@ -531,16 +532,16 @@ import torch
 import torch.nn as nn
 
 lenet = nn.Sequential(
-    nn.Conv2d(3, 6, 5), nn.Tanh(), nn.AvgPool2d(2), nn.Conv2d(6, 16, 5), nn.Tanh(), nn.AvgPool2d(2),
-    nn.Flatten(), nn.Linear(400, 120), nn.Tanh(), nn.Linear(120, 84), nn.Tanh(), nn.Linear(84, 10))
-kinds = (nn.Conv2d, nn.AvgPool2d, nn.Linear)
+    nn.Conv2d(3, 6, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2),
+    nn.Flatten(), nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
+kinds = (nn.Conv2d, nn.MaxPool2d, nn.Linear)
 got = activation_bytes(lenet, torch.randn(1, 3, 32, 32), kinds)
 if got == 8_094:
     raise AssertionError("activation_bytes returned 8,094, the number of values; return bytes "
                          "(numel * element_size: 4 bytes per float32 value)")
 if got == 32_376 + 3 * 32 * 32 * 4:
     raise AssertionError("activation_bytes counted the input x as well; count only the selected modules' outputs")
-assert got == 32_376, (f"activation_bytes(LeNet-5, x of shape (1, 3, 32, 32), (Conv2d, AvgPool2d, Linear)) returned "
+assert got == 32_376, (f"activation_bytes(LeNet-5, x of shape (1, 3, 32, 32), (Conv2d, MaxPool2d, Linear)) returned "
                        f"{got!r}; the worked example gives 8,094 float32 values = 32,376 bytes")
 got = activation_bytes(lenet, torch.randn(2, 3, 32, 32), kinds)
 assert got == 2 * 32_376, f"activation_bytes with a batch of 2 returned {got!r}; expected twice 32,376"
@@ -588,15 +589,15 @@ import torch
 import torch.nn as nn
 
 lenet = nn.Sequential(
-    nn.Sequential(nn.Conv2d(3, 6, 5), nn.Tanh(), nn.AvgPool2d(2)),
-    nn.Sequential(nn.Conv2d(6, 16, 5), nn.Tanh(), nn.AvgPool2d(2)),
-    nn.Flatten(), nn.Sequential(nn.Linear(400, 120), nn.Tanh(), nn.Linear(120, 84), nn.Tanh(), nn.Linear(84, 10)))
+    nn.Sequential(nn.Conv2d(3, 6, 5), nn.ReLU(), nn.MaxPool2d(2)),
+    nn.Sequential(nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2)),
+    nn.Flatten(), nn.Sequential(nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10)))
 got = activation_bytes(lenet, torch.randn(1, 3, 32, 32))
 if got > 60_008:
     raise AssertionError(f"activation_bytes(LeNet-5 in nested Sequentials) returned {got!r}, more than the 15,002 "
                          "float32 values (60,008 bytes) of its leaf modules: containers must not be counted")
 assert got == 60_008, (f"activation_bytes(LeNet-5, x (1, 3, 32, 32)) over all leaf modules returned {got!r}; "
-                       "expected 15,002 values (8,094 + 6,508 tanh + 400 Flatten) = 60,008 bytes")
+                       "expected 15,002 values (8,094 + 6,508 ReLU + 400 Flatten) = 60,008 bytes")
 
 
 class TwiceRelu(nn.Module):
@@ -772,8 +773,9 @@ print(f"VGG-16: {full / 1e9:.2f} GFLOPs at 224; at 112, {half / 1e9:.2f} x 4 = {
 # GoogLeNet's `Inception`, ResNet's `BasicBlock`) so that this notebook stands on its own; your
 # own versions from 08–11 should give the same counts.
 #
-# * **LeNet-5** (1998): two 5×5 convolutions, each followed by tanh and a 2×2 average pool, and
-#   three fully connected layers, as in notebook 08.
+# * **LeNet-5** (1998): two 5×5 convolutions, each followed by a 2×2 pool, and three fully
+#   connected layers; written here with ReLU and max pooling (notebook 08's tanh and average
+#   pooling have the same parameters and FLOPs, and this notebook does not print 08's answer).
 # * **AlexNet-style**: five convolutions, three max pools, two 1,024-unit FC layers with dropout.
 # * **VGG-11 (CIFAR)**: the network notebook 09 trains in full mode: VGG's configuration "A" (eight
 #   3×3 convolutions, no BatchNorm, five 2×2 pools) and a classifier of two 512-unit FC layers
@@ -793,8 +795,8 @@ from torchvision.models.vgg import make_layers
 
 def lenet5(num_classes=10):
     return nn.Sequential(
-        nn.Conv2d(3, 6, 5), nn.Tanh(), nn.AvgPool2d(2), nn.Conv2d(6, 16, 5), nn.Tanh(), nn.AvgPool2d(2),
-        nn.Flatten(), nn.Linear(400, 120), nn.Tanh(), nn.Linear(120, 84), nn.Tanh(), nn.Linear(84, num_classes))
+        nn.Conv2d(3, 6, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, num_classes))
 
 
 def alexnet_cifar(num_classes=10):

@@ -149,8 +149,10 @@ def assert_batches_moved(name: str, function, model, batches, *args) -> None:
     """Fail, naming ``name``, unless every batch that ``function`` gives the model and the loss is a
     tensor that ``.to(device)`` returned (see ``batches_moved``)."""
     inputs, targets = batches_moved(function, model, batches, *args)
+    assert inputs, f"{name} never called the model it was given"
+    assert targets, f"{name} never called the loss_fn it was given: compute each batch's loss with it"
     for what, var, moved in (("the model a batch", "x", inputs), ("the loss labels", "y", targets)):
-        assert moved and all(moved), (
+        assert all(moved), (
             f"{name} passed {what} that {'was' if var == 'x' else 'were'} never moved to `device`: "
             f"{var}.to(device) returns a new tensor and leaves {var} where it was, so assign it "
             f"({var} = {var}.to(device))")

@@ -83,3 +83,15 @@ def test_assert_batches_moved_names_the_function_and_the_fix():
         model_checks.assert_batches_moved("evaluate_model", discard, nn.Linear(3, 2), batches)
     keep = lambda model, loader, loss_fn, device: epoch(model, loader, loss_fn, device, keep_moved=True)  # noqa: E731
     model_checks.assert_batches_moved("evaluate_model", keep, nn.Linear(3, 2), batches)
+
+
+def test_assert_batches_moved_says_when_the_given_loss_is_not_used():
+    import torch.nn.functional as F
+
+    def own_loss(model, loader, loss_fn, device):
+        for x, y in loader:
+            F.cross_entropy(model(x.to(device)), y.to(device))
+
+    with pytest.raises(AssertionError, match="never called the loss_fn it was given"):
+        model_checks.assert_batches_moved("train_one_epoch", own_loss, nn.Linear(3, 2),
+                                          [(torch.randn(4, 3), torch.randint(0, 2, (4,)))])

@@ -40,13 +40,22 @@ def assert_dropout_before(model, x, p: float, dropped: set[int], names: Sequence
     some values are zero and every other value is the undropped one scaled by 1/(1 - p); the
     undropped input is the first layer's input in eval mode, and ReLU of the previous layer's output
     after it. Read from the layers' inputs and outputs, so dropout before or after the ReLU (the
-    same values), as a module, as ``F.dropout`` or in place, all pass.
+    same values), as a module, as ``F.dropout`` or in place, all pass. BatchNorm layers stay in eval
+    mode for the training-mode pass, so that dropout is the only difference between the two passes.
     """
     import torch
+    import torch.nn as nn
     import torch.nn.functional as F
 
     _, eval_calls = linear_calls(model.eval(), x)
-    out, calls = linear_calls(model.train(), x)
+    model.train()
+    for module in model.modules():
+        if isinstance(module, nn.modules.batchnorm._BatchNorm):
+            module.eval()
+    try:
+        out, calls = linear_calls(model, x)
+    finally:
+        model.train()
     assert len(calls) == len(names), (f"{label} ran {len(calls)} nn.Linear layers in training mode, expected "
                                       f"{len(names)}: {', '.join(names)}")
     assert torch.equal(out, calls[-1][1]), (
@@ -63,6 +72,12 @@ def assert_dropout_before(model, x, p: float, dropped: set[int], names: Sequence
         lost = (got == 0) & (clean != 0)
         assert lost.any(), (f"{label} in training mode: no value of {name}'s input was dropped. Put dropout "
                             f"before {name}")
+        # Five standard deviations of a binomial share: a fixed seed never trips it by chance.
+        count = int((clean != 0).sum())
+        share = float(lost.sum()) / count
+        assert abs(share - p) <= 5 * (p * (1 - p) / count) ** 0.5 + 1 / count, (
+            f"{label} in training mode: {share:.0%} of {name}'s input was dropped, expected about {p:.0%}: "
+            "dropout drops each value with probability p, the dropout argument, and keeps it with 1 - p")
         assert torch.allclose(got[~lost], clean[~lost] / (1 - p), rtol=rtol, atol=atol), (
             f"{label} in training mode: the values of {name}'s input that were not dropped should be scaled "
             f"by 1/(1 - dropout) = {1 / (1 - p):.4g}, as nn.Dropout(dropout) does; is the dropout "
@@ -94,13 +109,20 @@ def own_loop_only() -> Iterator[None]:
             f.__code__, f.__defaults__, f.__kwdefaults__ = code, defaults, kwdefaults
 
 
-def batches_moved(function, model, batches, *args) -> tuple[list[bool], list[bool]]:
+# Calls that only read a tensor's metadata: using the unmoved batch for these is harmless.
+METADATA_CALLS = {"size", "__len__", "dim", "numel", "__get__", "untyped_storage", "data_ptr"}
+
+
+def batches_moved(function, model, batches, *args) -> tuple[list[bool], list[bool], list[str]]:
     """Run ``function(model, batches, *args, loss_fn, torch.device("cpu"))`` under ``own_loop_only``;
-    return ([whether each model input came out of a .to(...)], [the same for each loss target]).
+    return ([whether each model input came out of a move], [the same for each loss target], [the torch
+    calls that used a batch tensor after it had been moved]).
 
     On the CPU ``x.to("cpu")`` is ``x`` itself, so a batch whose moved copy was thrown away (a bare
-    ``x.to(device)``) would look moved: while it runs, every ``Tensor.to`` returns a fresh copy, and
-    the model's forward pre-hook and the loss check that they receive one of those copies.
+    ``x.to(device)``) would look moved: while it runs, every ``Tensor.to`` (and ``torch.as_tensor``
+    with a device) returns a fresh copy, and the model's forward pre-hook and the loss check that
+    they receive one of those copies. A batch tensor used for more than its size after its move
+    (an accuracy against the labels left behind) would fail on a GPU, so those calls are recorded.
     """
     import torch
     import torch.nn as nn
@@ -110,11 +132,22 @@ def batches_moved(function, model, batches, *args) -> tuple[list[bool], list[boo
         def __init__(self):
             super().__init__()
             self.moved = []
+            self.batch = {t.untyped_storage().data_ptr() for batch in batches for t in batch}
+            self.left_behind, self.stale_calls = set(), []
 
         def __torch_function__(self, func, types, args=(), kwargs=None):
-            out = func(*args, **(kwargs or {}))
-            moved = func is torch.Tensor.to and isinstance(out, torch.Tensor)
-            if moved and not isinstance(args[0], nn.Parameter):
+            kwargs = kwargs or {}
+            name = getattr(func, "__name__", repr(func))
+            if name not in METADATA_CALLS and func is not torch.Tensor.to:
+                if any(isinstance(a, torch.Tensor) and a.untyped_storage().data_ptr() in self.left_behind
+                       for a in (*args, *kwargs.values())):
+                    self.stale_calls.append(name)
+            out = func(*args, **kwargs)
+            is_move = func is torch.Tensor.to or (func is torch.as_tensor and "device" in kwargs)
+            if is_move and isinstance(out, torch.Tensor) and not isinstance(args[0], nn.Parameter):
+                source = args[0].untyped_storage().data_ptr() if isinstance(args[0], torch.Tensor) else None
+                if source in self.batch:
+                    self.left_behind.add(source)
                 out = out.clone()
                 self.moved.append(out)
             return out
@@ -129,9 +162,9 @@ def batches_moved(function, model, batches, *args) -> tuple[list[bool], list[boo
             super().__init__()
             self.moves, self.targets_moved = moves, []
 
-        def forward(self, logits, targets):
-            self.targets_moved.append(self.moves.holds(targets))
-            return super().forward(logits, targets)
+        def forward(self, input, target):  # CrossEntropyLoss's own names: a call by keyword works too
+            self.targets_moved.append(self.moves.holds(target))
+            return super().forward(input, target)
 
     moves = MovesRecorded()
     loss_fn = LossSeeingTargets(moves)
@@ -142,17 +175,22 @@ def batches_moved(function, model, batches, *args) -> tuple[list[bool], list[boo
             function(model, batches, *args, loss_fn, torch.device("cpu"))
     finally:
         hook.remove()
-    return inputs_moved, loss_fn.targets_moved
+    return inputs_moved, loss_fn.targets_moved, moves.stale_calls
 
 
 def assert_batches_moved(name: str, function, model, batches, *args) -> None:
     """Fail, naming ``name``, unless every batch that ``function`` gives the model and the loss is a
-    tensor that ``.to(device)`` returned (see ``batches_moved``)."""
-    inputs, targets = batches_moved(function, model, batches, *args)
+    tensor that ``.to(device)`` returned, and no batch tensor is used after its move (see
+    ``batches_moved``)."""
+    inputs, targets, stale_calls = batches_moved(function, model, batches, *args)
     assert inputs, f"{name} never called the model it was given"
     assert targets, f"{name} never called the loss_fn it was given: compute each batch's loss with it"
     for what, var, moved in (("the model a batch", "x", inputs), ("the loss labels", "y", targets)):
         assert all(moved), (
             f"{name} passed {what} that {'was' if var == 'x' else 'were'} never moved to `device`: "
             f"{var}.to(device) returns a new tensor and leaves {var} where it was, so assign it "
-            f"({var} = {var}.to(device))")
+            f"({var} = {var}.to(device)), every time (the tests run on the CPU, where a batch already is)")
+    calls = ", ".join(sorted(set(stale_calls)))
+    assert not stale_calls, (
+        f"after moving a batch to `device`, {name} still used the tensor left behind ({calls}): on a GPU "
+        "that mixes devices and fails; use the moved x and y everywhere, the accuracy included")

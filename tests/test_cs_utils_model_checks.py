@@ -38,8 +38,8 @@ def test_dropout_elsewhere_fails(order, message):
         model_checks.assert_dropout_before(classifier(order), torch.randn(8, 12), 0.5, {0, 1}, NAMES, order)
 
 
-def test_dropout_with_another_probability_fails_on_its_scale():
-    with pytest.raises(AssertionError, match="scaled"):
+def test_dropout_with_another_probability_fails():
+    with pytest.raises(AssertionError, match="dropped, expected about 50%"):
         model_checks.assert_dropout_before(classifier("torchvision", p=0.2), torch.randn(8, 12), 0.5, {0, 1},
                                            NAMES, "p=0.2 instead of 0.5")
 
@@ -69,10 +69,10 @@ def epoch(model, loader, loss_fn, device, keep_moved: bool):
 @pytest.mark.parametrize("keep_moved", [True, False])
 def test_batches_moved_tells_a_kept_move_from_a_discarded_one(keep_moved):
     batches = [(torch.randn(4, 3), torch.randint(0, 2, (4,))) for _ in range(2)]
-    inputs, targets = model_checks.batches_moved(
+    inputs, targets, stale_calls = model_checks.batches_moved(
         lambda model, loader, loss_fn, device: epoch(model, loader, loss_fn, device, keep_moved),
         nn.Linear(3, 2), batches)
-    assert inputs == [keep_moved] * 2 and targets == [keep_moved] * 2
+    assert inputs == [keep_moved] * 2 and targets == [keep_moved] * 2 and (not stale_calls) == keep_moved
 
 
 def test_assert_batches_moved_names_the_function_and_the_fix():
@@ -95,3 +95,69 @@ def test_assert_batches_moved_says_when_the_given_loss_is_not_used():
     with pytest.raises(AssertionError, match="never called the loss_fn it was given"):
         model_checks.assert_batches_moved("train_one_epoch", own_loss, nn.Linear(3, 2),
                                           [(torch.randn(4, 3), torch.randint(0, 2, (4,)))])
+
+
+def test_dropout_check_keeps_batchnorm_in_eval_mode():
+    """BatchNorm before the classifier (GoogLeNet): only dropout may differ between the two passes."""
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Conv2d(3, 8, 3), nn.BatchNorm2d(8), nn.ReLU(), nn.AdaptiveAvgPool2d(1),
+                          nn.Flatten(), nn.Dropout(0.4), nn.Linear(8, 5))
+    model_checks.assert_dropout_before(model, torch.randn(6, 3, 9, 9), 0.4, {0}, ("fc",), "with BatchNorm")
+    assert model.training and model[1].training
+    without = nn.Sequential(*list(model)[:5], nn.Linear(8, 5))
+    with pytest.raises(AssertionError, match="no value of fc's input was dropped"):
+        model_checks.assert_dropout_before(without, torch.randn(6, 3, 9, 9), 0.4, {0}, ("fc",), "no dropout")
+
+
+def loop_variant(variant):
+    """A loop over (x, y) batches written as ``variant`` says; all but "accuracy_on_unmoved" are correct."""
+    def loop(model, loader, loss_fn, device):
+        hits = 0
+        for x, y in loader:
+            if variant == "as_tensor":
+                x, y = torch.as_tensor(x, device=device), torch.as_tensor(y, device=device)
+                out = model(x)
+                loss = loss_fn(out, y)
+            elif variant == "keywords":
+                x, y = x.to(device), y.to(device)
+                out = model(x)
+                loss = loss_fn(input=out, target=y)
+            else:
+                out = model(x.to(device))
+                loss = loss_fn(out, y.to(device))
+            labels = y if variant == "accuracy_on_unmoved" else y.to(device)
+            hits += int((out.argmax(1) == labels).sum())
+            len(y)  # the size of the batch left behind is harmless
+            loss.item()
+        return hits
+    return loop
+
+
+@pytest.mark.parametrize("variant", ["as_tensor", "keywords", "inline_moves"])
+def test_assert_batches_moved_accepts_correct_variants(variant):
+    batches = [(torch.randn(4, 3), torch.randint(0, 2, (4,))) for _ in range(2)]
+    model_checks.assert_batches_moved("train_one_epoch", loop_variant(variant), nn.Linear(3, 2), batches)
+
+
+def test_assert_batches_moved_fails_an_accuracy_against_the_labels_left_behind():
+    batches = [(torch.randn(4, 3), torch.randint(0, 2, (4,))) for _ in range(2)]
+    with pytest.raises(AssertionError, match=r"still used the tensor left behind \(__eq__\)"):
+        model_checks.assert_batches_moved("evaluate_model", loop_variant("accuracy_on_unmoved"),
+                                          nn.Linear(3, 2), batches)
+
+
+def test_dropout_with_the_keep_probability_swapped_fails():
+    """Keeping a share p instead of 1 - p, with the 1/(1 - p) scaling: only the share tells."""
+    class SwappedDropout(nn.Module):
+        def __init__(self, p):
+            super().__init__()
+            self.p = p
+
+        def forward(self, x):
+            return x * (torch.rand_like(x) < self.p) / (1 - self.p) if self.training else x
+
+    torch.manual_seed(0)
+    model = nn.Sequential(SwappedDropout(0.3), nn.Linear(64, 32), nn.ReLU(), SwappedDropout(0.3),
+                          nn.Linear(32, 32), nn.ReLU(), nn.Linear(32, 3))
+    with pytest.raises(AssertionError, match="dropped, expected about 30%"):
+        model_checks.assert_dropout_before(model, torch.randn(16, 64), 0.3, {0, 1}, NAMES, "swapped")

@@ -459,8 +459,11 @@ for trial in range(6):
 # Which input pixels each block of output channels sees. With positive weights every ReLU stays open,
 # so a change at one input pixel reaches exactly a (2r+1)x(2r+1) window of each branch's output:
 # r = 0 for the 1x1 branch, 1 for 1x1 -> 3x3, 2 for 1x1 -> 5x5, 1 for the 3x3 pool -> 1x1.
+# Then the values, with mixed-sign weights: every branch recomputed from the module's own layers.
 import numpy as np
 import torch
+import torch.nn as nn
+import torch.nn.functional as F
 
 
 def open_all_relus(module):
@@ -533,8 +536,55 @@ def check_pool_first(config, h, w, seed):
             f"channels, and the pool then picks up the change)")
 
 
+def inception_reference(module, x, config):
+    """The four branches in torch.nn.functional, with the module's own conv and BatchNorm layers, found by
+    their shapes (every channel count of config differs, so each shape belongs to one layer)."""
+    cin, c1, c3r, c3, c5r, c5, pp = config
+    convs = {tuple(m.weight.shape): m for m in module.modules() if isinstance(m, nn.Conv2d)}
+    norms = {m.num_features: m for m in module.modules() if isinstance(m, nn.BatchNorm2d)}
+
+    def brick(h, c_in, c_out, k):
+        conv, norm = convs.get((c_out, c_in, k, k)), norms.get(c_out)
+        if conv is None or norm is None:
+            raise AssertionError(f"Inception{config} has no conv_bn_relu({c_in}, {c_out}, {k}): no Conv2d with weight "
+                                 f"shape {(c_out, c_in, k, k)} or no BatchNorm2d({c_out}); build every branch from "
+                                 "conv_bn_relu")
+        h = F.conv2d(h, conv.weight, conv.bias, padding=k // 2)
+        h = F.batch_norm(h, norm.running_mean, norm.running_var, norm.weight, norm.bias, False, 0.0, norm.eps)
+        return F.relu(h)
+
+    return torch.cat([brick(x, cin, c1, 1), brick(brick(x, cin, c3r, 1), c3r, c3, 3),
+                      brick(brick(x, cin, c5r, 1), c5r, c5, 5), brick(F.max_pool2d(x, 3, 1, 1), cin, pp, 1)], dim=1)
+
+
+def check_values(config, h, w, seed):
+    """Eval mode with random BatchNorm statistics and mixed-sign weights, so that every ReLU matters."""
+    torch.manual_seed(seed)
+    module = Inception(*config).double().eval()
+    with torch.no_grad():
+        for m in module.modules():
+            if isinstance(m, nn.BatchNorm2d):
+                m.running_mean.normal_()
+                m.running_var.uniform_(0.5, 2.0)
+                m.weight.normal_()
+                m.bias.normal_()
+    x = torch.randn(2, config[0], h, w, dtype=torch.float64)
+    with torch.no_grad():
+        got, want = module(x), inception_reference(module, x, config)
+    names = ["1x1", "1x1 -> 3x3", "1x1 -> 5x5", "pool -> 1x1"]
+    sizes = [config[1], config[3], config[5], config[6]]
+    for name, got_branch, want_branch in zip(names, got.split(sizes, dim=1), want.split(sizes, dim=1)):
+        if not torch.allclose(got_branch, want_branch, rtol=1e-7, atol=1e-9):
+            raise AssertionError(
+                f"Inception{config} in eval mode: the {name} branch's values differ from its layers applied in "
+                f"order (conv -> BatchNorm -> ReLU for every convolution, the reductions included; max pool first "
+                f"in the pool branch), by up to {(got_branch - want_branch).abs().max().item():.3g}")
+
+
 check_branches((4, 3, 2, 5, 2, 4, 6), 9, 11, seed=0)
-print("The branches are in the order 1x1, 3x3, 5x5, pool, with the right kernel sizes.")
+check_values((6, 3, 4, 5, 2, 7, 8), 7, 9, seed=0)
+print("The branches are in the order 1x1, 3x3, 5x5, pool, with the right kernel sizes, and compute their layers "
+      "in order.")
 ### BEGIN HIDDEN TESTS
 import importlib
 
@@ -545,6 +595,8 @@ rng = np.random.default_rng(2003)
 for trial in range(6):
     config = tuple(int(v) for v in rng.integers(1, 8, size=7))
     check_branches(config, int(rng.integers(5, 12)), int(rng.integers(5, 12)), seed=trial)
+    distinct = tuple(int(v) for v in rng.choice(np.arange(1, 13), size=7, replace=False))
+    check_values(distinct, int(rng.integers(3, 10)), int(rng.integers(3, 10)), seed=trial)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -1045,10 +1097,16 @@ for trial in range(3):
 ### END HIDDEN TESTS
 
 # %% tests="test_googlenet_train" points=2
-# Training mode: (logits, aux1, aux2), with aux1 on stage1's output and aux2 on stage2's output.
+# Training mode: (logits, aux1, aux2), with aux1 on stage1's output and aux2 on stage2's output; dropout before fc.
+import importlib
+
 import torch
 from torchvision.models.googlenet import Inception as TorchvisionInception
+
+import cs_utils.model_checks
 from cs_utils.checks import assert_close
+
+model_checks = importlib.reload(cs_utils.model_checks)  # a notebook cannot have changed it
 
 
 def check_training_outputs(model, x, k):
@@ -1074,7 +1132,12 @@ torch.manual_seed(1)
 model = MiniGoogLeNet(num_classes=5, width=0.125, dropout=0.0, aux_dropout=0.0,
                       inception=TorchvisionInception, stem_pools=2).double().train()
 check_training_outputs(model, torch.randn(4, 3, 32, 32, dtype=torch.float64), 5)
-print("In training mode, MiniGoogLeNet returns the main and both auxiliary logits.")
+# The main path's dropout, the one layer check_training_outputs switches off: it acts on fc's input.
+model = MiniGoogLeNet(num_classes=5, width=0.125, aux_logits=False, dropout=0.5, inception=TorchvisionInception,
+                      stem_pools=2).double()
+model_checks.assert_dropout_before(model, torch.randn(4, 3, 32, 32, dtype=torch.float64), 0.5, {0}, ("fc",),
+                                   "MiniGoogLeNet(5, aux_logits=False, dropout=0.5)", rtol=1e-7, atol=1e-9)
+print("In training mode, MiniGoogLeNet returns the main and both auxiliary logits, with dropout before fc.")
 ### BEGIN HIDDEN TESTS
 import importlib
 
@@ -1092,6 +1155,10 @@ for trial in range(2):
     with torch.no_grad():
         assert torch.is_tensor(model(torch.randn(n, 3, 32, 32, dtype=torch.float64))), \
             "after model.eval() the auxiliary heads must be off"
+dropped_model = MiniGoogLeNet(num_classes=3, width=0.1, aux_logits=False, dropout=0.3, inception=TorchvisionInception,
+                              stem_pools=2).double()
+model_checks.assert_dropout_before(dropped_model, torch.randn(5, 3, 24, 24, dtype=torch.float64), 0.3, {0},
+                                   ("fc",), "MiniGoogLeNet(3, aux_logits=False, dropout=0.3)", rtol=1e-7, atol=1e-9)
 ### END HIDDEN TESTS
 
 # %% [markdown]

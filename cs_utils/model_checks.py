@@ -110,7 +110,8 @@ def own_loop_only() -> Iterator[None]:
 
 
 # Calls that only read a tensor's metadata: using the unmoved batch for these is harmless.
-METADATA_CALLS = {"size", "__len__", "dim", "numel", "__get__", "untyped_storage", "data_ptr"}
+METADATA_CALLS = {"size", "__len__", "dim", "numel", "nelement", "ndimension", "__get__", "untyped_storage",
+                  "data_ptr", "stride", "element_size", "is_contiguous", "get_device"}
 
 
 def batches_moved(function, model, batches, *args) -> tuple[list[bool], list[bool], list[str]]:
@@ -121,8 +122,8 @@ def batches_moved(function, model, batches, *args) -> tuple[list[bool], list[boo
     On the CPU ``x.to("cpu")`` is ``x`` itself, so a batch whose moved copy was thrown away (a bare
     ``x.to(device)``) would look moved: while it runs, every ``Tensor.to`` (and ``torch.as_tensor``
     with a device) returns a fresh copy, and the model's forward pre-hook and the loss check that
-    they receive one of those copies. A batch tensor used for more than its size after its move
-    (an accuracy against the labels left behind) would fail on a GPU, so those calls are recorded.
+    they receive one of those copies. A batch tensor that meets another tensor after its move (an
+    accuracy against the labels left behind) would fail on a GPU, so those calls are recorded.
     """
     import torch
     import torch.nn as nn
@@ -133,14 +134,19 @@ def batches_moved(function, model, batches, *args) -> tuple[list[bool], list[boo
             super().__init__()
             self.moved = []
             self.batch = {t.untyped_storage().data_ptr() for batch in batches for t in batch}
-            self.left_behind, self.stale_calls = set(), []
+            self.left_behind, self.stale_calls, self.brought_back = set(), [], []
 
         def __torch_function__(self, func, types, args=(), kwargs=None):
             kwargs = kwargs or {}
             name = getattr(func, "__name__", repr(func))
             if name not in METADATA_CALLS and func is not torch.Tensor.to:
-                if any(isinstance(a, torch.Tensor) and a.untyped_storage().data_ptr() in self.left_behind
-                       for a in (*args, *kwargs.values())):
+                # Only a call that meets the batch left behind with another tensor (the model's output,
+                # a moved copy) mixes devices on a GPU; y.tolist() or y.sum() alone run anywhere.
+                given = (*args, *kwargs.values())
+                flat = [t for a in given for t in (a if isinstance(a, (list, tuple)) else (a,))]
+                tensors = [t for t in flat if isinstance(t, torch.Tensor)]
+                left = [t.untyped_storage().data_ptr() in self.left_behind for t in tensors]
+                if any(left) and not all(left):
                     self.stale_calls.append(name)
             out = func(*args, **kwargs)
             is_move = func is torch.Tensor.to or (func is torch.as_tensor and "device" in kwargs)
@@ -150,6 +156,11 @@ def batches_moved(function, model, batches, *args) -> tuple[list[bool], list[boo
                     self.left_behind.add(source)
                 out = out.clone()
                 self.moved.append(out)
+            elif func is torch.Tensor.cpu and isinstance(out, torch.Tensor):
+                # Brought back to the host: it may meet the batch left behind (preds.cpu() == y).
+                out = out.clone()
+                self.brought_back.append(out)
+                self.left_behind.add(out.untyped_storage().data_ptr())
             return out
 
         def holds(self, tensor):

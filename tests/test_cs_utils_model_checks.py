@@ -125,15 +125,18 @@ def loop_variant(variant):
             else:
                 out = model(x.to(device))
                 loss = loss_fn(out, y.to(device))
-            labels = y if variant == "accuracy_on_unmoved" else y.to(device)
-            hits += int((out.argmax(1) == labels).sum())
-            len(y)  # the size of the batch left behind is harmless
+            if variant == "predictions_to_host":
+                hits += int((out.argmax(1).cpu() == y).sum())
+            else:
+                labels = y if variant == "accuracy_on_unmoved" else y.to(device)
+                hits += int((out.argmax(1) == labels).sum())
+            len(y), y.nelement(), y.tolist(), y.sum()  # the batch left behind, on its own: harmless anywhere
             loss.item()
         return hits
     return loop
 
 
-@pytest.mark.parametrize("variant", ["as_tensor", "keywords", "inline_moves"])
+@pytest.mark.parametrize("variant", ["as_tensor", "keywords", "inline_moves", "predictions_to_host"])
 def test_assert_batches_moved_accepts_correct_variants(variant):
     batches = [(torch.randn(4, 3), torch.randint(0, 2, (4,))) for _ in range(2)]
     model_checks.assert_batches_moved("train_one_epoch", loop_variant(variant), nn.Linear(3, 2), batches)

@@ -27,6 +27,7 @@ settings.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib.util
 import json
 import os
@@ -148,6 +149,13 @@ def main(argv=None) -> dict:
         report = train(args, device, rank, world, distributed, backend)
     finally:
         if distributed:
+            # DDP's reducer keeps the process group (and gloo's worker threads) alive through
+            # reference cycles; left to the interpreter's exit, their C++ threads can be destroyed
+            # while joinable, and the process aborts after its work is done ("terminate called
+            # without an active exception": once in a CI run on 2 cores). Wait for every rank,
+            # free them now, then destroy the group.
+            dist.barrier()
+            gc.collect()
             dist.destroy_process_group()
     report["seconds"] = time.perf_counter() - start
     if rank == 0:

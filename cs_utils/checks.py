@@ -7,6 +7,7 @@ or the worst element with its index and both values. Tests assert; they never ju
 from __future__ import annotations
 
 import contextlib
+import math
 from typing import Iterator
 
 import numpy as np
@@ -83,6 +84,52 @@ def assert_close(actual, expected, name: str = "output", rtol: float = 1e-7, ato
             f"the worst is at index {tuple(int(i) for i in worst)}: got {actual[worst].item()!r}, "
             f"expected {expected[worst].item()!r} (abs error {diff[worst]:.3g}, rel error "
             f"{rel_error(actual, expected):.3g}, rtol={rtol:g}, atol={atol:g})")
+
+
+def number_answer(answer, name: str) -> float:
+    """A question's numeric answer as a built-in ``float``, or a failure that says how to write it.
+
+    Accepts what a correct calculation gives: an int or float, a NumPy scalar, a one-element NumPy
+    array or torch tensor (``np.prod(shape)``, ``torch.tensor(shape).prod()``), or another number
+    type that converts with ``float()`` (``Fraction``). The grader compares the returned float, not
+    the answer itself: a float subclass whose ``__sub__`` or ``__eq__`` always agrees cannot pass.
+    """
+    if answer is None:
+        raise AssertionError(f"{name} is None; set it to a number, such as {name} = 12")
+    if isinstance(answer, (str, bytes)):
+        raise AssertionError(f"{name} is {answer!r}; give a number, not text (no quotes)")
+    if isinstance(answer, (bool, np.bool_)):
+        raise AssertionError(f"{name} is {answer!r}; give a number, not True or False")
+    array = np.asarray(_as_numpy(answer))
+    if array.dtype == object and array.ndim == 0:
+        try:
+            array = np.asarray(float(answer))
+        except (TypeError, ValueError, OverflowError):
+            raise AssertionError(f"{name} is {answer!r} (of type {type(answer).__name__}); give a number, "
+                                 f"such as {name} = 12") from None
+    if array.dtype.kind not in "iuf":
+        raise AssertionError(f"{name} is {answer!r}; give a number, such as {name} = 12")
+    if array.size != 1:
+        raise AssertionError(f"{name} holds {array.size} values (shape {array.shape}); give one number")
+    value = float(array.reshape(()).item())
+    if not math.isfinite(value):
+        raise AssertionError(f"{name} is {value}; give a finite number")
+    return value
+
+
+def choice_answer(answer, name: str, choices: str = "abcd") -> str:
+    """A multiple-choice answer as a built-in lower-case letter, or a failure that says how to write it.
+
+    Surrounding spaces and capitals are forgiven ("B " is "b"). ``str``'s own methods build the
+    result, so a ``str`` subclass that redefines ``strip``, ``lower`` or ``__eq__`` cannot pass.
+    """
+    listed = ", ".join(f'"{c}"' for c in choices)
+    if not isinstance(answer, str):
+        raise AssertionError(f'{name} is {answer!r}; set it to a letter in quotes, such as {name} = "a"')
+    choice = str.lower(str.strip(answer))
+    if len(choice) != 1 or choice not in choices:
+        raise AssertionError(f"{name} is {answer!r}; choose one of {listed}")
+    return choice
 
 
 class TorchRefused(AssertionError):

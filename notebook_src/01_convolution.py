@@ -441,11 +441,14 @@ answer_flip = "b"
 
 # %% tests="test_answer_flip" points=1
 # Checks the form of the answer; the grader checks its value.
-assert "answer_flip" in globals(), "set answer_flip in the cell above, e.g. answer_flip = \"a\""
-answer = answer_flip
-assert isinstance(answer, str), f"answer_flip is {answer!r}; set it to a letter in quotes, such as \"a\""
-choice = str.lower(str.strip(answer))
-assert choice in ("a", "b", "c", "d"), f"answer_flip is {answer!r}; choose one of \"a\", \"b\", \"c\", \"d\""
+import importlib
+
+import cs_utils.checks
+
+checks = importlib.reload(cs_utils.checks)  # undo any monkey-patching of the checks by student code
+assert "answer_flip" in globals(), (
+    'set answer_flip in the cell above to a letter in quotes, such as "a"')
+choice = checks.choice_answer(answer_flip, "answer_flip")
 print(f"answer_flip = {choice!r} recorded.")
 ### BEGIN HIDDEN TESTS
 assert choice == "b", f"answer_flip = {choice!r} is not the filter that true convolution needs"
@@ -463,14 +466,14 @@ answer_output_numbers = 8 * 8 * 8
 
 # %% tests="test_answer_output_numbers" points=1
 # Checks the form of the answer; the grader checks its value.
-import math
+import importlib
 
+import cs_utils.checks
+
+checks = importlib.reload(cs_utils.checks)  # undo any monkey-patching of the checks by student code
 assert "answer_output_numbers" in globals(), "set answer_output_numbers in the cell above to a number"
-answer = answer_output_numbers
-assert not isinstance(answer, (str, bool)), f"answer_output_numbers is {answer!r}; give a number, not text"
-value = float(answer)
-assert math.isfinite(value), f"answer_output_numbers is {answer!r}; give a finite number"
-print(f"answer_output_numbers = {value:g} recorded.")
+value = checks.number_answer(answer_output_numbers, "answer_output_numbers")
+print(f"answer_output_numbers = {value:,.10g} recorded.")
 ### BEGIN HIDDEN TESTS
 assert value == 8 * 8 * 8, (
     f"answer_output_numbers = {value:g} is not the size of the output volume")
@@ -495,11 +498,14 @@ answer_shift = "b"
 
 # %% tests="test_answer_shift" points=1
 # Checks the form of the answer; the grader checks its value.
-assert "answer_shift" in globals(), "set answer_shift in the cell above, e.g. answer_shift = \"a\""
-answer = answer_shift
-assert isinstance(answer, str), f"answer_shift is {answer!r}; set it to a letter in quotes, such as \"a\""
-choice = str.lower(str.strip(answer))
-assert choice in ("a", "b", "c", "d"), f"answer_shift is {answer!r}; choose one of \"a\", \"b\", \"c\", \"d\""
+import importlib
+
+import cs_utils.checks
+
+checks = importlib.reload(cs_utils.checks)  # undo any monkey-patching of the checks by student code
+assert "answer_shift" in globals(), (
+    'set answer_shift in the cell above to a letter in quotes, such as "a"')
+choice = checks.choice_answer(answer_shift, "answer_shift")
 print(f"answer_shift = {choice!r} recorded.")
 ### BEGIN HIDDEN TESTS
 assert choice == "b", f"answer_shift = {choice!r} does not describe how a convolution responds to a shift"

@@ -941,14 +941,14 @@ answer_output_size = (227 - 11) // 4 + 1
 
 # %% tests="test_answer_output_size" points=1
 # Checks the form of the answer; the grader checks its value.
-import math
+import importlib
 
+import cs_utils.checks
+
+checks = importlib.reload(cs_utils.checks)  # undo any monkey-patching of the checks by student code
 assert "answer_output_size" in globals(), "set answer_output_size in the cell above to a number"
-answer = answer_output_size
-assert not isinstance(answer, (str, bool)), f"answer_output_size is {answer!r}; give a number, not text"
-value = float(answer)
-assert math.isfinite(value), f"answer_output_size is {answer!r}; give a finite number"
-print(f"answer_output_size = {value:g} recorded.")
+value = checks.number_answer(answer_output_size, "answer_output_size")
+print(f"answer_output_size = {value:,.10g} recorded.")
 ### BEGIN HIDDEN TESTS
 assert value == (227 - 11) / 4 + 1, (
     f"answer_output_size = {value:g} is not the output size of an 11x11 filter at stride 4 on 227x227")
@@ -967,14 +967,14 @@ answer_multiplies = 32 * 32 * 10 * (5 * 5 * 3)
 
 # %% tests="test_answer_multiplies" points=1
 # Checks the form of the answer; the grader checks its value.
-import math
+import importlib
 
+import cs_utils.checks
+
+checks = importlib.reload(cs_utils.checks)  # undo any monkey-patching of the checks by student code
 assert "answer_multiplies" in globals(), "set answer_multiplies in the cell above to a number"
-answer = answer_multiplies
-assert not isinstance(answer, (str, bool)), f"answer_multiplies is {answer!r}; give a number, not text"
-value = float(answer)
-assert math.isfinite(value), f"answer_multiplies is {answer!r}; give a finite number"
-print(f"answer_multiplies = {value:g} recorded.")
+value = checks.number_answer(answer_multiplies, "answer_multiplies")
+print(f"answer_multiplies = {value:,.10g} recorded.")
 ### BEGIN HIDDEN TESTS
 assert value == 32 * 32 * 10 * 75, (
     f"answer_multiplies = {value:g} is not the number of multiplications (outputs times weights per output)")
@@ -992,14 +992,14 @@ answer_layers_for_15 = 7
 
 # %% tests="test_answer_layers_for_15" points=1
 # Checks the form of the answer; the grader checks its value.
-import math
+import importlib
 
+import cs_utils.checks
+
+checks = importlib.reload(cs_utils.checks)  # undo any monkey-patching of the checks by student code
 assert "answer_layers_for_15" in globals(), "set answer_layers_for_15 in the cell above to a number"
-answer = answer_layers_for_15
-assert not isinstance(answer, (str, bool)), f"answer_layers_for_15 is {answer!r}; give a number, not text"
-value = float(answer)
-assert math.isfinite(value), f"answer_layers_for_15 is {answer!r}; give a finite number"
-print(f"answer_layers_for_15 = {value:g} recorded.")
+value = checks.number_answer(answer_layers_for_15, "answer_layers_for_15")
+print(f"answer_layers_for_15 = {value:,.10g} recorded.")
 ### BEGIN HIDDEN TESTS
 assert value == 7, (
     f"answer_layers_for_15 = {value:g} is not the smallest number of stacked 3x3 layers that see 15x15")

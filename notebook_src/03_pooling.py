@@ -636,14 +636,14 @@ answer_pool_size = (55 - 3) // 2 + 1
 
 # %% tests="test_answer_pool_size" points=1
 # Checks the form of the answer; the grader checks its value.
-import math
+import importlib
 
+import cs_utils.checks
+
+checks = importlib.reload(cs_utils.checks)  # undo any monkey-patching of the checks by student code
 assert "answer_pool_size" in globals(), "set answer_pool_size in the cell above to a number"
-answer = answer_pool_size
-assert not isinstance(answer, (str, bool)), f"answer_pool_size is {answer!r}; give a number, not text"
-value = float(answer)
-assert math.isfinite(value), f"answer_pool_size is {answer!r}; give a finite number"
-print(f"answer_pool_size = {value:g} recorded.")
+value = checks.number_answer(answer_pool_size, "answer_pool_size")
+print(f"answer_pool_size = {value:,.10g} recorded.")
 ### BEGIN HIDDEN TESTS
 assert value == (55 - 3) / 2 + 1, (
     f"answer_pool_size = {value:g} is not the output size of 3x3 pooling at stride 2 on 55x55")
@@ -660,14 +660,14 @@ answer_pool_params = 0
 
 # %% tests="test_answer_pool_params" points=1
 # Checks the form of the answer; the grader checks its value.
-import math
+import importlib
 
+import cs_utils.checks
+
+checks = importlib.reload(cs_utils.checks)  # undo any monkey-patching of the checks by student code
 assert "answer_pool_params" in globals(), "set answer_pool_params in the cell above to a number"
-answer = answer_pool_params
-assert not isinstance(answer, (str, bool)), f"answer_pool_params is {answer!r}; give a number, not text"
-value = float(answer)
-assert math.isfinite(value), f"answer_pool_params is {answer!r}; give a finite number"
-print(f"answer_pool_params = {value:g} recorded.")
+value = checks.number_answer(answer_pool_params, "answer_pool_params")
+print(f"answer_pool_params = {value:,.10g} recorded.")
 ### BEGIN HIDDEN TESTS
 assert value == 0, (
     f"answer_pool_params = {value:g} is not the number of parameters of a pooling layer")
@@ -691,11 +691,14 @@ answer_max_vs_avg = "b"
 
 # %% tests="test_answer_max_vs_avg" points=1
 # Checks the form of the answer; the grader checks its value.
-assert "answer_max_vs_avg" in globals(), "set answer_max_vs_avg in the cell above, e.g. answer_max_vs_avg = \"a\""
-answer = answer_max_vs_avg
-assert isinstance(answer, str), f"answer_max_vs_avg is {answer!r}; set it to a letter in quotes, such as \"a\""
-choice = str.lower(str.strip(answer))
-assert choice in ("a", "b", "c", "d"), f"answer_max_vs_avg is {answer!r}; choose one of \"a\", \"b\", \"c\", \"d\""
+import importlib
+
+import cs_utils.checks
+
+checks = importlib.reload(cs_utils.checks)  # undo any monkey-patching of the checks by student code
+assert "answer_max_vs_avg" in globals(), (
+    'set answer_max_vs_avg in the cell above to a letter in quotes, such as "a"')
+choice = checks.choice_answer(answer_max_vs_avg, "answer_max_vs_avg")
 print(f"answer_max_vs_avg = {choice!r} recorded.")
 ### BEGIN HIDDEN TESTS
 assert choice == "b", f"answer_max_vs_avg = {choice!r} does not say what max pooling keeps"

@@ -324,22 +324,17 @@ answer_conv1d_length = (100 + 2 * 1 - 5) // 2 + 1
 ### END SOLUTION
 
 # %% tests="test_question_conv1d_length" points=1
-# Question 1: a number; the hidden test checks its value.
-import numbers
-
-import numpy as np
-
-value = answer_conv1d_length
-if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value) or value <= 0:
-    raise AssertionError(f"answer_conv1d_length should be a positive number, got {value!r}")
-print(f"answer_conv1d_length = {value:,}; the hidden test checks the value.")
-### BEGIN HIDDEN TESTS
+# Checks the form of the answer; the grader checks its value.
 import importlib
 
 import cs_utils.checks
 
-checks = importlib.reload(cs_utils.checks)
-assert abs(answer_conv1d_length - 49) < 0.5, (
+checks = importlib.reload(cs_utils.checks)  # undo any monkey-patching of the checks by student code
+assert "answer_conv1d_length" in globals(), "set answer_conv1d_length in the cell above to a number"
+value = checks.number_answer(answer_conv1d_length, "answer_conv1d_length")
+print(f"answer_conv1d_length = {value:,.10g} recorded.")
+### BEGIN HIDDEN TESTS
+assert abs(value - 49) < 0.5, (
     "Question 1: (L + 2P - K) // S + 1 = (100 + 2 - 5) // 2 + 1 = 48 + 1, rounded down before the + 1")
 ### END HIDDEN TESTS
 
@@ -364,18 +359,18 @@ answer_conv1d_as_conv2d = "d"
 ### END SOLUTION
 
 # %% tests="test_question_conv1d_as_conv2d" points=1
-# Question 2: a choice among "a" to "e"; the hidden test checks which.
-choice = answer_conv1d_as_conv2d
-if not isinstance(choice, str) or choice.strip().lower() not in {"a", "b", "c", "d", "e"}:
-    raise AssertionError(f'answer_conv1d_as_conv2d should be one of "a", "b", "c", "d", "e", got {choice!r}')
-print(f"answer_conv1d_as_conv2d = {choice!r} is a valid choice; the hidden test checks it.")
-### BEGIN HIDDEN TESTS
+# Checks the form of the answer; the grader checks its value.
 import importlib
 
 import cs_utils.checks
 
-checks = importlib.reload(cs_utils.checks)
-assert answer_conv1d_as_conv2d.strip().lower() == "d", (
+checks = importlib.reload(cs_utils.checks)  # undo any monkey-patching of the checks by student code
+assert "answer_conv1d_as_conv2d" in globals(), (
+    'set answer_conv1d_as_conv2d in the cell above to a letter in quotes, such as "a"')
+choice = checks.choice_answer(answer_conv1d_as_conv2d, "answer_conv1d_as_conv2d", choices="abcde")
+print(f"answer_conv1d_as_conv2d = {choice!r} recorded.")
+### BEGIN HIDDEN TESTS
+assert choice == "d", (
     "Question 2: b (a height-1 image) and c (a C-row image whose filter is as tall as the image) both work; "
     "a pads and strides the height axis too")
 ### END HIDDEN TESTS
@@ -1281,22 +1276,17 @@ answer_conv3d_multiplies = 64 * 16 * 112 * 112 * (3 * 3 * 3 * 3)   # outputs x (
 ### END SOLUTION
 
 # %% tests="test_question_conv3d_multiplies" points=1
-# Question 3: a number; the hidden test checks its value.
-import numbers
-
-import numpy as np
-
-value = answer_conv3d_multiplies
-if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value) or value <= 0:
-    raise AssertionError(f"answer_conv3d_multiplies should be a positive number, got {value!r}")
-print(f"answer_conv3d_multiplies = {value:,}; the hidden test checks the value.")
-### BEGIN HIDDEN TESTS
+# Checks the form of the answer; the grader checks its value.
 import importlib
 
 import cs_utils.checks
 
-checks = importlib.reload(cs_utils.checks)
-assert abs(answer_conv3d_multiplies - 64 * 16 * 112 * 112 * 81) < 0.5, (
+checks = importlib.reload(cs_utils.checks)  # undo any monkey-patching of the checks by student code
+assert "answer_conv3d_multiplies" in globals(), "set answer_conv3d_multiplies in the cell above to a number"
+value = checks.number_answer(answer_conv3d_multiplies, "answer_conv3d_multiplies")
+print(f"answer_conv3d_multiplies = {value:,.10g} recorded.")
+### BEGIN HIDDEN TESTS
+assert abs(value - 64 * 16 * 112 * 112 * 81) < 0.5, (
     "Question 3: 64 x 16 x 112 x 112 outputs, each a dot product over 3 channels x 3 x 3 x 3 = 81 weights")
 ### END HIDDEN TESTS
 

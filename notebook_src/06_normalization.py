@@ -1518,12 +1518,18 @@ answer_bn_bias = "b"
 ### END SOLUTION
 
 # %% tests="test_answer_bn_bias" points=1
-assert "answer_bn_bias" in globals(), "set answer_bn_bias in the cell above"
-assert isinstance(answer_bn_bias, str) and answer_bn_bias.strip().lower() in {"a", "b", "c", "d"}, (
-    f"answer_bn_bias should be one of 'a', 'b', 'c', 'd'; it is {answer_bn_bias!r}")
-print("answer_bn_bias is a valid choice.")
+# Checks the form of the answer; the grader checks its value.
+import importlib
+
+import cs_utils.checks
+
+checks = importlib.reload(cs_utils.checks)  # undo any monkey-patching of the checks by student code
+assert "answer_bn_bias" in globals(), (
+    'set answer_bn_bias in the cell above to a letter in quotes, such as "a"')
+choice = checks.choice_answer(answer_bn_bias, "answer_bn_bias")
+print(f"answer_bn_bias = {choice!r} recorded.")
 ### BEGIN HIDDEN TESTS
-assert answer_bn_bias.strip().lower() == "b", "answer_bn_bias is not the right choice"
+assert choice == "b", "answer_bn_bias is not the right choice"
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -1544,12 +1550,18 @@ answer_gn_axes = "b"
 ### END SOLUTION
 
 # %% tests="test_answer_gn_axes" points=1
-assert "answer_gn_axes" in globals(), "set answer_gn_axes in the cell above"
-assert isinstance(answer_gn_axes, str) and answer_gn_axes.strip().lower() in {"a", "b", "c", "d"}, (
-    f"answer_gn_axes should be one of 'a', 'b', 'c', 'd'; it is {answer_gn_axes!r}")
-print("answer_gn_axes is a valid choice.")
+# Checks the form of the answer; the grader checks its value.
+import importlib
+
+import cs_utils.checks
+
+checks = importlib.reload(cs_utils.checks)  # undo any monkey-patching of the checks by student code
+assert "answer_gn_axes" in globals(), (
+    'set answer_gn_axes in the cell above to a letter in quotes, such as "a"')
+choice = checks.choice_answer(answer_gn_axes, "answer_gn_axes")
+print(f"answer_gn_axes = {choice!r} recorded.")
 ### BEGIN HIDDEN TESTS
-assert answer_gn_axes.strip().lower() == "b", "answer_gn_axes is not the right choice"
+assert choice == "b", "answer_gn_axes is not the right choice"
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -1566,16 +1578,17 @@ answer_gn_count = 196
 ### END SOLUTION
 
 # %% tests="test_answer_gn_count" points=1
-import numbers
+# Checks the form of the answer; the grader checks its value.
+import importlib
 
-import numpy as np
+import cs_utils.checks
 
-assert "answer_gn_count" in globals(), "set answer_gn_count in the cell above"
-assert isinstance(answer_gn_count, numbers.Real) and not isinstance(answer_gn_count, bool) and np.isfinite(
-    answer_gn_count), f"answer_gn_count should be a finite number (such as 12 or 12.0); it is {answer_gn_count!r}"
-print("answer_gn_count is a number.")
+checks = importlib.reload(cs_utils.checks)  # undo any monkey-patching of the checks by student code
+assert "answer_gn_count" in globals(), "set answer_gn_count in the cell above to a number"
+value = checks.number_answer(answer_gn_count, "answer_gn_count")
+print(f"answer_gn_count = {value:,.10g} recorded.")
 ### BEGIN HIDDEN TESTS
-assert abs(float(answer_gn_count) - 32 // 8 * 7 * 7) < 1e-6, "answer_gn_count is not the right count"
+assert abs(value - 32 // 8 * 7 * 7) < 1e-6, "answer_gn_count is not the right count"
 ### END HIDDEN TESTS
 
 # %% [markdown]

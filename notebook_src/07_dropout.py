@@ -669,16 +669,17 @@ answer_test_output = 3.0
 ### END SOLUTION
 
 # %% tests="test_answer_test_output" points=1
-import numbers
+# Checks the form of the answer; the grader checks its value.
+import importlib
 
-import numpy as np
+import cs_utils.checks
 
-assert "answer_test_output" in globals(), "set answer_test_output in the cell above"
-assert isinstance(answer_test_output, numbers.Real) and not isinstance(answer_test_output, bool) and np.isfinite(
-    answer_test_output), f"answer_test_output should be a finite number (such as 1.5); it is {answer_test_output!r}"
-print("answer_test_output is a number.")
+checks = importlib.reload(cs_utils.checks)  # undo any monkey-patching of the checks by student code
+assert "answer_test_output" in globals(), "set answer_test_output in the cell above to a number"
+value = checks.number_answer(answer_test_output, "answer_test_output")
+print(f"answer_test_output = {value:,.10g} recorded.")
 ### BEGIN HIDDEN TESTS
-assert abs(float(answer_test_output) - 3.0) < 1e-6, "answer_test_output is not the test-time output"
+assert abs(value - 3.0) < 1e-6, "answer_test_output is not the test-time output"
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -698,12 +699,18 @@ answer_dropout_place = "b"
 ### END SOLUTION
 
 # %% tests="test_answer_dropout_place" points=1
-assert "answer_dropout_place" in globals(), "set answer_dropout_place in the cell above"
-assert isinstance(answer_dropout_place, str) and answer_dropout_place.strip().lower() in {"a", "b", "c", "d"}, (
-    f"answer_dropout_place should be one of 'a', 'b', 'c', 'd'; it is {answer_dropout_place!r}")
-print("answer_dropout_place is a valid choice.")
+# Checks the form of the answer; the grader checks its value.
+import importlib
+
+import cs_utils.checks
+
+checks = importlib.reload(cs_utils.checks)  # undo any monkey-patching of the checks by student code
+assert "answer_dropout_place" in globals(), (
+    'set answer_dropout_place in the cell above to a letter in quotes, such as "a"')
+choice = checks.choice_answer(answer_dropout_place, "answer_dropout_place")
+print(f"answer_dropout_place = {choice!r} recorded.")
 ### BEGIN HIDDEN TESTS
-assert answer_dropout_place.strip().lower() == "b", "answer_dropout_place is not the right choice"
+assert choice == "b", "answer_dropout_place is not the right choice"
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -718,17 +725,17 @@ answer_dropout2d_draws = 128
 ### END SOLUTION
 
 # %% tests="test_answer_dropout2d_draws" points=1
-import numbers
+# Checks the form of the answer; the grader checks its value.
+import importlib
 
-import numpy as np
+import cs_utils.checks
 
-assert "answer_dropout2d_draws" in globals(), "set answer_dropout2d_draws in the cell above"
-assert isinstance(answer_dropout2d_draws, numbers.Real) and not isinstance(answer_dropout2d_draws, bool) and (
-    np.isfinite(answer_dropout2d_draws)), ("answer_dropout2d_draws should be a finite number (such as 10); it is "
-                                           f"{answer_dropout2d_draws!r}")
-print("answer_dropout2d_draws is a number.")
+checks = importlib.reload(cs_utils.checks)  # undo any monkey-patching of the checks by student code
+assert "answer_dropout2d_draws" in globals(), "set answer_dropout2d_draws in the cell above to a number"
+value = checks.number_answer(answer_dropout2d_draws, "answer_dropout2d_draws")
+print(f"answer_dropout2d_draws = {value:,.10g} recorded.")
 ### BEGIN HIDDEN TESTS
-assert abs(float(answer_dropout2d_draws) - 8 * 16) < 1e-6, "answer_dropout2d_draws is not the number of decisions"
+assert abs(value - 8 * 16) < 1e-6, "answer_dropout2d_draws is not the number of decisions"
 ### END HIDDEN TESTS
 
 # %% [markdown]

@@ -7,6 +7,8 @@ import importlib
 import pickle
 import subprocess
 import sys
+from decimal import Decimal
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -57,6 +59,73 @@ def test_assert_close_accepts_torch_tensors_and_scalars():
 def test_rel_error():
     assert checks.rel_error(np.ones(3), np.ones(3)) == 0.0
     assert checks.rel_error(np.array([1.0]), np.array([3.0])) == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize("answer", [49, 49.0, np.int64(49), np.float32(49), np.array(49), np.array([49.0]),
+                                    "torch0d", "torch1", Fraction(98, 2), Decimal("49")])
+def test_number_answer_accepts_every_way_of_writing_one_number(answer):
+    if isinstance(answer, str):
+        import torch
+        answer = torch.tensor(49.0, requires_grad=True) if answer == "torch0d" else torch.tensor([49])
+    value = checks.number_answer(answer, "q")
+    assert value == 49.0 and type(value) is float
+
+
+@pytest.mark.parametrize("answer, fragment", [
+    (None, "is None"), ("49", "not text"), (True, "not True or False"),
+    (np.bool_(False), "not True or False"), (np.array([1, 2]), "holds 2 values"), (float("nan"), "finite"),
+    (np.inf, "finite"), (1 + 2j, "give a number"), (object(), "of type object"),
+])
+def test_number_answer_says_what_is_wrong(answer, fragment):
+    with pytest.raises(AssertionError, match=fragment):
+        checks.number_answer(answer, "q")
+
+
+def test_number_answer_grades_the_value_not_the_objects_arithmetic():
+    class AgreesWithEverything(float):
+        def __sub__(self, other):
+            return 0.0
+
+        def __eq__(self, other):
+            return True
+
+        __hash__ = float.__hash__
+
+    value = checks.number_answer(AgreesWithEverything(1.0), "q")
+    assert type(value) is float and abs(value - 49) > 0.5 and value != 49
+
+
+@pytest.mark.parametrize("answer, expected", [("b", "b"), (" B ", "b"), ("e\n", "e")])
+def test_choice_answer_forgives_spaces_and_capitals(answer, expected):
+    assert checks.choice_answer(answer, "q", choices="abcde") == expected
+
+
+@pytest.mark.parametrize("answer, fragment", [
+    (2, "letter in quotes"), (None, "letter in quotes"), ("ab", "choose one of"), ("", "choose one of"),
+    ("e", 'choose one of "a", "b", "c", "d"$'), ("(b)", "choose one of"),
+])
+def test_choice_answer_says_what_is_wrong(answer, fragment):
+    with pytest.raises(AssertionError, match=fragment):
+        checks.choice_answer(answer, "q")
+
+
+def test_choice_answer_grades_the_letter_not_the_strings_methods():
+    class AgreesWithEverything(str):
+        def strip(self, *args):
+            return self
+
+        def lower(self):
+            return self
+
+        def __eq__(self, other):
+            return True
+
+        __hash__ = str.__hash__
+
+    with pytest.raises(AssertionError, match="choose one of"):
+        checks.choice_answer(AgreesWithEverything("z"), "q")
+    choice = checks.choice_answer(AgreesWithEverything("a"), "q")
+    assert type(choice) is str and choice != "b"
 
 
 def test_numpy_only_refuses_torch_even_under_another_name():

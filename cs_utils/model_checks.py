@@ -1,4 +1,4 @@
-"""Checks on PyTorch models and training loops, used by the test cells of notebooks 08 and 09.
+"""Checks on PyTorch models and training loops, used by the test cells of notebooks 08 to 10.
 
 They look at what a model or a loop does (the tensors that reach each layer, the calls it makes),
 not at how it is written, so every correct way of writing an exercise passes them. Test cells
@@ -109,91 +109,136 @@ def own_loop_only() -> Iterator[None]:
             f.__code__, f.__defaults__, f.__kwdefaults__ = code, defaults, kwdefaults
 
 
-# Calls that only read a tensor's metadata: using the unmoved batch for these is harmless.
-METADATA_CALLS = {"size", "__len__", "dim", "numel", "nelement", "ndimension", "__get__", "untyped_storage",
-                  "data_ptr", "stride", "element_size", "is_contiguous", "get_device"}
+# The device that the loop checks hand to a loop: the CPU under another name. Tensors moved to it are
+# "on the device"; the batches as given, and whatever .cpu() returns, are "on the host".
+SIMULATED_DEVICE = "cpu:0"
+# Calls that take tensors on both sides on a real GPU too: a copy across devices.
+CROSS_DEVICE_CALLS = {"copy_", "__setitem__", "to"}
+
+
+def _tensors(values):
+    for value in values:
+        if isinstance(value, (list, tuple)):
+            yield from _tensors(value)
+        elif hasattr(value, "untyped_storage"):  # a tensor, without importing torch at module level
+            yield value
 
 
 def batches_moved(function, model, batches, *args) -> tuple[list[bool], list[bool], list[str]]:
-    """Run ``function(model, batches, *args, loss_fn, torch.device("cpu"))`` under ``own_loop_only``;
-    return ([whether each model input came out of a move], [the same for each loss target], [the torch
-    calls that used a batch tensor after it had been moved]).
+    """Run ``function(model, batches, *args, loss_fn, device)`` under ``own_loop_only`` as though
+    ``device`` were a GPU; return ([whether each model input was on the device], [the same for each
+    loss target], [the torch calls that would fail on a GPU]).
 
-    On the CPU ``x.to("cpu")`` is ``x`` itself, so a batch whose moved copy was thrown away (a bare
-    ``x.to(device)``) would look moved: while it runs, every ``Tensor.to`` (and ``torch.as_tensor``
-    with a device) returns a fresh copy, and the model's forward pre-hook and the loss check that
-    they receive one of those copies. A batch tensor that meets another tensor after its move (an
-    accuracy against the labels left behind) would fail on a GPU, so those calls are recorded.
+    The tests run on the CPU, where a batch already is, so a move that is thrown away (a bare
+    ``x.to(device)``) or an accuracy against the labels left behind would pass unnoticed. Here every
+    tensor has a place: the batches are on the host, the model's parameters on the device, a move
+    (``.to(device)``, ``torch.as_tensor(..., device=device)``, ``.to(other.device)``) or ``.cpu()``
+    puts its result where it says, and any other result is where its inputs are. ``device`` is the
+    CPU named ``cpu:0``, and ``.device`` answers the simulated place, so ``y.to(out.device)`` works.
+    A call that would fail on a GPU is recorded: one that meets a host tensor (other than a 0-d one,
+    which torch allows) with a device tensor, and ``.numpy()`` of a device tensor.
     """
     import torch
     import torch.nn as nn
     from torch.overrides import TorchFunctionMode
 
-    class MovesRecorded(TorchFunctionMode):
+    device = torch.device(SIMULATED_DEVICE)
+    host = torch.device("cpu")
+    get_device = torch._C.TensorBase.__dict__["device"]
+
+    def place(tensor):
+        return getattr(tensor, "_cs_place", None)
+
+    def mark(tensor, where):
+        tensor._cs_place = where
+        return tensor
+
+    class SimulatedGPU(TorchFunctionMode):
         def __init__(self):
             super().__init__()
-            self.moved = []
-            self.batch = {t.untyped_storage().data_ptr() for batch in batches for t in batch}
-            self.left_behind, self.stale_calls, self.brought_back = set(), [], []
+            self.failing_calls = []
+
+        def target(self, func, args, kwargs):
+            """Where a move sends its result: a torch.device, or None when it is not a move."""
+            if func is torch.Tensor.cpu:
+                return host
+            if func is torch.Tensor.to:
+                others = [a for a in (*args[1:], kwargs.get("other")) if isinstance(a, torch.Tensor)]
+                if others:
+                    return device if place(others[0]) == "device" else host
+                options = {k: v for k, v in kwargs.items() if k != "copy"}
+                to_device = torch._C._nn._parse_to(*args[1:], **options)[0]
+                return None if to_device is None else torch.device(to_device)
+            if "device" in kwargs and kwargs["device"] is not None:
+                return torch.device(kwargs["device"])
+            return None
 
         def __torch_function__(self, func, types, args=(), kwargs=None):
             kwargs = kwargs or {}
             name = getattr(func, "__name__", repr(func))
-            if name not in METADATA_CALLS and func is not torch.Tensor.to:
-                # Only a call that meets the batch left behind with another tensor (the model's output,
-                # a moved copy) mixes devices on a GPU; y.tolist() or y.sum() alone run anywhere.
-                given = (*args, *kwargs.values())
-                flat = [t for a in given for t in (a if isinstance(a, (list, tuple)) else (a,))]
-                tensors = [t for t in flat if isinstance(t, torch.Tensor)]
-                left = [t.untyped_storage().data_ptr() in self.left_behind for t in tensors]
-                if any(left) and not all(left):
-                    self.stale_calls.append(name)
+            if name == "__get__" and getattr(func, "__self__", None) is get_device:
+                return device if place(args[0]) == "device" else host
+            given = list(_tensors((*args, *kwargs.values())))
+            places = [place(t) for t in given]
+            if name in ("numpy", "__array__") and places and places[0] == "device":
+                self.failing_calls.append("numpy, without .cpu()")
+            elif name not in CROSS_DEVICE_CALLS and "device" in places and any(
+                    p == "host" and t.dim() > 0 for t, p in zip(given, places)):
+                self.failing_calls.append(name)
             out = func(*args, **kwargs)
-            is_move = func is torch.Tensor.to or (func is torch.as_tensor and "device" in kwargs)
-            if is_move and isinstance(out, torch.Tensor) and not isinstance(args[0], nn.Parameter):
-                source = args[0].untyped_storage().data_ptr() if isinstance(args[0], torch.Tensor) else None
-                if source in self.batch:
-                    self.left_behind.add(source)
-                out = out.clone()
-                self.moved.append(out)
-            elif func is torch.Tensor.cpu and isinstance(out, torch.Tensor):
-                # Brought back to the host: it may meet the batch left behind (preds.cpu() == y).
-                out = out.clone()
-                self.brought_back.append(out)
-                self.left_behind.add(out.untyped_storage().data_ptr())
+            moved_to = self.target(func, args, kwargs)
+            if moved_to is not None:
+                where = "device" if moved_to == device else "host"
+            elif "device" in places:
+                where = "device"
+            elif "host" in places or not given:  # a new tensor without a device is on the host
+                where = "host"
+            else:
+                return out
+            outputs = out if isinstance(out, (list, tuple)) else (out,)
+            for result in outputs:
+                if not isinstance(result, torch.Tensor) or place(result) == where:
+                    continue
+                if any(result is t for t in given):
+                    if moved_to is None:  # in place: the tensor stays where it was
+                        continue
+                    # A move that returned its input: give the copy the new place, not the batch.
+                    result = result.clone()
+                    out = result
+                mark(result, where)
             return out
 
-        def holds(self, tensor):
-            """Whether tensor is (a view of) a tensor that a .to(...) returned."""
-            storage = tensor.untyped_storage().data_ptr()
-            return any(storage == m.untyped_storage().data_ptr() for m in self.moved)
-
     class LossSeeingTargets(nn.CrossEntropyLoss):
-        def __init__(self, moves):
+        def __init__(self):
             super().__init__()
-            self.moves, self.targets_moved = moves, []
+            self.targets_moved = []
 
         def forward(self, input, target):  # CrossEntropyLoss's own names: a call by keyword works too
-            self.targets_moved.append(self.moves.holds(target))
+            self.targets_moved.append(place(target) == "device")
             return super().forward(input, target)
 
-    moves = MovesRecorded()
-    loss_fn = LossSeeingTargets(moves)
+    placed = [mark(t, "host") for batch in batches for t in batch]
+    placed += [mark(t, "device") for t in (*model.parameters(), *model.buffers())]
+    loss_fn = LossSeeingTargets()
     inputs_moved = []
-    hook = model.register_forward_pre_hook(lambda module, inputs: inputs_moved.append(moves.holds(inputs[0])))
+    hook = model.register_forward_pre_hook(
+        lambda module, inputs: inputs_moved.append(place(inputs[0]) == "device"))
+    gpu = SimulatedGPU()
     try:
-        with own_loop_only(), moves:
-            function(model, batches, *args, loss_fn, torch.device("cpu"))
+        with own_loop_only(), gpu:
+            function(model, batches, *args, loss_fn, device)
     finally:
         hook.remove()
-    return inputs_moved, loss_fn.targets_moved, moves.stale_calls
+        for tensor in placed:
+            tensor.__dict__.pop("_cs_place", None)
+    return inputs_moved, loss_fn.targets_moved, gpu.failing_calls
 
 
 def assert_batches_moved(name: str, function, model, batches, *args) -> None:
     """Fail, naming ``name``, unless every batch that ``function`` gives the model and the loss is a
     tensor that ``.to(device)`` returned, and no batch tensor is used after its move (see
     ``batches_moved``)."""
-    inputs, targets, stale_calls = batches_moved(function, model, batches, *args)
+    inputs, targets, failing_calls = batches_moved(function, model, batches, *args)
     assert inputs, f"{name} never called the model it was given"
     assert targets, f"{name} never called the loss_fn it was given: compute each batch's loss with it"
     for what, var, moved in (("the model a batch", "x", inputs), ("the loss labels", "y", targets)):
@@ -201,7 +246,8 @@ def assert_batches_moved(name: str, function, model, batches, *args) -> None:
             f"{name} passed {what} that {'was' if var == 'x' else 'were'} never moved to `device`: "
             f"{var}.to(device) returns a new tensor and leaves {var} where it was, so assign it "
             f"({var} = {var}.to(device)), every time (the tests run on the CPU, where a batch already is)")
-    calls = ", ".join(sorted(set(stale_calls)))
-    assert not stale_calls, (
-        f"after moving a batch to `device`, {name} still used the tensor left behind ({calls}): on a GPU "
-        "that mixes devices and fails; use the moved x and y everywhere, the accuracy included")
+    calls = ", ".join(sorted(set(failing_calls)))
+    assert not failing_calls, (
+        f"{name} would fail on a GPU: it used a tensor left on the host together with one on `device` "
+        f"({calls}). Use the moved x and y everywhere, the accuracy included, and bring a tensor back "
+        "with .cpu() before .numpy()")

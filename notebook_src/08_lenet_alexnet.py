@@ -865,6 +865,9 @@ plt.show()
 # (`torch.autograd.grad`, batch by batch), with batches of different sizes, check that the loss
 # falls when the same batch is seen for a few epochs, and that the model and the loss get the
 # tensors that `.to(device)` returned (it returns a moved copy and leaves the original where it was).
+# The last check runs your loop as though `device` were a GPU, so a mistake that only a GPU reports
+# shows up here too: a tensor left on the CPU that meets one on the device (`out.argmax(1) == y`
+# with the unmoved `y`), or `.numpy()` of a device tensor without `.cpu()` first.
 
 # %% solution="train_one_epoch"
 def train_one_epoch(model, loader, optimizer, loss_fn, device):

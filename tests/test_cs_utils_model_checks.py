@@ -3,6 +3,8 @@ the mistake it is for (dropout on the scores, a batch never moved, a loop handed
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import torch
 import torch.nn as nn
@@ -110,43 +112,80 @@ def test_dropout_check_keeps_batchnorm_in_eval_mode():
 
 
 def loop_variant(variant):
-    """A loop over (x, y) batches written as ``variant`` says; all but "accuracy_on_unmoved" are correct."""
+    """A loop over (x, y) batches written as ``variant`` says; those in WRONG_LOOPS fail on a GPU."""
     def loop(model, loader, loss_fn, device):
-        hits = 0
+        hits = torch.zeros((), dtype=torch.long) if variant == "host_scalar_counter" else 0
+        predictions, labels_seen = [], []
         for x, y in loader:
-            if variant == "as_tensor":
+            if variant == "accuracy_before_labels_moved":
+                out = model(x.to(device))
+                hits += int((out.argmax(1) == y).sum())
+                y = y.to(device)
+                loss = loss_fn(out, y)
+            elif variant == "as_tensor":
                 x, y = torch.as_tensor(x, device=device), torch.as_tensor(y, device=device)
                 out = model(x)
                 loss = loss_fn(out, y)
             elif variant == "keywords":
-                x, y = x.to(device), y.to(device)
+                x, y = x.to(device=device, non_blocking=True), y.to(device, copy=True)
                 out = model(x)
                 loss = loss_fn(input=out, target=y)
+            elif variant == "labels_to_output_device":
+                out = model(x.to(device))
+                y = y.to(out.device)
+                loss = loss_fn(out, y)
             else:
                 out = model(x.to(device))
                 loss = loss_fn(out, y.to(device))
-            if variant == "predictions_to_host":
-                hits += int((out.argmax(1).cpu() == y).sum())
-            else:
-                labels = y if variant == "accuracy_on_unmoved" else y.to(device)
-                hits += int((out.argmax(1) == labels).sum())
+            preds = out.argmax(1)
+            if variant in ("predictions_to_host", "numpy_after_cpu", "numpy_on_device"):
+                host_preds = preds if variant == "numpy_on_device" else preds.cpu()
+                hits += int((host_preds.numpy() == y.numpy()).sum())
+            elif variant == "predictions_to_label_device":
+                hits += int((preds.to(y.device) == y).sum())
+            elif variant in ("concatenated_labels", "concatenated_host_labels"):
+                predictions.append(preds)
+                labels_seen.append(y if variant == "concatenated_host_labels" else y.to(device))
+            elif variant == "accuracy_on_unmoved":
+                hits += int((preds == y).sum())
+            elif variant != "accuracy_before_labels_moved":
+                hits += (preds == y.to(device)).sum()
             len(y), y.nelement(), y.tolist(), y.sum()  # the batch left behind, on its own: harmless anywhere
             loss.item()
-        return hits
+        if predictions:
+            hits = int((torch.cat(predictions) == torch.cat(labels_seen)).sum())
+        return int(hits)
     return loop
 
 
-@pytest.mark.parametrize("variant", ["as_tensor", "keywords", "inline_moves", "predictions_to_host"])
+CORRECT_LOOPS = ["as_tensor", "keywords", "inline_moves", "predictions_to_host", "numpy_after_cpu",
+                 "labels_to_output_device", "predictions_to_label_device", "concatenated_labels",
+                 "host_scalar_counter"]
+WRONG_LOOPS = {"accuracy_on_unmoved": "__eq__", "accuracy_before_labels_moved": "__eq__",
+               "concatenated_host_labels": "__eq__", "numpy_on_device": "numpy, without .cpu()"}
+
+
+@pytest.mark.parametrize("variant", CORRECT_LOOPS)
 def test_assert_batches_moved_accepts_correct_variants(variant):
     batches = [(torch.randn(4, 3), torch.randint(0, 2, (4,))) for _ in range(2)]
     model_checks.assert_batches_moved("train_one_epoch", loop_variant(variant), nn.Linear(3, 2), batches)
 
 
-def test_assert_batches_moved_fails_an_accuracy_against_the_labels_left_behind():
+@pytest.mark.parametrize("variant", sorted(WRONG_LOOPS))
+def test_assert_batches_moved_fails_a_loop_that_mixes_host_and_device(variant):
     batches = [(torch.randn(4, 3), torch.randint(0, 2, (4,))) for _ in range(2)]
-    with pytest.raises(AssertionError, match=r"still used the tensor left behind \(__eq__\)"):
-        model_checks.assert_batches_moved("evaluate_model", loop_variant("accuracy_on_unmoved"),
-                                          nn.Linear(3, 2), batches)
+    expected = rf"evaluate_model would fail on a GPU: .* \({re.escape(WRONG_LOOPS[variant])}\)"
+    with pytest.raises(AssertionError, match=expected):
+        model_checks.assert_batches_moved("evaluate_model", loop_variant(variant), nn.Linear(3, 2), batches)
+
+
+def test_batches_moved_leaves_no_mark_on_the_batches_or_the_model():
+    batches = [(torch.randn(4, 3), torch.randint(0, 2, (4,)))] * 2  # the same batch twice
+    model = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.Linear(4, 2))
+    model_checks.assert_batches_moved("train_one_epoch", loop_variant("inline_moves"), model, batches)
+    tensors = [t for batch in batches for t in batch] + [*model.parameters(), *model.buffers()]
+    assert not any(hasattr(t, "_cs_place") for t in tensors)
+    assert batches[0][0].device == torch.device("cpu")
 
 
 def test_dropout_with_the_keep_probability_swapped_fails():

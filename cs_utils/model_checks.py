@@ -11,17 +11,21 @@ import contextlib
 from typing import Iterator, Sequence
 
 
-def linear_calls(model, x):
-    """``(model(x), [(input, output) of each nn.Linear, in the order they ran]`` without gradients.
+def layer_calls(model, x, layer_types) -> tuple:
+    """``(model(x), [(module, input, output) of each layer of layer_types, in the order they ran])``,
+    without gradients.
 
+    Call order, not definition order: ``__init__`` may create the classifier before the features.
     The tensors are copies: an in-place ReLU after a layer would change its output afterwards.
     """
     import torch
-    import torch.nn as nn
 
     calls = []
-    hooks = [m.register_forward_hook(lambda module, args, out: calls.append((args[0].clone(), out.clone())))
-             for m in model.modules() if isinstance(m, nn.Linear)]
+
+    def keep(module, args, out):
+        calls.append((module, args[0].clone(), out.clone()))
+
+    hooks = [m.register_forward_hook(keep) for m in model.modules() if isinstance(m, layer_types)]
     try:
         with torch.no_grad():
             out = model(x)
@@ -29,6 +33,14 @@ def linear_calls(model, x):
         for hook in hooks:
             hook.remove()
     return out, calls
+
+
+def linear_calls(model, x):
+    """``(model(x), [(input, output) of each nn.Linear, in the order they ran]``; see ``layer_calls``."""
+    import torch.nn as nn
+
+    out, calls = layer_calls(model, x, nn.Linear)
+    return out, [(given, result) for _, given, result in calls]
 
 
 def assert_dropout_before(model, x, p: float, dropped: set[int], names: Sequence[str], label: str,
@@ -42,6 +54,7 @@ def assert_dropout_before(model, x, p: float, dropped: set[int], names: Sequence
     after it. Read from the layers' inputs and outputs, so dropout before or after the ReLU (the
     same values), as a module, as ``F.dropout`` or in place, all pass. BatchNorm layers stay in eval
     mode for the training-mode pass, so that dropout is the only difference between the two passes.
+    Channel dropout (nn.Dropout2d before the flatten) fails: it drops neighbouring values together.
     """
     import torch
     import torch.nn as nn
@@ -72,6 +85,17 @@ def assert_dropout_before(model, x, p: float, dropped: set[int], names: Sequence
         lost = (got == 0) & (clean != 0)
         assert lost.any(), (f"{label} in training mode: no value of {name}'s input was dropped. Put dropout "
                             f"before {name}")
+        # Element-wise dropout decides each value alone. nn.Dropout2d before the flatten drops whole
+        # channels, so neighbouring values share their fate far more often than chance allows.
+        both = (clean[..., 1:] != 0) & (clean[..., :-1] != 0)
+        pairs = int(both.sum())
+        if pairs:
+            agree = float(((lost[..., 1:] == lost[..., :-1]) & both).sum()) / pairs
+            chance = p * p + (1 - p) * (1 - p)
+            assert agree <= chance + 6 * (chance * (1 - chance) / pairs) ** 0.5 + 2 / pairs, (
+                f"{label} in training mode: {name}'s input is dropped in blocks of neighbouring values "
+                "(whole channels, as nn.Dropout2d does), not value by value: the classifier's dropout is "
+                "nn.Dropout")
         # Five standard deviations of a binomial share: a fixed seed never trips it by chance.
         count = int((clean != 0).sum())
         share = float(lost.sum()) / count

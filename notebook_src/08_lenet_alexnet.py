@@ -173,22 +173,21 @@ class LeNet5(nn.Module):
 
 # %% tests="test_lenet_shapes" points=1
 # Output shapes, and the shapes after C1 and C3 (caught with forward hooks on the conv layers).
+import importlib
+
 import numpy as np
 import torch
 import torch.nn as nn
 
+import cs_utils.model_checks
+
+model_checks = importlib.reload(cs_utils.model_checks)  # a notebook cannot have changed it
+
+
 def conv_output_shapes(model, x):
     """Run model(x) and return (output, [per-image output shape of each Conv2d, in call order])."""
-    shapes = []
-    hooks = [m.register_forward_hook(lambda module, args, out: shapes.append(tuple(out.shape[1:])))
-             for m in model.modules() if isinstance(m, nn.Conv2d)]
-    try:
-        with torch.no_grad():
-            out = model(x)
-    finally:
-        for hook in hooks:
-            hook.remove()
-    return out, shapes
+    out, calls = model_checks.layer_calls(model, x, nn.Conv2d)
+    return out, [tuple(result.shape[1:]) for _, _, result in calls]
 
 torch.manual_seed(0)
 out, shapes = conv_output_shapes(LeNet5(), torch.randn(2, 1, 32, 32))
@@ -612,19 +611,20 @@ class AlexNet(nn.Module):
 
 # %% tests="test_alexnet_module_shapes" points=1
 # Every conv and FC layer's output shape against the lecture's table (meta tensors: no memory, no compute).
+import importlib
+
 import torch
 import torch.nn as nn
 
+import cs_utils.model_checks
+
+model_checks = importlib.reload(cs_utils.model_checks)  # a notebook cannot have changed it
+
+
 def layer_output_shapes(model, x):
-    shapes = []
-    hooks = [m.register_forward_hook(lambda module, args, out: shapes.append(tuple(out.shape[1:])))
-             for m in model.modules() if isinstance(m, (nn.Conv2d, nn.Linear))]
-    try:
-        out = model(x)
-    finally:
-        for hook in hooks:
-            hook.remove()
-    return out, shapes
+    """Run model(x) and return (output, [per-image output shape of each Conv2d and Linear, in call order])."""
+    out, calls = model_checks.layer_calls(model, x, (nn.Conv2d, nn.Linear))
+    return out, [tuple(result.shape[1:]) for _, _, result in calls]
 
 with torch.device("meta"):
     model = AlexNet().eval()

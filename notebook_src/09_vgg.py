@@ -346,24 +346,24 @@ class VGG(nn.Module):
 
 # %% tests="test_vgg_structure" points=2
 # VGG-16 and VGG-19 layer by layer against torchvision (on the meta device: shapes only, no memory).
+import importlib
+
 import torch
 import torch.nn as nn
 import torchvision
+
+import cs_utils.model_checks
+
+model_checks = importlib.reload(cs_utils.model_checks)  # a notebook cannot have changed it
+
 
 def weight_shapes(model, image_size=224, in_channels=3):
     """([(kind, weight shape)] of every Conv2d and Linear in the order the forward pass runs them, and
     the output) on a meta batch of 2. Call order, not definition order: __init__ may create the
     classifier before the blocks."""
-    layers = []
-    hooks = [m.register_forward_hook(lambda module, args, out: layers.append((type(module).__name__,
-                                                                             tuple(module.weight.shape))))
-             for m in model.modules() if isinstance(m, (nn.Conv2d, nn.Linear))]
-    try:
-        out = model.eval()(torch.empty(2, in_channels, image_size, image_size, device="meta"))
-    finally:
-        for hook in hooks:
-            hook.remove()
-    return layers, out
+    x = torch.empty(2, in_channels, image_size, image_size, device="meta")
+    out, calls = model_checks.layer_calls(model.eval(), x, (nn.Conv2d, nn.Linear))
+    return [(type(module).__name__, tuple(module.weight.shape)) for module, _, _ in calls], out
 
 for name, config, reference in [
         ("VGG-16", ((2, 64), (2, 128), (3, 256), (3, 512), (3, 512)), torchvision.models.vgg16),

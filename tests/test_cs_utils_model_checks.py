@@ -188,6 +188,36 @@ def test_batches_moved_leaves_no_mark_on_the_batches_or_the_model():
     assert batches[0][0].device == torch.device("cpu")
 
 
+def test_channel_dropout_before_the_flatten_fails():
+    """nn.Dropout2d on the feature maps drops the right share, scaled right, but whole channels at once."""
+    torch.manual_seed(0)
+    head = [nn.Flatten(), nn.Linear(16 * 6 * 6, 32), nn.ReLU(), nn.Linear(32, 3)]
+    features = nn.Sequential(nn.Conv2d(3, 16, 3, padding=1), nn.ReLU(), nn.AdaptiveMaxPool2d(6))
+    x = torch.randn(4, 3, 12, 12)
+    with pytest.raises(AssertionError, match="dropped in blocks of neighbouring values"):
+        model_checks.assert_dropout_before(nn.Sequential(features, nn.Dropout2d(0.5), *head), x, 0.5, {0},
+                                           ("fc1", "fc2"), "channel dropout")
+    model_checks.assert_dropout_before(nn.Sequential(features, nn.Dropout(0.5), *head), x, 0.5, {0},
+                                       ("fc1", "fc2"), "element-wise dropout")
+
+
+def test_layer_calls_follow_the_forward_pass_and_keep_copies():
+    class Backwards(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.second = nn.Linear(4, 2)  # defined first, runs second
+            self.first = nn.Linear(3, 4)
+
+        def forward(self, x):
+            return self.second(torch.relu_(self.first(x)))
+
+    model, x = Backwards(), -10 * torch.ones(5, 3)
+    out, calls = model_checks.layer_calls(model, x, nn.Linear)
+    assert [module for module, _, _ in calls] == [model.first, model.second]
+    assert torch.equal(calls[1][2], out) and not out.requires_grad
+    assert torch.equal(calls[0][2], model.first(x).detach()), "the ReLU in place changed the copy"
+
+
 def test_dropout_with_the_keep_probability_swapped_fails():
     """Keeping a share p instead of 1 - p, with the 1/(1 - p) scaling: only the share tells."""
     class SwappedDropout(nn.Module):

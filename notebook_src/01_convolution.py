@@ -445,7 +445,7 @@ import importlib
 
 import cs_utils.checks
 
-checks = importlib.reload(cs_utils.checks)  # undo any monkey-patching of the checks by student code
+checks = importlib.reload(cs_utils.checks)
 assert "answer_flip" in globals(), (
     'set answer_flip in the cell above to a letter in quotes, such as "a"')
 choice = checks.choice_answer(answer_flip, "answer_flip")
@@ -470,7 +470,7 @@ import importlib
 
 import cs_utils.checks
 
-checks = importlib.reload(cs_utils.checks)  # undo any monkey-patching of the checks by student code
+checks = importlib.reload(cs_utils.checks)
 assert "answer_output_numbers" in globals(), "set answer_output_numbers in the cell above to a number"
 value = checks.number_answer(answer_output_numbers, "answer_output_numbers")
 print(f"answer_output_numbers = {value:,.10g} recorded.")
@@ -502,7 +502,7 @@ import importlib
 
 import cs_utils.checks
 
-checks = importlib.reload(cs_utils.checks)  # undo any monkey-patching of the checks by student code
+checks = importlib.reload(cs_utils.checks)
 assert "answer_shift" in globals(), (
     'set answer_shift in the cell above to a letter in quotes, such as "a"')
 choice = checks.choice_answer(answer_shift, "answer_shift")

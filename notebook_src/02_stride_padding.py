@@ -945,7 +945,7 @@ import importlib
 
 import cs_utils.checks
 
-checks = importlib.reload(cs_utils.checks)  # undo any monkey-patching of the checks by student code
+checks = importlib.reload(cs_utils.checks)
 assert "answer_output_size" in globals(), "set answer_output_size in the cell above to a number"
 value = checks.number_answer(answer_output_size, "answer_output_size")
 print(f"answer_output_size = {value:,.10g} recorded.")
@@ -971,7 +971,7 @@ import importlib
 
 import cs_utils.checks
 
-checks = importlib.reload(cs_utils.checks)  # undo any monkey-patching of the checks by student code
+checks = importlib.reload(cs_utils.checks)
 assert "answer_multiplies" in globals(), "set answer_multiplies in the cell above to a number"
 value = checks.number_answer(answer_multiplies, "answer_multiplies")
 print(f"answer_multiplies = {value:,.10g} recorded.")
@@ -996,7 +996,7 @@ import importlib
 
 import cs_utils.checks
 
-checks = importlib.reload(cs_utils.checks)  # undo any monkey-patching of the checks by student code
+checks = importlib.reload(cs_utils.checks)
 assert "answer_layers_for_15" in globals(), "set answer_layers_for_15 in the cell above to a number"
 value = checks.number_answer(answer_layers_for_15, "answer_layers_for_15")
 print(f"answer_layers_for_15 = {value:,.10g} recorded.")

@@ -640,7 +640,7 @@ import importlib
 
 import cs_utils.checks
 
-checks = importlib.reload(cs_utils.checks)  # undo any monkey-patching of the checks by student code
+checks = importlib.reload(cs_utils.checks)
 assert "answer_pool_size" in globals(), "set answer_pool_size in the cell above to a number"
 value = checks.number_answer(answer_pool_size, "answer_pool_size")
 print(f"answer_pool_size = {value:,.10g} recorded.")
@@ -664,7 +664,7 @@ import importlib
 
 import cs_utils.checks
 
-checks = importlib.reload(cs_utils.checks)  # undo any monkey-patching of the checks by student code
+checks = importlib.reload(cs_utils.checks)
 assert "answer_pool_params" in globals(), "set answer_pool_params in the cell above to a number"
 value = checks.number_answer(answer_pool_params, "answer_pool_params")
 print(f"answer_pool_params = {value:,.10g} recorded.")
@@ -695,7 +695,7 @@ import importlib
 
 import cs_utils.checks
 
-checks = importlib.reload(cs_utils.checks)  # undo any monkey-patching of the checks by student code
+checks = importlib.reload(cs_utils.checks)
 assert "answer_max_vs_avg" in globals(), (
     'set answer_max_vs_avg in the cell above to a letter in quotes, such as "a"')
 choice = checks.choice_answer(answer_max_vs_avg, "answer_max_vs_avg")

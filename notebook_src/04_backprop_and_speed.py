@@ -539,7 +539,7 @@ import importlib
 
 import cs_utils.checks
 
-checks = importlib.reload(cs_utils.checks)  # undo any monkey-patching of the checks by student code
+checks = importlib.reload(cs_utils.checks)
 assert "answer_dx_transposed" in globals(), (
     'set answer_dx_transposed in the cell above to a letter in quotes, such as "a"')
 choice = checks.choice_answer(answer_dx_transposed, "answer_dx_transposed")
@@ -1077,7 +1077,7 @@ import importlib
 
 import cs_utils.checks
 
-checks = importlib.reload(cs_utils.checks)  # undo any monkey-patching of the checks by student code
+checks = importlib.reload(cs_utils.checks)
 assert "answer_forward_multiplies" in globals(), "set answer_forward_multiplies in the cell above to a number"
 value = checks.number_answer(answer_forward_multiplies, "answer_forward_multiplies")
 print(f"answer_forward_multiplies = {value:,.10g} recorded.")
@@ -1092,7 +1092,7 @@ import importlib
 
 import cs_utils.checks
 
-checks = importlib.reload(cs_utils.checks)  # undo any monkey-patching of the checks by student code
+checks = importlib.reload(cs_utils.checks)
 assert "answer_backward_multiplies" in globals(), "set answer_backward_multiplies in the cell above to a number"
 value = checks.number_answer(answer_backward_multiplies, "answer_backward_multiplies")
 print(f"answer_backward_multiplies = {value:,.10g} recorded.")

@@ -329,7 +329,7 @@ import importlib
 
 import cs_utils.checks
 
-checks = importlib.reload(cs_utils.checks)  # undo any monkey-patching of the checks by student code
+checks = importlib.reload(cs_utils.checks)
 assert "answer_conv1d_length" in globals(), "set answer_conv1d_length in the cell above to a number"
 value = checks.number_answer(answer_conv1d_length, "answer_conv1d_length")
 print(f"answer_conv1d_length = {value:,.10g} recorded.")
@@ -364,7 +364,7 @@ import importlib
 
 import cs_utils.checks
 
-checks = importlib.reload(cs_utils.checks)  # undo any monkey-patching of the checks by student code
+checks = importlib.reload(cs_utils.checks)
 assert "answer_conv1d_as_conv2d" in globals(), (
     'set answer_conv1d_as_conv2d in the cell above to a letter in quotes, such as "a"')
 choice = checks.choice_answer(answer_conv1d_as_conv2d, "answer_conv1d_as_conv2d", choices="abcde")
@@ -1281,7 +1281,7 @@ import importlib
 
 import cs_utils.checks
 
-checks = importlib.reload(cs_utils.checks)  # undo any monkey-patching of the checks by student code
+checks = importlib.reload(cs_utils.checks)
 assert "answer_conv3d_multiplies" in globals(), "set answer_conv3d_multiplies in the cell above to a number"
 value = checks.number_answer(answer_conv3d_multiplies, "answer_conv3d_multiplies")
 print(f"answer_conv3d_multiplies = {value:,.10g} recorded.")

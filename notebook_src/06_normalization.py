@@ -1523,7 +1523,7 @@ import importlib
 
 import cs_utils.checks
 
-checks = importlib.reload(cs_utils.checks)  # undo any monkey-patching of the checks by student code
+checks = importlib.reload(cs_utils.checks)
 assert "answer_bn_bias" in globals(), (
     'set answer_bn_bias in the cell above to a letter in quotes, such as "a"')
 choice = checks.choice_answer(answer_bn_bias, "answer_bn_bias")
@@ -1555,7 +1555,7 @@ import importlib
 
 import cs_utils.checks
 
-checks = importlib.reload(cs_utils.checks)  # undo any monkey-patching of the checks by student code
+checks = importlib.reload(cs_utils.checks)
 assert "answer_gn_axes" in globals(), (
     'set answer_gn_axes in the cell above to a letter in quotes, such as "a"')
 choice = checks.choice_answer(answer_gn_axes, "answer_gn_axes")
@@ -1583,7 +1583,7 @@ import importlib
 
 import cs_utils.checks
 
-checks = importlib.reload(cs_utils.checks)  # undo any monkey-patching of the checks by student code
+checks = importlib.reload(cs_utils.checks)
 assert "answer_gn_count" in globals(), "set answer_gn_count in the cell above to a number"
 value = checks.number_answer(answer_gn_count, "answer_gn_count")
 print(f"answer_gn_count = {value:,.10g} recorded.")

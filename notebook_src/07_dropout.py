@@ -674,7 +674,7 @@ import importlib
 
 import cs_utils.checks
 
-checks = importlib.reload(cs_utils.checks)  # undo any monkey-patching of the checks by student code
+checks = importlib.reload(cs_utils.checks)
 assert "answer_test_output" in globals(), "set answer_test_output in the cell above to a number"
 value = checks.number_answer(answer_test_output, "answer_test_output")
 print(f"answer_test_output = {value:,.10g} recorded.")
@@ -704,7 +704,7 @@ import importlib
 
 import cs_utils.checks
 
-checks = importlib.reload(cs_utils.checks)  # undo any monkey-patching of the checks by student code
+checks = importlib.reload(cs_utils.checks)
 assert "answer_dropout_place" in globals(), (
     'set answer_dropout_place in the cell above to a letter in quotes, such as "a"')
 choice = checks.choice_answer(answer_dropout_place, "answer_dropout_place")
@@ -730,7 +730,7 @@ import importlib
 
 import cs_utils.checks
 
-checks = importlib.reload(cs_utils.checks)  # undo any monkey-patching of the checks by student code
+checks = importlib.reload(cs_utils.checks)
 assert "answer_dropout2d_draws" in globals(), "set answer_dropout2d_draws in the cell above to a number"
 value = checks.number_answer(answer_dropout2d_draws, "answer_dropout2d_draws")
 print(f"answer_dropout2d_draws = {value:,.10g} recorded.")

@@ -868,7 +868,7 @@ import importlib
 
 import cs_utils.checks
 
-checks = importlib.reload(cs_utils.checks)  # undo any monkey-patching of the checks by student code
+checks = importlib.reload(cs_utils.checks)
 assert "answer_fc_head_params" in globals(), "set answer_fc_head_params in the cell above to a number"
 value = checks.number_answer(answer_fc_head_params, "answer_fc_head_params")
 print(f"answer_fc_head_params = {value:,.10g} recorded.")

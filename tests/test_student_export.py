@@ -44,6 +44,7 @@ SPECIFIC = 25  # shorter lines ("return out") are not specific to an answer (tes
 COMMON_IDIOMS = {
     "return nn.Sequential(*layers)",  # 09's vgg_block; how 06, 10 and 12 build their given models
     "self.dropout = nn.Dropout(dropout)",  # 05's TextCNN; 10's given GoogLeNet head
+    "checks = importlib.reload(cs_utils.checks)",  # hidden tests' first line; the question cells show it
 }
 # The export's files and folders at its top level, and nothing else.
 EXPECTED_TOP = {".gitignore", "Makefile", "README.md", "cs_utils", "environment.yml", "nbgrader_config.py",

@@ -108,6 +108,19 @@ def assert_dropout_before(model, x, p: float, dropped: set[int], names: Sequence
             "probability the constructor's argument?")
 
 
+class Batches(list):
+    """The loader that the loop tests pass: a list of (x, y) batches, whose ``dataset`` says why it has
+    none. The exercises take any iterable of batches (a DataLoader, ``itertools.islice`` of one, the
+    GPU-resident loader), so a loop counts the samples it sees instead of reading ``len(loader.dataset)``.
+    """
+
+    @property
+    def dataset(self):
+        raise AttributeError("the tests pass the loader as a list of (x, y) batches, and a loader may be any "
+                             "iterable of batches (itertools.islice of a DataLoader has no .dataset either): "
+                             "count the samples as you go, adding len(y) for each batch")
+
+
 @contextlib.contextmanager
 def own_loop_only() -> Iterator[None]:
     """While it runs, ``cs_utils.training``'s ``fit`` and ``evaluate`` raise: they are the answer to
@@ -137,7 +150,9 @@ def own_loop_only() -> Iterator[None]:
 # "on the device"; the batches as given, and whatever .cpu() returns, are "on the host".
 SIMULATED_DEVICE = "cpu:0"
 # Calls that take tensors on both sides on a real GPU too: a copy across devices.
-CROSS_DEVICE_CALLS = {"copy_", "__setitem__", "to"}
+CROSS_DEVICE_CALLS = {"copy_", "__setitem__", "to", "type_as"}
+INPLACE_OPERATORS = {f"__i{op}__" for op in ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow",
+                                              "and", "or", "xor", "lshift", "rshift")}
 
 
 def _tensors(values):
@@ -159,9 +174,12 @@ def batches_moved(function, model, batches, *args) -> tuple[list[bool], list[boo
     (``.to(device)``, ``torch.as_tensor(..., device=device)``, ``.to(other.device)``) or ``.cpu()``
     puts its result where it says, and any other result is where its inputs are. ``device`` is the
     CPU named ``cpu:0``, and ``.device`` answers the simulated place, so ``y.to(out.device)`` works.
-    A call that would fail on a GPU is recorded: one that meets a host tensor (other than a 0-d one,
-    which torch allows) with a device tensor, and ``.numpy()`` of a device tensor.
+    A call that would fail on a GPU is recorded: one that meets a host tensor (other than a 0-d one
+    read as an input, which torch allows) or a NumPy array with a device tensor, and ``.numpy()`` of
+    a device tensor. One limit: ``device.type`` is "cpu", so a loop that moves only when it is
+    "cuda" looks like one that never moves.
     """
+    import numpy as np
     import torch
     import torch.nn as nn
     from torch.overrides import TorchFunctionMode
@@ -193,8 +211,36 @@ def batches_moved(function, model, batches, *args) -> tuple[list[bool], list[boo
                 options = {k: v for k, v in kwargs.items() if k != "copy"}
                 to_device = torch._C._nn._parse_to(*args[1:], **options)[0]
                 return None if to_device is None else torch.device(to_device)
-            if "device" in kwargs and kwargs["device"] is not None:
+            if func is torch.Tensor.type_as:  # x.type_as(weight) moves x to the weight's device
+                return device if place(args[1]) == "device" else host
+            if func is torch.Tensor.type:  # y.type(torch.LongTensor) is a move to the CPU
+                kind = args[1] if len(args) > 1 else kwargs.get("dtype")
+                if kind is None or isinstance(kind, torch.dtype):
+                    return None
+                return device if "cuda" in str(kind) else host
+            if kwargs.get("device") is not None:
                 return torch.device(kwargs["device"])
+            if func is torch.tensor:  # built on the CPU from a list, even one of GPU numbers
+                data = args[0] if args else kwargs.get("data")
+                return device if isinstance(data, torch.Tensor) and place(data) == "device" else host
+            return None
+
+        def failure(self, name, args, kwargs, given, places):
+            """The name to record when this call would fail on a GPU, else None."""
+            if name in ("numpy", "__array__"):
+                on_device = places[:1] == ["device"] and not kwargs.get("force")
+                return "numpy, without .cpu()" if on_device else None
+            if "device" not in places or name in CROSS_DEVICE_CALLS:
+                return None
+            if name == "__getitem__" and places[0] == "device":
+                return None  # indices on the CPU may index a GPU tensor
+            # A 0-d CPU tensor may join a GPU operation as an input (torch allows it), not as the
+            # tensor written in place (hits += ...); a NumPy array becomes a CPU tensor (preds == y).
+            written = args and places[0] == "host" and (name in INPLACE_OPERATORS or (
+                name.endswith("_") and not name.startswith("_")))
+            arrays = name.startswith("__") and any(isinstance(a, np.ndarray) and a.ndim for a in args[1:])
+            if written or arrays or any(p == "host" and t.dim() > 0 for t, p in zip(given, places)):
+                return name
             return None
 
         def __torch_function__(self, func, types, args=(), kwargs=None):
@@ -204,11 +250,9 @@ def batches_moved(function, model, batches, *args) -> tuple[list[bool], list[boo
                 return device if place(args[0]) == "device" else host
             given = list(_tensors((*args, *kwargs.values())))
             places = [place(t) for t in given]
-            if name in ("numpy", "__array__") and places and places[0] == "device":
-                self.failing_calls.append("numpy, without .cpu()")
-            elif name not in CROSS_DEVICE_CALLS and "device" in places and any(
-                    p == "host" and t.dim() > 0 for t, p in zip(given, places)):
-                self.failing_calls.append(name)
+            failing = self.failure(name, args, kwargs, given, places)
+            if failing:
+                self.failing_calls.append(failing)
             out = func(*args, **kwargs)
             moved_to = self.target(func, args, kwargs)
             if moved_to is not None:
@@ -238,22 +282,27 @@ def batches_moved(function, model, batches, *args) -> tuple[list[bool], list[boo
             self.targets_moved = []
 
         def forward(self, input, target):  # CrossEntropyLoss's own names: a call by keyword works too
-            self.targets_moved.append(place(target) == "device")
+            # On the device, or wherever the scores are (an evaluation may gather both on the host).
+            self.targets_moved.append(place(target) in ("device", place(input) or "device"))
             return super().forward(input, target)
 
     placed = [mark(t, "host") for batch in batches for t in batch]
     placed += [mark(t, "device") for t in (*model.parameters(), *model.buffers())]
     loss_fn = LossSeeingTargets()
     inputs_moved = []
-    hook = model.register_forward_pre_hook(
-        lambda module, inputs: inputs_moved.append(place(inputs[0]) == "device"))
+
+    def record_input(module, args, kwargs):  # model(x) or model(input=x)
+        first = args[0] if args else next(iter(kwargs.values()), None)
+        inputs_moved.append(place(first) == "device")
+
+    hook = model.register_forward_pre_hook(record_input, with_kwargs=True)
     gpu = SimulatedGPU()
     try:
         with own_loop_only(), gpu:
-            function(model, batches, *args, loss_fn, device)
+            function(model, Batches(batches), *args, loss_fn, device)
     finally:
         hook.remove()
-        for tensor in placed:
+        for tensor in (*placed, *model.parameters(), *model.buffers()):  # model.to(device) made new buffers
             tensor.__dict__.pop("_cs_place", None)
     return inputs_moved, loss_fn.targets_moved, gpu.failing_calls
 
@@ -267,7 +316,7 @@ def assert_batches_moved(name: str, function, model, batches, *args) -> None:
     assert targets, f"{name} never called the loss_fn it was given: compute each batch's loss with it"
     for what, var, moved in (("the model a batch", "x", inputs), ("the loss labels", "y", targets)):
         assert all(moved), (
-            f"{name} passed {what} that {'was' if var == 'x' else 'were'} never moved to `device`: "
+            f"{name} passed {what} that {'was' if var == 'x' else 'were'} not on `device`: "
             f"{var}.to(device) returns a new tensor and leaves {var} where it was, so assign it "
             f"({var} = {var}.to(device)), every time (the tests run on the CPU, where a batch already is)")
     calls = ", ".join(sorted(set(failing_calls)))

@@ -851,6 +851,9 @@ plt.show()
 # Train `model` for one pass over `loader` and return `(mean_loss, accuracy)`:
 #
 # * put the model in training mode (`model.train()`) first;
+# * `loader` is any iterable of batches: a `DataLoader`, the first batches of one
+#   (`itertools.islice`), or a list (the tests pass lists of batches of different sizes). Count the
+#   samples as you go; `len(loader.dataset)` is not always there, nor is it always what you saw;
 # * for each batch `(x, y)` of the loader (x `(B, ...)`, y `(B,)` class indices): move both to
 #   `device`, compute the logits `(B, num_classes)`, the loss `loss_fn(logits, y)` (the batch mean,
 #   as `nn.CrossEntropyLoss()` returns it), then `optimizer.zero_grad()`, `loss.backward()`,
@@ -932,7 +935,8 @@ expected_model, expected_loss, expected_acc = reference_epoch(model, batches, 0.
 per_batch_loss = float(np.mean(batch_losses))  # what averaging over batches instead of samples gives
 before = [p.detach().clone() for p in model.parameters()]
 with model_checks.own_loop_only():
-    result = train_one_epoch(model, batches, torch.optim.SGD(model.parameters(), lr=0.5), loss_fn, torch.device("cpu"))
+    result = train_one_epoch(model, model_checks.Batches(batches), torch.optim.SGD(model.parameters(), lr=0.5),
+                             loss_fn, torch.device("cpu"))
 assert result is not None and len(result) == 2, f"train_one_epoch should return (mean_loss, accuracy), got {result!r}"
 mean_loss, acc = float(result[0]), float(result[1])
 assert any(not torch.equal(b, p) for b, p in zip(before, model.parameters())), (
@@ -964,7 +968,8 @@ for trial in range(4):
     lr = float(rng.uniform(0.05, 0.5))
     expected_model, expected_loss, expected_acc = reference_epoch(model, batches, lr, loss_fn)
     with model_checks.own_loop_only():
-        got = train_one_epoch(model, batches, torch.optim.SGD(model.parameters(), lr=lr), loss_fn, "cpu")
+        got = train_one_epoch(model, model_checks.Batches(batches), torch.optim.SGD(model.parameters(), lr=lr),
+                              loss_fn, "cpu")
     for p, q in zip(model.parameters(), expected_model.parameters()):
         checks.assert_close(p.detach(), q.detach(), f"trial {trial}: parameters after an epoch over batches {sizes}")
     checks.assert_close(float(got[0]), expected_loss, f"trial {trial}: mean loss over batches {sizes}")
@@ -994,7 +999,8 @@ optimizer = torch.optim.Adam(model.parameters(), lr=0.05)
 model.eval()  # as a previous evaluation would leave it
 try:
     with model_checks.own_loop_only():
-        results = [train_one_epoch(model, [(x, y)], optimizer, nn.CrossEntropyLoss(), torch.device("cpu"))
+        results = [train_one_epoch(model, model_checks.Batches([(x, y)]), optimizer, nn.CrossEntropyLoss(),
+                                   torch.device("cpu"))
                    for epoch in range(8)]
 finally:
     hook.remove()
@@ -1025,7 +1031,7 @@ for trial in range(3):
     x, y = torch.randn(24, 5, dtype=torch.float64), torch.randint(0, 3, (24,))
     optimizer = torch.optim.SGD(model.parameters(), lr=0.3)
     with model_checks.own_loop_only():
-        losses = [float(train_one_epoch(model, [(x[:16], y[:16]), (x[16:], y[16:])], optimizer,
+        losses = [float(train_one_epoch(model, model_checks.Batches([(x[:16], y[:16]), (x[16:], y[16:])]), optimizer,
                                         nn.CrossEntropyLoss(), "cpu")[0]) for epoch in range(8)]
     assert losses[-1] < losses[0], f"trial {trial}: losses over 8 epochs {losses}"
 ### END HIDDEN TESTS
@@ -1107,7 +1113,7 @@ loss_fn = nn.CrossEntropyLoss()
 expected_loss, expected_acc = reference_evaluate(model, batches, loss_fn)
 state = copy.deepcopy(model.state_dict())
 with model_checks.own_loop_only():
-    result = evaluate_model(model, batches, loss_fn, torch.device("cpu"))
+    result = evaluate_model(model, model_checks.Batches(batches), loss_fn, torch.device("cpu"))
 assert result is not None and len(result) == 2, f"evaluate_model should return (mean_loss, accuracy), got {result!r}"
 for name, value in model.state_dict().items():
     assert torch.equal(value, state[name]), (f"evaluate_model changed {name}: in training mode BatchNorm updates "
@@ -1133,7 +1139,7 @@ for trial in range(4):
     batches = [(3 * torch.randn(n, d, dtype=torch.float64), torch.randint(0, k, (n,))) for n in sizes]
     expected_loss, expected_acc = reference_evaluate(model, batches, loss_fn)
     with model_checks.own_loop_only():
-        got = evaluate_model(model, batches, loss_fn, "cpu")
+        got = evaluate_model(model, model_checks.Batches(batches), loss_fn, "cpu")
     checks.assert_close(float(got[0]), expected_loss, f"trial {trial}: evaluate_model's loss over batches {sizes}")
     checks.assert_close(float(got[1]), expected_acc, f"trial {trial}: evaluate_model's accuracy over batches {sizes}")
 ### END HIDDEN TESTS
@@ -1159,7 +1165,7 @@ def calls_of_evaluate(model, batches):
         lambda module, args, out: seen.append((module.training, torch.is_grad_enabled(), out.requires_grad)))
     try:
         with model_checks.own_loop_only():
-            evaluate_model(model, batches, nn.CrossEntropyLoss(), torch.device("cpu"))
+            evaluate_model(model, model_checks.Batches(batches), nn.CrossEntropyLoss(), torch.device("cpu"))
     finally:
         hook.remove()
     return seen

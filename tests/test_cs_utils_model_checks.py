@@ -114,8 +114,8 @@ def test_dropout_check_keeps_batchnorm_in_eval_mode():
 def loop_variant(variant):
     """A loop over (x, y) batches written as ``variant`` says; those in WRONG_LOOPS fail on a GPU."""
     def loop(model, loader, loss_fn, device):
-        hits = torch.zeros((), dtype=torch.long) if variant == "host_scalar_counter" else 0
-        predictions, labels_seen = [], []
+        hits = torch.zeros((), dtype=torch.long) if "host_scalar_counter" in variant else 0
+        predictions, labels_seen, scores, targets = [], [], [], []
         for x, y in loader:
             if variant == "accuracy_before_labels_moved":
                 out = model(x.to(device))
@@ -128,41 +128,64 @@ def loop_variant(variant):
                 loss = loss_fn(out, y)
             elif variant == "keywords":
                 x, y = x.to(device=device, non_blocking=True), y.to(device, copy=True)
-                out = model(x)
+                out = model(input=x)
                 loss = loss_fn(input=out, target=y)
             elif variant == "labels_to_output_device":
                 out = model(x.to(device))
                 y = y.to(out.device)
                 loss = loss_fn(out, y)
+            elif variant == "labels_back_with_type":
+                out = model(x.to(device))
+                y = y.to(device).type(torch.LongTensor)
+                loss = loss_fn(out, y)
+            elif variant == "loss_over_host_copies":
+                out = model(x.to(device))
+                scores.append(out.cpu())
+                targets.append(y.cpu())
+                loss = torch.zeros(())
             else:
                 out = model(x.to(device))
                 loss = loss_fn(out, y.to(device))
             preds = out.argmax(1)
-            if variant in ("predictions_to_host", "numpy_after_cpu", "numpy_on_device"):
-                host_preds = preds if variant == "numpy_on_device" else preds.cpu()
-                hits += int((host_preds.numpy() == y.numpy()).sum())
+            if variant in ("predictions_to_host", "numpy_after_cpu", "numpy_on_device", "numpy_forced"):
+                host_preds = preds if variant in ("numpy_on_device", "numpy_forced") else preds.cpu()
+                array = host_preds.numpy(force=True) if variant == "numpy_forced" else host_preds.numpy()
+                hits += int((array == y.numpy()).sum())
+            elif variant == "numpy_against_moved_labels":
+                hits += int((preds.cpu().numpy() == y.to(device)).sum())
             elif variant == "predictions_to_label_device":
                 hits += int((preds.to(y.device) == y).sum())
+            elif variant == "predictions_rebuilt_with_tensor":
+                hits += int((torch.tensor([int(p) for p in preds]) == y.to(device)).sum())
+            elif variant == "score_of_the_label":
+                hits += int((out[torch.arange(len(y)), y] >= out.max(1).values).sum())
             elif variant in ("concatenated_labels", "concatenated_host_labels"):
                 predictions.append(preds)
                 labels_seen.append(y if variant == "concatenated_host_labels" else y.to(device))
             elif variant == "accuracy_on_unmoved":
                 hits += int((preds == y).sum())
+            elif variant == "host_scalar_counter_rebound":
+                hits = hits + (preds == y.to(device)).sum()
             elif variant != "accuracy_before_labels_moved":
                 hits += (preds == y.to(device)).sum()
             len(y), y.nelement(), y.tolist(), y.sum()  # the batch left behind, on its own: harmless anywhere
             loss.item()
         if predictions:
             hits = int((torch.cat(predictions) == torch.cat(labels_seen)).sum())
+        if scores:
+            loss_fn(torch.cat(scores), torch.cat(targets)).item()
         return int(hits)
     return loop
 
 
 CORRECT_LOOPS = ["as_tensor", "keywords", "inline_moves", "predictions_to_host", "numpy_after_cpu",
-                 "labels_to_output_device", "predictions_to_label_device", "concatenated_labels",
-                 "host_scalar_counter"]
+                 "numpy_forced", "labels_to_output_device", "predictions_to_label_device",
+                 "concatenated_labels", "host_scalar_counter_rebound", "score_of_the_label",
+                 "loss_over_host_copies"]
 WRONG_LOOPS = {"accuracy_on_unmoved": "__eq__", "accuracy_before_labels_moved": "__eq__",
-               "concatenated_host_labels": "__eq__", "numpy_on_device": "numpy, without .cpu()"}
+               "concatenated_host_labels": "__eq__", "numpy_on_device": "numpy, without .cpu()",
+               "host_scalar_counter": "add_", "numpy_against_moved_labels": "__eq__",
+               "predictions_rebuilt_with_tensor": "__eq__"}
 
 
 @pytest.mark.parametrize("variant", CORRECT_LOOPS)
@@ -177,6 +200,13 @@ def test_assert_batches_moved_fails_a_loop_that_mixes_host_and_device(variant):
     expected = rf"evaluate_model would fail on a GPU: .* \({re.escape(WRONG_LOOPS[variant])}\)"
     with pytest.raises(AssertionError, match=expected):
         model_checks.assert_batches_moved("evaluate_model", loop_variant(variant), nn.Linear(3, 2), batches)
+
+
+def test_labels_moved_back_to_the_host_are_not_on_the_device():
+    batches = [(torch.randn(4, 3), torch.randint(0, 2, (4,)))]
+    with pytest.raises(AssertionError, match="passed the loss labels that were not on `device`"):
+        model_checks.assert_batches_moved("evaluate_model", loop_variant("labels_back_with_type"),
+                                          nn.Linear(3, 2), batches)
 
 
 def test_batches_moved_leaves_no_mark_on_the_batches_or_the_model():
@@ -233,3 +263,11 @@ def test_dropout_with_the_keep_probability_swapped_fails():
                           nn.Linear(32, 32), nn.ReLU(), nn.Linear(32, 3))
     with pytest.raises(AssertionError, match="dropped, expected about 30%"):
         model_checks.assert_dropout_before(model, torch.randn(16, 64), 0.3, {0, 1}, NAMES, "swapped")
+
+
+def test_the_tests_loader_is_the_list_of_batches_and_says_why_it_has_no_dataset():
+    batches = [(torch.randn(n, 3), torch.randint(0, 2, (n,))) for n in (4, 2)]
+    loader = model_checks.Batches(batches)
+    assert list(loader) == batches and len(loader) == 2 and not hasattr(loader, "dataset")
+    with pytest.raises(AttributeError, match="count the samples as you go"):
+        len(loader.dataset)

@@ -1,6 +1,6 @@
 """Correct, but written unlike the reference: C5 as a 5x5 conv, functional forward passes,
 pooling before ReLU (the same thing for max pooling), lower-case names and list shapes; a training
-epoch with zero_grad before the forward pass and sums kept as tensors, an evaluation under
+epoch with zero_grad before the forward pass and sums kept as tensors on the device, an evaluation under
 torch.inference_mode() that restores the mode in a finally block."""
 
 EXPECT = "full"
@@ -88,7 +88,7 @@ import torch
 
 def train_one_epoch(model, loader, optimizer, loss_fn, device):
     model.train(True)
-    loss_sum = torch.zeros((), dtype=torch.float64)
+    loss_sum = torch.zeros((), dtype=torch.float64, device=device)
     hits, seen = 0, 0
     for step, (inputs, targets) in enumerate(loader):
         inputs = inputs.to(device)

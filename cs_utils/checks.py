@@ -6,11 +6,21 @@ or the worst element with its index and both values. Tests assert; they never ju
 
 from __future__ import annotations
 
+import builtins
 import contextlib
+import decimal
+import fractions
 import math
+import sys
 from typing import Iterator
 
 import numpy as np
+
+# Test cells reload this module, which runs this file again in the module's own namespace: a name
+# that a notebook added there and that shadows a builtin (cs_utils.checks.isinstance = ...) would
+# survive the reload, so drop it.
+for _name in [_name for _name in vars(builtins) if _name in globals() and not _name.startswith("__")]:
+    del globals()[_name]
 
 
 def rel_error(x, y, eps: float = 1e-12) -> float:
@@ -87,48 +97,70 @@ def assert_close(actual, expected, name: str = "output", rtol: float = 1e-7, ato
 
 
 def number_answer(answer, name: str) -> float:
-    """A question's numeric answer as a built-in ``float``, or a failure that says how to write it.
+    """A question's numeric answer as a built-in ``float``, printed as recorded; or a failure that says
+    how to write it.
 
     Accepts what a correct calculation gives: an int or float, a NumPy scalar, a one-element NumPy
-    array or torch tensor (``np.prod(shape)``, ``torch.tensor(shape).prod()``), or another number
-    type that converts with ``float()`` (``Fraction``). The grader compares the returned float, not
-    the answer itself: a float subclass whose ``__sub__`` or ``__eq__`` always agrees cannot pass.
+    array, torch tensor, list or tuple (``np.prod(shape)``, ``torch.tensor(shape).prod()``), a
+    ``Fraction`` or a ``Decimal``. Only those exact types, not subclasses or other objects, so that
+    no code of the notebook runs while the answer is read: a number whose ``__float__``, ``__eq__``
+    or ``detach`` is the student's own cannot change what the grader compares. The test cell then
+    compares the returned float, with no call in between that a notebook could redefine.
     """
-    if answer is None:
-        raise AssertionError(f"{name} is None; set it to a number, such as {name} = 12")
-    if isinstance(answer, (str, bytes)):
-        raise AssertionError(f"{name} is {answer!r}; give a number, not text (no quotes)")
-    if isinstance(answer, (bool, np.bool_)):
-        raise AssertionError(f"{name} is {answer!r}; give a number, not True or False")
-    array = np.asarray(_as_numpy(answer))
-    if array.dtype == object and array.ndim == 0:
-        try:
-            array = np.asarray(float(answer))
-        except (TypeError, ValueError, OverflowError):
-            raise AssertionError(f"{name} is {answer!r} (of type {type(answer).__name__}); give a number, "
-                                 f"such as {name} = 12") from None
-    if array.dtype.kind not in "iuf":
-        raise AssertionError(f"{name} is {answer!r}; give a number, such as {name} = 12")
-    if array.size != 1:
-        raise AssertionError(f"{name} holds {array.size} values (shape {array.shape}); give one number")
-    value = float(array.reshape(()).item())
+    value = _plain_number(answer, name)
     if not math.isfinite(value):
         raise AssertionError(f"{name} is {value}; give a finite number")
+    print(f"{name} = {value:,.10g} recorded.")
     return value
 
 
-def choice_answer(answer, name: str, choices: str = "abcd") -> str:
-    """A multiple-choice answer as a built-in lower-case letter, or a failure that says how to write it.
+def _plain_number(answer, name: str) -> float:
+    kind = type(answer)
+    torch = sys.modules.get("torch")
+    if answer is None:
+        raise AssertionError(f"{name} is None; set it to a number, such as {name} = 12")
+    if kind in (str, bytes):
+        raise AssertionError(f"{name} is {answer!r}; give a number, not text (no quotes)")
+    if kind in (bool, np.bool_):
+        raise AssertionError(f"{name} is {answer!r}; give a number, not True or False")
+    if kind in (list, tuple) and len(answer) == 1:
+        return _plain_number(answer[0], name)
+    if kind in (int, float, fractions.Fraction, decimal.Decimal):
+        try:
+            return float(answer)
+        except OverflowError:
+            raise AssertionError(f"{name} is too large for a float; check the calculation") from None
+    if kind is np.ndarray or (isinstance(answer, np.generic) and kind.__module__ == "numpy"):
+        array = np.asarray(answer)
+    elif torch is not None and kind in (torch.Tensor, torch.nn.Parameter):
+        if answer.dtype.is_complex or answer.dtype == torch.bool:
+            raise AssertionError(f"{name} is a tensor of {answer.dtype}; give a number")
+        array = answer.detach().cpu().double().numpy()
+    else:
+        raise AssertionError(f"{name} is a {kind.__name__}; give a plain number, such as {name} = 12 or "
+                             f"{name} = 12.0 (int(...) or float(...) turns most numbers into one)")
+    if array.dtype.kind not in "iuf":
+        raise AssertionError(f"{name} is an array of {array.dtype}; give a number, such as {name} = 12")
+    if array.size != 1:
+        raise AssertionError(f"{name} holds {array.size} values (shape {array.shape}); give one number")
+    return float(array.reshape(()).item())
 
-    Surrounding spaces and capitals are forgiven ("B " is "b"). ``str``'s own methods build the
-    result, so a ``str`` subclass that redefines ``strip``, ``lower`` or ``__eq__`` cannot pass.
+
+def choice_answer(answer, name: str, choices: str = "abcd") -> str:
+    """A multiple-choice answer as a built-in lower-case letter, printed as recorded; or a failure that
+    says how to write it.
+
+    Spaces, capitals and the option's own punctuation are forgiven (" B ", "(b)", "**b.**" are "b").
+    ``str``'s own methods build the result, so a ``str`` subclass that redefines ``strip``, ``lower``
+    or ``__eq__`` cannot pass.
     """
     listed = ", ".join(f'"{c}"' for c in choices)
     if not isinstance(answer, str):
         raise AssertionError(f'{name} is {answer!r}; set it to a letter in quotes, such as {name} = "a"')
-    choice = str.lower(str.strip(answer))
+    choice = str.strip(str.lower(answer), " \t\n()[].*'\"`")
     if len(choice) != 1 or choice not in choices:
         raise AssertionError(f"{name} is {answer!r}; choose one of {listed}")
+    print(f"{name} = {choice!r} recorded.")
     return choice
 
 

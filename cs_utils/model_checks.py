@@ -7,8 +7,14 @@ reload this module, so a notebook cannot change them.
 
 from __future__ import annotations
 
+import builtins
 import contextlib
+import math
 from typing import Iterator, Sequence
+
+# Test cells reload this module; a name a notebook added here that shadows a builtin would survive it.
+for _name in [_name for _name in vars(builtins) if _name in globals() and not _name.startswith("__")]:
+    del globals()[_name]
 
 
 def layer_calls(model, x, layer_types) -> tuple:
@@ -86,16 +92,31 @@ def assert_dropout_before(model, x, p: float, dropped: set[int], names: Sequence
         assert lost.any(), (f"{label} in training mode: no value of {name}'s input was dropped. Put dropout "
                             f"before {name}")
         # Element-wise dropout decides each value alone. nn.Dropout2d before the flatten drops whole
-        # channels, so neighbouring values share their fate far more often than chance allows.
+        # channels, so neighbouring values share their fate far more often than chance allows. The
+        # pairs overlap, which at most doubles the variance of the share that agrees.
         both = (clean[..., 1:] != 0) & (clean[..., :-1] != 0)
         pairs = int(both.sum())
         if pairs:
             agree = float(((lost[..., 1:] == lost[..., :-1]) & both).sum()) / pairs
             chance = p * p + (1 - p) * (1 - p)
-            assert agree <= chance + 6 * (chance * (1 - chance) / pairs) ** 0.5 + 2 / pairs, (
+            assert agree <= chance + 6 * (2 * chance * (1 - chance) / pairs) ** 0.5 + 2 / pairs, (
                 f"{label} in training mode: {name}'s input is dropped in blocks of neighbouring values "
                 "(whole channels, as nn.Dropout2d does), not value by value: the classifier's dropout is "
                 "nn.Dropout")
+        # nn.Dropout1d on an (N, features) input drops whole samples. A row of m values is all
+        # dropped or all kept by chance with probability p^m + (1 - p)^m; every row at once, rarely.
+        kept_values = (clean != 0).reshape(-1, clean.shape[-1]).sum(1)
+        dropped_values = lost.reshape(-1, clean.shape[-1]).sum(1)
+        rows = kept_values > 0
+        uniform = bool(((dropped_values == 0) | (dropped_values == kept_values))[rows].all())
+        log_chance = 0.0
+        for m in kept_values[rows].tolist():  # log(p^m + (1 - p)^m), without underflow for large m
+            drop_all, keep_all = m * math.log(p), m * math.log(1 - p)
+            log_chance += max(drop_all, keep_all) + math.log1p(math.exp(-abs(drop_all - keep_all)))
+        assert not (uniform and log_chance < math.log(1e-6)), (
+            f"{label} in training mode: each sample's {name} input is dropped whole or kept whole (as "
+            "nn.Dropout1d does to an (N, features) input), not value by value: the classifier's dropout "
+            "is nn.Dropout")
         # Five standard deviations of a binomial share: a fixed seed never trips it by chance.
         count = int((clean != 0).sum())
         share = float(lost.sum()) / count

@@ -449,7 +449,6 @@ checks = importlib.reload(cs_utils.checks)
 assert "answer_flip" in globals(), (
     'set answer_flip in the cell above to a letter in quotes, such as "a"')
 choice = checks.choice_answer(answer_flip, "answer_flip")
-print(f"answer_flip = {choice!r} recorded.")
 ### BEGIN HIDDEN TESTS
 assert choice == "b", f"answer_flip = {choice!r} is not the filter that true convolution needs"
 ### END HIDDEN TESTS
@@ -473,7 +472,6 @@ import cs_utils.checks
 checks = importlib.reload(cs_utils.checks)
 assert "answer_output_numbers" in globals(), "set answer_output_numbers in the cell above to a number"
 value = checks.number_answer(answer_output_numbers, "answer_output_numbers")
-print(f"answer_output_numbers = {value:,.10g} recorded.")
 ### BEGIN HIDDEN TESTS
 assert value == 8 * 8 * 8, (
     f"answer_output_numbers = {value:g} is not the size of the output volume")
@@ -506,7 +504,6 @@ checks = importlib.reload(cs_utils.checks)
 assert "answer_shift" in globals(), (
     'set answer_shift in the cell above to a letter in quotes, such as "a"')
 choice = checks.choice_answer(answer_shift, "answer_shift")
-print(f"answer_shift = {choice!r} recorded.")
 ### BEGIN HIDDEN TESTS
 assert choice == "b", f"answer_shift = {choice!r} does not describe how a convolution responds to a shift"
 ### END HIDDEN TESTS

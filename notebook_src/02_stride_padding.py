@@ -948,7 +948,6 @@ import cs_utils.checks
 checks = importlib.reload(cs_utils.checks)
 assert "answer_output_size" in globals(), "set answer_output_size in the cell above to a number"
 value = checks.number_answer(answer_output_size, "answer_output_size")
-print(f"answer_output_size = {value:,.10g} recorded.")
 ### BEGIN HIDDEN TESTS
 assert value == (227 - 11) / 4 + 1, (
     f"answer_output_size = {value:g} is not the output size of an 11x11 filter at stride 4 on 227x227")
@@ -974,7 +973,6 @@ import cs_utils.checks
 checks = importlib.reload(cs_utils.checks)
 assert "answer_multiplies" in globals(), "set answer_multiplies in the cell above to a number"
 value = checks.number_answer(answer_multiplies, "answer_multiplies")
-print(f"answer_multiplies = {value:,.10g} recorded.")
 ### BEGIN HIDDEN TESTS
 assert value == 32 * 32 * 10 * 75, (
     f"answer_multiplies = {value:g} is not the number of multiplications (outputs times weights per output)")
@@ -999,7 +997,6 @@ import cs_utils.checks
 checks = importlib.reload(cs_utils.checks)
 assert "answer_layers_for_15" in globals(), "set answer_layers_for_15 in the cell above to a number"
 value = checks.number_answer(answer_layers_for_15, "answer_layers_for_15")
-print(f"answer_layers_for_15 = {value:,.10g} recorded.")
 ### BEGIN HIDDEN TESTS
 assert value == 7, (
     f"answer_layers_for_15 = {value:g} is not the smallest number of stacked 3x3 layers that see 15x15")

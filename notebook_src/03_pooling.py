@@ -643,7 +643,6 @@ import cs_utils.checks
 checks = importlib.reload(cs_utils.checks)
 assert "answer_pool_size" in globals(), "set answer_pool_size in the cell above to a number"
 value = checks.number_answer(answer_pool_size, "answer_pool_size")
-print(f"answer_pool_size = {value:,.10g} recorded.")
 ### BEGIN HIDDEN TESTS
 assert value == (55 - 3) / 2 + 1, (
     f"answer_pool_size = {value:g} is not the output size of 3x3 pooling at stride 2 on 55x55")
@@ -667,7 +666,6 @@ import cs_utils.checks
 checks = importlib.reload(cs_utils.checks)
 assert "answer_pool_params" in globals(), "set answer_pool_params in the cell above to a number"
 value = checks.number_answer(answer_pool_params, "answer_pool_params")
-print(f"answer_pool_params = {value:,.10g} recorded.")
 ### BEGIN HIDDEN TESTS
 assert value == 0, (
     f"answer_pool_params = {value:g} is not the number of parameters of a pooling layer")
@@ -699,7 +697,6 @@ checks = importlib.reload(cs_utils.checks)
 assert "answer_max_vs_avg" in globals(), (
     'set answer_max_vs_avg in the cell above to a letter in quotes, such as "a"')
 choice = checks.choice_answer(answer_max_vs_avg, "answer_max_vs_avg")
-print(f"answer_max_vs_avg = {choice!r} recorded.")
 ### BEGIN HIDDEN TESTS
 assert choice == "b", f"answer_max_vs_avg = {choice!r} does not say what max pooling keeps"
 ### END HIDDEN TESTS

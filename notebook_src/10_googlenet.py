@@ -871,13 +871,9 @@ import cs_utils.checks
 checks = importlib.reload(cs_utils.checks)
 assert "answer_fc_head_params" in globals(), "set answer_fc_head_params in the cell above to a number"
 value = checks.number_answer(answer_fc_head_params, "answer_fc_head_params")
-print(f"answer_fc_head_params = {value:,.10g} recorded.")
 ### BEGIN HIDDEN TESTS
-import torch.nn as nn
-
-reference = nn.Sequential(nn.Flatten(), nn.Linear(6 * 6 * 256, 100))
-expected = sum(p.numel() for p in reference.parameters())
-assert abs(value - expected) < 0.5, (
+# Only operators between here and the comparison: a notebook can redefine sum, abs or print.
+assert 6 * 6 * 256 * 100 + 100 - 0.5 < value < 6 * 6 * 256 * 100 + 100 + 0.5, (
     "one FC layer from the flattened 6*6*256 values to 100 classes: a weight per (input, class) pair plus a bias "
     "per class")
 ### END HIDDEN TESTS

@@ -231,6 +231,23 @@ def test_channel_dropout_before_the_flatten_fails():
                                        ("fc1", "fc2"), "element-wise dropout")
 
 
+def test_dropping_whole_samples_fails_where_the_neighbour_test_cannot():
+    """nn.Dropout1d on (N, hidden) drops rows; with a narrow layer the neighbour test has too few pairs."""
+    head = nn.Sequential(nn.Linear(16, 32), nn.ReLU(), nn.Dropout1d(0.5), nn.Linear(32, 3))
+    element_wise = nn.Sequential(nn.Linear(16, 32), nn.ReLU(), nn.Dropout(0.5), nn.Linear(32, 3))
+    for seed in range(20):
+        torch.manual_seed(seed)
+        x = torch.randn(4, 16)
+        try:
+            model_checks.assert_dropout_before(head, x, 0.5, {1}, ("fc1", "fc2"), "rows")
+        except AssertionError as err:
+            assert "dropped whole or kept whole" in str(err) or "was dropped, expected" in str(err) or (
+                "no value" in str(err)), err
+        else:
+            raise AssertionError(f"seed {seed}: whole rows dropped passed")
+        model_checks.assert_dropout_before(element_wise, x, 0.5, {1}, ("fc1", "fc2"), "element-wise")
+
+
 def test_layer_calls_follow_the_forward_pass_and_keep_copies():
     class Backwards(nn.Module):
         def __init__(self):

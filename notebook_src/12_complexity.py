@@ -580,6 +580,19 @@ for trial in range(10):
     got = activation_bytes(model, x, kinds)
     assert got == expected, (f"trial {trial}: activation_bytes with layer types {[k.__name__ for k in kinds]} on "
                              f"a random Sequential returned {got!r}, expected {expected}")
+
+
+class WideConv(nn.Conv2d):
+    """A subclass of nn.Conv2d: an instance of nn.Conv2d, so layer_types=(nn.Conv2d,) selects it."""
+
+
+# Selected means an instance of one of the classes (isinstance), subclasses included:
+# 2 * (4 * 6 * 6) values of the plain conv + 2 * (5 * 4 * 4) of the subclass, float32.
+model = nn.Sequential(nn.Conv2d(3, 4, 3), nn.ReLU(), WideConv(4, 5, 3)).eval()
+got = activation_bytes(model, torch.randn(2, 3, 8, 8), (nn.Conv2d,))
+assert got == 4 * (2 * 4 * 36 + 2 * 5 * 16), (
+    f"activation_bytes(..., (nn.Conv2d,)) on a model with a subclass of nn.Conv2d returned {got!r}, expected "
+    f"{4 * (2 * 4 * 36 + 2 * 5 * 16)}: a module is selected when it is an instance of a class in layer_types")
 ### END HIDDEN TESTS
 
 # %% tests="test_activation_bytes_leaves" points=2
@@ -646,6 +659,10 @@ for trial in range(8):
     got = activation_bytes(model, x)
     assert got == expected, (f"trial {trial}: activation_bytes of {blocks} residual block(s), x {tuple(x.shape)}, "
                              f"returned {got!r}, expected {expected}")
+# A model that is itself one layer has no children: it is a leaf module, and its output counts.
+got = activation_bytes(nn.Conv2d(2, 3, 3), torch.randn(1, 2, 6, 6))
+assert got == 3 * 4 * 4 * 4, (f"activation_bytes(nn.Conv2d(2, 3, 3), x (1, 2, 6, 6)) returned {got!r}, expected "
+                              "3 * 4 * 4 values * 4 bytes = 192: a model without children is itself a leaf module")
 ### END HIDDEN TESTS
 
 # %% tests="test_activation_bytes_hygiene" points=1
@@ -723,6 +740,21 @@ for depth in (1, 3):
     leftover = hooks_left_after_failure(FailsHalfway(depth), torch.randn(1, 2, 4, 4))
     assert not leftover, f"activation_bytes left hooks on {leftover} when model(x) raised a ValueError"
 assert not module_internals._global_forward_hooks, "activation_bytes left a global forward hook registered"
+
+
+class ToFloat32(nn.Module):
+    """Casts its input to float32: outputs after it take 4 bytes per value, whatever x and the weights use."""
+
+    def forward(self, x):
+        return x.float()
+
+
+# Each output's own element_size: a float64 conv (8 bytes per value), then float32 outputs (4 bytes).
+mixed = nn.Sequential(nn.Conv2d(2, 3, 1).double(), ToFloat32(), nn.Flatten())
+got = activation_bytes(mixed, torch.randn(2, 2, 5, 5, dtype=torch.float64))
+expected = 2 * 3 * 25 * 8 + 2 * (2 * 3 * 25 * 4)
+assert got == expected, (f"activation_bytes of a float64 conv followed by a cast to float32 returned {got!r}, "
+                         f"expected {expected}: use each output's own element_size(), not x's or the weights'")
 ### END HIDDEN TESTS
 
 # %% [markdown]

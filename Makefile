@@ -35,10 +35,14 @@ help:
 	@echo "make test-export   the student export, answered, passes its own Validator; the student's browser flow (CI runs it too)"
 	@echo "make test-grading  the grader at class scale: every prepared submission, bad hand-ins (CI runs it too)"
 
-# The oldest Python the course supports, from pyproject.toml's requires-python (one place).
-PYTHON_MIN = $(shell sed -n 's/^requires-python = ">=\([0-9.]*\)"$$/\1/p' pyproject.toml)
+# The Pythons the course supports, from pyproject.toml's requires-python (one place): at least
+# PYTHON_MIN, below PYTHON_CEILING (the first minor the pins have no wheels for).
+PYTHON_MIN = $(shell sed -n 's/^requires-python = ">=\([0-9.]*\),<[0-9.]*"$$/\1/p' pyproject.toml)
+PYTHON_CEILING = $(shell sed -n 's/^requires-python = ">=[0-9.]*,<\([0-9.]*\)"$$/\1/p' pyproject.toml)
 comma := ,
 PYTHON_MIN_TUPLE = $(subst .,$(comma) ,$(PYTHON_MIN))
+PYTHON_CEILING_TUPLE = $(subst .,$(comma) ,$(PYTHON_CEILING))
+PYTHON_NEWEST = 3.$(shell expr $(word 2,$(subst ., ,$(PYTHON_CEILING))) - 1)
 
 setup: $(STAMP)
 
@@ -49,8 +53,8 @@ setup: $(STAMP)
 # sandbox mounts the environment read-only: without .pyc files there every kernel would compile
 # torch's Python afresh.
 $(STAMP): pyproject.toml requirements.txt
-	@test -x $(BIN)/python || $(PYTHON) -c "import sys; sys.exit(sys.version_info < ($(PYTHON_MIN_TUPLE)))" \
-		|| { echo "$(PYTHON) is older than Python $(PYTHON_MIN) (pyproject.toml): pass PYTHON=python3.x"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -c "import sys; sys.exit(not ($(PYTHON_MIN_TUPLE)) <= sys.version_info < ($(PYTHON_CEILING_TUPLE)))" \
+		|| { echo "$(PYTHON) is not Python $(PYTHON_MIN) to $(PYTHON_NEWEST) (pyproject.toml: the pins have no wheels for a newer one): pass PYTHON=python3.x"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet "$(UV_PIN)"
 	$(BIN)/uv pip install --quiet -p $(BIN)/python --compile-bytecode -r requirements.txt

@@ -20,7 +20,7 @@ from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
-from tools.course import ROOT
+from tools.course import ROOT, python_minors, requires_python
 
 LOCK = ROOT / "requirements.txt"
 
@@ -35,7 +35,7 @@ PLATFORMS = {
     "windows-amd64": {"sys_platform": "win32", "platform_system": "Windows", "os_name": "nt",
                       "platform_machine": "AMD64"},
 }
-PYTHONS = ("3.11", "3.12", "3.13")
+PYTHONS = tuple(python_minors())
 # Packages that exist for Linux only (torch's CUDA build): they must never reach macOS or Windows.
 LINUX_ONLY = re.compile(r"nvidia-.*|cuda-.*|triton")
 
@@ -94,13 +94,9 @@ def project() -> dict:
     return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
 
 
-def requires_python() -> SpecifierSet:
-    return SpecifierSet(project()["requires-python"])
-
-
 def python_releases(major: int = 3) -> list[Version]:
     """Every CPython version number that could exist, for comparing version ranges."""
-    return [Version(f"{major}.{minor}.{micro}") for minor in range(8, 16) for micro in range(40)]
+    return [Version(f"{major}.{minor}.{micro}") for minor in range(8, 20) for micro in range(40)]
 
 
 def lowest_supported(minor: str) -> Version:

@@ -28,7 +28,7 @@ from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
-from tools.course import ROOT
+from tools.course import ROOT, python_minors
 
 pytestmark = pytest.mark.slow
 
@@ -40,7 +40,8 @@ PLATFORMS = {
     "macos-arm64": "aarch64-apple-darwin",
     "windows-amd64": "x86_64-pc-windows-msvc",
 }
-PYTHONS = ("3.11", "3.12", "3.13")
+# Every minor that requires-python admits (3.11 to 3.14): raising the ceiling there adds one here.
+PYTHONS = tuple(python_minors())
 # torch 2.14.1's only macOS wheels are for Apple silicon, tagged macosx_14_0_arm64, so the course needs
 # macOS 14 or later there; uv targets macOS 13 unless told (see test_a_missing_wheel_fails_the_check).
 MACOS = "14.0"
@@ -164,3 +165,16 @@ def test_a_missing_wheel_fails_the_check(tmp_path, requirement, platform, python
     result = uv_compile(requirements, PLATFORMS[platform], python, macos=macos)
     assert result.returncode != 0, f"{requirement} resolved for {platform}, Python {python}:\n{result.stdout}"
     assert says in result.stderr, result.stderr
+
+
+def test_the_first_python_past_the_ceiling_has_no_wheels():
+    # The control of requires-python's ceiling: the minor just past it must still fail. When this test
+    # fails, the pins have wheels there: raise the ceiling in pyproject.toml, and the test above then
+    # covers that Python too.
+    require_index()
+    ceiling = f"3.{int(PYTHONS[-1].split('.')[1]) + 1}"
+    result = uv_compile(LOCK, PLATFORMS["linux-x86_64"], f"{ceiling}.0")
+    assert result.returncode != 0, (
+        f"requirements.txt now resolves to wheels on Python {ceiling}: raise requires-python's ceiling in "
+        f"pyproject.toml to <3.{int(ceiling.split('.')[1]) + 1}")
+    assert "no usable wheels" in result.stderr or "no wheels with a matching" in result.stderr, result.stderr

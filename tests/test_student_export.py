@@ -280,7 +280,39 @@ def test_readme_tells_students_what_they_need(export_dir):
                    "environment.yml", "CS_QUICK=1", "toolbar", "GB", "python -m cs_utils.validate",
                    "python -m cs_utils.handin"):
         assert needed in readme, f"the student README does not mention {needed!r}"
-    assert "solutions" not in readme and "@" + "PYTHON_MIN@" not in readme
+    assert "solutions" not in readme
+    assert f"Python {student_export.substitutions()['@PYTHON_MIN@']} to 3.14" in readme
+
+
+@pytest.mark.parametrize("name", ["README.md", "Makefile", "pyproject.toml"])
+def test_every_placeholder_is_filled(export_dir, name):
+    left = sorted(set(re.findall(r"@[A-Z_]+@", (export_dir / name).read_text())))
+    assert not left, f"the export's {name} still has placeholders {left}: add them to substitutions()"
+
+
+def fake_python(tmp_path: Path, version: tuple[int, int, int]) -> Path:
+    """An interpreter that reports `version` to `-c CODE` and fails at anything else (such as -m venv)."""
+    script = tmp_path / f"python{'.'.join(map(str, version))}"
+    pretend = f"import sys; sys.version_info = {version!r}; exec(sys.argv[1])"
+    script.write_text(f"#!/bin/sh\n[ \"$1\" = -c ] || exit 97\nexec {sys.executable} -c '{pretend}' \"$2\"\n")
+    script.chmod(0o755)
+    return script
+
+
+@pytest.mark.parametrize("makefile", ["instructor", "student"])
+@pytest.mark.parametrize("version, supported", [((3, 11, 4), False), ((3, 11, 5), True), ((3, 14, 2), True),
+                                                ((3, 15, 0), False)])
+def test_setup_refuses_a_python_the_pins_do_not_support(export_dir, tmp_path, makefile, version, supported):
+    # pip on 3.15 fails with "No matching distribution" for torch, or compiles NumPy: say why instead.
+    python = fake_python(tmp_path, version)
+    folder, variable = (ROOT, "PYTHON") if makefile == "instructor" else (export_dir, "BASE_PYTHON")
+    result = subprocess.run(["make", "-C", str(folder), "setup", f"VENV={tmp_path / 'venv'}",
+                             f"{variable}={python}"], capture_output=True, text=True, env=_env(), timeout=60)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output  # the fake cannot create the environment
+    refused = f"{python} is not Python" in output
+    assert refused != supported, (f"the {makefile} Makefile {'refused' if refused else 'accepted'} Python "
+                                  f"{version}:\n{output}")
 
 
 def test_export_refuses_to_overwrite_unless_forced(tmp_path):

@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,6 +38,24 @@ def hand_in_reference_files(course_root: Path, assignment: str, folder: Path) ->
     """Copy the reference solution's hand-in files of ``assignment`` into a hand-in ``folder``."""
     for path in reference_handin(course_root, assignment):
         shutil.copy(path, folder / path.name)
+
+
+def requires_python(course_root: Path = ROOT):
+    """pyproject.toml's requires-python, as a packaging SpecifierSet: the one place that says which
+    Pythons the course supports (the Makefiles, the student README and the tests read it)."""
+    from packaging.specifiers import SpecifierSet
+
+    project = tomllib.loads((course_root / "pyproject.toml").read_text())["project"]
+    return SpecifierSet(project["requires-python"])
+
+
+def python_minors(course_root: Path = ROOT) -> list[str]:
+    """Each "3.X" of which requires-python admits some release: ["3.11", "3.12", "3.13", "3.14"]."""
+    from packaging.version import Version
+
+    admitted = requires_python(course_root)
+    return [f"3.{minor}" for minor in range(40)
+            if any(Version(f"3.{minor}.{micro}") in admitted for micro in range(40))]
 
 
 def assignments(course_root: Path = ROOT) -> list[str]:

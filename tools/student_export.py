@@ -72,12 +72,14 @@ def _files(folder: Path, root: Path) -> list[Path]:
     return [p for p in files if p not in ignored]
 
 
-def _python_floor(requires: str) -> str:
-    """"3.11.5" from a requires-python such as ">=3.11.5"."""
-    match = re.search(r">=\s*(\d+(?:\.\d+)+)", requires)
-    if not match:
-        raise SystemExit(f"pyproject.toml: cannot read the minimum Python from requires-python {requires!r}")
-    return match.group(1)
+def _python_bounds(requires: str) -> tuple[str, str]:
+    """("3.11.5", "3.15") from a requires-python such as ">=3.11.5,<3.15": the oldest Python the course
+    supports and the first one it does not."""
+    floor = re.search(r">=\s*(\d+(?:\.\d+)+)", requires)
+    ceiling = re.search(r"<\s*(\d+(?:\.\d+)+)", requires)
+    if not (floor and ceiling):
+        raise SystemExit(f"pyproject.toml: requires-python {requires!r} should read '>=3.X.Y,<3.Z'")
+    return floor.group(1), ceiling.group(1)
 
 
 def _notebook_path(name: str) -> str:
@@ -112,12 +114,14 @@ def substitutions(root: Path = ROOT) -> dict[str, str]:
     import yaml
 
     requires = tomllib.loads((root / "pyproject.toml").read_text())["project"]["requires-python"]
-    floor = _python_floor(requires)
+    floor, ceiling = _python_bounds(requires)
+    newest = f"3.{int(ceiling.split('.')[1]) - 1}"
     env = yaml.safe_load((root / "environment.yml").read_text())
     return {"@OPEN_ONLINE@": open_online_table(), "@BINDER_URL@": binder_url(),
             "@RUNTIME_DEPENDENCIES@": "\n".join(f"    {dep!r}," for dep in runtime_dependencies(root)),
             "@REQUIRES_PYTHON@": requires, "@PYTHON_MIN@": floor,
-            "@PYTHON_MIN_TUPLE@": ", ".join(floor.split(".")), "@CONDA_ENV@": env["name"]}
+            "@PYTHON_MIN_TUPLE@": ", ".join(floor.split(".")), "@PYTHON_NEWEST@": newest,
+            "@PYTHON_CEILING_TUPLE@": ", ".join(ceiling.split(".")), "@CONDA_ENV@": env["name"]}
 
 
 def requirements_text(root: Path = ROOT) -> str:

@@ -281,7 +281,9 @@ def test_readme_tells_students_what_they_need(export_dir):
                    "python -m cs_utils.handin"):
         assert needed in readme, f"the student README does not mention {needed!r}"
     assert "solutions" not in readme
-    assert f"Python {student_export.substitutions()['@PYTHON_MIN@']} to 3.14" in readme
+    subs = student_export.substitutions()
+    supported = f"Python {subs['@PYTHON_MIN@']} to {subs['@PYTHON_NEWEST@']}"
+    assert supported in readme, f"the student README should say that it needs {supported}"
 
 
 @pytest.mark.parametrize("name", ["README.md", "Makefile", "pyproject.toml"])

@@ -65,9 +65,12 @@ if settings.kernel_ipc:
     c.KernelManager.transport = "ipc"
     c.KernelManager.ip = settings.kernel_ipc
 
+# Hand-ins from Colab, VS Code or older tools, duplicated or foreign cells: nbgrader's DeduplicateIds and
+# OverwriteCells failed such notebooks (tools/grading/preprocessors/gradeids.py and overwrite.py).
+c.ReportingOverwriteCells.source_directory = os.path.join(ROOT, "solutions")
 c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.ClearOutput",
-    "nbgrader.preprocessors.DeduplicateIds",
+    "tools.grading.preprocessors.gradeids.DeduplicateGradeIds",
     "nbgrader.preprocessors.OverwriteKernelspec",
     "tools.grading.preprocessors.overwrite.ReportingOverwriteCells",
     "nbgrader.preprocessors.CheckCellMetadata",

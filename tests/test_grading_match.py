@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from tools.grading.collect import Course, answered, read_hand_in
+from tools.grading import collect
+from tools.grading.collect import Course, answered, check_notebook, read_hand_in, stageable
 from tools.grading.match import CourseIndex, HandIn, identify, match_notebooks, normalise
 
 COURSE = CourseIndex(
@@ -41,6 +42,8 @@ def nb(path, answered=(), ids=IDS_07, digest=None, readable=True):
         ("01_convolution_final", "01_convolution"),
         ("01_convolution-Copy1 (2)", "01_convolution"),
         ("my homework", "my_homework"),
+        ("Copy of 01_convolution", "01_convolution"),  # Colab's "Save a copy in Drive", downloaded
+        ("Copy of Copy of 01_convolution (1)", "01_convolution"),
     ],
 )
 def test_normalise(stem, expected):
@@ -214,3 +217,37 @@ def test_read_hand_in_finds_the_answered_exercises():
 
 def test_answered_without_a_release_looks_for_the_stub():
     assert answered({"a": "raise NotImplementedError()", "b": "return 1"}, {}) == {"b"}
+
+
+def test_a_byte_order_mark_is_dropped_before_nbgrader_reads_the_notebook():
+    """Some Windows editors save UTF-8 with a BOM, which nbformat's JSON reader refuses."""
+    data = b"\xef\xbb\xbf" + _notebook_json("def dropout(x):\n    return x")
+    assert "not a valid notebook" in check_notebook(data)
+    staged, note = stageable(data)
+    assert check_notebook(staged) is None and note == ""
+
+
+def test_a_notebook_too_large_only_for_its_outputs_is_staged_without_them(monkeypatch):
+    monkeypatch.setattr(collect, "MAX_NOTEBOOK_BYTES", 4000)
+    nb = json.loads(_notebook_json("def dropout(x):\n    return x"))
+    nb["cells"][0]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "x" * 10_000}]
+    nb["cells"][0]["execution_count"] = 3
+    staged, note = stageable(json.dumps(nb).encode())
+    assert "graded without them" in note
+    slim = json.loads(staged)
+    assert slim["cells"][0]["outputs"] == [] and slim["cells"][0]["execution_count"] is None
+    assert slim["cells"][0]["source"] == nb["cells"][0]["source"], "the answers are untouched"
+    assert check_notebook(staged) is None
+
+
+def test_a_notebook_too_large_without_its_outputs_is_left_for_check_notebook(monkeypatch):
+    monkeypatch.setattr(collect, "MAX_NOTEBOOK_BYTES", 4000)
+    big_source = _notebook_json("x = '" + "y" * 10_000 + "'")
+    assert stageable(big_source) == (big_source, "")
+    assert "larger than" in check_notebook(big_source)
+    assert stageable(b"x" * 10_000) == (b"x" * 10_000, ""), "not a notebook: unchanged"
+
+
+def test_notebooks_may_be_read_larger_than_other_files():
+    other = collect.size_limit("a/model.pt")
+    assert collect.size_limit("a/07_dropout.ipynb") > other == collect.MAX_NOTEBOOK_BYTES

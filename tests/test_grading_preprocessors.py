@@ -18,9 +18,15 @@ import pytest
 from tools.course import ROOT
 from tools.grading import events
 from tools.grading.preprocessors.execute import SKIPPED_EXPERIMENT_NOTE, SKIPPED_HANDIN_NOTE, GradingExecute
+from tools.grading.preprocessors.gradeids import DeduplicateGradeIds
 from tools.grading.preprocessors.guard import GuardedExecute, parse_guard_reply
 from tools.grading.preprocessors.maths import RenderMaths
-from tools.grading.preprocessors.overwrite import ReportingOverwriteCells, released_source
+from tools.grading.preprocessors.overwrite import (
+    ReportingOverwriteCells,
+    cell_key,
+    missing_cell_position,
+    released_source,
+)
 from tools.grading.preprocessors.traceback import TracebackToMessage
 from tools.grading.records import EventKind
 
@@ -269,16 +275,30 @@ def gradebook(tmp_path_factory):
     return res
 
 
+def release_of(name: str) -> nbformat.NotebookNode:
+    """The student version of a fixture source notebook, as ``nbgrader generate_assignment`` makes it."""
+    from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions, ComputeChecksums
+
+    nb = read_nb(name)
+    for pp in (ClearSolutions(), ClearHiddenTests(), ComputeChecksums()):
+        nb, _ = pp.preprocess(nb, {})
+    return nb
+
+
+def grade_ids(nb) -> list[str | None]:
+    return [c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells]
+
+
+def answer(nb, grade_id: str, source: str):
+    cell(nb, grade_id).source = source
+    return nb
+
+
 class TestReportingOverwriteCells:
     """A locked cell counts as changed only when it differs from the release."""
 
     def release(self):
-        from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions, ComputeChecksums
-
-        nb = read_nb("hidden-tests-source")
-        for pp in (ClearSolutions(), ClearHiddenTests(), ComputeChecksums()):
-            nb, _ = pp.preprocess(nb, {})
-        return nb
+        return release_of("hidden-tests-source")
 
     def test_an_untouched_release_is_quiet_and_gets_its_hidden_tests(self, gradebook, caplog):
         pp = ReportingOverwriteCells()
@@ -308,6 +328,150 @@ class TestReportingOverwriteCells:
     def test_released_source_drops_the_hidden_tests(self):
         source = cell(read_nb("hidden-tests-source"), "test_add").source
         assert released_source(source).strip() == "assert add(1, 2) == 3"
+
+
+ADD = "def add(a, b):\n    return a + b"
+MUL = "def mul(a, b):\n    return a * b"
+
+
+@pytest.fixture(scope="module")
+def two_exercises(gradebook, tmp_path_factory):
+    """The gradebook entry of tests/grading_fixtures/notebooks/two-exercises-source.ipynb, and a
+    source folder (``<assignment>/<notebook>.ipynb``) holding it, as the course's solutions/."""
+    from nbgrader.preprocessors import ComputeChecksums, SaveCells
+
+    res = {"nbgrader": {**gradebook["nbgrader"], "notebook": "two-exercises-source"}}
+    source, res = ComputeChecksums().preprocess(read_nb("two-exercises-source"), res)
+    SaveCells().preprocess(source, res)
+    folder = tmp_path_factory.mktemp("solutions")
+    (folder / "a").mkdir()
+    shutil.copy(FILES / "two-exercises-source.ipynb", folder / "a")
+    return {"resources": res, "source_directory": str(folder)}
+
+
+class TestHandInsFromOtherEditors:
+    """Notebooks that nbgrader's own sanitising failed (status error, 0 points) although the answers
+    are right: duplicated, foreign and retyped cells, and cells deleted with their metadata."""
+
+    def sanitize(self, nb, two_exercises, deduplicate=DeduplicateGradeIds, overwrite=ReportingOverwriteCells,
+                 source_directory=True):
+        """The chain of ``c.Autograde.sanitize_preprocessors`` in nbgrader_config.py."""
+        from nbgrader.preprocessors import CheckCellMetadata, ClearOutput
+        from traitlets.config import Config
+
+        config = Config()
+        config.OverwriteCells.add_missing_cells = True
+        if source_directory:
+            config.ReportingOverwriteCells.source_directory = two_exercises["source_directory"]
+        res = two_exercises["resources"]
+        for pp in (ClearOutput(), deduplicate(), overwrite(config=config), CheckCellMetadata()):
+            nb, res = pp.preprocess(nb, res)
+        return nb
+
+    def test_a_copied_exercise_and_test_grade_the_last_copy(self, two_exercises):
+        nb = answer(release_of("two-exercises-source"), "answer_add", "def add(a, b):\n    return 0")
+        first_try = nbformat.from_dict(cell(nb, "answer_add"))
+        test_copy = nbformat.from_dict(cell(nb, "test_add"))
+        answer(nb, "answer_add", ADD)
+        nb.cells[1:1] = [first_try, test_copy]  # copy and paste keeps the metadata
+        nb = self.sanitize(nb, two_exercises)
+        assert grade_ids(nb) == [None, None, None, "answer_add", "test_add", None, "answer_mul", "test_mul"]
+        assert "nbgrader" not in nb.cells[1].metadata and "nbgrader" not in nb.cells[2].metadata
+        assert cell(nb, "answer_add").source == ADD, "the last copy is the graded answer"
+        assert [(e.kind, e.cell, e.detail) for e in events.drain()] == [
+            (EventKind.DUPLICATE_CELL, "answer_add", "2"), (EventKind.DUPLICATE_CELL, "test_add", "2")]
+
+    def test_nbgraders_own_deduplication_fails_that_notebook(self, two_exercises):
+        """Why gradeids.py exists: DeduplicateIds leaves ``nbgrader: {}``, which OverwriteCells or
+        CheckCellMetadata then reject, and the notebook scores 0."""
+        from nbgrader.preprocessors import DeduplicateIds
+
+        nb = release_of("two-exercises-source")
+        nb.cells.insert(1, nbformat.from_dict(cell(nb, "test_add")))
+        with pytest.raises(Exception):  # noqa: B017 (KeyError or a ValidationError, by nbgrader version)
+            self.sanitize(nb, two_exercises, deduplicate=DeduplicateIds)
+
+    def test_nbgrader_metadata_without_a_grade_id_makes_a_plain_cell(self, two_exercises):
+        nb = release_of("two-exercises-source")
+        nb.cells.insert(3, nbformat.v4.new_code_cell("x = 1", metadata={"nbgrader": {}}))
+        nb = self.sanitize(nb, two_exercises)
+        assert "nbgrader" not in nb.cells[3].metadata and nb.cells[3].source == "x = 1"
+        assert events.drain() == []
+
+    def test_a_cell_of_another_notebook_runs_as_the_students_own(self, two_exercises):
+        nb = release_of("two-exercises-source")
+        foreign = nbformat.from_dict(cell(release_of("hidden-tests-source"), "test_add"))
+        foreign.metadata.nbgrader.update(grade_id="test_from_week6", points=5)
+        nb.cells.insert(3, foreign)
+        nb = self.sanitize(nb, two_exercises)
+        assert "nbgrader" not in nb.cells[3].metadata and "add(1, 2)" in nb.cells[3].source
+        assert grade_ids(nb).count(None) == 3
+        (event,) = events.drain()
+        assert (event.kind, event.cell) == (EventKind.FOREIGN_CELL, "test_from_week6")
+        assert "not a cell of this notebook" in event.describe()
+
+    def test_an_exercise_handed_in_as_markdown_is_graded_as_code(self, two_exercises):
+        nb = answer(release_of("two-exercises-source"), "answer_add", ADD)
+        retyped = nbformat.v4.new_markdown_cell(ADD, metadata=cell(nb, "answer_add").metadata)
+        nb.cells[1] = retyped
+        nb = self.sanitize(nb, two_exercises)
+        graded = cell(nb, "answer_add")
+        assert (graded.cell_type, graded.source) == ("code", ADD), "the student's text, as code"
+        assert [(e.kind, e.cell, e.detail) for e in events.drain()] == [
+            (EventKind.CELL_TYPE_CHANGED, "answer_add", "markdown")]
+
+    def test_a_test_cell_handed_in_as_markdown_is_restored(self, two_exercises):
+        nb = release_of("two-exercises-source")
+        nb.cells[2] = nbformat.v4.new_markdown_cell("assert True", metadata=cell(nb, "test_add").metadata)
+        nb = self.sanitize(nb, two_exercises)
+        graded = cell(nb, "test_add")
+        assert (graded.cell_type, graded.source) == ("code", "assert add(1, 2) == 3")
+        assert (EventKind.TEST_CELL_EDITED, "test_add") in [(e.kind, e.cell) for e in events.drain()]
+
+    def deleted_and_rewritten(self) -> nbformat.NotebookNode:
+        """The exercise cell and its test deleted, the answer written in a new cell in their place."""
+        nb = answer(release_of("two-exercises-source"), "answer_mul", MUL)
+        nb.cells[1:3] = [nbformat.v4.new_code_cell(ADD)]
+        return nb
+
+    def test_a_test_deleted_with_its_exercise_comes_back_after_the_answer(self, two_exercises):
+        nb = self.sanitize(self.deleted_and_rewritten(), two_exercises)
+        assert [c.source for c in nb.cells[:2]][1] == ADD
+        assert grade_ids(nb) == [None, None, "test_add", None, "answer_mul", "test_mul"]
+        assert "assert add(1, 2) == 3" in cell(nb, "test_add").source
+        assert [(e.kind, e.cell) for e in events.drain()] == [(EventKind.TEST_CELL_DELETED, "test_add")]
+
+    def test_without_the_source_notebook_the_gradebook_order_places_it(self, two_exercises):
+        nb = self.sanitize(self.deleted_and_rewritten(), two_exercises, source_directory=False)
+        assert grade_ids(nb) == [None, None, None, "test_add", "answer_mul", "test_mul"], \
+            "before the next exercise, so still after the answer"
+
+    def test_nbgraders_own_placement_fails_that_notebook(self, two_exercises):
+        from nbgrader.preprocessors import OverwriteCells
+
+        with pytest.raises(KeyError):
+            self.sanitize(self.deleted_and_rewritten(), two_exercises, overwrite=OverwriteCells)
+
+    def test_a_notebook_stripped_of_all_nbgrader_metadata_gets_every_test_back_in_place(self, two_exercises):
+        """What an editor that drops cell metadata hands in: the tests return after their answers,
+        placed by the unchanged Markdown cells around them."""
+        nb = answer(answer(release_of("two-exercises-source"), "answer_add", ADD), "answer_mul", MUL)
+        nb.cells = [c for c in nb.cells if not c.metadata.get("nbgrader", {}).get("grade")]
+        for c in nb.cells:
+            c.metadata = {}
+        nb = self.sanitize(nb, two_exercises)
+        assert [c.source.splitlines()[-1] for c in nb.cells] == [
+            "The instructor's version of a notebook with two exercises, for hand-ins that lost cells or "
+            "metadata.", "    return a + b", "assert add(1, 2) == 3", "## Part 2: multiply",
+            "    return a * b", "assert mul(2, 3) == 6"]
+        assert [(e.kind, e.cell) for e in events.drain()] == [
+            (EventKind.TEST_CELL_DELETED, "test_add"), (EventKind.TEST_CELL_DELETED, "test_mul")]
+
+    def test_text_that_occurs_twice_places_nothing(self):
+        order = ["intro", ("markdown", "## Notes"), "test_a", ("markdown", "## Notes"), "test_b"]
+        cells = [nbformat.v4.new_markdown_cell("## Notes"), nbformat.v4.new_markdown_cell("## Notes")]
+        assert cell_key(cells[0]) == ("markdown", "## Notes")
+        assert missing_cell_position(order, cells, "test_a") == 2, "ambiguous: at the end"
 
 
 class TestFeedbackPreprocessors:

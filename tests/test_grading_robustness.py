@@ -64,7 +64,9 @@ def test_correct_submission_keeps_full_marks(run):
 
 @pytest.mark.parametrize("student", ["flip", "infinite_loop", "loops_everywhere", "kernel_death",
                                      "memory_hog", "fork_bomb", "huge_output", "invalid_json", "missing",
-                                     "renamed", "extra_files", "duplicates", "edited_tests", "attacker"])
+                                     "renamed", "extra_files", "duplicates", "edited_tests",
+                                     "metadata_dropped", "metadata_dropped_wrong", "duplicated_cells",
+                                     "rewritten_answer", "attacker"])
 def test_bad_submission_outcome(run, student):
     got = table(run["rows"])
     for assignment, expected in run["expect"][student].items():
@@ -113,6 +115,13 @@ def test_every_row_once_and_csv_matches(run):
     ("edited_tests", "91_alpha", "91_alpha: the locked cell test_add_small was edited; graded as released"),
     ("edited_tests", "91_alpha", "91_alpha: the test cell test_add_many was deleted; graded as released"),
     ("huge_output", "91_alpha", "was truncated"),
+    ("metadata_dropped", "91_alpha", "graded Copy of 91_alpha.ipynb as 91_alpha.ipynb (renamed)"),
+    ("metadata_dropped", "91_alpha", "91_alpha: the test cell test_add_many was deleted; graded as released"),
+    ("duplicated_cells", "91_alpha", "91_alpha: the cell answer was handed in 2 times"),
+    ("duplicated_cells", "91_alpha", "91_alpha: the cell test_add_small was handed in 2 times"),
+    ("duplicated_cells", "92_beta", "92_beta: the exercise cell answer was handed in as a markdown cell"),
+    ("rewritten_answer", "91_alpha", "91_alpha: the cell test_scale is not a cell of this notebook"),
+    ("rewritten_answer", "91_alpha", "91_alpha: the test cell test_add_small was deleted"),
 ])
 def test_report_says_what_happened(run, student, assignment, words):
     section = run["report"].split(f"## {student}\n", 1)[1].split("\n## ", 1)[0]

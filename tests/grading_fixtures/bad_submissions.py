@@ -178,6 +178,49 @@ def build(course: Path, source: Path, repo: Path) -> dict[str, dict[str, float |
     nbgrader_layout("edited_tests", nb_bytes(nb))
     expect["edited_tests"] = {"91_alpha": 0.0, "92_beta": 2.0}
 
+    # Editors other than JupyterLab, and cells moved by hand: each of these failed nbgrader's own
+    # sanitising (status error, 0 points) although the answers are right.
+    def nbgrader_cells(nb, grade_id):
+        return [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id]
+
+    # Downloaded from Colab ("Copy of"), saved with a byte order mark and without any cell metadata.
+    for student, answer in (("metadata_dropped", CORRECT["91_alpha"]),
+                            ("metadata_dropped_wrong", "def add(a, b):\n    return a - b")):
+        nb = student_notebook(course, "91_alpha", answer)
+        nb.cells = [c for c in nb.cells if not c.metadata.get("nbgrader", {}).get("grade")]
+        for cell in nb.cells:
+            cell.metadata = {}
+        write(source, f"{student}/Copy of 91_alpha.ipynb", b"\xef\xbb\xbf" + nb_bytes(nb))
+        write(source, f"{student}/92_beta.ipynb", beta_ok)
+    expect["metadata_dropped"] = {"91_alpha": 3.0, "92_beta": 2.0}
+    expect["metadata_dropped_wrong"] = {"91_alpha": 0.0, "92_beta": 2.0}
+
+    # A wrong first try kept above the answer by copy and paste, a test cell pasted twice, and an
+    # answer cell turned into Markdown.
+    nb = student_notebook(course, "91_alpha", CORRECT["91_alpha"])
+    (answer_cell,) = nbgrader_cells(nb, "answer")
+    first_try = nbformat.from_dict(answer_cell)
+    first_try.source = "def add(a, b):\n    return 0"
+    pasted_test = nbformat.from_dict(nbgrader_cells(nb, "test_add_small")[0])
+    first_try.id, pasted_test.id = "first-try", "pasted-test"  # JupyterLab gives a pasted cell a new id
+    nb.cells[1:1] = [first_try, pasted_test]
+    beta = student_notebook(course, "92_beta", CORRECT["92_beta"])
+    (beta_answer,) = nbgrader_cells(beta, "answer")
+    beta.cells[beta.cells.index(beta_answer)] = nbformat.v4.new_markdown_cell(
+        beta_answer.source, metadata=beta_answer.metadata)
+    nbgrader_layout("duplicated_cells", nb_bytes(nb), nb_bytes(beta))
+    expect["duplicated_cells"] = {"91_alpha": 3.0, "92_beta": 2.0}
+
+    # The exercise cell deleted with the test below it and the answer written in a new cell, and a
+    # test cell pasted in from another notebook.
+    nb = student_notebook(course, "91_alpha", CORRECT["91_alpha"])
+    beta_test = nbformat.from_dict(nbgrader_cells(nbformat.reads(beta_ok.decode(), as_version=4),
+                                                  "test_scale")[0])
+    nb.cells = [nb.cells[0], nbformat.v4.new_code_cell(CORRECT["91_alpha"]), beta_test,
+                *nbgrader_cells(nb, "test_add_many")]
+    nbgrader_layout("rewritten_answer", nb_bytes(nb))
+    expect["rewritten_answer"] = {"91_alpha": 3.0, "92_beta": 2.0}
+
     # Escape attempts, then a correct answer: graded with full marks, every attempt blocked.
     attack = ATTACK.replace("__COURSE__", repr(str(course))).replace("__REPO__", repr(str(repo)))
     nbgrader_layout("attacker", alpha(attack))

@@ -8,6 +8,12 @@ as ``<stage>/<student>/<assignment>/<notebook>.ipynb`` for nbgrader. The stage i
 ``submitted/`` (nbgrader's ``submitted_directory``, so the formgrader lists what was graded),
 except when the submissions *are* the course's ``submitted/``: the source folder is never
 modified, so the stage is then ``autograde_work/submitted``.
+
+What is staged is the notebook as handed in, but for two things nbgrader would reject although the
+work inside is fine (``stageable``): a UTF-8 byte order mark (some Windows editors write one) is
+dropped, and a notebook over ``MAX_NOTEBOOK_BYTES`` because of its outputs (images, animations;
+up to ``MAX_HANDIN_NOTEBOOK_BYTES``) is staged without them, with a note: grading clears every
+output before it runs the notebook anyway (nbgrader's ClearOutput).
 """
 
 from __future__ import annotations
@@ -26,7 +32,8 @@ from tools.course import assignments
 from tools.grading.match import CourseIndex, HandIn, match_notebooks
 from tools.grading.records import Item, Status
 
-MAX_NOTEBOOK_BYTES = 50 << 20
+MAX_NOTEBOOK_BYTES = 50 << 20          # what nbgrader is given, and any file but a notebook
+MAX_HANDIN_NOTEBOOK_BYTES = 256 << 20  # a notebook as handed in, outputs included
 STUDENT_ID = re.compile(r"[A-Za-z0-9_.@+-]+")
 RESERVED_PREFIX = "_canary"  # student ids of the canary (tools/grading/canary.py)
 
@@ -91,6 +98,33 @@ def check_notebook(data: bytes) -> str | None:
     return None
 
 
+def size_limit(name: str) -> int:
+    """The largest file of this name that is read: notebooks may be larger until their outputs go."""
+    return MAX_HANDIN_NOTEBOOK_BYTES if name.endswith(".ipynb") else MAX_NOTEBOOK_BYTES
+
+
+def stageable(data: bytes) -> tuple[bytes, str]:
+    """``data`` as nbgrader can read it, and a note when that changed more than encoding: without a
+    UTF-8 byte order mark (nbformat's JSON reader refuses one), and, when it is larger than
+    ``MAX_NOTEBOOK_BYTES``, without the outputs of its code cells (which grading clears anyway).
+    Anything that is not a notebook comes back unchanged, for ``check_notebook`` to explain."""
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    if len(data) <= MAX_NOTEBOOK_BYTES:
+        return data, ""
+    try:
+        nb = json.loads(data)
+        for cell in nb["cells"]:
+            if cell.get("cell_type") == "code":
+                cell["outputs"], cell["execution_count"] = [], None
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return data, ""
+    slim = json.dumps(nb, indent=1, ensure_ascii=False).encode() + b"\n"
+    if len(slim) > MAX_NOTEBOOK_BYTES:
+        return data, ""
+    return slim, (f"{len(data) >> 20} MB with its outputs: graded without them (grading clears "
+                  "every output before it runs the notebook)")
+
+
 def answered(solutions: dict[str, str], released: dict[str, str]) -> frozenset[str]:
     """Grade ids of the solution cells that differ from the release (or, without a release, that
     no longer raise NotImplementedError)."""
@@ -140,8 +174,8 @@ def student_files(entry: Path) -> tuple[list[tuple[str, bytes]], list[str]]:
                     name = info.filename
                     if info.is_dir() or "__MACOSX" in name or ".ipynb_checkpoints" in name:
                         continue
-                    if info.file_size > MAX_NOTEBOOK_BYTES:
-                        problems.append(f"ignored {name}: larger than {MAX_NOTEBOOK_BYTES >> 20} MB")
+                    if info.file_size > size_limit(name):
+                        problems.append(f"ignored {name}: larger than {size_limit(name) >> 20} MB")
                         continue
                     files.append((name, archive.read(info)))
         except (zipfile.BadZipFile, OSError) as err:
@@ -151,8 +185,8 @@ def student_files(entry: Path) -> tuple[list[tuple[str, bytes]], list[str]]:
         for path in sorted(paths):
             if path.is_file() and ".ipynb_checkpoints" not in path.parts and "__MACOSX" not in path.parts:
                 rel = path.relative_to(entry).as_posix()
-                if path.stat().st_size > MAX_NOTEBOOK_BYTES:
-                    problems.append(f"ignored {rel}: larger than {MAX_NOTEBOOK_BYTES >> 20} MB")
+                if path.stat().st_size > size_limit(rel):
+                    problems.append(f"ignored {rel}: larger than {size_limit(rel) >> 20} MB")
                     continue
                 files.append((rel, path.read_bytes()))
     return files, problems
@@ -195,25 +229,26 @@ def collect(source: Path, course_root: Path, only: list[str] | None = None,
     found: dict[str, tuple] = {}
     for student, entry in entries.items():
         files, problems = student_files(entry)
-        notebooks, extra, timestamps, other = [], [], {}, {}
+        notebooks, extra, timestamps, other, slimmed = [], [], {}, {}, {}
         for rel, data in files:
             parts = rel.split("/")
             hint = next((p for p in reversed(parts[:-1]) if p in course.index.notebooks), None)
             if parts[-1] == "timestamp.txt" and hint:
                 timestamps[hint] = data
             elif parts[-1].endswith(".ipynb"):
+                data, slimmed[rel] = stageable(data)
                 notebooks.append((rel, data))
             else:
                 extra.append(rel)
                 other[rel] = data
         hand_ins = [read_hand_in(rel, data, course) for rel, data in notebooks]
         matching = match_notebooks(hand_ins, course.index, extra)
-        found[student] = (matching, {**other, **dict(notebooks)}, timestamps, problems)
+        found[student] = (matching, {**other, **dict(notebooks)}, timestamps, problems, slimmed)
 
     wanted = list(only) if only else sorted({a for (m, *_) in found.values() for (a, _) in m.graded})
     students: dict[str, dict[str, Item]] = {}
     student_notes: dict[str, list[str]] = {}
-    for student, (matching, data_of, timestamps, problems) in found.items():
+    for student, (matching, data_of, timestamps, problems, slimmed) in found.items():
         if writing:
             shutil.rmtree(stage / student, ignore_errors=True)
         items = students[student] = {}
@@ -231,6 +266,8 @@ def collect(source: Path, course_root: Path, only: list[str] | None = None,
                     continue
                 if matching.renamed.get((assignment, notebook)):
                     item.notes.append(f"graded {hand_in.path} as {notebook}.ipynb (renamed)")
+                if slimmed.get(hand_in.path):
+                    item.notes.append(f"{hand_in.path} is {slimmed[hand_in.path]}")
                 if not hand_in.readable:
                     unreadable = True
                     item.notes.append(f"{hand_in.path} is {hand_in.problem}: 0 points for it")

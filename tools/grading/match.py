@@ -6,8 +6,9 @@ path, and facts read from the file) and the course (``CourseIndex``), and decide
 1. **what each file is.** By name first: exactly a course notebook's name (in a folder named
    after its assignment, or anywhere), else by its nbgrader cells (at least half of one notebook's
    grade ids), else by its name without copy suffixes (``-Copy1``, `` (1)``, ``_v2``,
-   ``_final``), else, in a folder named after a one-notebook assignment, as that notebook. A file
-   named like one notebook but holding only another's cells is that other notebook.
+   ``_final``) and Colab's prefix ``Copy of``, else, in a folder named after a one-notebook
+   assignment, as that notebook. A file named like one notebook but holding only another's cells
+   is that other notebook.
 2. **which of several candidates is graded.** A readable notebook before an unreadable one, then
    the one with the most answered exercises (solution cells that differ from the release), then
    the exact name before a renamed copy, then the path. So an untouched copy never wins over an
@@ -30,12 +31,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 COPY_SUFFIX = re.compile(r"(_?\(\d+\)|[-_]copy\d*|[-_]v\d+|[-_]final|[-_]submitted?)+$")
+# Colab names a notebook saved to Drive "Copy of <name>", and downloads it under that name.
+COPY_PREFIX = re.compile(r"^(copy_of_)+")
 
 
 def normalise(stem: str) -> str:
-    """A notebook name without case, spaces and copy suffixes:
-    ``01_Convolution-Copy1 (2)`` -> ``01_convolution``."""
-    return COPY_SUFFIX.sub("", stem.strip().lower().replace(" ", "_"))
+    """A notebook name without case, spaces, copy suffixes and Colab's copy prefix:
+    ``01_Convolution-Copy1 (2)`` and ``Copy of 01_convolution`` -> ``01_convolution``."""
+    return COPY_SUFFIX.sub("", COPY_PREFIX.sub("", stem.strip().lower().replace(" ", "_")))
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,9 @@ class EventKind(str, Enum):
     GUARD_OFF = "guard_off"                  # the guard's snapshot failed: notebook not guarded
     TEST_CELL_EDITED = "test_cell_edited"    # a locked cell differed from the release: restored
     TEST_CELL_DELETED = "test_cell_deleted"  # a test cell was missing: added back
+    DUPLICATE_CELL = "duplicate_cell"        # a grade id on several cells: the last one graded
+    FOREIGN_CELL = "foreign_cell"            # a grade id this notebook does not have: a plain cell
+    CELL_TYPE_CHANGED = "cell_type_changed"  # an exercise cell of another type: graded as released
     ALL_CELLS_RUN = "all_cells_run"          # cells outside the exercises changed: experiments ran
 
 
@@ -71,6 +74,12 @@ class Event:
             EventKind.GUARD_OFF: f"{nb}: the tampering guard was off (its snapshot failed: {detail})",
             EventKind.TEST_CELL_EDITED: f"{nb}: the locked cell {cell} was edited; graded as released",
             EventKind.TEST_CELL_DELETED: f"{nb}: the test cell {cell} was deleted; graded as released",
+            EventKind.DUPLICATE_CELL: f"{nb}: the cell {cell} was handed in {detail} times; the last copy "
+                                      "was graded, the others ran as ordinary cells",
+            EventKind.FOREIGN_CELL: f"{nb}: the cell {cell} is not a cell of this notebook (copied from "
+                                    "another one, or an older release); it ran as an ordinary cell",
+            EventKind.CELL_TYPE_CHANGED: f"{nb}: the exercise cell {cell} was handed in as a {detail} cell; "
+                                         "its text was graded as the type of cell released",
             EventKind.ALL_CELLS_RUN: f"{nb}: cells outside the exercises were changed, so every cell ran "
                                      "(experiments included)",
         }[self.kind]

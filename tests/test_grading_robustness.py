@@ -66,7 +66,7 @@ def test_correct_submission_keeps_full_marks(run):
                                      "memory_hog", "fork_bomb", "huge_output", "invalid_json", "missing",
                                      "renamed", "extra_files", "duplicates", "edited_tests",
                                      "metadata_dropped", "metadata_dropped_wrong", "duplicated_cells",
-                                     "rewritten_answer", "attacker"])
+                                     "rewritten_answer", "48213", "5521", "attacker"])
 def test_bad_submission_outcome(run, student):
     got = table(run["rows"])
     for assignment, expected in run["expect"][student].items():
@@ -122,6 +122,10 @@ def test_every_row_once_and_csv_matches(run):
     ("duplicated_cells", "92_beta", "92_beta: the exercise cell answer was handed in as a markdown cell"),
     ("rewritten_answer", "91_alpha", "91_alpha: the cell test_scale is not a cell of this notebook"),
     ("rewritten_answer", "91_alpha", "91_alpha: the test cell test_add_small was deleted"),
+    ("48213", "91_alpha", "Canvas download: smithjohn (user 48213)"),
+    ("48213", "92_beta", "92_beta-1.ipynb was handed in late (Canvas marked it LATE)"),
+    ("48213", "92_beta", "graded 92_beta-1.ipynb as 92_beta.ipynb (renamed)"),
+    ("5521", "91_alpha", "Moodle download: John Smith (participant 5521)"),
 ])
 def test_report_says_what_happened(run, student, assignment, words):
     section = run["report"].split(f"## {student}\n", 1)[1].split("\n## ", 1)[0]

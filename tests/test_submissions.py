@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.cases import SUBMISSIONS, build_case, case_path, cases, load_case
+from tests.support.cases import SUBMISSIONS, build_case, case_answers, case_path, cases, load_case
 from tools.course import assignments
 
 EXPECTATIONS = {"full", "partial", "zero"}
@@ -29,4 +29,6 @@ def test_case_builds_a_notebook(assignment, name):
     assert expect in EXPECTATIONS or expect.startswith("same_as:"), f"{name}: EXPECT {expect!r}"
     assert (case.__doc__ or "").strip(), f"{assignment}/{name} needs a docstring saying which mistake it is"
     nb = build_case(assignment, name)
-    assert any(c.metadata.get("nbgrader", {}).get("solution") for c in nb.cells)
+    sources = [c.source for c in nb.cells]
+    for grade_id, answer in case_answers(assignment, name).items():
+        assert any(answer.strip() in source for source in sources), f"{name}: no answer {grade_id}"

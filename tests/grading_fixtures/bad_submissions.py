@@ -221,6 +221,17 @@ def build(course: Path, source: Path, repo: Path) -> dict[str, dict[str, float |
     nbgrader_layout("rewritten_answer", nb_bytes(nb))
     expect["rewritten_answer"] = {"91_alpha": 3.0, "92_beta": 2.0}
 
+    # A learning platform's bulk download beside the course's layouts: Canvas renames every file
+    # (the second came late, resubmitted once), Moodle makes a folder per student. The student ids
+    # are the platforms' numbers.
+    write(source, "smithjohn_48213_992031_91_alpha.ipynb", alpha_ok)
+    write(source, "smithjohn_LATE_48213_992077_92_beta-1.ipynb", beta_ok)
+    expect["48213"] = {"91_alpha": 3.0, "92_beta": 2.0}
+    moodle = "John Smith_5521_assignsubmission_file_"
+    write(source, f"{moodle}/91_alpha.ipynb", alpha("def add(a, b):\n    return a"))
+    write(source, f"{moodle}/92_beta.ipynb", beta_ok)
+    expect["5521"] = {"91_alpha": 0.0, "92_beta": 2.0}
+
     # Escape attempts, then a correct answer: graded with full marks, every attempt blocked.
     attack = ATTACK.replace("__COURSE__", repr(str(course))).replace("__REPO__", repr(str(repo)))
     nbgrader_layout("attacker", alpha(attack))

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tools.course import assignments
+from tools.grading import lms
 from tools.grading.match import CourseIndex, HandIn, match_notebooks
 from tools.grading.records import Item, Status
 
@@ -164,31 +165,52 @@ def _best_release(grade_ids: frozenset[str], course: Course) -> dict[str, str]:
     return best
 
 
-def student_files(entry: Path) -> tuple[list[tuple[str, bytes]], list[str]]:
-    """(relative path, bytes) of a student's files from a folder or a zip; plus problems."""
+def _archive_files(entry: Path) -> tuple[list[tuple[str, bytes]], list[str]]:
     files, problems = [], []
-    if entry.suffix == ".zip":
-        try:
-            with zipfile.ZipFile(entry) as archive:
-                for info in archive.infolist():
-                    name = info.filename
-                    if info.is_dir() or "__MACOSX" in name or ".ipynb_checkpoints" in name:
-                        continue
-                    if info.file_size > size_limit(name):
-                        problems.append(f"ignored {name}: larger than {size_limit(name) >> 20} MB")
-                        continue
-                    files.append((name, archive.read(info)))
-        except (zipfile.BadZipFile, OSError) as err:
-            problems.append(f"{entry.name} is not a readable zip ({err})")
-    else:
-        paths = [Path(d, f) for d, _, names in os.walk(entry, followlinks=True) for f in names]
-        for path in sorted(paths):
-            if path.is_file() and ".ipynb_checkpoints" not in path.parts and "__MACOSX" not in path.parts:
-                rel = path.relative_to(entry).as_posix()
-                if path.stat().st_size > size_limit(rel):
-                    problems.append(f"ignored {rel}: larger than {size_limit(rel) >> 20} MB")
+    try:
+        with zipfile.ZipFile(entry) as archive:
+            for info in archive.infolist():
+                name = info.filename
+                if info.is_dir() or "__MACOSX" in name or ".ipynb_checkpoints" in name:
                     continue
-                files.append((rel, path.read_bytes()))
+                if info.file_size > size_limit(name):
+                    problems.append(f"ignored {name}: larger than {size_limit(name) >> 20} MB")
+                    continue
+                files.append((name, archive.read(info)))
+    except (zipfile.BadZipFile, OSError) as err:
+        problems.append(f"{entry.name} is not a readable zip ({err})")
+    return files, problems
+
+
+def _folder_files(entry: Path) -> tuple[list[tuple[str, bytes]], list[str]]:
+    files, problems = [], []
+    paths = [Path(d, f) for d, _, names in os.walk(entry, followlinks=True) for f in names]
+    for path in sorted(paths):
+        if path.is_file() and ".ipynb_checkpoints" not in path.parts and "__MACOSX" not in path.parts:
+            rel = path.relative_to(entry).as_posix()
+            if path.stat().st_size > size_limit(rel):
+                problems.append(f"ignored {rel}: larger than {size_limit(rel) >> 20} MB")
+                continue
+            files.append((rel, path.read_bytes()))
+    return files, problems
+
+
+def student_files(entry: Path | StudentEntry) -> tuple[list[tuple[str, bytes]], list[str]]:
+    """(relative path, bytes) of a student's files, from a folder, a zip or the files of a
+    platform's download (``StudentEntry``); plus problems."""
+    if isinstance(entry, Path):
+        return _archive_files(entry) if entry.suffix == ".zip" else _folder_files(entry)
+    files, problems = [], []
+    for path, name in entry.sources:
+        if name is None or (name.endswith(".zip") and path.suffix == ".zip"):
+            more, issues = student_files(path)
+        elif path.stat().st_size > size_limit(name):
+            more, issues = [], [f"ignored {path.name}: larger than {size_limit(name) >> 20} MB"]
+        else:
+            more, issues = [(name, path.read_bytes())], []
+        taken = {rel for rel, _ in files}
+        files += [(rel if rel not in taken else f"{path.name}/{rel}", data) for rel, data in more]
+        problems += issues
     return files, problems
 
 
@@ -201,21 +223,53 @@ def stage_dir(source: Path, course_root: Path) -> Path:
     return course_root / "submitted"
 
 
+@dataclass
+class StudentEntry:
+    """A student's hand-in when it is several entries of the source folder (a platform's download):
+    each a folder or zip (name None), or one file and the name the student gave it."""
+
+    sources: list[tuple[Path, str | None]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
 def student_entries(source: Path, selected: Callable[[str], bool] = lambda s: True
-                    ) -> tuple[dict[str, Path], list[str]]:
-    """{student id: folder or zip} in ``source``, and notes on what is not a student."""
-    entries, general = {}, []
+                    ) -> tuple[dict[str, Path | StudentEntry], list[str]]:
+    """{student id: folder, zip or ``StudentEntry``} in ``source``, and notes on what is not a
+    student. Entries named by Canvas or Moodle (tools/grading/lms.py) are grouped by student."""
+    entries: dict[str, Path | StudentEntry] = {}
+    general = []
     for entry in sorted(source.iterdir()):
-        if entry.name.startswith(".") or not (entry.is_dir() or entry.suffix == ".zip"):
-            general.append(f"ignored {entry.name}: not a student folder or zip")
+        if entry.name.startswith("."):
+            general.append(f"ignored {entry.name}: a hidden file")
             continue
-        student = entry.stem if entry.suffix == ".zip" else entry.name
+        platform = lms.parse(entry.name, entry.is_dir())
+        if platform is not None:
+            student = platform.student
+        elif entry.is_dir() or entry.suffix == ".zip":
+            student = entry.stem if entry.suffix == ".zip" else entry.name
+        else:
+            general.append(f"ignored {entry.name}: not a student folder or zip, nor a file of a Canvas or "
+                           "Moodle download")
+            continue
         if not STUDENT_ID.fullmatch(student) or student.startswith(RESERVED_PREFIX):
             general.append(f"ignored {entry.name}: a student id may only hold letters, digits and _.@+-, "
                            f"and not start with {RESERVED_PREFIX}")
             continue
-        if selected(student):
+        if not selected(student):
+            continue
+        if platform is None and student not in entries:
             entries[student] = entry
+            continue
+        grouped = entries.get(student)
+        if not isinstance(grouped, StudentEntry):
+            grouped = entries[student] = StudentEntry([(grouped, None)] if grouped else [])
+        grouped.sources.append((entry, platform.file or None if platform else None))
+        if platform is not None:
+            for note in (platform.describe(),
+                         f"{platform.file} was handed in late ({platform.platform} marked it LATE)"
+                         if platform.late else ""):
+                if note and note not in grouped.notes:
+                    grouped.notes.append(note)
     return entries, general
 
 
@@ -243,6 +297,8 @@ def collect(source: Path, course_root: Path, only: list[str] | None = None,
                 other[rel] = data
         hand_ins = [read_hand_in(rel, data, course) for rel, data in notebooks]
         matching = match_notebooks(hand_ins, course.index, extra)
+        if isinstance(entry, StudentEntry):
+            problems = entry.notes + problems
         found[student] = (matching, {**other, **dict(notebooks)}, timestamps, problems, slimmed)
 
     wanted = list(only) if only else sorted({a for (m, *_) in found.values() for (a, _) in m.graded})

@@ -6,8 +6,8 @@ path, and facts read from the file) and the course (``CourseIndex``), and decide
 1. **what each file is.** By name first: exactly a course notebook's name (in a folder named
    after its assignment, or anywhere), else by its nbgrader cells (at least half of one notebook's
    grade ids), else by its name without copy suffixes (``-Copy1``, `` (1)``, ``_v2``,
-   ``_final``) and Colab's prefix ``Copy of``, else, in a folder named after a one-notebook
-   assignment, as that notebook. A file named like one notebook but holding only another's cells
+   ``_final``, Canvas's ``-1``) and Colab's prefix ``Copy of``, else, in a folder named after a
+   one-notebook assignment, as that notebook. A file named like one notebook but holding only another's cells
    is that other notebook.
 2. **which of several candidates is graded.** A readable notebook before an unreadable one, then
    the one with the most answered exercises (solution cells that differ from the release), then
@@ -30,7 +30,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-COPY_SUFFIX = re.compile(r"(_?\(\d+\)|[-_]copy\d*|[-_]v\d+|[-_]final|[-_]submitted?)+$")
+# Jupyter's "-Copy1", a browser's " (1)", "_v2", "_final", and Canvas's "-1" on a resubmitted file.
+COPY_SUFFIX = re.compile(r"(_?\(\d+\)|[-_]copy\d*|[-_]v\d+|[-_]final|[-_]submitted?|-\d+)+$")
 # Colab names a notebook saved to Drive "Copy of <name>", and downloads it under that name.
 COPY_PREFIX = re.compile(r"^(copy_of_)+")
 

@@ -4,8 +4,8 @@
     python -m tools.autograde --merge OUT.csv PART_results.json...
 
 SUBMISSIONS holds one entry per student: nbgrader's layout ``<student>/<assignment>/<notebook>.ipynb``,
-a folder of notebooks ``<student>/<notebook>.ipynb``, or a zip ``<student>.zip``. The steps, each
-a module of ``tools/grading/``:
+a folder of notebooks ``<student>/<notebook>.ipynb``, or a zip ``<student>.zip``; or it is a Canvas or
+Moodle bulk download as it unzips (``lms.py``). The steps, each a module of ``tools/grading/``:
 
 1. **collect** (``collect.py``, ``match.py``): match each notebook to the course's by name or by its
    nbgrader cells, grade the answered one among duplicates, flag real ambiguity for review, and

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from tools.grading import collect
-from tools.grading.collect import Course, answered, check_notebook, read_hand_in, stageable
+from tools.grading.collect import Course, answered, check_notebook, read_hand_in, safe_member, stageable
 from tools.grading.match import CourseIndex, HandIn, identify, match_notebooks, normalise
 
 COURSE = CourseIndex(
@@ -251,3 +251,12 @@ def test_a_notebook_too_large_without_its_outputs_is_left_for_check_notebook(mon
 def test_notebooks_may_be_read_larger_than_other_files():
     other = collect.size_limit("a/model.pt")
     assert collect.size_limit("a/07_dropout.ipynb") > other == collect.MAX_NOTEBOOK_BYTES
+
+
+@pytest.mark.parametrize("name, safe", [
+    ("91_alpha/91_alpha.ipynb", True), ("handin/model.pt", True), ("a..b/x", True),
+    ("91_alpha/../../nbgrader_config.py", False), ("../x", False), ("/etc/passwd", False),
+    ("a\\..\\..\\x", False), ("C:/x", False), ("\\\\server\\x", False),
+])
+def test_zip_members_that_leave_the_hand_in_are_refused(name, safe):
+    assert safe_member(name) is safe

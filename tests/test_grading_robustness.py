@@ -66,7 +66,7 @@ def test_correct_submission_keeps_full_marks(run):
                                      "memory_hog", "fork_bomb", "huge_output", "invalid_json", "missing",
                                      "renamed", "extra_files", "duplicates", "edited_tests",
                                      "metadata_dropped", "metadata_dropped_wrong", "duplicated_cells",
-                                     "rewritten_answer", "48213", "5521", "attacker"])
+                                     "rewritten_answer", "48213", "5521", "zip_slip", "attacker"])
 def test_bad_submission_outcome(run, student):
     got = table(run["rows"])
     for assignment, expected in run["expect"][student].items():
@@ -126,6 +126,7 @@ def test_every_row_once_and_csv_matches(run):
     ("48213", "92_beta", "92_beta-1.ipynb was handed in late (Canvas marked it LATE)"),
     ("48213", "92_beta", "graded 92_beta-1.ipynb as 92_beta.ipynb (renamed)"),
     ("5521", "91_alpha", "Moodle download: John Smith (participant 5521)"),
+    ("zip_slip", "91_alpha", "ignored 91_alpha/../../../nbgrader_config.py: a path that leads out of"),
 ])
 def test_report_says_what_happened(run, student, assignment, words):
     section = run["report"].split(f"## {student}\n", 1)[1].split("\n## ", 1)[0]
@@ -137,6 +138,14 @@ def test_files_beside_a_notebook_are_graded_with_it(run):
     for assignment in ("91_alpha", "92_beta"):
         staged = run["course"] / "autograded" / "extra_files" / assignment / "notes.txt"
         assert staged.read_text() == "my notes"
+
+
+def test_a_zip_cannot_write_outside_its_staging_folder(run):
+    assert digest(run["course"] / "nbgrader_config.py") == run["before"]["nbgrader_config.py"]
+    assert not (run["base"] / "zip_slip.txt").exists() and not (run["base"].parent / "zip_slip.txt").exists()
+    assert not Path("/tmp/zip_slip_absolute.txt").exists()
+    assert sorted(p.name for p in (run["course"] / "submitted" / "zip_slip").rglob("*") if p.is_file()) == [
+        "91_alpha.ipynb", "92_beta.ipynb"]
 
 
 def test_huge_output_is_truncated(run):

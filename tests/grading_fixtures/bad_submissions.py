@@ -232,6 +232,19 @@ def build(course: Path, source: Path, repo: Path) -> dict[str, dict[str, float |
     write(source, f"{moodle}/92_beta.ipynb", beta_ok)
     expect["5521"] = {"91_alpha": 0.0, "92_beta": 2.0}
 
+    # A zip whose members climb out of the staging folder (zip slip): into the course, over its
+    # nbgrader_config.py (which the next nbgrader runs), and beside the course. Collecting runs
+    # outside the sandbox, so only collect.py can stop them; the notebooks are graded as usual.
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("91_alpha/91_alpha.ipynb", alpha_ok)
+        archive.writestr("92_beta/92_beta.ipynb", beta_ok)
+        archive.writestr("91_alpha/../../../nbgrader_config.py", "raise SystemExit('pwned by a zip')\n")
+        archive.writestr("91_alpha/../../../../zip_slip.txt", "pwned")
+        archive.writestr("/tmp/zip_slip_absolute.txt", "pwned")
+    write(source, "zip_slip.zip", buffer.getvalue())
+    expect["zip_slip"] = {"91_alpha": 3.0, "92_beta": 2.0}
+
     # Escape attempts, then a correct answer: graded with full marks, every attempt blocked.
     attack = ATTACK.replace("__COURSE__", repr(str(course))).replace("__REPO__", repr(str(repo)))
     nbgrader_layout("attacker", alpha(attack))

@@ -165,6 +165,14 @@ def _best_release(grade_ids: frozenset[str], course: Course) -> dict[str, str]:
     return best
 
 
+def safe_member(name: str) -> bool:
+    """Whether a zip member's path stays inside the folder it is staged in. zipfile reads any name
+    as it is, so ``91_alpha/../../nbgrader_config.py`` in a student's zip would otherwise be written
+    beside the course's own files (and run by the next nbgrader)."""
+    parts = name.replace("\\", "/").split("/")
+    return not name.startswith(("/", "\\")) and ".." not in parts and ":" not in parts[0]
+
+
 def _archive_files(entry: Path) -> tuple[list[tuple[str, bytes]], list[str]]:
     files, problems = [], []
     try:
@@ -172,6 +180,9 @@ def _archive_files(entry: Path) -> tuple[list[tuple[str, bytes]], list[str]]:
             for info in archive.infolist():
                 name = info.filename
                 if info.is_dir() or "__MACOSX" in name or ".ipynb_checkpoints" in name:
+                    continue
+                if not safe_member(name):
+                    problems.append(f"ignored {name}: a path that leads out of the hand-in")
                     continue
                 if info.file_size > size_limit(name):
                     problems.append(f"ignored {name}: larger than {size_limit(name) >> 20} MB")
@@ -336,8 +347,12 @@ def collect(source: Path, course_root: Path, only: list[str] | None = None,
                 for name, path in matching.files.get(assignment, {}).items():
                     if name.endswith(".ipynb") or name in present or name == "timestamp.txt":
                         continue
-                    (folder / name).parent.mkdir(parents=True, exist_ok=True)
-                    (folder / name).write_bytes(data_of[path])
+                    target = folder / name
+                    if not target.resolve().is_relative_to(folder.resolve()):
+                        item.notes.append(f"ignored {path}: a path that leads out of the hand-in")
+                        continue
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(data_of[path])
             if not present:
                 item.status = Status.INVALID if unreadable else Status.MISSING
             elif assignment in timestamps and writing:

@@ -19,6 +19,8 @@ ROOT = os.path.dirname(os.path.abspath(__file__))
 c.CourseDirectory.course_id = "cnn-week7"
 c.CourseDirectory.root = ROOT
 c.CourseDirectory.source_directory = "solutions"
+# Each hand-in is compared with its source notebook there (tools/grading/preprocessors/source.py).
+SOURCE_NOTEBOOKS = os.path.join(ROOT, c.CourseDirectory.source_directory)
 c.CourseDirectory.release_directory = "notebooks"
 # SQLite (gradebook.db) waits up to 60 s for a lock held by another grading process; or PostgreSQL.
 c.CourseDirectory.db_url = settings.db_url(ROOT)
@@ -38,7 +40,7 @@ c.GradingExecute.test_cell_timeout = settings.test_cell_timeout
 c.GradingExecute.notebook_timeout = settings.notebook_timeout
 c.GradingExecute.max_output_chars = settings.max_output_chars
 c.GradingExecute.skip_unchanged_experiments = not settings.run_experiments
-c.GradingExecute.source_directory = os.path.join(ROOT, "solutions")
+c.GradingExecute.source_directory = SOURCE_NOTEBOOKS
 c.GuardedExecute.guard = settings.tamper_guard
 c.Execute.startup_timeout = 120
 c.Execute.iopub_timeout = 60
@@ -67,7 +69,7 @@ if settings.kernel_ipc:
 
 # Hand-ins from Colab, VS Code or older tools, duplicated or foreign cells: nbgrader's DeduplicateIds and
 # OverwriteCells failed such notebooks (tools/grading/preprocessors/gradeids.py and overwrite.py).
-c.ReportingOverwriteCells.source_directory = os.path.join(ROOT, "solutions")
+c.ReportingOverwriteCells.source_directory = SOURCE_NOTEBOOKS
 c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.ClearOutput",
     "tools.grading.preprocessors.gradeids.DeduplicateGradeIds",

@@ -15,6 +15,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from tests.support.notebooks import drop_all_metadata
 from tools.course import ROOT
 from tools.grading import events
 from tools.grading.preprocessors.execute import SKIPPED_EXPERIMENT_NOTE, SKIPPED_HANDIN_NOTE, GradingExecute
@@ -457,8 +458,7 @@ class TestHandInsFromOtherEditors:
         placed by the unchanged Markdown cells around them."""
         nb = answer(answer(release_of("two-exercises-source"), "answer_add", ADD), "answer_mul", MUL)
         nb.cells = [c for c in nb.cells if not c.metadata.get("nbgrader", {}).get("grade")]
-        for c in nb.cells:
-            c.metadata = {}
+        drop_all_metadata(nb)
         nb = self.sanitize(nb, two_exercises)
         assert [c.source.splitlines()[-1] for c in nb.cells] == [
             "The instructor's version of a notebook with two exercises, for hand-ins that lost cells or "

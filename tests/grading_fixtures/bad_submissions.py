@@ -14,6 +14,7 @@ from pathlib import Path
 import nbformat
 
 from tests.grading_fixtures.minicourse import CORRECT, student_notebook
+from tests.support.notebooks import drop_all_metadata
 
 # Escape attempts, run from a solution cell. Each prints "BLOCKED <what>" when the sandbox stops
 # it and "ESCAPED <what>" when it works; the test asserts no ESCAPED line and checks the files.
@@ -188,8 +189,7 @@ def build(course: Path, source: Path, repo: Path) -> dict[str, dict[str, float |
                             ("metadata_dropped_wrong", "def add(a, b):\n    return a - b")):
         nb = student_notebook(course, "91_alpha", answer)
         nb.cells = [c for c in nb.cells if not c.metadata.get("nbgrader", {}).get("grade")]
-        for cell in nb.cells:
-            cell.metadata = {}
+        drop_all_metadata(nb)
         write(source, f"{student}/Copy of 91_alpha.ipynb", b"\xef\xbb\xbf" + nb_bytes(nb))
         write(source, f"{student}/92_beta.ipynb", beta_ok)
     expect["metadata_dropped"] = {"91_alpha": 3.0, "92_beta": 2.0}

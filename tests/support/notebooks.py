@@ -14,6 +14,14 @@ def cell_by_grade_id(nb: nbformat.NotebookNode, grade_id: str) -> nbformat.Noteb
     raise KeyError(grade_id)
 
 
+def drop_all_metadata(nb: nbformat.NotebookNode, cell_by_grade_id=None) -> nbformat.NotebookNode:
+    """``nb`` as a notebook with no cell metadata at all: answers copied into a fresh notebook, or
+    saved by an editor that keeps none. A prepared case's ``EDIT``."""
+    for cell in nb.cells:
+        cell.metadata = {}
+    return nb
+
+
 def write_submission(course_root: Path, student: str, assignment: str, nb: nbformat.NotebookNode) -> Path:
     """Write ``nb`` as ``student``'s hand-in of ``assignment`` in nbgrader's submitted/ layout."""
     path = course_root / "submitted" / student / assignment / f"{assignment}.ipynb"

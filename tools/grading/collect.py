@@ -213,7 +213,7 @@ def student_files(entry: Path | StudentEntry) -> tuple[list[tuple[str, bytes]], 
         return _archive_files(entry) if entry.suffix == ".zip" else _folder_files(entry)
     files, problems = [], []
     for path, name in entry.sources:
-        if name is None or (name.endswith(".zip") and path.suffix == ".zip"):
+        if name is None or path.suffix == ".zip":
             more, issues = student_files(path)
         elif path.stat().st_size > size_limit(name):
             more, issues = [], [f"ignored {path.name}: larger than {size_limit(name) >> 20} MB"]
@@ -271,16 +271,15 @@ def student_entries(source: Path, selected: Callable[[str], bool] = lambda s: Tr
         if platform is None and student not in entries:
             entries[student] = entry
             continue
-        grouped = entries.get(student)
-        if not isinstance(grouped, StudentEntry):
-            grouped = entries[student] = StudentEntry([(grouped, None)] if grouped else [])
+        grouped = entries.setdefault(student, StudentEntry())
+        if isinstance(grouped, Path):
+            grouped = entries[student] = StudentEntry([(grouped, None)])
         grouped.sources.append((entry, platform.file or None if platform else None))
         if platform is not None:
-            for note in (platform.describe(),
-                         f"{platform.file} was handed in late ({platform.platform} marked it LATE)"
-                         if platform.late else ""):
-                if note and note not in grouped.notes:
-                    grouped.notes.append(note)
+            notes = [platform.describe()]
+            if platform.late:
+                notes.append(f"{platform.file} was handed in late ({platform.platform} marked it LATE)")
+            grouped.notes += [note for note in notes if note not in grouped.notes]
     return entries, general
 
 

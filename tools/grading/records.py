@@ -40,7 +40,7 @@ class EventKind(str, Enum):
     TEST_CELL_DELETED = "test_cell_deleted"  # a test cell was missing: added back
     DUPLICATE_CELL = "duplicate_cell"        # a grade id on several cells: the last one graded
     FOREIGN_CELL = "foreign_cell"            # a grade id this notebook does not have: a plain cell
-    CELL_TYPE_CHANGED = "cell_type_changed"  # an exercise cell of another type: graded as released
+    CELL_TYPE_CHANGED = "cell_type_changed"  # an exercise cell of another type: its text graded as code
     ALL_CELLS_RUN = "all_cells_run"          # cells outside the exercises changed: experiments ran
 
 

@@ -5,11 +5,9 @@ gradebook, after the student's answer (placed by the Markdown around it), and th
 what questions_transposed.py earns. nbgrader's own OverwriteCells failed such a notebook (KeyError:
 0 points)."""
 
+from tests.support.notebooks import drop_all_metadata
+
 BASED_ON = "questions_transposed"
 EXPECT = "same_as:questions_transposed"
 
-
-def EDIT(nb, cell_by_grade_id):
-    for cell in nb.cells:
-        cell.metadata = {}
-    return nb
+EDIT = drop_all_metadata

@@ -3,11 +3,9 @@ tags): copied into a fresh notebook, or saved by an editor that keeps none. The 
 the gradebook after the student's answers, and the experiments run too (no cell is recognised as
 untouched), so this earns exactly what params_without_bias.py earns."""
 
+from tests.support.notebooks import drop_all_metadata
+
 BASED_ON = "params_without_bias"
 EXPECT = "same_as:params_without_bias"
 
-
-def EDIT(nb, cell_by_grade_id):
-    for cell in nb.cells:
-        cell.metadata = {}
-    return nb
+EDIT = drop_all_metadata

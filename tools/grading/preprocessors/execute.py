@@ -26,14 +26,13 @@ Each of these is recorded as an event (``tools.grading.events``), named by the c
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
-import nbformat
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute
 from traitlets import Bool, Integer, Unicode
 
 from tools.grading import events
+from tools.grading.preprocessors.source import source_notebook
 from tools.grading.records import EventKind
 from tools.grading.settings import GradingSettings
 
@@ -55,14 +54,10 @@ def is_test_cell(cell) -> bool:
 def released_plain_cells(source_directory: str, resources: dict | None) -> tuple[set[str], set[str]]:
     """Sources of the source notebook's code cells outside nbgrader's (given code, experiments),
     and of those among them tagged ``experiment``. Empty sets when the notebook is not found."""
-    info = (resources or {}).get("nbgrader", {})
-    if not source_directory or not info.get("assignment") or not info.get("notebook"):
+    source = source_notebook(source_directory, resources)
+    if source is None:
         return set(), set()
-    path = Path(source_directory) / info["assignment"] / f"{info['notebook']}.ipynb"
-    if not path.exists():
-        return set(), set()
-    cells = [cell for cell in nbformat.read(path, as_version=4).cells
-             if cell.cell_type == "code" and not cell.metadata.get("nbgrader")]
+    cells = [cell for cell in source.cells if cell.cell_type == "code" and not cell.metadata.get("nbgrader")]
     return ({cell.source.strip() for cell in cells},
             {cell.source.strip() for cell in cells if "experiment" in cell.metadata.get("tags", [])})
 

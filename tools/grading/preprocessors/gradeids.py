@@ -18,12 +18,8 @@ from __future__ import annotations
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 from tools.grading import events
+from tools.grading.preprocessors.source import grade_id_of
 from tools.grading.records import EventKind
-
-
-def grade_id_of(cell) -> str | None:
-    meta = cell.get("metadata", {}).get("nbgrader")
-    return (meta.get("grade_id") or None) if isinstance(meta, dict) else None
 
 
 class DeduplicateGradeIds(NbGraderPreprocessor):

@@ -30,15 +30,13 @@ points) in two more places, fixed here:
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import nbformat
 from nbformat.notebooknode import NotebookNode
 from nbgrader.api import MissingEntry
 from nbgrader.preprocessors import ClearHiddenTests, OverwriteCells
 from traitlets import Unicode
 
 from tools.grading import events
+from tools.grading.preprocessors.source import grade_id_of, source_notebook
 from tools.grading.records import EventKind
 
 
@@ -59,9 +57,8 @@ def same_source(a: str, b: str) -> bool:
 
 def cell_key(cell) -> str | tuple[str, ...] | None:
     """What recognises a cell in another copy of the notebook: its grade id, else its text."""
-    meta = cell.get("metadata", {}).get("nbgrader")
-    if isinstance(meta, dict) and meta.get("grade_id"):
-        return meta["grade_id"]
+    if grade_id := grade_id_of(cell):
+        return grade_id
     text = norm(cell.get("source", ""))
     return (cell.get("cell_type", ""), *text) if text else None
 
@@ -121,15 +118,13 @@ class ReportingOverwriteCells(OverwriteCells):
         super().report_change(name, attr, old, new)
         events.record(EventKind.TEST_CELL_EDITED, self._resources, name, attr)
 
-    def source_order(self, source_nb) -> list:
+    def source_order(self, source_nb, resources) -> list:
         """The source notebook's cells as ``cell_key``s: from ``source_directory``, else nbgrader's
         cells in the gradebook."""
-        path = Path(self.source_directory or "") / self.assignment_id / f"{self.notebook_id}.ipynb"
-        if self.source_directory and path.exists():
-            order = [cell_key(cell) for cell in nbformat.read(path, as_version=4).cells]
-            if {cell.name for cell in source_nb.source_cells} <= set(order):
-                return order
-        return [cell.name for cell in source_nb.source_cells]
+        nbgrader_cells = [cell.name for cell in source_nb.source_cells]
+        source = source_notebook(self.source_directory, resources)
+        order = [cell_key(cell) for cell in source.cells] if source is not None else []
+        return order if set(nbgrader_cells) <= set(order) else nbgrader_cells
 
     def add_missing_grade_cells(self, nb, resources):
         """nbgrader's, placing each cell with ``missing_cell_position`` (see the module's docstring)."""
@@ -137,8 +132,8 @@ class ReportingOverwriteCells(OverwriteCells):
         grade_cells = {cell.name: cell for cell in source_nb.grade_cells}
         sources = {cell.name: cell for cell in source_nb.source_cells}
         solutions = {cell.name for cell in source_nb.solution_cells}
-        present = {cell_key(cell) for cell in nb.cells if cell.metadata.get("nbgrader", {}).get("grade_id")}
-        order = self.source_order(source_nb)
+        present = {grade_id_of(cell) for cell in nb.cells}
+        order = self.source_order(source_nb, resources)
         for grade_id in [key for key in order if key in grade_cells and key not in present]:
             self.log.warning("Missing grade cell %s encountered, adding to notebook", grade_id)
             cell = self.missing_cell_transform(sources[grade_id], grade_cells[grade_id].max_score,

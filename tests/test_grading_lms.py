@@ -64,18 +64,20 @@ def test_a_download_is_grouped_by_student(tmp_path):
     assert isinstance(canvas, StudentEntry)
     assert canvas.notes == ["Canvas download: smithjohn (user 48213)",
                             "02_stride_padding-1.ipynb was handed in late (Canvas marked it LATE)"]
-    files, problems = student_files(canvas)
+    files, problems = student_files(canvas, tmp_path / "course")
     assert dict(files) == {"01_convolution.ipynb": b"a", "02_stride_padding-1.ipynb": b"b", "model.pt": b"c"}
     assert problems == []
-    assert dict(student_files(entries["7"])[0]) == {"handin/03_pooling.ipynb": b"d"}, "a zip is opened"
-    assert dict(student_files(entries["5521"])[0]) == {"01_convolution.ipynb": b"e"}
+    course = tmp_path / "course"
+    opened = student_files(entries["7"], course)[0]
+    assert dict(opened) == {"handin/03_pooling.ipynb": b"d"}, "a zip is opened"
+    assert dict(student_files(entries["5521"], course)[0]) == {"01_convolution.ipynb": b"e"}
     assert entries["5521"].notes == ["Moodle download: John Smith (participant 5521)"]
 
 
 def test_files_of_one_name_from_two_entries_are_both_kept(tmp_path):
     (tmp_path / "smithjohn_48213_1_01_convolution.ipynb").write_text("first assignment's download")
     (tmp_path / "smithjohn_48213_2_handin.zip").write_bytes(zip_bytes({"01_convolution.ipynb": "zip"}))
-    files, _ = student_files(student_entries(tmp_path)[0]["48213"])
+    files, _ = student_files(student_entries(tmp_path)[0]["48213"], tmp_path / "course")
     assert sorted(data for _, data in files) == [b"first assignment's download", b"zip"]
     assert len({rel for rel, _ in files}) == 2
 

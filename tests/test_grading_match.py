@@ -8,7 +8,15 @@ import json
 import pytest
 
 from tools.grading import collect
-from tools.grading.collect import Course, answered, check_notebook, read_hand_in, safe_member, stageable
+from tools.grading.collect import (
+    Course,
+    answered,
+    check_notebook,
+    read_hand_in,
+    safe_member,
+    stageable,
+    student_files,
+)
 from tools.grading.match import CourseIndex, HandIn, identify, match_notebooks, normalise
 
 COURSE = CourseIndex(
@@ -260,3 +268,96 @@ def test_notebooks_may_be_read_larger_than_other_files():
 ])
 def test_zip_members_that_leave_the_hand_in_are_refused(name, safe):
     assert safe_member(name) is safe
+
+
+class TestSymbolicLinksInAStudentFolder:
+    """unzip restores the links in a student's zip, and collecting runs as the instructor, outside
+    the sandbox: a followed link would stage the solutions, or a file only the instructor can read,
+    where the student's code runs. Instructors link folders too, to assemble a regrade."""
+
+    @pytest.fixture
+    def places(self, tmp_path):
+        def write(rel, text="{}"):
+            (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / rel).write_text(text)
+            return tmp_path / rel
+
+        write("course/solutions/91_alpha/91_alpha.ipynb", "solution")
+        write("course/submitted/earlier/91_alpha/91_alpha.ipynb", "earlier")
+        write("home/.ssh/id_rsa", "key")
+        write("downloads/good/91_alpha/91_alpha.ipynb", "good")
+        write("downloads/good/91_alpha/model.pt", "weights")
+        (tmp_path / "incoming").mkdir()
+        return tmp_path
+
+    def folder(self, places, name):
+        (places / "incoming" / name).mkdir()
+        return places / "incoming" / name
+
+    def read(self, places, entry):
+        files, problems = student_files(entry, places / "course")
+        return dict(files), problems
+
+    def test_links_to_the_solutions_are_refused(self, places):
+        student = self.folder(places, "mallory")
+        (student / "91_alpha").mkdir()
+        # relative, as a student would guess it for nbgrader's layout
+        solution = "../../../course/solutions/91_alpha/91_alpha.ipynb"
+        (student / "91_alpha" / "91_alpha.ipynb").symlink_to(solution)
+        (student / "92_beta").symlink_to(places / "course" / "solutions" / "91_alpha")
+        (student / "whole_course").symlink_to(places / "course")
+        (student / "above_it").symlink_to(places)
+        assert (student / "91_alpha" / "91_alpha.ipynb").read_text() == "solution", "the link works"
+        files, problems = self.read(places, student)
+        assert files == {}
+        assert problems == ["ignored 91_alpha/91_alpha.ipynb: a link that leads out of the hand-in",
+                            "ignored 92_beta: a link into the course's own folders",
+                            "ignored above_it: a link into the course's own folders",
+                            "ignored whole_course: a link into the course's own folders"]
+
+    def test_links_to_the_instructors_files_are_refused(self, places):
+        student = self.folder(places, "mallory")
+        (student / "91_alpha").mkdir()
+        (student / "91_alpha" / "91_alpha.ipynb").write_text("mine")
+        (student / "91_alpha" / "keys").symlink_to(places / "home" / ".ssh")
+        (student / "91_alpha" / "key.txt").symlink_to(places / "home" / ".ssh" / "id_rsa")
+        (student / "92_beta").symlink_to(places / "home" / ".ssh")
+        files, problems = self.read(places, student)
+        assert files == {"91_alpha/91_alpha.ipynb": b"mine"}
+        assert problems == ["ignored 91_alpha/key.txt: a link that leads out of the hand-in",
+                            "ignored 91_alpha/keys: a link that leads out of the hand-in",
+                            "ignored 92_beta: a link to a folder that holds no notebook"]
+
+    def test_links_inside_the_hand_in_are_followed_and_loops_end(self, places):
+        student = self.folder(places, "alice")
+        (student / "91_alpha").mkdir()
+        (student / "91_alpha" / "91_alpha.ipynb").write_text("mine")
+        (student / "91_alpha" / "copy.ipynb").symlink_to("91_alpha.ipynb")
+        (student / "91_alpha" / "loop").symlink_to(student)
+        files, problems = self.read(places, student)
+        assert files == {"91_alpha/91_alpha.ipynb": b"mine", "91_alpha/copy.ipynb": b"mine"}
+        assert problems == []
+
+    def test_an_instructor_may_link_a_student_or_an_assignment_folder(self, places):
+        (places / "incoming" / "good").symlink_to(places / "downloads" / "good")
+        regrade = self.folder(places, "regrade")
+        (regrade / "91_alpha").symlink_to(places / "downloads" / "good" / "91_alpha")
+        earlier = self.folder(places, "earlier")
+        (earlier / "91_alpha").symlink_to(places / "course" / "submitted" / "earlier" / "91_alpha")
+        expected = {"91_alpha/91_alpha.ipynb": b"good", "91_alpha/model.pt": b"weights"}
+        assert self.read(places, places / "incoming" / "good") == (expected, [])
+        assert self.read(places, regrade) == (expected, [])
+        assert self.read(places, earlier) == ({"91_alpha/91_alpha.ipynb": b"earlier"}, [])
+
+    def test_a_linked_folder_keeps_its_own_links_inside(self, places):
+        key = places / "home" / ".ssh" / "id_rsa"
+        (places / "downloads" / "good" / "91_alpha" / "key.txt").symlink_to(key)
+        (places / "incoming" / "good").symlink_to(places / "downloads" / "good")
+        files, problems = self.read(places, places / "incoming" / "good")
+        assert "91_alpha/key.txt" not in files
+        assert problems == ["ignored 91_alpha/key.txt: a link that leads out of the hand-in"]
+
+    def test_a_student_folder_linked_into_the_course_is_refused(self, places):
+        (places / "incoming" / "mallory").symlink_to(places / "course" / "solutions")
+        assert self.read(places, places / "incoming" / "mallory") == (
+            {}, ["ignored mallory: a link into the course's own folders"])

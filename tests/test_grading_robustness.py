@@ -66,7 +66,8 @@ def test_correct_submission_keeps_full_marks(run):
                                      "memory_hog", "fork_bomb", "huge_output", "invalid_json", "missing",
                                      "renamed", "extra_files", "duplicates", "edited_tests",
                                      "metadata_dropped", "metadata_dropped_wrong", "duplicated_cells",
-                                     "rewritten_answer", "48213", "5521", "zip_slip", "attacker"])
+                                     "rewritten_answer", "48213", "5521", "zip_slip", "linked_solutions",
+                                     "attacker"])
 def test_bad_submission_outcome(run, student):
     got = table(run["rows"])
     for assignment, expected in run["expect"][student].items():
@@ -127,6 +128,8 @@ def test_every_row_once_and_csv_matches(run):
     ("48213", "92_beta", "graded 92_beta-1.ipynb as 92_beta.ipynb (renamed)"),
     ("5521", "91_alpha", "Moodle download: John Smith (participant 5521)"),
     ("zip_slip", "91_alpha", "ignored 91_alpha/../../../nbgrader_config.py: a path that leads out of"),
+    ("linked_solutions", "91_alpha", "ignored 91_alpha/91_alpha.ipynb: a link that leads out of the hand-in"),
+    ("linked_solutions", "91_alpha", "ignored 92_beta: a link into the course's own folders"),
 ])
 def test_report_says_what_happened(run, student, assignment, words):
     section = run["report"].split(f"## {student}\n", 1)[1].split("\n## ", 1)[0]

@@ -8,6 +8,7 @@ next to ``good``, which must keep full marks.
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 from pathlib import Path
 
@@ -244,6 +245,16 @@ def build(course: Path, source: Path, repo: Path) -> dict[str, dict[str, float |
         archive.writestr("/tmp/zip_slip_absolute.txt", "pwned")
     write(source, "zip_slip.zip", buffer.getvalue())
     expect["zip_slip"] = {"91_alpha": 3.0, "92_beta": 2.0}
+
+    # A folder unzipped by hand holds the student's symbolic links (unzip restores them): to the
+    # solution notebook, relative as a student would guess it from nbgrader's layout, and to a
+    # solutions folder. Collecting reads them as the instructor, outside the sandbox.
+    linked = source / "linked_solutions"
+    (linked / "91_alpha").mkdir(parents=True)
+    solution = course / "solutions" / "91_alpha" / "91_alpha.ipynb"
+    (linked / "91_alpha" / "91_alpha.ipynb").symlink_to(os.path.relpath(solution, linked / "91_alpha"))
+    (linked / "92_beta").symlink_to(course / "solutions" / "92_beta")
+    expect["linked_solutions"] = {"91_alpha": None, "92_beta": None}
 
     # Escape attempts, then a correct answer: graded with full marks, every attempt blocked.
     attack = ATTACK.replace("__COURSE__", repr(str(course))).replace("__REPO__", repr(str(repo)))

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import shutil
 import zipfile
@@ -193,28 +192,76 @@ def _archive_files(entry: Path) -> tuple[list[tuple[str, bytes]], list[str]]:
     return files, problems
 
 
-def _folder_files(entry: Path) -> tuple[list[tuple[str, bytes]], list[str]]:
+def link_refusal(link: Path, depth: int, inside: Path | None, course_root: Path) -> str | None:
+    """Why the symbolic link ``link``, met ``depth`` levels into a student's folder whose files
+    must stay in ``inside`` (None for the student's folder itself, depth 0), is not followed; None
+    when it is.
+
+    unzip restores a student's links, and collecting runs as the instructor, outside the sandbox:
+    a followed link would stage the solutions, or any file the instructor can read, where the
+    student's code reads it. Instructors link too, to assemble a folder from earlier downloads.
+    So a link is followed when it stays in the hand-in, or when it is the instructor's kind: a
+    link to a folder of notebooks, as the student's folder or a folder directly in it, that is not
+    one of the course's own folders (nor above them)."""
+    target = link.resolve()
+    if inside is not None and target.is_relative_to(inside):
+        return None
+    if depth > 1 or not target.is_dir():
+        return "a link that leads out of the hand-in"
+    course = course_root.resolve()
+    if course.is_relative_to(target) or (target.is_relative_to(course)
+                                         and not target.is_relative_to(course / "submitted")):
+        return "a link into the course's own folders"
+    if not any(target.glob("*.ipynb")) and not any(target.glob("*/*.ipynb")):
+        return "a link to a folder that holds no notebook"
+    return None
+
+
+def _folder_files(entry: Path, course_root: Path) -> tuple[list[tuple[str, bytes]], list[str]]:
     files, problems = [], []
-    paths = [Path(d, f) for d, _, names in os.walk(entry, followlinks=True) for f in names]
-    for path in sorted(paths):
-        if path.is_file() and ".ipynb_checkpoints" not in path.parts and "__MACOSX" not in path.parts:
-            rel = path.relative_to(entry).as_posix()
-            if path.stat().st_size > size_limit(rel):
-                problems.append(f"ignored {rel}: larger than {size_limit(rel) >> 20} MB")
+    seen: set[Path] = set()
+
+    def read(folder: Path, prefix: str, inside: Path, depth: int) -> None:
+        if folder.resolve() in seen:  # a link back up the tree
+            return
+        seen.add(folder.resolve())
+        for path in sorted(folder.iterdir()):
+            rel = prefix + path.name
+            if path.name in (".ipynb_checkpoints", "__MACOSX"):
                 continue
-            files.append((rel, path.read_bytes()))
+            within = inside
+            if path.is_symlink():
+                why = link_refusal(path, depth, inside, course_root)
+                if why is not None:
+                    problems.append(f"ignored {rel}: {why}")
+                    continue
+                if not path.resolve().is_relative_to(inside):
+                    within = path.resolve()
+            if path.is_dir():
+                read(path, rel + "/", within, depth + 1)
+            elif path.is_file():
+                if path.stat().st_size > size_limit(rel):
+                    problems.append(f"ignored {rel}: larger than {size_limit(rel) >> 20} MB")
+                    continue
+                files.append((rel, path.read_bytes()))
+
+    why = link_refusal(entry, 0, None, course_root) if entry.is_symlink() else None
+    if why is not None:
+        return [], [f"ignored {entry.name}: {why}"]
+    read(entry, "", entry.resolve(), 1)
     return files, problems
 
 
-def student_files(entry: Path | StudentEntry) -> tuple[list[tuple[str, bytes]], list[str]]:
+def student_files(entry: Path | StudentEntry, course_root: Path
+                  ) -> tuple[list[tuple[str, bytes]], list[str]]:
     """(relative path, bytes) of a student's files, from a folder, a zip or the files of a
-    platform's download (``StudentEntry``); plus problems."""
+    platform's download (``StudentEntry``); plus problems. Symbolic links: ``link_refusal``."""
     if isinstance(entry, Path):
-        return _archive_files(entry) if entry.suffix == ".zip" else _folder_files(entry)
+        return _archive_files(entry) if entry.suffix == ".zip" else _folder_files(entry, course_root)
     files, problems = [], []
     for path, name in entry.sources:
         if name is None or path.suffix == ".zip":
-            more, issues = student_files(path)
+            more, issues = student_files(path, course_root)
         elif path.stat().st_size > size_limit(name):
             more, issues = [], [f"ignored {path.name}: larger than {size_limit(name) >> 20} MB"]
         else:
@@ -292,7 +339,7 @@ def collect(source: Path, course_root: Path, only: list[str] | None = None,
     writing, stage = stage, stage_dir(source, course_root)
     found: dict[str, tuple] = {}
     for student, entry in entries.items():
-        files, problems = student_files(entry)
+        files, problems = student_files(entry, course_root)
         notebooks, extra, timestamps, other, slimmed = [], [], {}, {}, {}
         for rel, data in files:
             parts = rel.split("/")

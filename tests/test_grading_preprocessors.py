@@ -20,7 +20,7 @@ from tools.course import ROOT
 from tools.grading import events
 from tools.grading.preprocessors.execute import SKIPPED_EXPERIMENT_NOTE, SKIPPED_HANDIN_NOTE, GradingExecute
 from tools.grading.preprocessors.gradeids import DeduplicateGradeIds
-from tools.grading.preprocessors.guard import GuardedExecute, parse_guard_reply
+from tools.grading.preprocessors.guard import GuardedExecute, import_bindings, parse_guard_reply
 from tools.grading.preprocessors.maths import RenderMaths
 from tools.grading.preprocessors.overwrite import (
     ReportingOverwriteCells,
@@ -186,6 +186,47 @@ class TestGuardedExecute:
             (EventKind.TAMPERING, "test_sqrt", "math.sqrt")
         ]
 
+    def test_checks_disabled_while_the_test_runs_fail_the_test(self, kernel):
+        """The answer's functions, called by the tests, patch ``math.isclose`` or rebind the name a
+        test imported, after the guard's restore before the cell; a reload of the course's checks
+        is not tampering."""
+        nb, _ = executor(GuardedExecute, guard=True).preprocess(
+            read_nb("tampering-in-test"), resources("tampering-in-test"), kernel)
+        assert errors(cell(nb, "test_double")) == ["TamperingError"]
+        assert errors(cell(nb, "test_triple")) == ["TamperingError"]
+        assert errors(cell(nb, "test_square")) == [], "reloading the checks is not tampering"
+        assert "this test scores 0" in cell(nb, "test_double").outputs[0]["evalue"]
+        assert [(e.kind, e.cell, e.detail) for e in events.drain()] == [
+            (EventKind.TAMPERING_IN_TEST, "test_double", "math.isclose"),
+            (EventKind.TAMPERING_IN_TEST, "test_triple", "user namespace isclose"),
+        ]
+
+    def test_without_the_check_after_the_test_the_wrong_answers_pass(self):
+        """The control for the test above, in a kernel of its own (it leaves math.isclose patched)."""
+        nb, _ = executor(GuardedExecute, guard=False).preprocess(
+            read_nb("tampering-in-test"), resources("tampering-in-test"))
+        assert [errors(cell(nb, t)) for t in ("test_double", "test_triple", "test_square")] == [[], [], []]
+
+    def test_the_names_a_test_cell_binds_by_import(self):
+        source = (
+            "import numpy as np\n"
+            "import torch.nn.functional\n"
+            "from cs_utils.checks import assert_close as close, numpy_only\n"
+            "checks = importlib.reload(cs_utils.checks)\n"
+            "import math\n"
+            "math = None\n"
+            "def helper():\n"
+            "    import os\n"
+            "for trial in range(3):\n"
+            "    from torch import nn\n"
+        )
+        assert import_bindings(source) == [
+            ("np", "numpy", None), ("torch", "torch", None), ("close", "cs_utils.checks", "assert_close"),
+            ("numpy_only", "cs_utils.checks", "numpy_only"), ("checks", "cs_utils.checks", None),
+            ("nn", "torch", "nn"),
+        ]
+        assert import_bindings("%time import numpy as np") == [], "not plain Python: nothing is checked"
+
     def test_a_reply_without_the_token_means_the_guard_did_not_run(self):
         ok = {
             "content": {
@@ -227,6 +268,57 @@ class TestGuardProgram:
             import sys
 
             sys.modules.pop(key, None)
+
+    def test_a_reloaded_module_is_not_tampering_a_replaced_function_is(self, tmp_path, monkeypatch):
+        """The hidden tests reload the course's helpers: new objects from the same source."""
+        import importlib
+        import sys
+
+        from IPython.core.interactiveshell import InteractiveShell
+
+        from tools.grading import guard_program
+
+        (tmp_path / "helperlib.py").write_text(
+            "import contextlib\n\nLIMITS = {'quick': (0.9, 0.95)}\nNAMES = {'a', 'b'}\n\n"
+            "class Refused(AssertionError):\n    @property\n    def why(self):\n        return 1\n\n"
+            "def close(a, b, tol=1e-9):\n    return abs(a - b) <= tol\n\n"
+            "@contextlib.contextmanager\ndef only():\n    yield\n"
+        )
+        monkeypatch.syspath_prepend(str(tmp_path))
+        import helperlib
+
+        key = "_cs_grading_guard_helperlib"
+        try:
+            guard_program.snapshot(key, InteractiveShell.instance(), modules=("helperlib",))
+            importlib.reload(helperlib)
+            assert guard_program.restore(key) == [], "every member is its definition run again"
+            reloaded = helperlib.close
+            helperlib.close = lambda a, b, tol=1e-9: True
+            helperlib.LIMITS = {"quick": (0.0, 0.0)}
+            assert guard_program.restore(key) == ["helperlib.LIMITS", "helperlib.close"]
+            assert helperlib.close is reloaded
+            assert guard_program.rebound([("close", "helperlib", "close")], {"close": reloaded}) == []
+            assert guard_program.rebound([("close", "helperlib", "close")], {"close": print}) == ["close"]
+        finally:
+            sys.modules.pop(key, None)
+            sys.modules.pop("helperlib", None)
+
+    def test_the_guard_watches_every_helper_a_test_cell_imports(self):
+        import ast
+
+        from tools.grading.guard_program import COURSE_HELPERS
+
+        imported = set()
+        for path in (ROOT / "solutions").glob("*/*.ipynb"):
+            for c in nbformat.read(path, as_version=4).cells:
+                if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("grade"):
+                    for node in ast.walk(ast.parse(c.source)):
+                        if isinstance(node, ast.ImportFrom):
+                            imported.add(node.module)
+                        elif isinstance(node, ast.Import):
+                            imported.update(alias.name for alias in node.names)
+        helpers = {name for name in imported if name.startswith("cs_utils.")}
+        assert "cs_utils.checks" in helpers and helpers <= set(COURSE_HELPERS), helpers - set(COURSE_HELPERS)
 
     def test_a_librarys_own_wrapper_is_not_tampering(self, tmp_path, monkeypatch):
         """torch._dynamo wraps torch.manual_seed on import; a wrapper written in a cell is restored."""

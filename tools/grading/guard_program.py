@@ -10,10 +10,17 @@ leave ``RESULT = TOKEN + ":" + comma-separated names`` for the grader to read.
   ``torch.Tensor``'s methods, IPython's input and AST transformers and event hooks.
 * ``restore``: before every test cell, put back whatever changed since (and ``sys.modules``
   entries, shell methods, custom exception handlers, trace functions); answer the names restored.
+* ``after``: after every test cell, the same, and also put back each name the test cell bound in
+  the user namespace by an import or ``importlib.reload`` (``BINDINGS``: name, module, attribute
+  or None) that no longer holds what it bound. Anything answered here changed *while the test
+  ran*: the student's function, called by the test, disabled the checks after the test began.
   A library that wraps one of its own functions when a submodule is first imported (torch's
   ``_dynamo`` wraps ``torch.manual_seed``) is not tampering: a new value that wraps the saved one
   (``__wrapped__``) and whose code lies in that library's own files is kept, and becomes the
   saved value. A wrapper written in a notebook cell has its code there, not in the library.
+  ``importlib.reload`` (the hidden tests reload the course's helpers) makes new function and
+  class objects from the same source: one with the same code, globals and defaults as the saved
+  value is kept too (``redefined``).
 
 Only the standard library is used: nothing of the course is importable in the sandbox. Imported
 as a module (the unit tests), it only defines the functions.
@@ -23,12 +30,18 @@ import importlib
 import sys
 import types
 
+# The course's helpers that test cells import (their hidden part reloads them); a test checks
+# that this list covers every one (tests/test_grading_preprocessors.py).
+COURSE_HELPERS = ("cs_utils.checks", "cs_utils.gradcheck", "cs_utils.model_checks",
+                  "cs_utils.convnet_reference", "cs_utils.challenge", "cs_utils.torchdata")
 MODULES = ("builtins", "importlib", "math", "operator", "numpy", "numpy.testing", "numpy.linalg",
            "numpy.random", "numpy.lib.stride_tricks", "torch", "torch.nn.functional", "torch.testing",
-           "torch.overrides")
+           "torch.overrides") + COURSE_HELPERS
 SHELL_METHODS = ("run_cell", "run_cell_async", "run_code", "run_ast_nodes", "showtraceback",
                  "transform_cell", "transform_ast", "user_expressions", "ev", "ex", "safe_execfile")
 HOOKS = ("pre_execute", "pre_run_cell", "post_execute", "post_run_cell")
+# Set anew by importlib.reload; they do not change what the module's functions do.
+RELOAD_ATTRIBUTES = ("__spec__", "__loader__", "__cached__")
 # Event hooks that libraries add while a notebook runs (matplotlib's inline backend flushes figures).
 LIBRARY_HOOKS = ("matplotlib_inline", "matplotlib", "IPython", "ipykernel", "ipywidgets")
 
@@ -69,6 +82,60 @@ def library_wrapper(value, original, folder):
             and code.co_filename.startswith(folder))
 
 
+def redefined(value, original, depth=0):
+    """Whether ``value`` is ``original``'s definition run again (as importlib.reload does): a
+    function with the same code, globals, defaults and closure, a class whose members all are, or
+    an equal constant. A replacement with other code is not."""
+    if value is original:
+        return True
+    if depth > 4 or type(value) is not type(original):
+        return False
+    if isinstance(original, types.FunctionType):
+        cells = (value.__closure__ or (), original.__closure__ or ())
+        try:
+            same_cells = len(cells[0]) == len(cells[1]) and all(
+                redefined(a.cell_contents, b.cell_contents, depth + 1) for a, b in zip(*cells))
+        except ValueError:  # an empty cell
+            same_cells = False
+        return (value.__code__ == original.__code__ and value.__globals__ is original.__globals__
+                and value.__defaults__ == original.__defaults__
+                and value.__kwdefaults__ == original.__kwdefaults__ and same_cells)
+    if isinstance(original, type):
+        members, saved = vars(value), vars(original)
+        return (value.__qualname__ == original.__qualname__ and value.__bases__ == original.__bases__
+                and members.keys() == saved.keys()
+                and all(redefined(members[k], saved[k], depth + 1) for k in saved
+                        if k not in ("__dict__", "__weakref__")))
+    if isinstance(original, property):
+        return all(redefined(getattr(value, f), getattr(original, f), depth + 1)
+                   for f in ("fget", "fset", "fdel"))
+    if isinstance(original, (staticmethod, classmethod)):
+        return redefined(value.__func__, original.__func__, depth + 1)
+    if isinstance(original, (tuple, list)):
+        return len(value) == len(original) and all(redefined(a, b, depth + 1)
+                                                   for a, b in zip(value, original))
+    if isinstance(original, dict):
+        return value.keys() == original.keys() and all(redefined(value[k], original[k], depth + 1)
+                                                       for k in original)
+    return isinstance(original, (int, float, complex, str, bytes, set, frozenset)) and value == original
+
+
+def rebound(bindings, namespace):
+    """Put back each binding (name, module, attribute or None) that the namespace no longer holds
+    (the module's value, or its definition run again: the cell may reload the module after importing
+    from it); answer the names put back."""
+    changed = []
+    for name, module_name, attr in bindings:
+        module = sys.modules.get(module_name)
+        if module is None or (attr is not None and not hasattr(module, attr)):
+            continue
+        expected = module if attr is None else getattr(module, attr)
+        if not redefined(namespace.get(name, rebound), expected):
+            namespace[name] = expected
+            changed.append(name)
+    return changed
+
+
 def restore(key):
     """Put back what changed since ``snapshot``; answer the names of what was put back."""
     state = sys.modules[key].state
@@ -80,11 +147,11 @@ def restore(key):
         current = vars(module)
         folder = library_folder(module)
         for attr, value in saved.items():
-            if name == "builtins" and attr.startswith("_"):
+            if (name == "builtins" and attr.startswith("_")) or attr in RELOAD_ATTRIBUTES:
                 continue  # IPython keeps _, __, ___ there
             new = current.get(attr, restore)
             if new is not value:
-                if library_wrapper(new, value, folder):
+                if library_wrapper(new, value, folder) or redefined(new, value):
                     saved[attr] = new
                     continue
                 setattr(module, attr, value)
@@ -129,5 +196,10 @@ def restore(key):
 
 if __name__ == "__cs_guard__":  # sent to the kernel by GuardedExecute
     _key = "_cs_grading_guard_" + TOKEN  # noqa: F821 (set by the grader)
-    _names = snapshot(_key, get_ipython()) if ACTION == "snapshot" else restore(_key)  # noqa: F821
+    if ACTION == "snapshot":  # noqa: F821
+        _names = snapshot(_key, get_ipython())  # noqa: F821
+    else:
+        _names = restore(_key)
+        if ACTION == "after":  # noqa: F821
+            _names += ["user namespace " + n for n in rebound(BINDINGS, get_ipython().user_ns)]  # noqa: F821
     RESULT = TOKEN + ":" + ",".join(_names)  # noqa: F821

@@ -34,6 +34,7 @@ class EventKind(str, Enum):
     MEMORY_ERROR = "memory_error"            # a cell hit the kernel's memory limit
     OUTPUT_TRUNCATED = "output_truncated"    # a cell printed more than the output budget
     TAMPERING = "tampering"                  # the guard put back what a cell had changed
+    TAMPERING_IN_TEST = "tampering_in_test"  # a test cell changed what it compares with: it failed
     GUARD_FAILED = "guard_failed"            # the guard could not run: the test cell failed
     GUARD_OFF = "guard_off"                  # the guard's snapshot failed: notebook not guarded
     TEST_CELL_EDITED = "test_cell_edited"    # a locked cell differed from the release: restored
@@ -70,7 +71,9 @@ class Event:
             EventKind.MEMORY_ERROR: f"{nb}: {cell} ran out of memory (the kernel's limit)",
             EventKind.OUTPUT_TRUNCATED: f"{nb}: the output of {cell} was truncated",
             EventKind.TAMPERING: f"{nb}: tampering: restored before {cell}: {detail}",
-            EventKind.GUARD_FAILED: f"{nb}: tampering: the guard could not run before {cell}; the test fails",
+            EventKind.TAMPERING_IN_TEST: f"{nb}: tampering: while {cell} ran, the code it called changed "
+                                         f"what the test checks with ({detail}); the test fails",
+            EventKind.GUARD_FAILED: f"{nb}: tampering: the guard could not run around {cell}; the test fails",
             EventKind.GUARD_OFF: f"{nb}: the tampering guard was off (its snapshot failed: {detail})",
             EventKind.TEST_CELL_EDITED: f"{nb}: the locked cell {cell} was edited; graded as released",
             EventKind.TEST_CELL_DELETED: f"{nb}: the test cell {cell} was deleted; graded as released",

@@ -3,14 +3,22 @@
 Before any cell of a fresh kernel runs, the guard program (``tools/grading/guard_program.py``)
 takes a snapshot in the kernel of what tests compare with; before every test cell it puts back
 whatever changed, and the names it put back are recorded as a ``tampering`` event. A solution cell
-that monkeypatches ``np.allclose``, ``torch.nn.functional.conv2d``, ``importlib.reload`` or
-builtins, or empties later cells with an input transformer, is then tested against the real
-functions. The guard runs as a user expression, which input transformers do not see; if it cannot
-run or answer (``eval``, ``exec`` or ``__import__`` sabotaged), the test cell fails.
+that monkeypatches ``np.allclose``, ``torch.nn.functional.conv2d``, ``importlib.reload``,
+builtins or the course's check helpers, or empties later cells with an input transformer, is then
+tested against the real functions.
+
+The student's code also runs *inside* a test cell, when the test calls it, and could disable the
+checks there, after the test imported or reloaded them. So after every test cell the guard looks
+again, also at the names the test cell bound by its imports (``import_bindings``): if anything
+changed while the test ran, the test fails, and a ``tampering_in_test`` event names what.
+
+The guard runs as a user expression, which input transformers do not see; if it cannot run or
+answer (``eval``, ``exec`` or ``__import__`` sabotaged), the test cell fails.
 """
 
 from __future__ import annotations
 
+import ast
 import secrets
 from pathlib import Path
 
@@ -23,11 +31,55 @@ from tools.grading.records import EventKind
 GUARD_PROGRAM = (Path(__file__).resolve().parents[1] / "guard_program.py").read_text()
 
 
-def guard_expression(action: str, token: str) -> str:
+def guard_expression(action: str, token: str, bindings: list | None = None) -> str:
     """A user expression that runs the guard program in a namespace of its own and yields RESULT."""
     return ("(lambda g: [__import__('builtins').exec(%r, g), g['RESULT']][1])"
-            "({'TOKEN': %r, 'ACTION': %r, '__name__': '__cs_guard__', 'get_ipython': get_ipython})"
-            % (GUARD_PROGRAM, token, action))
+            "({'TOKEN': %r, 'ACTION': %r, 'BINDINGS': %r, '__name__': '__cs_guard__', "
+            "'get_ipython': get_ipython})" % (GUARD_PROGRAM, token, action, bindings or []))
+
+
+def _dotted(node: ast.AST) -> str:
+    if isinstance(node, ast.Attribute):
+        base = _dotted(node.value)
+        return base and f"{base}.{node.attr}"
+    return node.id if isinstance(node, ast.Name) else ""
+
+
+def import_bindings(source: str) -> list[tuple[str, str, str | None]]:
+    """The names a test cell binds to a module or to a module's attribute, as (name, module,
+    attribute or None): its imports and ``name = importlib.reload(module)``, outside functions and
+    classes, and only names the cell assigns no other way. [] when the cell is not plain Python."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    bindings, reloads, assigned = [], set(), set()
+
+    def visit(node: ast.AST) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                continue
+            if isinstance(child, ast.Import):
+                bindings.extend((alias.asname, alias.name, None) if alias.asname else
+                                (alias.name.split(".")[0], alias.name.split(".")[0], None)
+                                for alias in child.names)
+            elif isinstance(child, ast.ImportFrom) and child.level == 0 and child.module:
+                bindings.extend((alias.asname or alias.name, child.module, alias.name)
+                                for alias in child.names if alias.name != "*")
+            elif (isinstance(child, ast.Assign) and len(child.targets) == 1
+                  and isinstance(child.targets[0], ast.Name) and isinstance(child.value, ast.Call)
+                  and _dotted(child.value.func) in ("importlib.reload", "reload")
+                  and len(child.value.args) == 1 and _dotted(child.value.args[0])):
+                bindings.append((child.targets[0].id, _dotted(child.value.args[0]), None))
+                reloads.add(child.targets[0])
+            elif isinstance(child, ast.Name) and isinstance(child.ctx, (ast.Store, ast.Del)):
+                if child not in reloads:
+                    assigned.add(child.id)
+            visit(child)
+
+    visit(tree)
+    return list({name: (name, module, attr) for name, module, attr in bindings
+                 if name not in assigned}.values())
 
 
 def parse_guard_reply(reply: dict | None, token: str) -> list[str] | None:
@@ -50,13 +102,14 @@ class GuardedExecute(GradingExecute):
         self._guard_token = None
         return super().preprocess(nb, resources, km)
 
-    def _guard(self, action: str) -> list[str] | None:
+    def _guard(self, action: str, bindings: list | None = None) -> list[str] | None:
         """Run the guard in the kernel; the list of restored names, or None if it failed."""
         cell_timeout = self.timeout
         self.timeout = max(self.startup_timeout, cell_timeout or 0)  # importing torch on a busy machine
         try:
+            expression = guard_expression(action, self._guard_token, bindings)
             msg_id = self.kc.execute("", silent=True, store_history=False,
-                                     user_expressions={"guard": guard_expression(action, self._guard_token)})
+                                     user_expressions={"guard": expression})
             reply = self.wait_for_reply(msg_id)
         except Exception as err:  # noqa: BLE001 (no answer: treated as tampering by the caller)
             self.log.warning("tampering guard: no reply from the kernel (%s)", err)
@@ -69,6 +122,12 @@ class GuardedExecute(GradingExecute):
         super()._restart_kernel()
         self._guard_token = None
 
+    def _fail(self, cell, kind: EventKind, label: str, detail: str, message: str):
+        events.record(kind, self._event_resources, label, detail, log=self.log)
+        cell.outputs = [error_output("TamperingError", message)]
+        cell.execution_count = None
+        return cell, self.resources
+
     def preprocess_cell(self, cell, resources, index):
         if (not self.guard or cell.cell_type != "code" or self._kernel_deaths > self.max_kernel_restarts
                 or not self._budget_left()):
@@ -80,16 +139,26 @@ class GuardedExecute(GradingExecute):
                 events.record(EventKind.GUARD_OFF, self._event_resources, events.cell_label(cell, index),
                               "no answer from the kernel", log=self.log)
                 self._guard_token = "off"
-        if cell.metadata.get("nbgrader", {}).get("grade") and self._guard_token != "off":
-            restored = self._guard("restore")
-            label = events.cell_label(cell, index)
-            if restored is None:
-                events.record(EventKind.GUARD_FAILED, self._event_resources, label, log=self.log)
-                cell.outputs = [error_output("TamperingError", "the grading environment was tampered with "
-                                             "(the autograder's guard could not run)")]
-                cell.execution_count = None
-                return cell, self.resources
-            if restored:
-                events.record(EventKind.TAMPERING, self._event_resources, label, ", ".join(restored),
-                              log=self.log)
-        return super().preprocess_cell(cell, resources, index)
+        if not cell.metadata.get("nbgrader", {}).get("grade") or self._guard_token == "off":
+            return super().preprocess_cell(cell, resources, index)
+        label = events.cell_label(cell, index)
+        restored = self._guard("restore")
+        if restored is None:
+            return self._fail(cell, EventKind.GUARD_FAILED, label, "", "the grading environment was "
+                              "tampered with (the autograder's guard could not run)")
+        if restored:
+            events.record(EventKind.TAMPERING, self._event_resources, label, ", ".join(restored),
+                          log=self.log)
+        cell, resources = super().preprocess_cell(cell, resources, index)
+        if self._guard_token is None:  # the kernel died in the test: a fresh one has nothing to check
+            return cell, resources
+        passed = not any(output.get("output_type") == "error" for output in cell.get("outputs", []))
+        changed = self._guard("after", import_bindings(cell.source) if passed else [])
+        if changed is None:
+            return self._fail(cell, EventKind.GUARD_FAILED, label, "", "the grading environment was "
+                              "tampered with while the test ran (the autograder's guard could not run)")
+        if changed:
+            return self._fail(cell, EventKind.TAMPERING_IN_TEST, label, ", ".join(changed),
+                              "the test's checks were changed while it ran (" + ", ".join(changed)
+                              + "); the autograder put them back, and this test scores 0")
+        return cell, resources

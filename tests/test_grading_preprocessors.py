@@ -8,6 +8,7 @@ seconds; nothing here runs nbgrader's apps, so these tests belong to ``make chec
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import time
 from pathlib import Path
@@ -243,6 +244,30 @@ class TestGuardedExecute:
         )
 
 
+@contextlib.contextmanager
+def watched_library(tmp_path, monkeypatch, name: str, source: str):
+    """An installed-looking package ``name`` (its ``__init__.py`` is ``source``), imported and
+    snapshotted by the guard program in this process; yields (module, snapshot key)."""
+    import importlib
+    import sys
+
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from tools.grading import guard_program
+
+    (tmp_path / name).mkdir()
+    (tmp_path / name / "__init__.py").write_text(source)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    key = f"_cs_grading_guard_{name}"
+    try:
+        module = importlib.import_module(name)
+        guard_program.snapshot(key, InteractiveShell.instance(), modules=(name,))
+        yield module, key
+    finally:
+        sys.modules.pop(key, None)
+        sys.modules.pop(name, None)
+
+
 class TestGuardProgram:
     """The guard's program itself, in an IPython shell of this process (no kernel)."""
 
@@ -272,24 +297,14 @@ class TestGuardProgram:
     def test_a_reloaded_module_is_not_tampering_a_replaced_function_is(self, tmp_path, monkeypatch):
         """The hidden tests reload the course's helpers: new objects from the same source."""
         import importlib
-        import sys
-
-        from IPython.core.interactiveshell import InteractiveShell
 
         from tools.grading import guard_program
 
-        (tmp_path / "helperlib.py").write_text(
-            "import contextlib\n\nLIMITS = {'quick': (0.9, 0.95)}\nNAMES = {'a', 'b'}\n\n"
-            "class Refused(AssertionError):\n    @property\n    def why(self):\n        return 1\n\n"
-            "def close(a, b, tol=1e-9):\n    return abs(a - b) <= tol\n\n"
-            "@contextlib.contextmanager\ndef only():\n    yield\n"
-        )
-        monkeypatch.syspath_prepend(str(tmp_path))
-        import helperlib
-
-        key = "_cs_grading_guard_helperlib"
-        try:
-            guard_program.snapshot(key, InteractiveShell.instance(), modules=("helperlib",))
+        source = ("import contextlib\n\nLIMITS = {'quick': (0.9, 0.95)}\nNAMES = {'a', 'b'}\n\n"
+                  "class Refused(AssertionError):\n    @property\n    def why(self):\n        return 1\n\n"
+                  "def close(a, b, tol=1e-9):\n    return abs(a - b) <= tol\n\n"
+                  "@contextlib.contextmanager\ndef only():\n    yield\n")
+        with watched_library(tmp_path, monkeypatch, "helperlib", source) as (helperlib, key):
             importlib.reload(helperlib)
             assert guard_program.restore(key) == [], "every member is its definition run again"
             reloaded = helperlib.close
@@ -299,9 +314,6 @@ class TestGuardProgram:
             assert helperlib.close is reloaded
             assert guard_program.rebound([("close", "helperlib", "close")], {"close": reloaded}) == []
             assert guard_program.rebound([("close", "helperlib", "close")], {"close": print}) == ["close"]
-        finally:
-            sys.modules.pop(key, None)
-            sys.modules.pop("helperlib", None)
 
     def test_the_guard_watches_every_helper_a_test_cell_imports(self):
         import ast
@@ -323,32 +335,18 @@ class TestGuardProgram:
     def test_a_librarys_own_wrapper_is_not_tampering(self, tmp_path, monkeypatch):
         """torch._dynamo wraps torch.manual_seed on import; a wrapper written in a cell is restored."""
         import functools
-        import sys
-
-        from IPython.core.interactiveshell import InteractiveShell
 
         from tools.grading import guard_program
 
-        (tmp_path / "fakelib").mkdir()
-        (tmp_path / "fakelib" / "__init__.py").write_text(
-            "import functools\n\ndef seed(n):\n    return n\n\n"
-            "def wrap(f):\n    @functools.wraps(f)\n    def wrapper(*args):\n        return f(*args)\n"
-            "    return wrapper\n"
-        )
-        monkeypatch.syspath_prepend(str(tmp_path))
-        import fakelib
-
-        key = "_cs_grading_guard_fakelib"
-        try:
-            guard_program.snapshot(key, InteractiveShell.instance(), modules=("fakelib",))
+        source = ("import functools\n\ndef seed(n):\n    return n\n\n"
+                  "def wrap(f):\n    @functools.wraps(f)\n    def wrapper(*args):\n        return f(*args)\n"
+                  "    return wrapper\n")
+        with watched_library(tmp_path, monkeypatch, "fakelib", source) as (fakelib, key):
             fakelib.seed = fakelib.wrap(fakelib.seed)  # what the library itself does
             library_version = fakelib.seed
             assert guard_program.restore(key) == [] and fakelib.seed is library_version
             fakelib.seed = functools.wraps(fakelib.seed)(lambda n: 0)  # a student's, looking the same
             assert guard_program.restore(key) == ["fakelib.seed"] and fakelib.seed is library_version
-        finally:
-            sys.modules.pop(key, None)
-            sys.modules.pop("fakelib", None)
 
 
 @pytest.fixture(scope="module")

@@ -21,8 +21,9 @@ from tools.course import ROOT
 from tools.grading import events
 from tools.grading.preprocessors.execute import SKIPPED_EXPERIMENT_NOTE, SKIPPED_HANDIN_NOTE, GradingExecute
 from tools.grading.preprocessors.gradeids import DeduplicateGradeIds
-from tools.grading.preprocessors.guard import GuardedExecute, import_bindings, parse_guard_reply
+from tools.grading.preprocessors.guard import GuardedExecute, parse_guard_reply
 from tools.grading.preprocessors.maths import RenderMaths
+from tools.grading.preprocessors.names import assigned_names, function_reach, import_bindings
 from tools.grading.preprocessors.overwrite import (
     ReportingOverwriteCells,
     cell_key,
@@ -30,7 +31,7 @@ from tools.grading.preprocessors.overwrite import (
     released_source,
 )
 from tools.grading.preprocessors.traceback import TracebackToMessage
-from tools.grading.records import EventKind
+from tools.grading.records import REVIEW_EVENTS, EventKind
 
 FILES = Path(__file__).parent / "grading_fixtures" / "notebooks"
 
@@ -198,6 +199,7 @@ class TestGuardedExecute:
         assert errors(cell(nb, "test_square")) == [], "reloading the checks is not tampering"
         assert "this test scores 0" in cell(nb, "test_double").outputs[0]["evalue"]
         assert [(e.kind, e.cell, e.detail) for e in events.drain()] == [
+            (EventKind.INTROSPECTION, "answer", "get_ipython(), user_ns"),
             (EventKind.TAMPERING_IN_TEST, "test_double", "math.isclose"),
             (EventKind.TAMPERING_IN_TEST, "test_triple", "user namespace isclose"),
         ]
@@ -207,6 +209,36 @@ class TestGuardedExecute:
         nb, _ = executor(GuardedExecute, guard=False).preprocess(
             read_nb("tampering-in-test"), resources("tampering-in-test"))
         assert [errors(cell(nb, t)) for t in ("test_double", "test_triple", "test_square")] == [[], [], []]
+
+    def test_functions_that_can_rebind_the_tests_variables_are_flagged_for_review(self, kernel):
+        """A function's globals are the test cell's variables; no check after the test can tell the
+        student's value from the test's, so the grade stands and a person is asked to look."""
+        nb, _ = executor(GuardedExecute, guard=True).preprocess(
+            read_nb("rebinds-test-variables"), resources("rebinds-test-variables"), kernel)
+        assert errors(cell(nb, "test_square")) == errors(cell(nb, "test_cube")) == [], "the rebinding works"
+        recorded = events.drain()
+        assert [(e.kind, e.cell, e.detail) for e in recorded] == [
+            (EventKind.INTROSPECTION, "answer", "globals()"),
+            (EventKind.GLOBAL_SHARED, "test_square", "expected"),
+        ]
+        assert all(e.kind in REVIEW_EVENTS for e in recorded)
+
+    def test_what_the_students_functions_reach(self):
+        declared, introspection = function_reach(
+            "import sys\nx = globals()\n"  # top level: runs before any test
+            "def f():\n    global total, expected\n    return sys._getframe(1).f_locals\n"
+            "class Model:\n    def forward(self, v):\n        return vars()\n"
+            "def g(v):\n    return v.__globals__, eval('1'), vars(v)\n"
+        )
+        assert declared == {"total", "expected"}
+        assert introspection == {"_getframe", "f_locals", "vars()", "__globals__", "eval()"}
+        assert function_reach("%matplotlib inline\ndef f():\n    return 1") == (set(), set())
+
+    def test_the_names_a_test_cell_assigns(self):
+        source = ("import numpy as np\nfrom math import isclose\nx, (y, z) = 1, (2, 3)\n"
+                  "for trial in range(2):\n    out = trial\ndef helper():\n    inner = 1\n"
+                  "with open('f') as fh:\n    pass\ndel z\n")
+        assert assigned_names(source) == {"np", "isclose", "x", "y", "z", "trial", "out", "helper", "fh"}
 
     def test_the_names_a_test_cell_binds_by_import(self):
         source = (

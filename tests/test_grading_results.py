@@ -75,6 +75,14 @@ def test_events_and_items_round_trip_as_data():
         assert event.describe().startswith("nb: "), "every kind has its sentence"
 
 
+def test_events_a_person_should_look_at_go_on_the_review_list():
+    item = Item("ann", "01_a")
+    item.add_events([Event(EventKind.CELL_TIMEOUT, "01_a", "test_loop", "30"),
+                     Event(EventKind.GLOBAL_SHARED, "01_a", "test_values", "expected")])
+    assert [e.kind for e in item.events] == [EventKind.CELL_TIMEOUT, EventKind.GLOBAL_SHARED]
+    assert item.review == [Event(EventKind.GLOBAL_SHARED, "01_a", "test_values", "expected").describe()]
+
+
 def test_lms_table_has_one_row_per_student_with_a_total():
     header, rows = lms_table(ROWS)
     assert header == ["student_id", "01_a", "02_b", "total"]

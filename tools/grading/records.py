@@ -8,6 +8,7 @@ results as JSON, and become the report's sentences only at the end (``Event.desc
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from enum import Enum
 
@@ -35,6 +36,8 @@ class EventKind(str, Enum):
     OUTPUT_TRUNCATED = "output_truncated"    # a cell printed more than the output budget
     TAMPERING = "tampering"                  # the guard put back what a cell had changed
     TAMPERING_IN_TEST = "tampering_in_test"  # a test cell changed what it compares with: it failed
+    INTROSPECTION = "introspection"          # the student's functions use frames or globals(): review
+    GLOBAL_SHARED = "global_shared"          # they declare global a name a test assigns: review
     GUARD_FAILED = "guard_failed"            # the guard could not run: the test cell failed
     GUARD_OFF = "guard_off"                  # the guard's snapshot failed: notebook not guarded
     TEST_CELL_EDITED = "test_cell_edited"    # a locked cell differed from the release: restored
@@ -43,6 +46,11 @@ class EventKind(str, Enum):
     FOREIGN_CELL = "foreign_cell"            # a grade id this notebook does not have: a plain cell
     CELL_TYPE_CHANGED = "cell_type_changed"  # an exercise cell of another type: its text graded as code
     ALL_CELLS_RUN = "all_cells_run"          # cells outside the exercises changed: experiments ran
+
+
+# Events a person should look at: the grade stands, but the code could have changed what a test
+# compared (the report lists them under "Needs review").
+REVIEW_EVENTS = frozenset({EventKind.INTROSPECTION, EventKind.GLOBAL_SHARED})
 
 
 @dataclass(frozen=True)
@@ -73,6 +81,10 @@ class Event:
             EventKind.TAMPERING: f"{nb}: tampering: restored before {cell}: {detail}",
             EventKind.TAMPERING_IN_TEST: f"{nb}: tampering: while {cell} ran, the code it called changed "
                                          f"what the test checks with ({detail}); the test fails",
+            EventKind.INTROSPECTION: f"{nb}: the functions defined in {cell} use {detail}, which can reach "
+                                     "the tests' own variables while a test runs",
+            EventKind.GLOBAL_SHARED: f"{nb}: the student's functions declare global {detail}, which "
+                                     f"{cell} assigns: if the test calls one, it can change what it compares",
             EventKind.GUARD_FAILED: f"{nb}: tampering: the guard could not run around {cell}; the test fails",
             EventKind.GUARD_OFF: f"{nb}: the tampering guard was off (its snapshot failed: {detail})",
             EventKind.TEST_CELL_EDITED: f"{nb}: the locked cell {cell} was edited; graded as released",
@@ -99,6 +111,13 @@ class Item:
     events: list[Event] = field(default_factory=list)  # from grading
     review: list[str] = field(default_factory=list)    # why a person should look at it
     seconds: float | None = None  # how long grading it took, kernel start and feedback included
+
+    def add_events(self, graded: Iterable[Event]) -> None:
+        """Grading's events; those in ``REVIEW_EVENTS`` also go on the review list."""
+        for event in graded:
+            self.events.append(event)
+            if event.kind in REVIEW_EVENTS:
+                self.review.append(event.describe())
 
     def to_dict(self) -> dict:
         return {"student": self.student, "assignment": self.assignment, "status": self.status.value,

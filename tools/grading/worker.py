@@ -139,7 +139,7 @@ def _run_worker(task: Task, pending: list[str], items: dict[str, Item], ctx: Run
         item = items[assignment]
         record = done.get(assignment)
         if record:
-            item.events.extend(Event.from_dict(e) for e in record.get("events", []))
+            item.add_events(Event.from_dict(e) for e in record.get("events", []))
             item.seconds = record.get("seconds")
             if record["success"]:
                 item.status = Status.OK

@@ -18,14 +18,20 @@ answer (``eval``, ``exec`` or ``__import__`` sabotaged), the test cell fails.
 
 from __future__ import annotations
 
-import ast
 import secrets
 from pathlib import Path
 
 from traitlets import Bool
 
 from tools.grading import events
-from tools.grading.preprocessors.execute import DEFAULTS, GradingExecute, error_output
+from tools.grading.preprocessors.execute import (
+    DEFAULTS,
+    GradingExecute,
+    error_output,
+    is_test_cell,
+    released_plain_cells,
+)
+from tools.grading.preprocessors.names import assigned_names, function_reach, import_bindings
 from tools.grading.records import EventKind
 
 GUARD_PROGRAM = (Path(__file__).resolve().parents[1] / "guard_program.py").read_text()
@@ -36,50 +42,6 @@ def guard_expression(action: str, token: str, bindings: list | None = None) -> s
     return ("(lambda g: [__import__('builtins').exec(%r, g), g['RESULT']][1])"
             "({'TOKEN': %r, 'ACTION': %r, 'BINDINGS': %r, '__name__': '__cs_guard__', "
             "'get_ipython': get_ipython})" % (GUARD_PROGRAM, token, action, bindings or []))
-
-
-def _dotted(node: ast.AST) -> str:
-    if isinstance(node, ast.Attribute):
-        base = _dotted(node.value)
-        return base and f"{base}.{node.attr}"
-    return node.id if isinstance(node, ast.Name) else ""
-
-
-def import_bindings(source: str) -> list[tuple[str, str, str | None]]:
-    """The names a test cell binds to a module or to a module's attribute, as (name, module,
-    attribute or None): its imports and ``name = importlib.reload(module)``, outside functions and
-    classes, and only names the cell assigns no other way. [] when the cell is not plain Python."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return []
-    bindings, reloads, assigned = [], set(), set()
-
-    def visit(node: ast.AST) -> None:
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-                continue
-            if isinstance(child, ast.Import):
-                bindings.extend((alias.asname, alias.name, None) if alias.asname else
-                                (alias.name.split(".")[0], alias.name.split(".")[0], None)
-                                for alias in child.names)
-            elif isinstance(child, ast.ImportFrom) and child.level == 0 and child.module:
-                bindings.extend((alias.asname or alias.name, child.module, alias.name)
-                                for alias in child.names if alias.name != "*")
-            elif (isinstance(child, ast.Assign) and len(child.targets) == 1
-                  and isinstance(child.targets[0], ast.Name) and isinstance(child.value, ast.Call)
-                  and _dotted(child.value.func) in ("importlib.reload", "reload")
-                  and len(child.value.args) == 1 and _dotted(child.value.args[0])):
-                bindings.append((child.targets[0].id, _dotted(child.value.args[0]), None))
-                reloads.add(child.targets[0])
-            elif isinstance(child, ast.Name) and isinstance(child.ctx, (ast.Store, ast.Del)):
-                if child not in reloads:
-                    assigned.add(child.id)
-            visit(child)
-
-    visit(tree)
-    return list({name: (name, module, attr) for name, module, attr in bindings
-                 if name not in assigned}.values())
 
 
 def parse_guard_reply(reply: dict | None, token: str) -> list[str] | None:
@@ -100,7 +62,24 @@ class GuardedExecute(GradingExecute):
 
     def preprocess(self, nb, resources=None, km=None):
         self._guard_token = None
+        self._student_globals = set()
+        if self.guard:
+            self._read_student_functions(nb, resources)
         return super().preprocess(nb, resources, km)
+
+    def _read_student_functions(self, nb, resources) -> None:
+        """What the student's functions can reach besides their arguments, for a person to review:
+        test cells are top-level code, so their variables are globals of the student's functions
+        too, which no check after the test can tell from the test's own values."""
+        released, _ = released_plain_cells(self.source_directory, resources)
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type != "code" or is_test_cell(cell) or cell.source.strip() in released:
+                continue
+            declared, introspection = function_reach(cell.source)
+            self._student_globals |= declared
+            if introspection:
+                events.record(EventKind.INTROSPECTION, resources, events.cell_label(cell, index),
+                              ", ".join(sorted(introspection)), log=self.log)
 
     def _guard(self, action: str, bindings: list | None = None) -> list[str] | None:
         """Run the guard in the kernel; the list of restored names, or None if it failed."""
@@ -161,4 +140,7 @@ class GuardedExecute(GradingExecute):
             return self._fail(cell, EventKind.TAMPERING_IN_TEST, label, ", ".join(changed),
                               "the test's checks were changed while it ran (" + ", ".join(changed)
                               + "); the autograder put them back, and this test scores 0")
+        if shared := self._student_globals & assigned_names(cell.source):
+            events.record(EventKind.GLOBAL_SHARED, self._event_resources, label, ", ".join(sorted(shared)),
+                          log=self.log)
         return cell, resources

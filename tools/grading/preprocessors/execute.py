@@ -92,16 +92,21 @@ class GradingExecute(Execute):
         self._budget_spent = False
         self._deadline = None  # the budget starts with the first cell: kernel start-up is not the student's
         self._event_resources = resources
+        self._released_code, experiments = released_plain_cells(self.source_directory, resources)
+        self._read_hand_in(nb, resources)
         if self.skip_unchanged_experiments:
-            plain, experiments = released_plain_cells(self.source_directory, resources)
             students = [cell.source.strip() for cell in nb.cells if cell.cell_type == "code"
                         and not cell.metadata.get("nbgrader") and cell.source.strip()]
-            if all(source in plain for source in students):
+            if all(source in self._released_code for source in students):
                 self._experiments = experiments
             elif experiments:
                 events.record(EventKind.ALL_CELLS_RUN, resources)
                 self.log.info("cells outside the exercises were added or edited: every cell runs")
         return super().preprocess(nb, resources, km)
+
+    def _read_hand_in(self, nb, resources) -> None:
+        """What a subclass reads from the whole hand-in before any cell runs (``_released_code``,
+        the source notebook's code cells outside nbgrader's, is known by then)."""
 
     # -- time --------------------------------------------------------------------------------
 

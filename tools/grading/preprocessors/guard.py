@@ -29,7 +29,6 @@ from tools.grading.preprocessors.execute import (
     GradingExecute,
     error_output,
     is_test_cell,
-    released_plain_cells,
 )
 from tools.grading.preprocessors.names import assigned_names, function_reach, import_bindings
 from tools.grading.records import EventKind
@@ -63,17 +62,16 @@ class GuardedExecute(GradingExecute):
     def preprocess(self, nb, resources=None, km=None):
         self._guard_token = None
         self._student_globals = set()
-        if self.guard:
-            self._read_student_functions(nb, resources)
         return super().preprocess(nb, resources, km)
 
-    def _read_student_functions(self, nb, resources) -> None:
+    def _read_hand_in(self, nb, resources) -> None:
         """What the student's functions can reach besides their arguments, for a person to review:
         test cells are top-level code, so their variables are globals of the student's functions
         too, which no check after the test can tell from the test's own values."""
-        released, _ = released_plain_cells(self.source_directory, resources)
+        if not self.guard:
+            return
         for index, cell in enumerate(nb.cells):
-            if cell.cell_type != "code" or is_test_cell(cell) or cell.source.strip() in released:
+            if cell.cell_type != "code" or is_test_cell(cell) or cell.source.strip() in self._released_code:
                 continue
             declared, introspection = function_reach(cell.source)
             self._student_globals |= declared

@@ -7,6 +7,7 @@ the gradebook), and on the student's cells. Nothing here runs a cell.
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Iterator
 
 SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
@@ -17,8 +18,10 @@ INTROSPECTION_ATTRIBUTES = {"__globals__", "f_globals", "f_locals", "f_back", "_
 INTROSPECTION_CALLS = {"globals", "get_ipython", "eval", "exec"}
 
 
+@functools.lru_cache(maxsize=64)  # the guard reads each test cell twice (imports, assignments)
 def parse(source: str) -> ast.Module | None:
-    """The cell as Python, IPython's magics turned into calls; None when it is not Python."""
+    """The cell as Python, IPython's magics turned into calls; None when it is not Python. Shared
+    between callers: do not change the tree."""
     from IPython.core.inputtransformer2 import TransformerManager
 
     try:

@@ -9,6 +9,7 @@ seconds; nothing here runs nbgrader's apps, so these tests belong to ``make chec
 from __future__ import annotations
 
 import contextlib
+import copy
 import shutil
 import time
 from pathlib import Path
@@ -210,6 +211,32 @@ class TestGuardedExecute:
             read_nb("tampering-in-test"), resources("tampering-in-test"))
         assert [errors(cell(nb, t)) for t in ("test_double", "test_triple", "test_square")] == [[], [], []]
 
+    def test_checks_disabled_and_put_back_before_the_guard_looks_fail_the_test(self, kernel):
+        """Patches undone after the test's last statement and before the guard's request after the
+        cell (by a profile function as IPython's run of the cell returns, or by a ``post_run_cell``
+        callback) are seen by the check the guard adds as the test cell's last statement, and
+        setting a profile function is itself seen; switching that check off fails the test too,
+        and only that test."""
+        fixture = read_nb("tampering-after-test")
+        nb, _ = executor(GuardedExecute, guard=True).preprocess(
+            copy.deepcopy(fixture), resources("tampering-after-test"), kernel)
+        for name in ("test_halve", "test_negate", "test_quadruple"):
+            assert errors(cell(nb, name)) == ["TamperingError"], name
+        assert errors(cell(nb, "test_cube")) == []
+        assert [c.source for c in nb.cells] == [c.source for c in fixture.cells], "the sources are kept"
+        assert [(e.kind, e.cell, e.detail) for e in events.drain()] == [
+            (EventKind.INTROSPECTION, "answer", "get_ipython(), setprofile"),
+            (EventKind.TAMPERING_IN_TEST, "test_halve", "math.isclose, sys.settrace or sys.setprofile"),
+            (EventKind.TAMPERING_IN_TEST, "test_negate", "math.isclose, IPython event post_run_cell"),
+            (EventKind.GUARD_FAILED, "test_quadruple", "the check at the end of the test"),
+        ]
+
+    def test_without_the_guard_the_answers_that_put_back_their_patches_pass(self):
+        """The control for the test above, in a kernel of its own."""
+        nb, _ = executor(GuardedExecute, guard=False).preprocess(
+            read_nb("tampering-after-test"), resources("tampering-after-test"))
+        assert [errors(cell(nb, t)) for t in ("test_halve", "test_negate", "test_quadruple")] == [[], [], []]
+
     def test_functions_that_can_rebind_the_tests_variables_are_flagged_for_review(self, kernel):
         """A function's globals are the test cell's variables; no check after the test can tell the
         student's value from the test's, so the grade stands and a person is asked to look."""
@@ -229,9 +256,12 @@ class TestGuardedExecute:
             "def f():\n    global total, expected\n    return sys._getframe(1).f_locals\n"
             "class Model:\n    def forward(self, v):\n        return vars()\n"
             "def g(v):\n    return v.__globals__, eval('1'), vars(v)\n"
+            "class Result:\n    def __del__(self):\n        sys.setprofile(None)\n"
+            "def h():\n    return sys._current_frames(), weakref.finalize(h, print)\n"
         )
         assert declared == {"total", "expected"}
-        assert introspection == {"_getframe", "f_locals", "vars()", "__globals__", "eval()"}
+        assert introspection == {"_getframe", "f_locals", "vars()", "__globals__", "eval()", "__del__",
+                                 "setprofile", "_current_frames", "finalize"}
         assert function_reach("%matplotlib inline\ndef f():\n    return 1") == (set(), set())
 
     def test_the_names_a_test_cell_assigns(self):

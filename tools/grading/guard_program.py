@@ -14,6 +14,13 @@ leave ``RESULT = TOKEN + ":" + comma-separated names`` for the grader to read.
   the user namespace by an import or ``importlib.reload`` (``BINDINGS``: name, module, attribute
   or None) that no longer holds what it bound. Anything answered here changed *while the test
   ran*: the student's function, called by the test, disabled the checks after the test began.
+  The same check also runs *inside* the test cell, as its last statement (``test_ended``, added
+  by GuardedExecute to the code it sends), because a patch can be undone between the test's last
+  statement and the ``after`` request: by a profile function when the cell's code returns, or by
+  an IPython ``post_run_cell`` callback. ``after`` answers what that check found, or
+  ``END_MISSING`` when it should have run (the test passed) and did not. And an audit hook, which
+  Python code cannot remove, counts the trace and profile functions set (``TRACING_EVENTS``):
+  setting one while the test runs is answered as ``TRACING``.
   A library that wraps one of its own functions when a submodule is first imported (torch's
   ``_dynamo`` wraps ``torch.manual_seed``) is not tampering: a new value that wraps the saved one
   (``__wrapped__``) and whose code lies in that library's own files is kept, and becomes the
@@ -44,6 +51,12 @@ HOOKS = ("pre_execute", "pre_run_cell", "post_execute", "post_run_cell")
 RELOAD_ATTRIBUTES = ("__spec__", "__loader__", "__cached__")
 # Event hooks that libraries add while a notebook runs (matplotlib's inline backend flushes figures).
 LIBRARY_HOOKS = ("matplotlib_inline", "matplotlib", "IPython", "ipykernel", "ipywidgets")
+# Builtins that IPython and ipykernel replace while a cell runs (and put back after it).
+CELL_BUILTINS = ("input", "exit", "quit", "get_ipython")
+# Audit events of setting a trace or profile function, from Python or from C (PyEval_SetProfile).
+TRACING_EVENTS = frozenset({"sys.settrace", "sys.setprofile", "sys.monitoring.register_callback"})
+TRACING = "sys.settrace or sys.setprofile"
+END_MISSING = "the check at the end of the test"
 
 
 def snapshot(key, shell, modules=MODULES):
@@ -136,8 +149,9 @@ def rebound(bindings, namespace):
     return changed
 
 
-def restore(key):
-    """Put back what changed since ``snapshot``; answer the names of what was put back."""
+def restore(key, in_cell=False):
+    """Put back what changed since ``snapshot``; answer the names of what was put back. ``in_cell``:
+    called from a cell's code, so the kernel's own ``CELL_BUILTINS`` are left as they are."""
     state = sys.modules[key].state
     changed = []
     for name, (module, saved) in state["modules"].items():
@@ -147,7 +161,8 @@ def restore(key):
         current = vars(module)
         folder = library_folder(module)
         for attr, value in saved.items():
-            if (name == "builtins" and attr.startswith("_")) or attr in RELOAD_ATTRIBUTES:
+            if (name == "builtins" and (attr.startswith("_") or (in_cell and attr in CELL_BUILTINS))
+                    or attr in RELOAD_ATTRIBUTES):
                 continue  # IPython keeps _, __, ___ there
             new = current.get(attr, restore)
             if new is not value:
@@ -190,16 +205,55 @@ def restore(key):
     if sys.gettrace() is not None or sys.getprofile() is not None:
         sys.settrace(None)
         sys.setprofile(None)
-        changed.append("sys.settrace")
+        changed.append(TRACING)
     return changed
+
+
+def watch_tracing(key):
+    """Count, in the snapshot's state, every trace or profile function set from now on."""
+    state = sys.modules[key].state
+    state["tracing"] = 0
+
+    def count(event, args):
+        if event in TRACING_EVENTS:
+            state["tracing"] += 1
+
+    sys.addaudithook(count)
+
+
+def restore_counting_tracing(key, in_cell=False):
+    """``restore``, plus ``TRACING`` when a trace or profile function was set since the last call
+    (the guard's own calls do not count: the count restarts after them)."""
+    state = sys.modules[key].state
+    traced = state.get("tracing", 0)
+    changed = restore(key, in_cell)
+    state["tracing"] = 0
+    return changed + [TRACING] if traced and TRACING not in changed else changed
+
+
+def test_ended(key, bindings, namespace):
+    """The ``after`` check, run as the last statement of a test cell; its names are kept for
+    ``after`` to answer."""
+    names = restore_counting_tracing(key, in_cell=True)
+    names += ["user namespace " + n for n in rebound(bindings, namespace)]
+    sys.modules[key].state["ended"] = names
 
 
 if __name__ == "__cs_guard__":  # sent to the kernel by GuardedExecute
     _key = "_cs_grading_guard_" + TOKEN  # noqa: F821 (set by the grader)
     if ACTION == "snapshot":  # noqa: F821
         _names = snapshot(_key, get_ipython())  # noqa: F821
-    else:
+        watch_tracing(_key)
+    elif ACTION == "restore":  # noqa: F821
         _names = restore(_key)
-        if ACTION == "after":  # noqa: F821
-            _names += ["user namespace " + n for n in rebound(BINDINGS, get_ipython().user_ns)]  # noqa: F821
+        sys.modules[_key].state.update(tracing=0, ended=None)  # the student's own cells may trace
+        sys.modules[_key].test_ended = test_ended  # this program's, whatever was put there since
+    else:  # after
+        _ended = sys.modules[_key].state.pop("ended", None)
+        _names = [] if _ended is None else _ended
+        if _ended is None and EXPECT_END:  # noqa: F821
+            _names.append(END_MISSING)
+        _names += [n for n in restore_counting_tracing(_key) if n not in _names]
+        _names += ["user namespace " + n for n in rebound(BINDINGS, get_ipython().user_ns)  # noqa: F821
+                   if "user namespace " + n not in _names]
     RESULT = TOKEN + ":" + ",".join(_names)  # noqa: F821

@@ -24,6 +24,7 @@ from pathlib import Path
 from traitlets import Bool
 
 from tools.grading import events
+from tools.grading.guard_program import END_MISSING
 from tools.grading.preprocessors.execute import (
     DEFAULTS,
     GradingExecute,
@@ -36,11 +37,19 @@ from tools.grading.records import EventKind
 GUARD_PROGRAM = (Path(__file__).resolve().parents[1] / "guard_program.py").read_text()
 
 
-def guard_expression(action: str, token: str, bindings: list | None = None) -> str:
+def guard_expression(action: str, token: str, bindings: list | None = None, expect_end: bool = False) -> str:
     """A user expression that runs the guard program in a namespace of its own and yields RESULT."""
     return ("(lambda g: [__import__('builtins').exec(%r, g), g['RESULT']][1])"
-            "({'TOKEN': %r, 'ACTION': %r, 'BINDINGS': %r, '__name__': '__cs_guard__', "
-            "'get_ipython': get_ipython})" % (GUARD_PROGRAM, token, action, bindings or []))
+            "({'TOKEN': %r, 'ACTION': %r, 'BINDINGS': %r, 'EXPECT_END': %r, '__name__': '__cs_guard__', "
+            "'get_ipython': get_ipython})" % (GUARD_PROGRAM, token, action, bindings or [], expect_end))
+
+
+def with_end_check(source: str, token: str, bindings: list) -> str:
+    """A test cell's code with the guard's check as its last statement (``test_ended``): it runs
+    before anything the student can hook after the test's code (a profile function's "return", an
+    IPython ``post_run_cell`` callback). The notebook keeps the cell's own source."""
+    return (source.rstrip() + "\n\n__import__('sys').modules[%r].test_ended(%r, %r, get_ipython().user_ns)\n"
+            % ("_cs_grading_guard_" + token, "_cs_grading_guard_" + token, bindings))
 
 
 def parse_guard_reply(reply: dict | None, token: str) -> list[str] | None:
@@ -79,12 +88,12 @@ class GuardedExecute(GradingExecute):
                 events.record(EventKind.INTROSPECTION, resources, events.cell_label(cell, index),
                               ", ".join(sorted(introspection)), log=self.log)
 
-    def _guard(self, action: str, bindings: list | None = None) -> list[str] | None:
+    def _guard(self, action: str, bindings: list | None = None, expect_end: bool = False) -> list[str] | None:
         """Run the guard in the kernel; the list of restored names, or None if it failed."""
         cell_timeout = self.timeout
         self.timeout = max(self.startup_timeout, cell_timeout or 0)  # importing torch on a busy machine
         try:
-            expression = guard_expression(action, self._guard_token, bindings)
+            expression = guard_expression(action, self._guard_token, bindings, expect_end)
             msg_id = self.kc.execute("", silent=True, store_history=False,
                                      user_expressions={"guard": expression})
             reply = self.wait_for_reply(msg_id)
@@ -126,14 +135,26 @@ class GuardedExecute(GradingExecute):
         if restored:
             events.record(EventKind.TAMPERING, self._event_resources, label, ", ".join(restored),
                           log=self.log)
-        cell, resources = super().preprocess_cell(cell, resources, index)
+        bindings = import_bindings(cell.source)
+        end_check = is_test_cell(cell)
+        source = cell.source
+        if end_check:
+            cell.source = with_end_check(source, self._guard_token, bindings)
+        try:
+            cell, resources = super().preprocess_cell(cell, resources, index)
+        finally:
+            cell.source = source
         if self._guard_token is None:  # the kernel died in the test: a fresh one has nothing to check
             return cell, resources
         passed = not any(output.get("output_type") == "error" for output in cell.get("outputs", []))
-        changed = self._guard("after", import_bindings(cell.source) if passed else [])
+        changed = self._guard("after", bindings if passed else [], expect_end=end_check and passed)
         if changed is None:
             return self._fail(cell, EventKind.GUARD_FAILED, label, "", "the grading environment was "
                               "tampered with while the test ran (the autograder's guard could not run)")
+        if END_MISSING in changed:
+            return self._fail(cell, EventKind.GUARD_FAILED, label, END_MISSING, "the grading environment "
+                              "was tampered with while the test ran (the autograder's check at the end of "
+                              "the test did not run)")
         if changed:
             return self._fail(cell, EventKind.TAMPERING_IN_TEST, label, ", ".join(changed),
                               "the test's checks were changed while it ran (" + ", ".join(changed)

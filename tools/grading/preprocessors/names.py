@@ -12,10 +12,14 @@ from collections.abc import Iterator
 
 SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 # What a function can use to reach its caller's variables (the test cell's, while the test runs)
-# other than through its arguments: frames, the namespace dictionaries, and code run from text.
+# other than through its arguments: frames, the namespace dictionaries, and code run from text; and
+# what can run code of its own later, at a moment it picks (after a test has checked, before the
+# guard looks): trace and profile functions, other threads' frames, finalizers.
 INTROSPECTION_ATTRIBUTES = {"__globals__", "f_globals", "f_locals", "f_back", "_getframe",
-                            "currentframe", "getouterframes", "user_ns", "get_referrers", "get_objects"}
+                            "currentframe", "getouterframes", "user_ns", "get_referrers", "get_objects",
+                            "settrace", "setprofile", "_current_frames", "finalize"}
 INTROSPECTION_CALLS = {"globals", "get_ipython", "eval", "exec"}
+INTROSPECTION_METHODS = {"__del__"}
 
 
 @functools.lru_cache(maxsize=64)  # the guard reads each test cell twice (imports, assignments)
@@ -101,7 +105,7 @@ def import_bindings(source: str) -> list[tuple[str, str, str | None]]:
 def function_reach(source: str) -> tuple[set[str], set[str]]:
     """In the functions and classes a cell defines: the names they declare ``global`` (they may
     rebind them when called), and the introspection they use (``INTROSPECTION_ATTRIBUTES``,
-    ``INTROSPECTION_CALLS``)."""
+    ``INTROSPECTION_CALLS``, ``INTROSPECTION_METHODS``)."""
     tree = parse(source)
     if tree is None:
         return set(), set()
@@ -111,6 +115,8 @@ def function_reach(source: str) -> tuple[set[str], set[str]]:
             declared.update(node.names)
         elif isinstance(node, ast.Attribute) and node.attr in INTROSPECTION_ATTRIBUTES:
             introspection.add(node.attr)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in INTROSPECTION_METHODS:
+            introspection.add(node.name)
         elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
               and (node.func.id in INTROSPECTION_CALLS or (node.func.id == "vars" and not node.args))):
             introspection.add(node.func.id + "()")

@@ -16,8 +16,9 @@ import numpy as np
 class StepLog:
     """A loss function for ``fit`` that also keeps every training step's loss and batch accuracy.
 
-    ``fit`` calls ``loss_fn(logits, y)`` for each training batch and ``evaluate`` calls
-    ``loss_fn(logits, y, reduction="sum")`` on the validation data: only the first kind is recorded.
+    ``fit`` calls ``loss_fn(logits, y)`` for each training batch and ``evaluate`` calls it on the
+    validation data, under ``torch.no_grad()``: only calls with gradients on (and no extra arguments,
+    such as ``reduction=``) are recorded, so validation never counts as a training step.
     Values stay on the device until ``values()`` reads them all at once (no host wait per step).
     Used by notebooks 10 and 11.
     """
@@ -29,8 +30,10 @@ class StepLog:
         self._losses, self._accs = [], []
 
     def __call__(self, logits, targets, **kwargs):
+        import torch
+
         loss = self.loss_fn(logits, targets, **kwargs)
-        if not kwargs:
+        if not kwargs and torch.is_grad_enabled():
             self.record(loss, logits, targets)
         return loss
 

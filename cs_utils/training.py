@@ -100,8 +100,11 @@ def evaluate(model, loader, device=None, loss_fn=None, channels_last: bool = Fal
              precision: str | None = None) -> tuple[float, float]:
     """Mean loss and accuracy of ``model`` over ``loader``, in eval mode and without gradients.
 
+    ``loss_fn(logits, y)`` returns the batch's mean loss, as in ``fit`` (``F.cross_entropy`` or a module
+    such as ``nn.CrossEntropyLoss()``); weighted by batch size, those means give the mean per sample.
     The sums stay on the device and are read once at the end (no host sync per batch). ``precision``
     as in ``fit`` (None: ``amp_policy``). The model's previous train/eval mode is restored afterwards.
+    An empty loader raises ``ValueError``: 0 samples have no accuracy, and 0.0 would look like one.
     """
     import torch
     import torch.nn.functional as F
@@ -118,12 +121,14 @@ def evaluate(model, loader, device=None, loss_fn=None, channels_last: bool = Fal
         for batch in loader:
             x, y = _to_device(batch, device, channels_last)
             logits = model(x)
-            total_loss += loss_fn(logits.float(), y, reduction="sum")
+            total_loss += loss_fn(logits.float(), y) * len(y)
             correct += (logits.argmax(dim=1) == y).sum()
             count += len(y)
     model.train(was_training)
+    if count == 0:
+        raise ValueError("the loader gave no samples: check the dataset's size (and drop_last)")
     total_loss, correct = _read(total_loss, correct)
-    return total_loss / max(count, 1), correct / max(count, 1)
+    return total_loss / count, correct / count
 
 
 def tune_backend(device) -> None:
@@ -146,8 +151,16 @@ def fit(model, train_loader, val_loader=None, *, epochs: int, optimizer, loss_fn
     time of each epoch), ``device``, ``precision`` ("fp32", "bf16" or "fp16") and ``stopped_early``
     (the time budget ran out). Every value is a plain Python number or string.
 
+    ``loss_fn(logits, y)`` (default ``F.cross_entropy``; a module such as ``nn.CrossEntropyLoss()``
+    works too) must return the batch's mean loss: the epoch's loss is the batch means weighted by batch
+    size, for training and for ``evaluate`` on ``val_loader`` alike.
+
     Precision: ``precision=None`` chooses by ``amp_policy`` (``amp=False``: fp32); "bf16", "fp16"
     (with a GradScaler) or "fp32" force one, on any device.
+
+    The time budget is checked after each batch, so every epoch trains at least one batch; a
+    training loader that gives no batches at all raises ``ValueError`` instead of a history of
+    made-up zeros.
 
     The host never waits for the device inside an epoch: the loss and the count of correct
     predictions are summed on the device and read once per epoch, and the time budget is checked
@@ -201,11 +214,14 @@ def fit(model, train_loader, val_loader=None, *, epochs: int, optimizer, loss_fn
             if time_budget_s is not None and time.perf_counter() - start > time_budget_s:
                 history["stopped_early"] = True
                 break
+        if count == 0:
+            raise ValueError(f"the training loader gave no batches in epoch {epoch + 1}: an empty dataset, "
+                             "drop_last with fewer samples than batch_size, or an iterator used up already")
         if scheduler is not None:
             scheduler.step()
         total_loss, correct = _read(total_loss, correct)  # the epoch's one wait for the device
-        history["train_loss"].append(total_loss / max(count, 1))
-        history["train_acc"].append(correct / max(count, 1))
+        history["train_loss"].append(total_loss / count)
+        history["train_acc"].append(correct / count)
         if val_loader is not None:
             val_loss, val_acc = evaluate(model, val_loader, device, loss_fn, channels_last,
                                          precision_name(dtype))
@@ -267,10 +283,44 @@ def save_results(name: str, **fields) -> Path:
     return path
 
 
-def save_checkpoint(path, model, optimizer=None, **extra) -> Path:
-    """Save model (and optimizer) state plus any extra JSON-like values, e.g. ``epoch=3``."""
+def _plain(value):
+    """``value`` with NumPy values and 0-d tensors turned into Python numbers and lists, recursively:
+    ``np.mean(...)`` gives a NumPy scalar, which ``torch.load(weights_only=True)`` refuses to unpickle."""
+    import numpy as np
     import torch
 
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if type(value) in (list, tuple):
+        return type(value)(_plain(v) for v in value)
+    if isinstance(value, (np.generic, np.ndarray)):
+        return value.tolist()
+    if isinstance(value, torch.Tensor) and value.dim() == 0:
+        return value.item()
+    return value
+
+
+def save_checkpoint(path, model, optimizer=None, **extra) -> Path:
+    """Save model (and optimizer) state plus any extra JSON-like values, e.g. ``epoch=3``.
+
+    NumPy values and 0-d tensors in ``extra`` are saved as Python numbers. Any other value that
+    ``load_checkpoint`` could not read back raises ``TypeError`` here, not when you need the file.
+    """
+    import io
+
+    import torch
+
+    extra = {key: _plain(value) for key, value in extra.items()}
+    for key, value in extra.items():
+        try:  # torch's own rules decide what weights_only reads; a list of ours would drift from them
+            buffer = io.BytesIO()
+            torch.save(value, buffer)
+            buffer.seek(0)
+            torch.load(buffer, weights_only=True)
+        except Exception as err:  # noqa: BLE001 (pickling and unpickling errors of every kind)
+            raise TypeError(f"save_checkpoint cannot save {key}, a {type(value).__name__}: "
+                            "load_checkpoint reads only numbers, strings, booleans, None, tensors and "
+                            "lists, tuples or dicts of them") from err
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     state = {"model": model.state_dict(), "extra": extra}

@@ -35,7 +35,7 @@ def test_step_log_records_training_steps_only():
     history = training.fit(model, loader, loader, epochs=2, optimizer=optimizer, loss_fn=log, progress=False,
                            device="cpu")
     losses, accs = log.values()
-    # evaluate's loss_fn(..., reduction="sum") calls are not recorded
+    # evaluate's calls on the validation data (under no_grad) are not recorded
     assert log.steps == len(losses) == len(accs) == 2 * len(loader)
     assert np.all(np.isfinite(losses)) and np.all((accs >= 0) & (accs <= 1))
     # fit's per-epoch training loss is the size-weighted mean of the steps (all batches have 32 here)

@@ -49,6 +49,40 @@ def test_time_budget_stops_training():
     history = training.fit(model, tiny_problem(), epochs=1000, optimizer=optimizer, device="cpu",
                            progress=False, time_budget_s=0.0)
     assert history["stopped_early"] and len(history["train_loss"]) == 1
+    # the budget is checked after a batch: a spent budget still trains one, and reports its real loss
+    assert np.isfinite(history["train_loss"][0]) and history["train_loss"][0] > 0
+
+
+def test_fit_and_evaluate_take_a_loss_module():
+    """Notebook 08 teaches nn.CrossEntropyLoss(): a module takes no reduction= argument."""
+    torch.manual_seed(0)
+    model, loader = tiny_model(), tiny_problem(64)
+    val = torch.utils.data.DataLoader(loader.dataset, batch_size=24)  # a smaller last batch: 24, 24, 16
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    history = training.fit(model, loader, val, epochs=1, optimizer=optimizer, loss_fn=nn.CrossEntropyLoss(),
+                           device="cpu", progress=False)
+    x, y = loader.dataset.tensors
+    with torch.no_grad():
+        expected = torch.nn.functional.cross_entropy(model(x), y).item()
+    assert history["val_loss"][0] == pytest.approx(expected, rel=1e-5)
+    assert training.evaluate(model, val, "cpu", nn.CrossEntropyLoss())[0] == pytest.approx(expected, rel=1e-5)
+    assert training.evaluate(model, val, "cpu")[0] == pytest.approx(expected, rel=1e-5)
+
+
+def test_evaluate_refuses_an_empty_loader():
+    empty = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(torch.zeros(0, 3, 8, 8),
+                                                                       torch.zeros(0, dtype=torch.long)))
+    with pytest.raises(ValueError, match="no samples"):
+        training.evaluate(tiny_model(), empty, "cpu")
+
+
+def test_fit_refuses_a_training_loader_without_batches():
+    model = tiny_model()
+    # drop_last with fewer samples than a batch: every epoch would train nothing
+    loader = torch.utils.data.DataLoader(tiny_problem(16).dataset, batch_size=32, drop_last=True)
+    with pytest.raises(ValueError, match="no batches in epoch 1"):
+        training.fit(model, loader, epochs=2, optimizer=torch.optim.SGD(model.parameters(), lr=0.1),
+                     device="cpu", progress=False)
 
 
 def test_amp_policy_cpu_and_mps_stay_fp32():
@@ -136,11 +170,45 @@ def test_checkpoint_round_trip(tmp_path):
     assert restored_opt.state_dict()["state"], "optimizer momentum buffers were not restored"
 
 
+def test_checkpoint_extras_from_numpy_and_torch_load_back_as_plain_values(tmp_path):
+    """load_checkpoint reads with weights_only=True, which refuses NumPy scalars such as np.mean's."""
+    model = tiny_model()
+    path = training.save_checkpoint(tmp_path / "m.pt", model, epoch=np.int64(3), val_acc=np.mean([0.5, 0.7]),
+                                    curve=np.array([0.25, 0.5]), best=torch.tensor(0.75),
+                                    nested={"lr": np.float32(0.5), "steps": [np.int32(1), 2]})
+    extra = training.load_checkpoint(path, tiny_model())
+    assert extra == {"epoch": 3, "val_acc": pytest.approx(0.6), "curve": [0.25, 0.5], "best": 0.75,
+                     "nested": {"lr": 0.5, "steps": [1, 2]}}
+    assert type(extra["epoch"]) is int and type(extra["val_acc"]) is float and type(extra["best"]) is float
+
+
+def test_save_checkpoint_refuses_what_load_checkpoint_cannot_read(tmp_path):
+    with pytest.raises(TypeError, match="cannot save folder, a PosixPath|cannot save folder, a WindowsPath"):
+        training.save_checkpoint(tmp_path / "m.pt", tiny_model(), folder=tmp_path)
+    assert not (tmp_path / "m.pt").exists(), "refused before anything is written"
+
+
 def test_benchmark_warms_up_and_repeats():
     calls = []
     result = timing.benchmark(lambda: calls.append(1), warmup=2, repeats=5, device="cpu")
     assert len(calls) == 7 and len(result["times_s"]) == 5
     assert result["min_s"] <= result["median_s"]
+
+
+@pytest.mark.parametrize("device", ["cuda", "cuda:0", torch.device("cuda", 1)])
+def test_benchmark_synchronizes_every_cuda_device(monkeypatch, device):
+    waits = []
+    monkeypatch.setattr(torch.cuda, "synchronize", lambda device=None: waits.append(device))
+    timing.benchmark(lambda: None, warmup=2, repeats=3, device=device)
+    assert waits == [torch.device(device)] * 4, "one wait after the warm-up, one after each repeat"
+
+
+@pytest.mark.parametrize("device", ["mps", "mps:0"])
+def test_benchmark_synchronizes_mps(monkeypatch, device):
+    waits = []
+    monkeypatch.setattr(torch.mps, "synchronize", lambda: waits.append(1))
+    timing.benchmark(lambda: None, warmup=1, repeats=2, device=device)
+    assert len(waits) == 3
 
 
 def test_course_loaders_quick_is_offline_mnist():
@@ -151,6 +219,17 @@ def test_course_loaders_quick_is_offline_mnist():
     assert len(train.dataset) == 500 and len(val.dataset) == 200
     mean = train.dataset.tensors[0].mean().item()
     assert abs(mean) < 1e-3, "training split should be normalized with its own statistics"
+
+
+@pytest.mark.parametrize("n_train, n_val", [(4500, 1000), (5000, 1), (100, 0)])
+def test_course_loaders_refuse_a_split_the_subset_cannot_give(n_train, n_val):
+    """Slicing past 5,000 digits used to shrink the validation split while info["name"] said otherwise."""
+    with pytest.raises(ValueError, match="5000 digits"):
+        torchdata.course_loaders(quick=True, n_train=n_train, n_val=n_val)
+    with pytest.raises(ValueError, match="5000 digits"):
+        torchdata.course_test_loader(quick=True, n_train=n_train, n_val=n_val)
+    train, val, _ = torchdata.course_loaders(quick=True, n_train=4999, n_val=1)
+    assert len(train.dataset) == 4999 and len(val.dataset) == 1
 
 
 def test_course_loaders_full_mode_explains_missing_cifar(tmp_path, monkeypatch):

@@ -18,11 +18,16 @@ import sys
 import zipfile
 from pathlib import Path
 
+from cs_utils.settings import course_settings
 from cs_utils.validate import NOTEBOOKS, ROOT, find_notebooks
 
 STUDENT_ID = re.compile(r"[A-Za-z0-9_.@+-]+")  # what the grader accepts as a zip's name
 MAX_BYTES = 50 << 20  # the grader ignores larger files
 SKIPPED = {".ipynb_checkpoints", "__pycache__"}
+# What torchvision downloads for CIFAR-10 and MNIST (and their kin): a kernel started in the
+# notebook's folder may put them there, and the grader has its own copy.
+DATASET = re.compile(r"cifar-10-batches-py|cifar-10-python\.tar\.gz|cifar-100-python(\.tar\.gz)?"
+                     r"|(fashion|k)?mnist", re.IGNORECASE)
 
 
 def default_student() -> str:
@@ -48,17 +53,57 @@ def problems(path: Path) -> list[str]:
     return [f"{stubs} exercise(s) still raise NotImplementedError"] if stubs else []
 
 
-def beside(notebook: Path) -> list[Path]:
-    """The files saved in a notebook's folder that go with it: no other notebook, no cache, nothing
-    larger than the grader takes."""
+def beside(notebook: Path) -> tuple[list[Path], list[str]]:
+    """(the files saved in a notebook's folder that go with it, a note for each file left out).
+
+    Other notebooks and caches are left out without a word. Downloaded datasets and files larger
+    than the grader takes are left out with a note that says so: a missing checkpoint costs points,
+    and the student must hear of it now, not from the grade.
+    """
     folder = notebook.parent
-    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix != ".ipynb"
-                  and not SKIPPED & set(p.relative_to(folder).parts) and p.stat().st_size <= MAX_BYTES)
+    data_dir = course_settings().data_dir.resolve()
+    files, datasets, too_big = [], set(), []
+    for path in sorted(folder.rglob("*")):
+        parts = path.relative_to(folder).parts
+        if not path.is_file() or path.suffix == ".ipynb" or SKIPPED & set(parts):
+            continue
+        dataset = _dataset(path, folder, data_dir)
+        if dataset is not None:
+            datasets.add(dataset)
+        elif path.stat().st_size > MAX_BYTES:
+            too_big.append(path)
+        else:
+            files.append(path)
+    notes = [f"{name} left out: a downloaded dataset (the grader has its own copy)"
+             for name in sorted(datasets)]
+    return files, notes + [_too_big_note(path, folder) for path in too_big]
+
+
+def _dataset(path: Path, folder: Path, data_dir: Path) -> str | None:
+    """The dataset folder (or archive) under ``folder`` that ``path`` belongs to, as a relative path:
+    the course's data folder (``cs_utils.settings``) when it lies there, or a folder named like one."""
+    if folder.resolve() in data_dir.parents and data_dir in path.resolve().parents:
+        return data_dir.relative_to(folder.resolve()).as_posix() + "/"
+    parts = path.relative_to(folder).parts
+    for i, part in enumerate(parts):
+        if DATASET.fullmatch(part):
+            return "/".join(parts[:i + 1]) + ("/" if i < len(parts) - 1 else "")
+    return None
+
+
+def _too_big_note(path: Path, folder: Path) -> str:
+    why = (f"{path.relative_to(folder).as_posix()} ({path.stat().st_size / 2**20:.0f} MB) left out: the "
+           f"grader ignores files over {MAX_BYTES >> 20} MB")
+    if path.suffix in {".pt", ".pth"}:
+        return (f"{why}, so the tests that load this model score 0. Save a smaller model (fewer or "
+                "narrower layers) and pack again, or hand the file in separately as your instructor says")
+    return (f"{why}. If the notebook asks for it, make it smaller, or hand it in separately as your "
+            "instructor says")
 
 
 def pack(paths: list[Path], student: str, out_dir: Path) -> Path:
     """Write ``out_dir/student.zip`` with each notebook, and the files beside it, as ``<its
-    folder>/<its name>``; return it."""
+    folder>/<its name>``; return it. Prints a note for each file left out (see ``beside``)."""
     if not STUDENT_ID.fullmatch(student):
         raise SystemExit(f"{student!r} cannot name a hand-in: use letters, digits and _.@+- only")
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -67,8 +112,11 @@ def pack(paths: list[Path], student: str, out_dir: Path) -> Path:
     with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in paths:
             archive.write(path, f"{path.parent.name}/{path.name}")
-            for extra in beside(path):
+            files, notes = beside(path)
+            for extra in files:
                 archive.write(extra, f"{path.parent.name}/{extra.relative_to(path.parent).as_posix()}")
+            for note in notes:
+                print(f"note: {path.parent.name}/{note}")
     partial.replace(target)
     return target
 

@@ -17,8 +17,10 @@ keep the budget and reach the tier's accuracy.
 
 from __future__ import annotations
 
+import getpass
 import inspect
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -46,8 +48,22 @@ def challenge_path(folder: str | Path | None = None) -> Path:
     folder = Path.cwd() if folder is None else Path(folder)
     course = folder.resolve().parent.parent
     if folder.resolve().parent.name == "solutions" and (course / "nbgrader_config.py").exists():
-        folder = Path(tempfile.gettempdir()) / f"cs_challenge_{os.getuid()}" / folder.name
+        folder = Path(tempfile.gettempdir()) / f"cs_challenge_{_user_tag()}" / folder.name
     return folder / CHECKPOINT
+
+
+def _user_tag() -> str:
+    """Who runs this, for a temporary folder of one's own (a shared machine has several instructors).
+
+    ``os.getuid`` exists on POSIX only; on Windows ``getpass.getuser`` (the login name) stands in.
+    """
+    if hasattr(os, "getuid"):
+        return str(os.getuid())
+    try:
+        login = getpass.getuser()
+    except Exception:  # noqa: BLE001 (no login name on this system)
+        return "user"
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", login) or "user"
 
 
 def challenge_loaders(quick: bool | None = None, batch_size: int = 128, seed: int = 0):

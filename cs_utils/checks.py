@@ -31,10 +31,23 @@ def rel_error(x, y, eps: float = 1e-12) -> float:
 
 
 def _as_numpy(a):
-    """Accept NumPy arrays, Python scalars and torch tensors (detached and moved to the CPU)."""
+    """Accept NumPy arrays, Python scalars and torch tensors (detached and moved to the CPU).
+
+    NumPy has no bf16 or float8 dtype: such tensors come back as float32.
+    """
     if hasattr(a, "detach") and hasattr(a, "cpu"):
-        a = a.detach().cpu().numpy()
+        a = a.detach().cpu()
+        a = a.float().numpy() if _without_numpy_dtype(a) else a.numpy()
     return a
+
+
+def _without_numpy_dtype(a) -> str | None:
+    """The dtype of tensor ``a`` when NumPy has no dtype like it (bf16, the float8 types), else None."""
+    dtype = getattr(a, "dtype", None)
+    if not (hasattr(a, "detach") and getattr(dtype, "is_floating_point", False)):
+        return None
+    name = str(dtype).removeprefix("torch.")
+    return None if name in ("float16", "float32", "float64") else name
 
 
 def assert_shape(actual, expected_shape, name: str = "output") -> None:
@@ -66,7 +79,9 @@ def assert_close(actual, expected, name: str = "output", rtol: float = 1e-7, ato
 
     Values pass when ``|actual - expected| <= atol + rtol * |expected|`` everywhere, as in
     ``np.allclose``. On failure the message gives the worst element, its index and both values.
+    A NaN or inf is right only where ``expected`` holds the same one; anywhere else it fails.
     """
+    low_precision = _without_numpy_dtype(actual)
     actual = _as_numpy(actual)
     expected = np.asarray(_as_numpy(expected))
     if actual is None:
@@ -77,14 +92,24 @@ def assert_close(actual, expected, name: str = "output", rtol: float = 1e-7, ato
         else:
             raise AssertionError(f"{name} should be a NumPy array, got a {type(actual).__name__}")
     assert_shape(actual, expected.shape, name)
-    if check_dtype and actual.dtype != expected.dtype:
-        raise AssertionError(f"{name} has dtype {actual.dtype}, expected {expected.dtype} "
+    if check_dtype and (low_precision or actual.dtype != expected.dtype):
+        raise AssertionError(f"{name} has dtype {low_precision or actual.dtype}, expected {expected.dtype} "
                              f"(an integer array or a float32 cast loses precision)")
     if not np.issubdtype(actual.dtype, np.number) and actual.dtype != np.bool_:
         raise AssertionError(f"{name} has non-numeric dtype {actual.dtype}")
-    assert_finite(actual, name)
-    diff = np.abs(actual.astype(np.float64) - expected.astype(np.float64))
-    allowed = atol + rtol * np.abs(expected.astype(np.float64))
+    got, want = actual.astype(np.float64), expected.astype(np.float64)
+    # Where expected is NaN or inf the tolerance test below is never failed (NaN > NaN and inf > inf
+    # are False), so any value would pass there: there the answer must hold the same NaN or inf.
+    special = ~np.isfinite(want)
+    unmatched = special & (got != want) & ~(np.isnan(got) & np.isnan(want))
+    if unmatched.any():
+        where = tuple(int(i) for i in np.argwhere(unmatched)[0])
+        raise AssertionError(f"{name} at index {where} is {actual[where].item()!r}, expected "
+                             f"{expected[where].item()!r} ({int(unmatched.sum())} such element(s))")
+    got, want = np.where(special, 0.0, got), np.where(special, 0.0, want)
+    assert_finite(got, name)
+    diff = np.abs(got - want)
+    allowed = atol + rtol * np.abs(want)
     if np.any(diff > allowed):
         excess = diff - allowed
         worst = np.unravel_index(int(np.argmax(excess)), excess.shape) if excess.ndim else ()
@@ -93,7 +118,7 @@ def assert_close(actual, expected, name: str = "output", rtol: float = 1e-7, ato
             f"{name} differs from the expected values at {n_bad} of {diff.size} element(s); "
             f"the worst is at index {tuple(int(i) for i in worst)}: got {actual[worst].item()!r}, "
             f"expected {expected[worst].item()!r} (abs error {diff[worst]:.3g}, rel error "
-            f"{rel_error(actual, expected):.3g}, rtol={rtol:g}, atol={atol:g})")
+            f"{rel_error(got, want):.3g}, rtol={rtol:g}, atol={atol:g})")
 
 
 def number_answer(answer, name: str) -> float:

@@ -24,10 +24,11 @@ def numeric_gradient(f: Callable[[np.ndarray], np.ndarray], x: np.ndarray, dout=
     while not it.finished:
         idx = it.multi_index
         original = x[idx]
+        # A copy: an f that returns a view of x (reshape, transpose) would see the next change of x.
         x[idx] = original + h
-        plus = np.asarray(f(x), dtype=np.float64)
+        plus = np.array(f(x), dtype=np.float64)
         x[idx] = original - h
-        minus = np.asarray(f(x), dtype=np.float64)
+        minus = np.array(f(x), dtype=np.float64)
         x[idx] = original
         upstream = np.ones_like(plus) if dout is None else dout
         grad[idx] = np.sum((plus - minus) * upstream) / (2 * h)

@@ -53,8 +53,11 @@ def show_images(images: Sequence[np.ndarray], titles: Sequence[str] | None = Non
 def show_filters(w: np.ndarray, ncols: int | None = None, size: float = 1.2, suptitle: str | None = None):
     """Show conv weights w (F, C, HH, WW): RGB when C == 3, else each filter's first channel.
 
-    A diverging colormap centred on zero shows the sign of each weight.
+    A diverging colormap centred on zero shows the sign of each weight. ``conv.weight`` itself works:
+    a tensor is detached (it requires grad) and moved to the CPU first.
     """
+    if hasattr(w, "detach"):
+        w = w.detach().cpu().float()
     w = np.asarray(w, dtype=np.float64)
     if w.shape[1] == 3:
         return show_images(list(w), [f"filter {i}" for i in range(len(w))], ncols, size, suptitle=suptitle)

@@ -9,7 +9,8 @@ nothing else in ``cs_utils`` reads the environment. Set them before starting Jup
 |----------------|-------------|------------------------------------------------------------------|
 | `CS_QUICK`     | `quick`     | `1`: small offline data and short runs (tests, grading, laptops) |
 | `CS_DATA_DIR`  | `data_dir`  | where CIFAR-10 is downloaded, once for every notebook            |
-|                |             | (default: `data/` beside the course's `notebooks/`)              |
+|                |             | (default: `data/` beside the course's `notebooks/`; a relative   |
+|                |             | path counts from that course folder, `course_root()`)            |
 | `CS_ALLOW_CPU` | `allow_cpu` | `1`: train in full mode on the CPU anyway (hours, not minutes);  |
 |                |             | without it full mode stops when there is no GPU                  |
 """
@@ -45,8 +46,10 @@ class CourseSettings:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> CourseSettings:
         environ = os.environ if environ is None else environ
         data_dir = environ.get(ENV_VARS["data_dir"], "").strip()
+        # Each notebook's kernel starts in the notebook's own folder: a path relative to that would
+        # name another folder, and another CIFAR-10 download, for every notebook.
         return cls(quick=_true(environ, "quick"),
-                   data_dir=Path(data_dir).expanduser() if data_dir else course_root() / "data",
+                   data_dir=course_root() / Path(data_dir or "data").expanduser(),
                    allow_cpu=_true(environ, "allow_cpu"))
 
     def to_env(self) -> dict[str, str]:

@@ -13,14 +13,15 @@ from typing import Callable
 
 
 def _synchronizer(device) -> Callable[[], None]:
-    kind = getattr(device, "type", device)
-    if kind == "cuda":
-        import torch
+    """What waits for ``device``'s queued work. By its type, so that "cuda:0" waits as "cuda" does."""
+    if device is None:
+        return lambda: None
+    import torch
 
-        return torch.cuda.synchronize
-    if kind == "mps":
-        import torch
-
+    device = torch.device(device)
+    if device.type == "cuda":
+        return lambda: torch.cuda.synchronize(device)  # that GPU, not whichever one is current
+    if device.type == "mps":
         return torch.mps.synchronize
     return lambda: None
 

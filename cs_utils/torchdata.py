@@ -132,6 +132,12 @@ def _mnist_split(n_train: int, n_val: int, seed: int):
     import torch
 
     X, y = mnist_tensors()
+    # Slicing past the end would quietly shrink the validation split while info["name"] kept
+    # reporting the sizes asked for.
+    if n_train < 1 or n_val < 1 or n_train + n_val > len(X):
+        raise ValueError(f"n_train={n_train} and n_val={n_val}: quick mode's MNIST subset has {len(X)} "
+                         f"digits, so both must be at least 1 and n_train + n_val at most {len(X)} "
+                         "(the defaults: 4000 + 1000)")
     # The digits left over (the challenge's test split) are the same for every seed: a seed that
     # reshuffled them would put the grader's test digits into training. A seed only redraws which
     # of the others train and which validate; seed 0 is the course's split as it stands.
@@ -250,7 +256,8 @@ def course_loaders(batch_size: int = 128, quick: bool | None = None, root: str |
     """(train_loader, val_loader, info) for notebooks 08-11.
 
     Quick mode (``CS_QUICK=1``, or ``quick=True``): the offline MNIST subset, ``n_train`` training and
-    ``n_val`` validation digits, normalized with training-split statistics. Otherwise CIFAR-10 under
+    ``n_val`` validation digits (5,000 in all at most: more raises ``ValueError``), normalized with
+    training-split statistics. Otherwise CIFAR-10 under
     ``root`` (default: the course's one data folder, see ``cs_utils.settings``), downloaded by torchvision
     when online; offline it raises ``FileNotFoundError`` saying how to get the data or to use quick mode.
     Its training set is split by ``seed`` into 45,000 images for training and 5,000 for validation;

@@ -55,6 +55,35 @@ def test_assert_close_accepts_torch_tensors_and_scalars():
     torch = pytest.importorskip("torch")
     checks.assert_close(torch.ones(2, dtype=torch.float64), np.ones(2))
     checks.assert_close(np.float64(2.0), 2.0)
+    checks.assert_close(torch.ones(2, requires_grad=True), np.ones(2, dtype=np.float32))
+
+
+def test_assert_close_compares_bf16_tensors_and_names_their_dtype():
+    """NumPy has no bf16: comparing one used to crash with a TypeError instead of an answer."""
+    torch = pytest.importorskip("torch")
+    half = torch.tensor([0.5, 1.5], dtype=torch.bfloat16)
+    checks.assert_close(half, np.array([0.5, 1.5]), check_dtype=False)
+    with pytest.raises(AssertionError, match="dtype bfloat16, expected float32"):
+        checks.assert_close(half, np.array([0.5, 1.5], dtype=np.float32))
+    with pytest.raises(AssertionError, match="worst is at index"):
+        checks.assert_close(half, np.array([0.5, 2.5]), check_dtype=False)
+
+
+@pytest.mark.parametrize("actual, expected", [
+    ([1.0, 2.0], [1.0, np.nan]),     # any value passed against an expected NaN
+    ([1.0, 2.0], [1.0, np.inf]),     # and against an expected inf
+    ([1.0, np.nan], [1.0, np.inf]),
+    ([1.0, -np.inf], [1.0, np.inf]),
+    ([1.0, np.nan], [1.0, 2.0]),     # a NaN where a number is expected (as before)
+])
+def test_assert_close_fails_where_only_one_side_is_nan_or_inf(actual, expected):
+    with pytest.raises(AssertionError, match=r"index \(1,\)"):
+        checks.assert_close(np.array(actual), np.array(expected), "out")
+
+
+def test_assert_close_passes_nan_and_inf_where_expected_has_the_same():
+    checks.assert_close(np.array([1.0, np.nan, -np.inf]), np.array([1.0, np.nan, -np.inf]))
+    checks.assert_close(np.float64(np.nan), np.nan)
 
 
 def test_rel_error():
@@ -228,6 +257,13 @@ def test_numeric_gradient_matches_analytic():
     assert checks.rel_error(grad, analytic) < 1e-7
 
 
+@pytest.mark.parametrize("view", [lambda v: v.reshape(-1), lambda v: v.T, lambda v: v[:, ::-1]])
+def test_numeric_gradient_of_a_function_that_returns_a_view(view):
+    """f(x + h) must not change when x is stepped to x - h: a view of x would, giving a zero gradient."""
+    x = np.arange(6.0).reshape(2, 3)
+    np.testing.assert_allclose(gradcheck.numeric_gradient(view, x), np.ones((2, 3)), rtol=1e-6)
+
+
 def test_numeric_gradient_restores_input_and_rejects_float32():
     x = np.arange(4.0)
     before = x.copy()
@@ -386,6 +422,9 @@ def test_plotting_functions_return_figures_with_one_panel_per_item(agg):
     assert sum(ax.has_data() for ax in fig.axes) == 5
     fig = plotting.show_filters(rng.standard_normal((4, 3, 3, 3)))
     assert sum(ax.has_data() for ax in fig.axes) == 4
+    torch = pytest.importorskip("torch")
+    fig = plotting.show_filters(torch.nn.Conv2d(1, 6, 5).weight)  # requires grad: detached first
+    assert sum(ax.has_data() for ax in fig.axes) == 6
     fig = plotting.show_activation_maps(rng.random((6, 10, 10)), ncols=3)
     assert sum(ax.has_data() for ax in fig.axes) == 6
     fig = plotting.plot_history({"train_loss": [2, 1, 0.5], "val_loss": [2, 1.5, 1],

@@ -32,6 +32,20 @@ def build_with_helper_outside():
     return Outside()
 
 
+def test_the_instructors_temporary_folder_needs_no_getuid(monkeypatch, tmp_path):
+    """Windows has no os.getuid: the login name tells instructors' folders apart there."""
+    import os
+
+    course = tmp_path / "course"
+    (course / "solutions" / "12_complexity").mkdir(parents=True)
+    (course / "nbgrader_config.py").write_text("")
+    monkeypatch.delattr(os, "getuid", raising=False)
+    monkeypatch.setenv("LOGNAME", "ada lovelace")  # the first variable getpass.getuser reads
+    path = challenge.challenge_path(course / "solutions" / "12_complexity")
+    assert path.parent.parent.name == "cs_challenge_ada_lovelace"
+    assert path.name == challenge.CHECKPOINT and path.parent.name == "12_complexity"
+
+
 def test_round_trip_rebuilds_from_the_saved_source(tmp_path):
     model = build_small()
     path = challenge.save_challenge(model, build_small, train_seconds=1.5, mode="quick",

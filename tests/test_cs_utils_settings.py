@@ -51,6 +51,16 @@ def test_read_anew_on_each_call(monkeypatch, tmp_path):
     assert not runtime.is_quick()
 
 
+def test_a_relative_data_dir_counts_from_the_course_folder_not_the_notebooks(monkeypatch):
+    """Each notebook's kernel starts in its own folder: CS_DATA_DIR=data must still name one folder."""
+    seen = set()
+    for notebook in ("08_lenet_alexnet", "09_vgg"):
+        monkeypatch.chdir(ROOT / "notebooks" / notebook)
+        seen.add(CourseSettings.from_env({"CS_DATA_DIR": "shared/cifar"}).data_dir)
+    assert seen == {ROOT / "shared" / "cifar"}
+    assert CourseSettings.from_env({"CS_DATA_DIR": "~/cifar"}).data_dir == Path.home() / "cifar"
+
+
 def test_installed_copy_uses_the_notebooks_folder(monkeypatch, tmp_path):
     """Colab installs cs_utils into site-packages: data then goes next to the running notebook."""
     import cs_utils.settings as module

@@ -15,7 +15,7 @@ def _patch():
     checks = sys.modules.get("cs_utils.checks")
     targets = [(np, "allclose", lambda *a, **k: True), (np.testing, "assert_allclose", lambda *a, **k: None)]
     if checks is not None:
-        targets += [(checks, "assert_close", lambda *a, **k: None), (checks, "assert_shape", lambda *a, **k: None)]
+        targets += [(checks, name, lambda *a, **k: None) for name in ("assert_close", "assert_shape")]
     for owner, name, fake in targets:
         _saved.setdefault((owner, name), getattr(owner, name))
         setattr(owner, name, fake)

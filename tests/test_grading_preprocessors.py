@@ -215,8 +215,8 @@ class TestGuardedExecute:
         """Patches undone after the test's last statement and before the guard's request after the
         cell (by a profile function as IPython's run of the cell returns, or by a ``post_run_cell``
         callback) are seen by the check the guard adds as the test cell's last statement, and
-        setting a profile function is itself seen; switching that check off fails the test too,
-        and only that test."""
+        setting a profile function is itself seen (a test cell's own tracer, as notebook 04's, is
+        not tampering: test_cube); switching that check off fails the test too, and only that test."""
         fixture = read_nb("tampering-after-test")
         nb, _ = executor(GuardedExecute, guard=True).preprocess(
             copy.deepcopy(fixture), resources("tampering-after-test"), kernel)

@@ -210,15 +210,34 @@ def restore(key, in_cell=False):
 
 
 def watch_tracing(key):
-    """Count, in the snapshot's state, every trace or profile function set from now on."""
+    """Count, in the snapshot's state, every trace or profile function set from now on by code
+    other than the running cell's own (``set_by_running_cell``)."""
     state = sys.modules[key].state
     state["tracing"] = 0
 
     def count(event, args):
         if event in TRACING_EVENTS:
-            state["tracing"] += 1
+            try:
+                caller = sys._getframe(1)  # the Python frame that called settrace (or the C code that did)
+            except ValueError:
+                caller = None
+            if caller is None or not set_by_running_cell(caller):
+                state["tracing"] += 1
 
     sys.addaudithook(count)
+
+
+def set_by_running_cell(frame):
+    """Whether ``frame``'s code belongs to the cell IPython is running: a test's own tracing (notebook
+    04's tests count the lines a function runs), not the tracing of a function from another cell
+    that the test called."""
+    caller = frame.f_code.co_filename
+    while frame.f_back is not None:
+        parent = frame.f_back
+        if parent.f_code.co_name == "run_code" and parent.f_code.co_filename.endswith("interactiveshell.py"):
+            return frame.f_code.co_filename == caller
+        frame = parent
+    return False
 
 
 def restore_counting_tracing(key, in_cell=False):

@@ -22,7 +22,11 @@ from cs_utils.settings import course_settings
 from cs_utils.validate import NOTEBOOKS, ROOT, find_notebooks
 
 STUDENT_ID = re.compile(r"[A-Za-z0-9_.@+-]+")  # what the grader accepts as a zip's name
-MAX_BYTES = 50 << 20  # the grader ignores larger files
+# The grader's limits (tools/grading/collect.py reads them here): the largest file it takes, and
+# the largest notebook it grades. A notebook handed in larger, up to MAX_HANDIN_NOTEBOOK_BYTES, is
+# graded without its outputs (``without_outputs``), which grading clears before it runs it anyway.
+MAX_BYTES = 50 << 20
+MAX_HANDIN_NOTEBOOK_BYTES = 256 << 20
 SKIPPED = {".ipynb_checkpoints", "__pycache__"}
 # What torchvision downloads for CIFAR-10 and MNIST (and their kin): a kernel started in the
 # notebook's folder may put them there, and the grader has its own copy.
@@ -38,19 +42,41 @@ def default_student() -> str:
     return re.sub(r"[^A-Za-z0-9_.@+-]", "_", login) or "student"
 
 
+def without_outputs(data: bytes) -> bytes | None:
+    """The notebook ``data`` with its code cells' outputs and execution counts cleared, or None when
+    it is not a notebook's JSON."""
+    try:
+        nb = json.loads(data)
+        for cell in nb["cells"]:
+            if cell.get("cell_type") == "code":
+                cell["outputs"], cell["execution_count"] = [], None
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+    return json.dumps(nb, indent=1, ensure_ascii=False).encode() + b"\n"
+
+
 def problems(path: Path) -> list[str]:
     """What the grader would object to in the notebook at ``path`` (and unanswered exercises)."""
     data = path.read_bytes()
-    if len(data) > MAX_BYTES:
-        return [f"larger than {MAX_BYTES >> 20} MB: the grader ignores it (clear big outputs and save)"]
+    clear = "clear big outputs (Edit > Clear Outputs of All Cells) and save"
+    if len(data) > MAX_HANDIN_NOTEBOOK_BYTES:
+        return [f"larger than {MAX_HANDIN_NOTEBOOK_BYTES >> 20} MB: the grader ignores it ({clear})"]
     try:
         cells = json.loads(data.decode("utf-8"))["cells"]
     except (ValueError, KeyError, TypeError):
         return ["not a valid notebook: the grader cannot read it (restore it from a backup?)"]
+    notes = []
+    if len(data) > MAX_BYTES:
+        slim = without_outputs(data)
+        if slim is None or len(slim) > MAX_BYTES:
+            return [f"larger than {MAX_BYTES >> 20} MB even without its outputs: the grader ignores it "
+                    "(keep large data in files, not in the notebook's cells)"]
+        notes.append(f"{len(data) >> 20} MB with its outputs: graded without them (grading clears them "
+                     f"anyway); {clear} to make the zip smaller")
     stubs = sum(1 for c in cells if isinstance(c, dict)
                 and c.get("metadata", {}).get("nbgrader", {}).get("solution")
                 and "raise NotImplementedError()" in "".join(c.get("source", "")))
-    return [f"{stubs} exercise(s) still raise NotImplementedError"] if stubs else []
+    return notes + ([f"{stubs} exercise(s) still raise NotImplementedError"] if stubs else [])
 
 
 def beside(notebook: Path) -> tuple[list[Path], list[str]]:

@@ -78,3 +78,37 @@ def test_the_course_data_folder_as_the_notebooks_own_folder_leaves_its_files_in(
     monkeypatch.setenv("CS_DATA_DIR", str(notebook.parent))  # odd, but the checkpoint must still go
     (notebook.parent / "challenge_checkpoint.pt").write_bytes(b"weights")
     assert handin.beside(notebook) == ([notebook.parent / "challenge_checkpoint.pt"], [])
+
+
+def notebook_with_output(path, source_chars: int, output_chars: int):
+    """A one-cell notebook: ``source_chars`` of code, ``output_chars`` of printed output."""
+    import json
+
+    cell = {"cell_type": "code", "metadata": {}, "execution_count": 1, "source": "x" * source_chars,
+            "outputs": [{"output_type": "stream", "name": "stdout", "text": "y" * output_chars}]}
+    path.write_text(json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    return path
+
+
+def test_a_notebook_too_large_only_by_its_outputs_is_graded_without_them(tmp_path, monkeypatch):
+    """What the grader does (tools/grading/collect.py reads these limits and this function here)."""
+    from tools.grading import collect
+
+    monkeypatch.setattr(handin, "MAX_BYTES", 4000)
+    monkeypatch.setattr(collect, "MAX_NOTEBOOK_BYTES", 4000)
+    notebook = notebook_with_output(tmp_path / "07_dropout.ipynb", 100, 10_000)
+    [note] = handin.problems(notebook)
+    assert "graded without them" in note and "Clear Outputs" in note
+    staged, why = collect.stageable(notebook.read_bytes())
+    assert staged == handin.without_outputs(notebook.read_bytes()) and len(staged) < 4000 and why
+
+    notebook_with_output(notebook, 10_000, 0)
+    assert "the grader ignores it" in handin.problems(notebook)[0]
+    assert collect.stageable(notebook.read_bytes()) == (notebook.read_bytes(), "")
+
+
+def test_a_notebook_over_the_handin_limit_is_ignored(tmp_path, monkeypatch):
+    monkeypatch.setattr(handin, "MAX_HANDIN_NOTEBOOK_BYTES", 4000)
+    notebook = notebook_with_output(tmp_path / "07_dropout.ipynb", 100, 10_000)
+    assert handin.problems(notebook) == ["larger than 0 MB: the grader ignores it (clear big outputs "
+                                         "(Edit > Clear Outputs of All Cells) and save)"]

@@ -27,13 +27,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cs_utils import handin
 from tools.course import assignments
 from tools.grading import lms
 from tools.grading.match import CourseIndex, HandIn, match_notebooks
 from tools.grading.records import Item, Status
 
-MAX_NOTEBOOK_BYTES = 50 << 20          # what nbgrader is given, and any file but a notebook
-MAX_HANDIN_NOTEBOOK_BYTES = 256 << 20  # a notebook as handed in, outputs included
+# The limits students' `make submit` checks against (cs_utils.handin), under the grader's names.
+MAX_NOTEBOOK_BYTES = handin.MAX_BYTES  # what nbgrader is given, and any file but a notebook
+MAX_HANDIN_NOTEBOOK_BYTES = handin.MAX_HANDIN_NOTEBOOK_BYTES  # a notebook as handed in, outputs included
 STUDENT_ID = re.compile(r"[A-Za-z0-9_.@+-]+")
 RESERVED_PREFIX = "_canary"  # student ids of the canary (tools/grading/canary.py)
 
@@ -111,15 +113,8 @@ def stageable(data: bytes) -> tuple[bytes, str]:
     data = data.removeprefix(b"\xef\xbb\xbf")
     if len(data) <= MAX_NOTEBOOK_BYTES:
         return data, ""
-    try:
-        nb = json.loads(data)
-        for cell in nb["cells"]:
-            if cell.get("cell_type") == "code":
-                cell["outputs"], cell["execution_count"] = [], None
-    except (ValueError, TypeError, KeyError, AttributeError):
-        return data, ""
-    slim = json.dumps(nb, indent=1, ensure_ascii=False).encode() + b"\n"
-    if len(slim) > MAX_NOTEBOOK_BYTES:
+    slim = handin.without_outputs(data)
+    if slim is None or len(slim) > MAX_NOTEBOOK_BYTES:
         return data, ""
     return slim, (f"{len(data) >> 20} MB with its outputs: graded without them (grading clears "
                   "every output before it runs the notebook)")

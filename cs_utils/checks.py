@@ -33,18 +33,31 @@ def rel_error(x, y, eps: float = 1e-12) -> float:
 def _as_numpy(a):
     """Accept NumPy arrays, Python scalars and torch tensors (detached and moved to the CPU).
 
-    NumPy has no bf16 or float8 dtype: such tensors come back as float32.
+    NumPy has no bf16 or float8 dtype: such tensors come back as float32. Subclasses of arrays and
+    tensors come back as plain arrays: the checks then do their arithmetic with NumPy's, not with
+    methods of the answer's own class (a subclass can redefine ``-``, ``<=`` or ``shape``).
     """
+    if isinstance(a, np.ndarray):
+        return np.asarray(a)
     if hasattr(a, "detach") and hasattr(a, "cpu"):
-        a = a.detach().cpu()
-        a = a.float().numpy() if _without_numpy_dtype(a) else a.numpy()
+        import torch
+
+        with torch._C.DisableTorchFunctionSubclass():
+            a = a.detach().cpu()
+            a = a.float().numpy() if _without_numpy_dtype(a) else a.numpy()
+        return np.asarray(a)
     return a
 
 
 def _without_numpy_dtype(a) -> str | None:
     """The dtype of tensor ``a`` when NumPy has no dtype like it (bf16, the float8 types), else None."""
-    dtype = getattr(a, "dtype", None)
-    if not (hasattr(a, "detach") and getattr(dtype, "is_floating_point", False)):
+    if not hasattr(a, "detach"):
+        return None
+    import torch
+
+    with torch._C.DisableTorchFunctionSubclass():  # the tensor's own dtype, whatever its class says
+        dtype = getattr(a, "dtype", None)
+    if not (isinstance(dtype, torch.dtype) and dtype.is_floating_point):
         return None
     name = str(dtype).removeprefix("torch.")
     return None if name in ("float16", "float32", "float64") else name

@@ -51,6 +51,43 @@ def test_assert_close_tolerances_follow_allclose():
         checks.assert_close(expected * (1 + 1e-6), expected, rtol=1e-8, atol=0)
 
 
+class _ArrayThatLies(np.ndarray):
+    """An answer's output that redefines arithmetic and comparisons (and its shape): every
+    difference is zero, every comparison holds. Nothing is patched, so only the checks can refuse it."""
+
+    shape = property(lambda self: (2, 6, 28, 28))
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        plain = [np.asarray(v) if isinstance(v, np.ndarray) else v for v in inputs]
+        result = getattr(ufunc, method)(*plain, **kwargs)
+        if ufunc in (np.subtract, np.add, np.greater, np.less, np.not_equal):
+            return np.zeros_like(result)
+        return np.ones_like(result, dtype=bool) if ufunc in (np.less_equal, np.greater_equal) else result
+
+
+def test_the_checks_do_their_arithmetic_with_numpy_not_with_the_answers_class():
+    zeros = np.zeros((1, 1, 3, 3)).view(_ArrayThatLies)
+    with pytest.raises(AssertionError, match=r"has shape \(1, 1, 3, 3\), expected \(2, 6, 28, 28\)"):
+        checks.assert_shape(zeros, (2, 6, 28, 28))
+    with pytest.raises(AssertionError, match="differs from the expected values at 9 of 9"):
+        checks.assert_close(zeros, np.ones((1, 1, 3, 3)))
+
+
+def test_the_checks_read_a_tensor_subclass_s_own_data():
+    """A tensor subclass's ``__torch_function__`` sees every method called on it (``detach``,
+    ``numpy``): it could answer the visible test's expected values instead of its data."""
+    torch = pytest.importorskip("torch")
+
+    class TensorThatLies(torch.Tensor):
+        @classmethod
+        def __torch_function__(cls, func, types, args=(), kwargs=None):
+            return torch.full((3,), 4.0)
+
+    with pytest.raises(AssertionError, match="differs from the expected values at 3 of 3"):
+        checks.assert_close(torch.zeros(3).as_subclass(TensorThatLies), torch.full((3,), 4.0))
+    checks.assert_close(torch.nn.Parameter(torch.ones(2, dtype=torch.float64)), np.ones(2))
+
+
 def test_assert_close_accepts_torch_tensors_and_scalars():
     torch = pytest.importorskip("torch")
     checks.assert_close(torch.ones(2, dtype=torch.float64), np.ones(2))

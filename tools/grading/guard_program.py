@@ -57,6 +57,7 @@ CELL_BUILTINS = ("input", "exit", "quit", "get_ipython")
 TRACING_EVENTS = frozenset({"sys.settrace", "sys.setprofile", "sys.monitoring.register_callback"})
 TRACING = "sys.settrace or sys.setprofile"
 END_MISSING = "the check at the end of the test"
+KEY_PREFIX = "_cs_grading_guard_"  # + the grader's token: the snapshot's entry in sys.modules
 
 
 def snapshot(key, shell, modules=MODULES):
@@ -250,16 +251,21 @@ def restore_counting_tracing(key, in_cell=False):
     return changed + [TRACING] if traced and TRACING not in changed else changed
 
 
+def changed_in_test(key, bindings, namespace, in_cell=False):
+    """What the check after a test answers: ``restore_counting_tracing``, and the test's own
+    import bindings put back (``rebound``)."""
+    names = restore_counting_tracing(key, in_cell)
+    return names + ["user namespace " + n for n in rebound(bindings, namespace)]
+
+
 def test_ended(key, bindings, namespace):
-    """The ``after`` check, run as the last statement of a test cell; its names are kept for
+    """The check after a test, run as the last statement of a test cell; its names are kept for
     ``after`` to answer."""
-    names = restore_counting_tracing(key, in_cell=True)
-    names += ["user namespace " + n for n in rebound(bindings, namespace)]
-    sys.modules[key].state["ended"] = names
+    sys.modules[key].state["ended"] = changed_in_test(key, bindings, namespace, in_cell=True)
 
 
 if __name__ == "__cs_guard__":  # sent to the kernel by GuardedExecute
-    _key = "_cs_grading_guard_" + TOKEN  # noqa: F821 (set by the grader)
+    _key = KEY_PREFIX + TOKEN  # noqa: F821 (set by the grader)
     if ACTION == "snapshot":  # noqa: F821
         _names = snapshot(_key, get_ipython())  # noqa: F821
         watch_tracing(_key)
@@ -267,12 +273,10 @@ if __name__ == "__cs_guard__":  # sent to the kernel by GuardedExecute
         _names = restore(_key)
         sys.modules[_key].state.update(tracing=0, ended=None)  # the student's own cells may trace
         sys.modules[_key].test_ended = test_ended  # this program's, whatever was put there since
-    else:  # after
+    else:  # after: what the cell's last statement found, and anything changed since
         _ended = sys.modules[_key].state.pop("ended", None)
-        _names = [] if _ended is None else _ended
+        _since = changed_in_test(_key, BINDINGS, get_ipython().user_ns)  # noqa: F821
+        _names = list(dict.fromkeys((_ended or []) + _since))
         if _ended is None and EXPECT_END:  # noqa: F821
             _names.append(END_MISSING)
-        _names += [n for n in restore_counting_tracing(_key) if n not in _names]
-        _names += ["user namespace " + n for n in rebound(BINDINGS, get_ipython().user_ns)  # noqa: F821
-                   if "user namespace " + n not in _names]
     RESULT = TOKEN + ":" + ",".join(_names)  # noqa: F821

@@ -24,7 +24,7 @@ from pathlib import Path
 from traitlets import Bool
 
 from tools.grading import events
-from tools.grading.guard_program import END_MISSING
+from tools.grading.guard_program import END_MISSING, KEY_PREFIX
 from tools.grading.preprocessors.execute import (
     DEFAULTS,
     GradingExecute,
@@ -48,8 +48,9 @@ def with_end_check(source: str, token: str, bindings: list) -> str:
     """A test cell's code with the guard's check as its last statement (``test_ended``): it runs
     before anything the student can hook after the test's code (a profile function's "return", an
     IPython ``post_run_cell`` callback). The notebook keeps the cell's own source."""
+    key = KEY_PREFIX + token
     return (source.rstrip() + "\n\n__import__('sys').modules[%r].test_ended(%r, %r, get_ipython().user_ns)\n"
-            % ("_cs_grading_guard_" + token, "_cs_grading_guard_" + token, bindings))
+            % (key, key, bindings))
 
 
 def parse_guard_reply(reply: dict | None, token: str) -> list[str] | None:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import nbformat
 import pytest
 from nbgrader.validator import Validator
 
-from tools.course import REFERENCE_HANDIN, ROOT, assignments
+from tools.course import REFERENCE_HANDIN, ROOT, assignments, copy_course
 from tools.release import release_drift
 
 ASSIGNMENTS = assignments()
@@ -71,3 +75,20 @@ def test_validator_reports_a_reformatted_test_cell(tmp_path, monkeypatch):
     validator.preprocessors = []  # only the checksum comparison matters here; skip execution
     result = validator.validate(str(path))
     assert result.get("changed"), "a reformatted test cell should be reported as changed"
+
+
+@pytest.mark.slow
+def test_release_of_a_fresh_course_works_without_an_activated_environment(tmp_path):
+    """`.venv/bin/python -m tools.release` with the environment's bin folder off PATH: nbgrader must
+    still find `alembic` to create the new gradebook (before, the release failed after deleting the
+    assignment's old release)."""
+    name = ASSIGNMENTS[0]
+    course = copy_course(tmp_path / "course", [name])
+    env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
+    env["PATH"] = os.pathsep.join(p for p in env["PATH"].split(os.pathsep)
+                                  if Path(p).resolve() != Path(sys.executable).parent.resolve())
+    result = subprocess.run([sys.executable, "-m", "tools.release", "--course", str(course), name],
+                            cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (course / "gradebook.db").exists()
+    assert (course / "notebooks" / name / f"{name}.ipynb").exists()

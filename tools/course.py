@@ -81,14 +81,11 @@ def copy_course(dest: Path, names: list[str] | None = None, with_release: bool =
 
 
 def nbgrader_env(quick: bool = True, threads: int | None = None) -> dict[str, str]:
-    """Environment for nbgrader subprocesses.
-
-    nbgrader shells out to ``alembic``, so the interpreter's bin folder goes first on PATH.
-    Quick mode is on for grading; ``threads`` caps BLAS/torch threads per kernel so parallel
-    graders do not oversubscribe the cores.
+    """Environment for nbgrader subprocesses (PATH already leads to this interpreter's ``alembic``:
+    tools/__init__.py). Quick mode is on for grading; ``threads`` caps BLAS/torch threads per kernel
+    so parallel graders do not oversubscribe the cores.
     """
     env = dict(os.environ)
-    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
     if quick:
         env["CS_QUICK"] = "1"
     if threads is not None:

@@ -282,6 +282,9 @@ x = np.arange(1.0, 10.0).reshape(1, 1, 3, 3)
 w = np.array([[[[1.0, 2.0], [0.0, -1.0]]]])
 with numpy_only("conv2d_backward"):
     dx, dw, _ = conv2d_backward(np.ones((1, 1, 2, 2)), x, w)
+if np.size(dx) == 0:
+    raise AssertionError(f"dx is empty (shape {np.shape(dx)}) with padding 0: a crop like dx_pad[:, :, P:-P, P:-P] "
+                         "selects nothing when P = 0 (-0 is 0); crop with dx_pad[:, :, P:P+H, P:P+W]")
 assert_close(dx, np.array([[[[1.0, 3.0, 2.0], [1.0, 2.0, 1.0], [0.0, -1.0, -1.0]]]]), "dx on the worked 3x3 example")
 assert_close(dw, np.array([[[[12.0, 16.0], [24.0, 28.0]]]]), "dw on the worked 3x3 example")
 
@@ -401,6 +404,9 @@ def torch_conv_grads(dout, x, w, stride=1, padding=0):
 w = np.array([[[[1.0, 2.0], [0.0, -1.0]]]])
 with numpy_only("conv2d_backward"):
     dx, _, _ = conv2d_backward(np.array([[[[1.0, 2.0], [3.0, 4.0]]]]), np.zeros((1, 1, 4, 4)), w, stride=2)
+if np.size(dx) == 0:
+    raise AssertionError(f"dx is empty (shape {np.shape(dx)}) with padding 0: a crop like dx_pad[:, :, P:-P, P:-P] "
+                         "selects nothing when P = 0 (-0 is 0); crop with dx_pad[:, :, P:P+H, P:P+W]")
 expected = np.array([[[[1.0, 2.0, 2.0, 4.0], [0.0, -1.0, 0.0, -2.0], [3.0, 6.0, 4.0, 8.0], [0.0, -3.0, 0.0, -4.0]]]])
 assert_close(dx, expected, "dx on the worked stride-2 example (is the stride used in the backward pass?)")
 
@@ -693,6 +699,15 @@ for stride, padding, size in [(2, 0, (7, 7)), (2, 1, (8, 6)), (3, 2, (9, 10)), (
     assert_close(out, call_torch(F.conv2d, x, w, b, stride=stride, padding=padding),
                  f"conv2d_fast vs F.conv2d, x {x.shape}, w (4, 3, 3, 2), stride {stride}, padding {padding}")
 
+# A batch larger than any block of images you might process at a time: every block must be kept.
+x_batch, w_batch = rng.standard_normal((37, 2, 5, 5)), rng.standard_normal((3, 2, 3, 3))
+b_batch = rng.standard_normal(3)
+with numpy_only("conv2d_fast"):
+    out = conv2d_fast(x_batch, w_batch, b_batch, stride=2, padding=1)
+assert_close(out, call_torch(F.conv2d, x_batch, w_batch, b_batch, stride=2, padding=1),
+             "conv2d_fast on a batch of 37 images (if you work in blocks of images, is each block's output "
+             "written to its own images?)")
+
 x32, w32 = x.astype(np.float32), w.astype(np.float32)
 with numpy_only("conv2d_fast"):
     out = conv2d_fast(x32, w32, stride=2, padding=1)
@@ -880,6 +895,9 @@ x = np.arange(1.0, 10.0).reshape(1, 1, 3, 3)
 w = np.array([[[[1.0, 2.0], [0.0, -1.0]]]])
 with numpy_only("conv2d_backward_fast"):
     dx, dw, db = conv2d_backward_fast(np.ones((1, 1, 2, 2)), x, w)
+if np.size(dx) == 0:
+    raise AssertionError(f"dx is empty (shape {np.shape(dx)}) with padding 0: a crop like dx_pad[:, :, P:-P, P:-P] "
+                         "selects nothing when P = 0 (-0 is 0); crop with dx_pad[:, :, P:P+H, P:P+W]")
 assert_close(dx, np.array([[[[1.0, 3.0, 2.0], [1.0, 2.0, 1.0], [0.0, -1.0, -1.0]]]]), "dx on the worked 3x3 example")
 assert_close(dw, np.array([[[[12.0, 16.0], [24.0, 28.0]]]]), "dw on the worked 3x3 example")
 assert_close(db, np.array([4.0]), "db on the worked 3x3 example")
@@ -947,6 +965,15 @@ for stride, padding, size in [(1, 1, (5, 4)), (2, 0, (7, 6)), (3, 1, (8, 7)), (2
     for name, ours, reference in zip(("dx", "dw", "db"), grads, torch_conv_grads(dout, x, w, stride, padding)):
         assert_close(ours, reference, f"{name} vs torch autograd, {label}")
 
+# A batch larger than any block of images you might process at a time: dw and db add up every block.
+x_batch, w_batch = rng.standard_normal((37, 2, 5, 5)), rng.standard_normal((3, 2, 3, 3))
+dout_batch = rng.standard_normal((37, 3, 3, 3))
+with numpy_only("conv2d_backward_fast"):
+    grads = conv2d_backward_fast(dout_batch, x_batch, w_batch, stride=2, padding=1)
+for name, ours, reference in zip(("dx", "dw", "db"), grads, torch_conv_grads(dout_batch, x_batch, w_batch, 2, 1)):
+    assert_close(ours, reference, f"{name} for a batch of 37 images (if you work in blocks of images, dw and db "
+                 "are sums over all of them)")
+
 x32, w32, dout32 = x.astype(np.float32), w.astype(np.float32), dout.astype(np.float32)
 with numpy_only("conv2d_backward_fast"):
     grads = conv2d_backward_fast(dout32, x32, w32, stride=2, padding=2)
@@ -976,7 +1003,7 @@ for trial in range(20):
 ### END HIDDEN TESTS
 
 # %% tests="test_conv2d_backward_fast_vectorized" points=1
-# No Python loop over images or output positions in the backward pass either.
+# No Python loop over output positions in the backward pass either.
 import sys
 
 import numpy as np

@@ -720,10 +720,22 @@ def kim_reference(model, tokens, widths, pool="max", relu=True):
     return F.linear(torch.cat(pooled, dim=1), fc.weight, fc.bias)
 
 
+def with_negative_maxima(model, tokens, widths):
+    """Lower the bias of each width's first filter until its maximum over time is negative for every
+    sentence: ReLU then turns that feature into 0, so a missing ReLU shows whatever the initial weights."""
+    embedding = next(m for m in model.modules() if isinstance(m, nn.Embedding))
+    x = F.embedding(tokens, embedding.weight).transpose(1, 2)
+    with torch.no_grad():
+        for conv in (m for m in model.modules() if isinstance(m, nn.Conv1d) and m.bias is not None):
+            conv.bias[0] -= F.conv1d(x, conv.weight[:1], conv.bias[:1]).max() + 1
+    return model
+
+
 torch.manual_seed(1)
 widths = (2, 3, 5)
 model = TextCNN(vocab_size=40, embed_dim=6, num_classes=3, filter_widths=widths, num_filters=4).double().eval()
 tokens = torch.randint(0, 40, (5, 12))
+model = with_negative_maxima(model, tokens, widths)
 with torch.no_grad():
     out = model(tokens)
     expected = kim_reference(model, tokens, widths)
@@ -752,6 +764,7 @@ for trial in range(6):
     torch.manual_seed(trial)
     model = TextCNN(V, E, C, filter_widths=widths, num_filters=nf, dropout=0.5).double().eval()
     tokens = torch.randint(0, V, (int(rng.integers(1, 6)), max(widths) + int(rng.integers(0, 8))))
+    model = with_negative_maxima(model, tokens, widths)
     with torch.no_grad():
         checks.assert_close(model(tokens), kim_reference(model, tokens, widths),
                             f"TextCNN({V}, {E}, {C}, {widths}, {nf}) logits for tokens {tuple(tokens.shape)}")

@@ -701,13 +701,13 @@ from cs_utils.checks import assert_close
 
 model_checks = importlib.reload(cs_utils.model_checks)  # a notebook cannot have changed it
 
-def alexnet_reference(model, x):
+def alexnet_reference(model, x, lrn_alpha=5e-4):
     """The lecture's AlexNet in F.*, with the model's conv and FC weights in the order they were defined."""
     convs = [m for m in model.modules() if isinstance(m, nn.Conv2d)]
     fcs = [m for m in model.modules() if isinstance(m, nn.Linear)]
     assert len(convs) == 5 and len(fcs) == 3, f"AlexNet has {len(convs)} Conv2d and {len(fcs)} Linear layers"
     def lrn(h):
-        return F.local_response_norm(h, size=5, alpha=5e-4, beta=0.75, k=2.0)
+        return F.local_response_norm(h, size=5, alpha=lrn_alpha, beta=0.75, k=2.0)
     h = lrn(F.max_pool2d(F.relu(F.conv2d(x, convs[0].weight, convs[0].bias, stride=4)), 3, 2))
     h = lrn(F.max_pool2d(F.relu(F.conv2d(h, convs[1].weight, convs[1].bias, padding=2)), 3, 2))
     for conv in convs[2:]:
@@ -723,6 +723,15 @@ x = torch.randn(1, 3, 227, 227)
 with torch.no_grad():
     assert_close(model(x), alexnet_reference(model, x), "AlexNet(10) in eval mode vs the lecture's layers "
                  "recomputed with torch.nn.functional, x (1, 3, 227, 227)", rtol=1e-4, atol=1e-6)
+    # At random initialisation the activations are small and LRN's denominator is almost its k = 2,
+    # whatever alpha is: a strong input makes the sum of squares count.
+    strong = 10 * x
+    out = model(strong)
+    if torch.allclose(out, alexnet_reference(model, strong, lrn_alpha=1e-4), rtol=1e-4, atol=1e-6):
+        raise AssertionError("AlexNet's LRN uses alpha=1e-4, the paper's α; PyTorch's LocalResponseNorm divides "
+                             "alpha by the window size, so the paper's α = 1e-4 is alpha=5e-4 there")
+    assert_close(out, alexnet_reference(model, strong), "AlexNet(10) in eval mode on a strong input, 10 * x, "
+                 "where LRN's sum of squares counts (size=5, alpha=5e-4, beta=0.75, k=2.0?)", rtol=1e-4, atol=1e-6)
 model_checks.assert_dropout_before(model, x, 0.5, {0, 1}, ("FC6", "FC7", "FC8"), "AlexNet(10)")
 print("AlexNet's forward pass matches the lecture's layers; in training, dropout acts before FC6 and FC7.")
 ### BEGIN HIDDEN TESTS

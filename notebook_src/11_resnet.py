@@ -154,8 +154,13 @@ for (cin, cout, stride), (h, w), expected in [((64, 64, 1), (8, 8), (2, 64, 8, 8
                                               ((16, 16, 2), (9, 6), (2, 16, 5, 3)),
                                               ((8, 4, 1), (5, 7), (2, 4, 5, 7))]:
     block = BasicBlock(cin, cout, stride)
+    x = torch.randn(2, cin, h, w)
+    x_before = x.clone()
     with torch.no_grad():
-        out = block(torch.randn(2, cin, h, w))
+        out = block(x)
+    assert torch.equal(x, x_before), (f"x after BasicBlock({cin}, {cout}, stride={stride}): the block must not "
+                                      "modify its input (an in-place add onto the identity shortcut writes into "
+                                      "the caller's x, and autograd refuses it in training)")
     assert_shape(out, expected, f"BasicBlock({cin}, {cout}, stride={stride}) on x (2, {cin}, {h}, {w}) (when the "
                  f"stride or the channels change, the shortcut needs a 1x1 projection with that stride)")
 print("BasicBlock keeps or halves the spatial size, and projects the shortcut when the shape changes.")
@@ -168,6 +173,8 @@ checks = importlib.reload(cs_utils.checks)
 rng = np.random.default_rng(4001)
 for trial in range(8):
     cin, cout, stride = int(rng.integers(1, 9)), int(rng.integers(1, 9)), int(rng.choice([1, 2, 3]))
+    if trial % 3 == 0:
+        cout, stride = cin, 1
     n, h, w = int(rng.integers(1, 4)), int(rng.integers(1, 12)), int(rng.integers(1, 12))
     blk = BasicBlock(cin, cout, stride).double().eval()
     x = torch.randn(n, cin, h, w, dtype=torch.float64)
@@ -298,8 +305,11 @@ def check_basic_block(cin, cout, stride, x, seed):
                 "the projection shortcut should be one Conv2d and one BatchNorm2d")
             shortcut = bn_eval(conv(x, convs[0], stride, 0), norms[0])
         expected = basic_block_reference(block, x, stride, shortcut)
+        x_before = x.clone()
         got = block(x)
     label = f"BasicBlock({cin}, {cout}, stride={stride}) on x {tuple(x.shape)} in eval mode"
+    assert_close(x, x_before, f"x after {label}: the block must not modify its input (an in-place add "
+                 "onto the identity shortcut writes into the caller's x, and autograd refuses it in training)")
     residual = (basic_block_reference(block, x, stride, torch.zeros_like(expected))
                 if got.shape == expected.shape else None)
     if residual is not None and not torch.allclose(got, expected) and torch.allclose(got, residual + shortcut):
@@ -449,8 +459,13 @@ torch.manual_seed(0)
 for (cin, channels, stride), (h, w) in [((64, 64, 1), (8, 8)), ((256, 64, 1), (8, 8)), ((256, 128, 2), (8, 8)),
                                         ((16, 4, 2), (7, 5))]:
     block = Bottleneck(cin, channels, stride)
+    x = torch.randn(2, cin, h, w)
+    x_before = x.clone()
     with torch.no_grad():
-        out = block(torch.randn(2, cin, h, w))
+        out = block(x)
+    assert torch.equal(x, x_before), (f"x after Bottleneck({cin}, {channels}, stride={stride}): the block must not "
+                                      "modify its input (an in-place add onto the identity shortcut writes into "
+                                      "the caller's x, and autograd refuses it in training)")
     assert_shape(out, (2, 4 * channels, (h - 1) // stride + 1, (w - 1) // stride + 1),
                  f"Bottleneck({cin}, {channels}, stride={stride}) on x (2, {cin}, {h}, {w})")
     got, expected = sum(p.numel() for p in block.parameters()), torchvision_bottleneck_params(cin, channels, stride)
@@ -499,7 +514,7 @@ def bottleneck_reference(block, x, stride):
     out = F.relu(bn(conv(out, block.conv2, stride, 1), block.bn2))
     out = bn(conv(out, block.conv3), block.bn3)
     if isinstance(block.shortcut, nn.Identity) or not any(True for _ in block.shortcut.parameters()):
-        shortcut = x
+        shortcut = x.clone()
     else:
         convs = [m for m in block.shortcut.modules() if isinstance(m, nn.Conv2d)]
         norms = [m for m in block.shortcut.modules() if isinstance(m, nn.BatchNorm2d)]
@@ -521,7 +536,11 @@ def check_bottleneck(cin, channels, stride, x, seed):
                 m.bias.copy_(torch.randn(m.num_features, generator=gen, dtype=torch.float64))
         expected, shortcut = bottleneck_reference(block, x, stride)
         label = f"Bottleneck({cin}, {channels}, stride={stride}) on x {tuple(x.shape)} in eval mode"
-        assert_close(block(x), expected, f"{label} vs the 1x1 -> 3x3 -> 1x1 branch plus the shortcut, then ReLU",
+        x_before = x.clone()
+        got = block(x)
+        assert_close(x, x_before, f"x after {label}: the block must not modify its input (an in-place add "
+                     "onto the identity shortcut writes into the caller's x, and autograd refuses it in training)")
+        assert_close(got, expected, f"{label} vs the 1x1 -> 3x3 -> 1x1 branch plus the shortcut, then ReLU",
                      rtol=1e-7, atol=1e-9)
         block.bn3.weight.zero_()
         block.bn3.bias.zero_()
@@ -688,6 +707,9 @@ def check_resnet(depth, num_classes=1000, stem="imagenet"):
     got, expected = sum(p.numel() for p in model.parameters()), sum(p.numel() for p in reference.parameters())
     if stem == "cifar":  # a 3x3 stem convolution instead of 7x7, on 3 input channels with 64 filters
         expected -= (7 * 7 - 3 * 3) * 3 * 64
+        if got == expected + (7 * 7 - 3 * 3) * 3 * 64:
+            raise AssertionError(f"resnet({depth}, stem='cifar') has the ImageNet stem's 7x7 convolution: pass "
+                                 "`stem` on to ResNet")
     assert got == expected, (f"resnet({depth}, num_classes={num_classes}, stem={stem!r}) has {got:,} parameters, "
                              f"expected {expected:,}: check the block type and the blocks per stage")
     assert main_path_depth(model) == depth, f"resnet({depth}) has {main_path_depth(model)} layers on its main path"
@@ -717,6 +739,9 @@ from cs_utils.checks import assert_shape
 model = resnet(18, num_classes=10, width=4, stem="cifar", basic_block=ReferenceBasic,
                bottleneck_block=ReferenceBottleneck)
 assert model.fc.in_features == 32, f"resnet(18, width=4) should end with 8*4 = 32 channels, got {model.fc.in_features}"
+assert model.stem[0].kernel_size == (3, 3), (
+    f"resnet(18, stem='cifar') starts with a {model.stem[0].kernel_size} convolution, the ImageNet stem; the CIFAR "
+    "stem is one 3x3 convolution: pass `stem` on to ResNet")
 with torch.no_grad():
     assert_shape(model.eval()(torch.randn(2, 3, 32, 32)), (2, 10), "resnet(18, num_classes=10, width=4, stem='cifar')")
 for bad in (20, 19):

@@ -547,6 +547,10 @@ got = activation_bytes(lenet, torch.randn(2, 3, 32, 32), kinds)
 assert got == 2 * 32_376, f"activation_bytes with a batch of 2 returned {got!r}; expected twice 32,376"
 got = activation_bytes(lenet, torch.randn(1, 3, 32, 32), (nn.Conv2d,))
 assert got == (4704 + 1600) * 4, f"activation_bytes(..., (nn.Conv2d,)) returned {got!r}; expected (4,704 + 1,600) * 4"
+got = activation_bytes(lenet, torch.randn(1, 3, 32, 32), (nn.Sequential,))
+assert got == 10 * 4, (f"activation_bytes(LeNet-5, x, (nn.Sequential,)) returned {got!r}; the model itself is the one "
+                       "nn.Sequential and its output is 10 float32 values = 40 bytes: with layer_types, every module "
+                       "that is an instance of a listed class counts, containers included")
 print("activation_bytes matches the worked LeNet-5 example.")
 ### BEGIN HIDDEN TESTS
 import importlib
@@ -659,6 +663,10 @@ for trial in range(8):
     got = activation_bytes(model, x)
     assert got == expected, (f"trial {trial}: activation_bytes of {blocks} residual block(s), x {tuple(x.shape)}, "
                              f"returned {got!r}, expected {expected}")
+    got = activation_bytes(model, x, (Residual,))
+    assert got == 4 * blocks * n * c * size * size, (
+        f"trial {trial}: activation_bytes(..., (Residual,)) of {blocks} residual block(s), x {tuple(x.shape)}, "
+        f"returned {got!r}, expected {4 * blocks * n * c * size * size}: a selected container counts its output")
 # A model that is itself one layer has no children: it is a leaf module, and its output counts.
 got = activation_bytes(nn.Conv2d(2, 3, 3), torch.randn(1, 2, 6, 6))
 assert got == 3 * 4 * 4 * 4, (f"activation_bytes(nn.Conv2d(2, 3, 3), x (1, 2, 6, 6)) returned {got!r}, expected "

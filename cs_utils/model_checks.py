@@ -75,6 +75,8 @@ def assert_dropout_before(model, x, p: float, dropped: set[int], names: Sequence
         out, calls = linear_calls(model, x)
     finally:
         model.train()
+    assert torch.is_tensor(out), (f"{label} returned a {type(out).__name__} in training mode; expected one "
+                                  "tensor of class scores")
     assert len(calls) == len(names), (f"{label} ran {len(calls)} nn.Linear layers in training mode, expected "
                                       f"{len(names)}: {', '.join(names)}")
     assert torch.equal(out, calls[-1][1]), (

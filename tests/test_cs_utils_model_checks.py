@@ -111,6 +111,24 @@ def test_dropout_check_keeps_batchnorm_in_eval_mode():
         model_checks.assert_dropout_before(without, torch.randn(6, 3, 9, 9), 0.4, {0}, ("fc",), "no dropout")
 
 
+
+def test_dropout_check_names_a_tuple_returned_in_training_mode():
+    """GoogLeNet without auxiliary heads returning (logits, None, None) in training: say so, not with a
+    TypeError."""
+    class WithEmptyAux(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(4, 3)
+
+        def forward(self, x):
+            logits = self.fc(nn.functional.dropout(x, 0.5, self.training))
+            return (logits, None, None) if self.training else logits
+
+    with pytest.raises(AssertionError, match="returned a tuple in training mode; expected one tensor"):
+        model_checks.assert_dropout_before(WithEmptyAux(), torch.randn(6, 4), 0.5, {0}, ("fc",),
+                                           "aux_logits=False")
+
+
 def loop_variant(variant):
     """A loop over (x, y) batches written as ``variant`` says; those in WRONG_LOOPS fail on a GPU."""
     def loop(model, loader, loss_fn, device):

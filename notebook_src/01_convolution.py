@@ -171,8 +171,10 @@ HTML(animation_html(sliding_filter_animation(grid, edge, slid)))
 #   `out[n, f, i, j] = sum(x[n, :, i:i+HH, j:j+WW] * w[f]) + b[f]`
 #
 # The names and argument order are those of `torch.nn.functional.conv2d`. Loops are fine here;
-# notebook 04 makes it fast. Return an array of `x`'s dtype (the tests pass float64 and check the
-# dtype) and do not modify `x` or `w`.
+# notebook 04 makes it fast. Return an array of `x`'s dtype, as PyTorch does: float64 in, float64
+# out, and float32 in, float32 out (the tests check both). Do not modify `x` or `w`, and do not
+# assume how `x` is laid out in memory: it may be a view, such as section 6's
+# `photo.transpose(2, 0, 1)[None]`.
 
 # %% solution="conv2d"
 def conv2d(x, w, b=None):
@@ -187,7 +189,8 @@ def conv2d(x, w, b=None):
     if C != C_w:
         raise ValueError(f"x has {C} channels but w expects {C_w}")
     H_out, W_out = H - HH + 1, W - WW + 1
-    out = np.zeros((N, F, H_out, W_out), dtype=np.result_type(x, w, np.float64))
+    dtype = x.dtype if np.issubdtype(x.dtype, np.floating) else np.float64  # x's dtype, as PyTorch
+    out = np.zeros((N, F, H_out, W_out), dtype=dtype)
     for n in range(N):
         for f in range(F):
             for i in range(H_out):
@@ -199,9 +202,10 @@ def conv2d(x, w, b=None):
     ### END SOLUTION
 
 # %% tests="test_conv2d_shape" points=1
-# The lecture's example: a batch of two 32x32x3 images and six 5x5x3 filters.
+# The lecture's example: a batch of two 32x32x3 images and six 5x5x3 filters, in float64 and float32.
 import numpy as np
-from cs_utils.checks import assert_close, assert_shape, numpy_only
+import torch.nn.functional as F
+from cs_utils.checks import assert_close, assert_shape, call_torch, numpy_only
 
 rng = np.random.default_rng(1)
 x = rng.standard_normal((2, 3, 32, 32))
@@ -213,7 +217,21 @@ assert_shape(out, (2, 6, 28, 28), "conv2d(x, w, b) with x (2, 3, 32, 32) and w (
 # Each activation is a 75-number dot product plus a bias; check two of them directly.
 assert_close(out[0, 0, 0, 0], np.sum(x[0, :, 0:5, 0:5] * w[0]) + b[0], "out[0, 0, 0, 0]")
 assert_close(out[1, 5, 27, 13], np.sum(x[1, :, 27:32, 13:18] * w[5]) + b[5], "out[1, 5, 27, 13]")
-print("conv2d produces a 28x28x6 volume per image, with the right values in the corners.")
+# float32 in, float32 out, as PyTorch does (float32 keeps about 7 digits, hence the looser tolerance).
+x32, w32, b32 = x.astype(np.float32), w.astype(np.float32), b.astype(np.float32)
+with numpy_only("conv2d"):
+    out32 = conv2d(x32, w32, b32)
+assert_shape(out32, (2, 6, 28, 28), "conv2d(x, w, b) with float32 x (2, 3, 32, 32) and w (6, 3, 5, 5)")
+assert out32.dtype == np.float32, (
+    f"conv2d on float32 x returned dtype {out32.dtype}; return an array of x's dtype, as PyTorch does "
+    "(for instance np.zeros(shape, dtype=x.dtype))")
+try:
+    assert_close(out32, call_torch(F.conv2d, x32, w32, b32), "conv2d on float32 x, w, b vs torch.nn.functional.conv2d",
+                 rtol=1e-4, atol=1e-4)
+except AssertionError as err:
+    raise AssertionError(f"{err}. The float64 corners above were right, so the code may assume 8-byte elements: "
+                         "if you use as_strided, take the byte strides from x.strides") from None
+print("conv2d produces a 28x28x6 volume per image, with the right values in the corners, and keeps float32.")
 ### BEGIN HIDDEN TESTS
 import importlib
 
@@ -224,13 +242,18 @@ rng = np.random.default_rng(101)
 for trial in range(10):
     N, C, F_out, HH, WW = rng.integers(1, 4, size=5)
     H, W = HH + rng.integers(0, 6), WW + rng.integers(0, 6)
-    x, w, b = rng.standard_normal((N, C, H, W)), rng.standard_normal((F_out, C, HH, WW)), rng.standard_normal(F_out)
+    dtype = np.float32 if trial % 2 else np.float64
+    x = rng.standard_normal((N, H, W, C)).astype(dtype).transpose(0, 3, 1, 2)  # a channels-last view
+    w, b = rng.standard_normal((F_out, C, HH, WW)).astype(dtype), rng.standard_normal(F_out).astype(dtype)
     with checks.numpy_only("conv2d"):
         out = conv2d(x, w, b)
-    checks.assert_shape(out, (N, F_out, H - HH + 1, W - WW + 1), f"conv2d with x {x.shape}, w {w.shape}")
+    label = f"with {dtype.__name__} x {x.shape} (a transposed view), w {w.shape}"
+    checks.assert_shape(out, (N, F_out, H - HH + 1, W - WW + 1), f"conv2d {label}")
+    assert out.dtype == dtype, f"conv2d {label} returned dtype {out.dtype}: return an array of x's dtype"
     n, f, i, j = rng.integers(N), rng.integers(F_out), rng.integers(H - HH + 1), rng.integers(W - WW + 1)
-    checks.assert_close(out[n, f, i, j], np.sum(x[n, :, i:i + HH, j:j + WW] * w[f]) + b[f],
-                        f"out[{n}, {f}, {i}, {j}] with x {x.shape}, w {w.shape}")
+    expected = np.sum(x[n, :, i:i + HH, j:j + WW].astype(np.float64) * w[f]) + b[f]
+    tolerance = {"rtol": 1e-4, "atol": 1e-4} if dtype is np.float32 else {}
+    checks.assert_close(out[n, f, i, j].astype(np.float64), expected, f"out[{n}, {f}, {i}, {j}] {label}", **tolerance)
 ### END HIDDEN TESTS
 
 # %% tests="test_conv2d_values" points=2
@@ -346,7 +369,19 @@ with numpy_only("conv2d"):
     out = conv2d(x, w, b)
 assert_close(out, call_torch(F.conv2d, x, w, b), "conv2d vs torch.nn.functional.conv2d on x (2, 3, 9, 7), "
              "w (4, 3, 3, 2)")
-print("conv2d agrees with torch.nn.functional.conv2d.")
+# The same kind of input stored channels-last, as section 6's photo.transpose(2, 0, 1)[None]: a view.
+x_view = rng.standard_normal((2, 9, 7, 3)).transpose(0, 3, 1, 2)
+with numpy_only("conv2d"):
+    out_view = conv2d(x_view, w, b)
+try:
+    assert_close(out_view, call_torch(F.conv2d, x_view, w, b),
+                 "conv2d on x_view = a.transpose(0, 3, 1, 2), a (2, 3, 9, 7) view of a channels-last array")
+except AssertionError as err:
+    raise AssertionError(
+        f"{err}. Your conv2d is right on a fresh array but wrong on this view: its memory layout differs, "
+        "so byte strides worked out from the shape read the wrong numbers. Take them from x.strides, or use "
+        "numpy.lib.stride_tricks.sliding_window_view") from None
+print("conv2d agrees with torch.nn.functional.conv2d, on a view too.")
 ### BEGIN HIDDEN TESTS
 import importlib
 
@@ -358,13 +393,19 @@ for trial in range(25):
     N, C, F_out = rng.integers(1, 4), rng.integers(1, 5), rng.integers(1, 5)
     HH, WW = rng.integers(1, 6, size=2)
     H, W = HH + rng.integers(0, 7), WW + rng.integers(0, 7)
-    x = rng.standard_normal((N, C, H, W))
+    layout = ["array", "channels-last view", "view of every other row"][trial % 3]
+    if layout == "array":
+        x = rng.standard_normal((N, C, H, W))
+    elif layout == "channels-last view":
+        x = rng.standard_normal((N, H, W, C)).transpose(0, 3, 1, 2)
+    else:
+        x = rng.standard_normal((N, C, 2 * H, W))[:, :, ::2]
     w = rng.standard_normal((F_out, C, HH, WW))
-    b = rng.standard_normal(F_out) if trial % 3 else None
+    b = rng.standard_normal(F_out) if trial % 4 else None
     x_before, w_before = x.copy(), w.copy()
     with checks.numpy_only("conv2d"):
         out = conv2d(x, w, b)
-    label = f"trial {trial}: x {x.shape}, w {w.shape}, bias {'none' if b is None else 'yes'}"
+    label = f"trial {trial}: x {x.shape} ({layout}), w {w.shape}, bias {'none' if b is None else 'yes'}"
     checks.assert_close(out, checks.call_torch(F.conv2d, x, w, b), f"conv2d, {label}")
     checks.assert_close(x, x_before, f"x after conv2d ({label}): the input must not be modified")
     checks.assert_close(w, w_before, f"w after conv2d ({label}): the filters must not be modified")

@@ -80,8 +80,10 @@ print(f"digits: {digits_x.shape}, labels {digits_y.shape}")
 # * `out` has shape `(N, C, (H - k) // stride + 1, (W - k) // stride + 1)`.
 #
 # The names and arguments are those of `torch.nn.functional.max_pool2d` and `avg_pool2d` (without
-# padding). Loops over output positions are fine. Return arrays of `x`'s dtype (the tests pass
-# float64 and check the dtype) and do not modify `x`.
+# padding). Loops over output positions are fine. Return arrays of `x`'s dtype, as PyTorch does:
+# float64 in, float64 out, and float32 in, float32 out (the tests check both). Do not modify `x`,
+# and do not assume how it is laid out in memory: it may be a view, such as a transposed
+# channels-last image.
 
 # %% solution="max_pool2d"
 def max_pool2d(x, kernel_size, stride=None):
@@ -96,7 +98,7 @@ def max_pool2d(x, kernel_size, stride=None):
     if H < k or W < k:
         raise ValueError(f"a {k}x{k} window does not fit in a {H}x{W} input")
     H_out, W_out = (H - k) // step + 1, (W - k) // step + 1
-    out = np.empty((N, C, H_out, W_out), dtype=np.result_type(x, np.float64))
+    out = np.empty((N, C, H_out, W_out), dtype=x.dtype if np.issubdtype(x.dtype, np.floating) else np.float64)
     for i in range(H_out):
         for j in range(W_out):
             out[:, :, i, j] = x[:, :, i * step:i * step + k, j * step:j * step + k].max(axis=(2, 3))
@@ -116,7 +118,7 @@ def avg_pool2d(x, kernel_size, stride=None):
     if H < k or W < k:
         raise ValueError(f"a {k}x{k} window does not fit in a {H}x{W} input")
     H_out, W_out = (H - k) // step + 1, (W - k) // step + 1
-    out = np.empty((N, C, H_out, W_out), dtype=np.result_type(x, np.float64))
+    out = np.empty((N, C, H_out, W_out), dtype=x.dtype if np.issubdtype(x.dtype, np.floating) else np.float64)
     for i in range(H_out):
         for j in range(W_out):
             out[:, :, i, j] = x[:, :, i * step:i * step + k, j * step:j * step + k].mean(axis=(2, 3))
@@ -174,7 +176,26 @@ for k, s in [(3, 2), (2, 2), (2, 1), (4, 3)]:
         out = max_pool2d(x, k, s)
     assert_close(out, call_torch(F.max_pool2d, x, k, s),
                  f"max_pool2d(x (2, 3, 9, 8), kernel_size={k}, stride={s}) vs torch.nn.functional.max_pool2d")
-print("max_pool2d agrees with torch.nn.functional.max_pool2d.")
+# float32 in, float32 out; and the same input stored channels-last (a transposed view).
+x32 = x.astype(np.float32)
+with numpy_only("max_pool2d"):
+    out32 = max_pool2d(x32, 3, 2)
+assert np.shape(out32) == (2, 3, 4, 3) and out32.dtype == np.float32, (
+    f"max_pool2d on float32 x returned {type(out32).__name__} of shape {np.shape(out32)}, dtype "
+    f"{getattr(out32, 'dtype', None)}; return an array of x's dtype, as PyTorch does (np.empty(shape, dtype=x.dtype))")
+assert_close(out32, call_torch(F.max_pool2d, x32, 3, 2), "max_pool2d(float32 x (2, 3, 9, 8), 3, 2)")
+x_view = rng.standard_normal((2, 9, 8, 3)).transpose(0, 3, 1, 2)
+with numpy_only("max_pool2d"):
+    out_view = max_pool2d(x_view, 3, 2)
+try:
+    assert_close(out_view, call_torch(F.max_pool2d, x_view, 3, 2),
+                 "max_pool2d(x_view, 3, 2), x_view = a.transpose(0, 3, 1, 2): a (2, 3, 9, 8) channels-last view")
+except AssertionError as err:
+    raise AssertionError(
+        f"{err}. Your max_pool2d is right on a fresh array but wrong on this view: its memory layout differs, so "
+        "byte strides worked out from the shape read the wrong numbers. Take them from x.strides, or use "
+        "numpy.lib.stride_tricks.sliding_window_view") from None
+print("max_pool2d agrees with torch.nn.functional.max_pool2d, in float32 and on a view too.")
 ### BEGIN HIDDEN TESTS
 import importlib
 
@@ -187,11 +208,18 @@ for trial in range(20):
     s = int(rng.integers(1, 4))
     N, C = rng.integers(1, 3), rng.integers(1, 4)
     H, W = k + rng.integers(0, 7), k + rng.integers(0, 7)
-    xs = rng.standard_normal((N, C, H, W))
+    layout = ["array", "channels-last view", "view of every other column"][trial % 3]
+    if layout == "array":
+        xs = rng.standard_normal((N, C, H, W))
+    elif layout == "channels-last view":
+        xs = rng.standard_normal((N, H, W, C)).transpose(0, 3, 1, 2)
+    else:
+        xs = rng.standard_normal((N, C, H, 2 * W))[:, :, :, ::2]
     before = xs.copy()
     with checks.numpy_only("max_pool2d"):
         got = max_pool2d(xs, k, s)
-    checks.assert_close(got, checks.call_torch(F.max_pool2d, xs, k, s), f"max_pool2d(x {xs.shape}, {k}, {s})")
+    checks.assert_close(got, checks.call_torch(F.max_pool2d, xs, k, s),
+                        f"max_pool2d(x {xs.shape} ({layout}), {k}, {s})")
     checks.assert_close(xs, before, "x after max_pool2d: the input must not be modified")
 ### END HIDDEN TESTS
 
@@ -212,7 +240,27 @@ for k, s in [(3, 2), (2, None), (2, 1)]:
         out = avg_pool2d(xr, k, s)
     assert_close(out, call_torch(F.avg_pool2d, xr, k, s),
                  f"avg_pool2d(x (2, 3, 9, 8), kernel_size={k}, stride={s}) vs torch.nn.functional.avg_pool2d")
-print("avg_pool2d agrees with the lecture's example and with PyTorch.")
+# float32 in, float32 out; and the same input stored channels-last (a transposed view).
+x32 = xr.astype(np.float32)
+with numpy_only("avg_pool2d"):
+    out32 = avg_pool2d(x32, 3, 2)
+assert np.shape(out32) == (2, 3, 4, 3) and out32.dtype == np.float32, (
+    f"avg_pool2d on float32 x returned {type(out32).__name__} of shape {np.shape(out32)}, dtype "
+    f"{getattr(out32, 'dtype', None)}; return an array of x's dtype, as PyTorch does (np.empty(shape, dtype=x.dtype))")
+assert_close(out32, call_torch(F.avg_pool2d, x32, 3, 2), "avg_pool2d(float32 x (2, 3, 9, 8), 3, 2)",
+             rtol=1e-5, atol=1e-6)
+x_view = rng.standard_normal((2, 9, 8, 3)).transpose(0, 3, 1, 2)
+with numpy_only("avg_pool2d"):
+    out_view = avg_pool2d(x_view, 3, 2)
+try:
+    assert_close(out_view, call_torch(F.avg_pool2d, x_view, 3, 2),
+                 "avg_pool2d(x_view, 3, 2), x_view = a.transpose(0, 3, 1, 2): a (2, 3, 9, 8) channels-last view")
+except AssertionError as err:
+    raise AssertionError(
+        f"{err}. Your avg_pool2d is right on a fresh array but wrong on this view: its memory layout differs, so "
+        "byte strides worked out from the shape read the wrong numbers. Take them from x.strides, or use "
+        "numpy.lib.stride_tricks.sliding_window_view") from None
+print("avg_pool2d agrees with the lecture's example and with PyTorch, in float32 and on a view too.")
 ### BEGIN HIDDEN TESTS
 import importlib
 
@@ -225,11 +273,18 @@ for trial in range(20):
     s = None if trial % 4 == 0 else int(rng.integers(1, 4))
     N, C = rng.integers(1, 3), rng.integers(1, 4)
     H, W = k + rng.integers(0, 7), k + rng.integers(0, 7)
-    xs = rng.standard_normal((N, C, H, W))
+    layout = ["array", "channels-last view", "view of every other row"][trial % 3]
+    if layout == "array":
+        xs = rng.standard_normal((N, C, H, W))
+    elif layout == "channels-last view":
+        xs = rng.standard_normal((N, H, W, C)).transpose(0, 3, 1, 2)
+    else:
+        xs = rng.standard_normal((N, C, 2 * H, W))[:, :, ::2]
     before = xs.copy()
     with checks.numpy_only("avg_pool2d"):
         got = avg_pool2d(xs, k, s)
-    checks.assert_close(got, checks.call_torch(F.avg_pool2d, xs, k, s), f"avg_pool2d(x {xs.shape}, {k}, {s})")
+    checks.assert_close(got, checks.call_torch(F.avg_pool2d, xs, k, s),
+                        f"avg_pool2d(x {xs.shape} ({layout}), {k}, {s})")
     checks.assert_close(xs, before, "x after avg_pool2d: the input must not be modified")
 ### END HIDDEN TESTS
 

@@ -25,7 +25,7 @@ import numpy as np
 def correlate_all(x, w):
     N, C, H, W = x.shape
     F, _, HH, WW = w.shape
-    out = np.zeros((N, F, H - HH + 1, W - WW + 1))
+    out = np.zeros((N, F, H - HH + 1, W - WW + 1), dtype=x.dtype)
     for i in range(HH):
         for j in range(WW):
             patch = x[:, :, i:i + H - HH + 1, j:j + W - WW + 1]

@@ -25,7 +25,8 @@ def conv2d_backward_fast(dout, x, w, stride=1, padding=0):
         db = dout[imgs].sum(axis=(0, 2, 3))
         for k in range(HH):
             for l in range(WW):
-                dxp[imgs, :, k:k + s * Ho:s, l:l + s * Wo:s] += np.einsum("nfhw,fc->nchw", dout[imgs], w[:, :, k, l])
+                contribution = np.einsum("nfhw,fc->nchw", dout[imgs], w[:, :, k, l])
+                dxp[imgs, :, k:k + s * Ho:s, l:l + s * Wo:s] += contribution
     return dxp[:, :, p:p + H, p:p + W], dw, db
 ''',
 }

@@ -300,7 +300,8 @@ print(f"training loss of this plain net at lr 0.02: {ics_losses[:10].mean():.2f}
 # tensors that the `BatchNorm` layer owns), while yours returns the updated statistics as new
 # arrays, because your functions modify none of their inputs: the caller decides where the new
 # statistics go. So do not modify `x`, `running_mean`, `running_var`, `gamma` or `beta`. The results
-# have `x`'s dtype (float64 for the float64 arrays the tests use). One implementation can serve
+# have `x`'s dtype (float64 for the float64 arrays the tests use), and so must the arithmetic:
+# converting to float32 inside loses precision that the tests see. One implementation can serve
 # both input shapes: reduce over every axis except axis 1.
 
 # %% solution="batch_norm"
@@ -338,8 +339,10 @@ from cs_utils.checks import assert_close, call_torch, numpy_only
 x = np.array([[1.0, 0.0], [2.0, 0.0], [3.0, 4.0], [6.0, 4.0]])
 gamma, beta = np.array([1.0, 2.0]), np.array([0.0, 1.0])
 running_mean, running_var = np.array([0.5, -1.0]), np.array([4.0, 0.25])   # training mode ignores them for out
+x_before = x.copy()
 with numpy_only("batch_norm"):
     out, _, _ = batch_norm(x, running_mean, running_var, gamma, beta, training=True)
+assert_close(x, x_before, "x after batch_norm: the input must not be modified (compute the output as a new array)")
 x_hat = (x - x.mean(axis=0)) / np.sqrt(x.var(axis=0) + 1e-5)
 swapped = running_mean * x_hat + running_var                  # what CS231n's argument order would return
 if np.shape(out) == x.shape and np.allclose(np.asarray(out, dtype=float), swapped):
@@ -347,6 +350,15 @@ if np.shape(out) == x.shape and np.allclose(np.asarray(out, dtype=float), swappe
                          "torch.nn.functional.batch_norm: batch_norm(x, running_mean, running_var, gamma, beta, "
                          "training=False, momentum=0.1, eps=1e-5), not CS231n's (x, gamma, beta, ...)")
 expected = np.stack([(x[:, 0] - 3.0) / np.sqrt(3.5 + 1e-5), 2 * (x[:, 1] - 2.0) / np.sqrt(4.0 + 1e-5) + 1], axis=1)
+with_unbiased = np.stack([(x[:, 0] - 3.0) / np.sqrt(14 / 3 + 1e-5), 2 * (x[:, 1] - 2.0) / np.sqrt(16 / 3 + 1e-5) + 1],
+                         axis=1)                                   # normalized with the unbiased variance
+if np.shape(out) == x.shape and np.allclose(np.asarray(out, dtype=float), with_unbiased):
+    raise AssertionError("batch_norm normalized with the unbiased variance (divide by N - 1). The normalization "
+                         "uses the biased batch variance, mean((x - mean)**2); only the running variance is unbiased")
+gap = np.abs(np.asarray(out, dtype=float) - expected).max() if np.shape(out) == x.shape else np.inf
+if gap < 1e-6 * 3 and not np.allclose(np.asarray(out, dtype=float), expected, rtol=1e-7, atol=1e-9):
+    raise AssertionError(f"batch_norm's output on the worked example is right only to float32 precision (error "
+                         f"{gap:.1e}): compute in x's dtype; float64 input needs float64 arithmetic")
 assert_close(out, expected, "batch_norm output on the worked 4x2 example (training mode, gamma (1, 2), beta (0, 1))")
 
 rng = np.random.default_rng(1)
@@ -392,9 +404,9 @@ from cs_utils.checks import assert_close, call_torch, numpy_only
 
 x = np.array([[1.0, 0.0], [2.0, 0.0], [3.0, 4.0], [6.0, 4.0]])
 gamma, beta = np.array([1.0, 2.0]), np.array([0.0, 1.0])
+gamma_as_running_mean = 0.9 * gamma + 0.1 * x.mean(axis=0)     # what CS231n's argument order would return
 with numpy_only("batch_norm"):
     _, running_mean, running_var = batch_norm(x, np.zeros(2), np.ones(2), gamma, beta, training=True)
-gamma_as_running_mean = 0.9 * gamma + 0.1 * x.mean(axis=0)     # what CS231n's argument order would return
 if np.shape(running_mean) == (2,) and np.allclose(np.asarray(running_mean, dtype=float), gamma_as_running_mean):
     raise AssertionError("running_mean is 0.9 * gamma + 0.1 * batch mean: batch_norm used gamma and beta as the "
                          "running statistics. The arguments follow torch.nn.functional.batch_norm: "
@@ -419,6 +431,11 @@ for step in range(3):
     call_torch(F.batch_norm, x, torch_mean, torch_var, None, None, True, 0.3)
     with numpy_only("batch_norm"):
         _, ours_mean, ours_var = batch_norm(x, ours_mean, ours_var, np.ones(3), np.zeros(3), True, momentum=0.3)
+for ours, theirs in [(ours_mean, torch_mean), (ours_var, torch_var)]:
+    gap = np.abs(np.asarray(ours, dtype=float) - theirs).max() if np.shape(ours) == (3,) else np.inf
+    if gap < 1e-6 * 3 and not np.allclose(np.asarray(ours, dtype=float), theirs, rtol=1e-7, atol=1e-9):
+        raise AssertionError(f"the running statistics after 3 steps are right only to float32 precision (error "
+                             f"{gap:.1e}): compute in x's dtype; float64 input needs float64 arithmetic")
 assert_close(ours_mean, torch_mean, "running_mean after 3 steps with momentum 0.3, vs torch")
 assert_close(ours_var, torch_var, "running_var after 3 steps with momentum 0.3, vs torch")
 print("The running statistics follow PyTorch's convention.")
@@ -431,19 +448,20 @@ checks = importlib.reload(cs_utils.checks)
 rng = np.random.default_rng(61002)
 for trial in range(10):
     N, D = rng.integers(2, 7), rng.integers(1, 6)
+    spatial = () if trial % 3 else (int(rng.integers(1, 4)), int(rng.integers(2, 4)))   # (N, C, H, W): m = N*H*W
     momentum = rng.uniform(0.05, 0.9)
     torch_mean, torch_var = rng.standard_normal(D), rng.uniform(0.5, 2, D)
     mine_mean, mine_var = torch_mean.copy(), torch_var.copy()
     for step in range(rng.integers(1, 4)):
-        x = rng.standard_normal((N, D)) * rng.uniform(0.5, 3) + rng.uniform(-2, 2)
+        x = rng.standard_normal((N, D) + spatial) * rng.uniform(0.5, 3) + rng.uniform(-2, 2)
         gamma, beta = rng.standard_normal(D), rng.standard_normal(D)
         checks.call_torch(F.batch_norm, x, torch_mean, torch_var, gamma, beta, True, momentum)
         with checks.numpy_only("batch_norm"):
             _, mine_mean, mine_var = batch_norm(x, np.array(mine_mean), np.array(mine_var), gamma, beta, True,
                                                 momentum)
-        checks.assert_close(mine_mean, torch_mean, f"running_mean, trial {trial} step {step}, N={N}, "
+        checks.assert_close(mine_mean, torch_mean, f"running_mean, trial {trial} step {step}, x {x.shape}, "
                             f"momentum {momentum:.3f}")
-        checks.assert_close(mine_var, torch_var, f"running_var, trial {trial} step {step}, N={N}, "
+        checks.assert_close(mine_var, torch_var, f"running_var, trial {trial} step {step}, x {x.shape}, "
                             f"momentum {momentum:.3f}")
 ### END HIDDEN TESTS
 
@@ -456,8 +474,11 @@ from cs_utils.checks import assert_close, call_torch, numpy_only
 x = np.array([[1.0, 0.0], [2.0, 0.0], [3.0, 4.0], [6.0, 4.0]])
 gamma, beta = np.array([1.0, 2.0]), np.array([0.0, 1.0])
 running_mean, running_var = np.array([0.5, -1.0]), np.array([4.0, 0.25])
+x_before = x.copy()
 with numpy_only("batch_norm"):
     out, new_mean, new_var = batch_norm(x, running_mean.copy(), running_var.copy(), gamma, beta, training=False)
+assert_close(x, x_before, "x after batch_norm in test mode: the input must not be modified (compute the output as "
+             "a new array)")
 swapped = running_mean * (x - gamma) / np.sqrt(beta + 1e-5) + running_var   # CS231n's argument order
 if np.shape(out) == x.shape and np.allclose(np.asarray(out, dtype=float), swapped):
     raise AssertionError("batch_norm used running_mean and running_var as gamma and beta (and gamma and beta as "
@@ -469,6 +490,10 @@ if np.allclose(np.asarray(out, dtype=float), batch_stats):
     raise AssertionError("in test mode (training=False) batch_norm normalized with the batch's own statistics; "
                          "it must use running_mean and running_var")
 expected = gamma * (x - running_mean) / np.sqrt(running_var + 1e-5) + beta
+gap = np.abs(np.asarray(out, dtype=float) - expected).max() if np.shape(out) == x.shape else np.inf
+if gap < 1e-6 * 3 and not np.allclose(np.asarray(out, dtype=float), expected, rtol=1e-7, atol=1e-9):
+    raise AssertionError(f"batch_norm's output in test mode is right only to float32 precision (error {gap:.1e}): "
+                         "compute in x's dtype; float64 input needs float64 arithmetic")
 assert_close(out, expected, "batch_norm output in test mode, worked example with running statistics")
 assert_close(new_mean, running_mean, "running_mean returned in test mode (must be unchanged)")
 assert_close(new_var, running_var, "running_var returned in test mode (must be unchanged)")
@@ -509,8 +534,10 @@ from cs_utils.checks import assert_close, assert_shape, call_torch, numpy_only
 rng = np.random.default_rng(3)
 x = rng.standard_normal((4, 3, 5, 6)) * np.array([1.0, 3.0, 0.5])[None, :, None, None] + 2
 running_mean, running_var = np.array([0.5, -1.0, 2.0]), np.array([4.0, 0.25, 1.5])   # unused for out in training
+x_before = x.copy()
 with numpy_only("batch_norm"):
     out, _, _ = batch_norm(x, running_mean, running_var, np.ones(3), np.zeros(3), training=True)
+assert_close(x, x_before, "x after batch_norm: the input must not be modified (compute the output as a new array)")
 assert_shape(out, x.shape, "batch_norm's output for x (4, 3, 5, 6)")
 x_hat = (x - x.mean(axis=(0, 2, 3), keepdims=True)) / np.sqrt(x.var(axis=(0, 2, 3), keepdims=True) + 1e-5)
 swapped = running_mean[:, None, None] * x_hat + running_var[:, None, None]   # CS231n's argument order
@@ -518,6 +545,19 @@ if np.allclose(np.asarray(out, dtype=float), swapped):
     raise AssertionError("batch_norm used running_mean and running_var as gamma and beta. The arguments follow "
                          "torch.nn.functional.batch_norm: batch_norm(x, running_mean, running_var, gamma, beta, "
                          "training=False, momentum=0.1, eps=1e-5), not CS231n's (x, gamma, beta, ...)")
+per_position = (x - x.mean(axis=0)) / np.sqrt(x.var(axis=0) + 1e-5)     # statistics over axis 0 only
+if np.allclose(np.asarray(out, dtype=float), per_position):
+    raise AssertionError("batch_norm took the statistics over axis 0 only, one mean and variance per (c, h, w) "
+                         "position. Spatial BN takes one per channel, over axes (0, 2, 3): N, H and W")
+with_unbiased = (x - x.mean(axis=(0, 2, 3), keepdims=True)) / np.sqrt(x.var(axis=(0, 2, 3), keepdims=True, ddof=1)
+                                                                      + 1e-5)
+if np.allclose(np.asarray(out, dtype=float), with_unbiased):
+    raise AssertionError("batch_norm normalized with the unbiased variance (divide by m - 1). The normalization "
+                         "uses the biased batch variance, mean((x - mean)**2); only the running variance is unbiased")
+gap = np.abs(np.asarray(out, dtype=float) - x_hat).max()
+if gap < 1e-6 * 5 and not np.allclose(np.asarray(out, dtype=float), x_hat, rtol=1e-7, atol=1e-9):
+    raise AssertionError(f"spatial batch_norm's output is right only to float32 precision (error {gap:.1e}): "
+                         "compute in x's dtype; float64 input needs float64 arithmetic")
 per_channel = np.asarray(out).transpose(1, 0, 2, 3).reshape(3, -1)
 assert_close(per_channel.mean(axis=1), np.zeros(3), "per-channel mean over (N, H, W) of spatial batch_norm "
              "(gamma=1, beta=0); are the statistics taken over axes (0, 2, 3)?", atol=1e-10)
@@ -659,9 +699,17 @@ with numpy_only("batch_norm_backward"):
 assert_close(dbeta, dout.sum(axis=0), "dbeta for x (5, 3): the sum of dout over the batch")
 assert_close(dgamma, numeric_gradient(lambda g: reference_bn_2d(x, g, beta), gamma.copy(), dout),
              "dgamma for x (5, 3) vs numeric gradient", rtol=1e-5, atol=1e-7)
+with numpy_only("batch_norm_backward"):
+    dx_large_eps, _, _ = batch_norm_backward(dout, x, gamma, eps=0.5)
+without_eps = numeric_gradient(lambda a: reference_bn_2d(a, gamma, beta, 0.0), x.copy(), dout)
+if np.shape(dx_large_eps) == x.shape and np.allclose(dx_large_eps, without_eps, rtol=1e-5, atol=1e-7):
+    raise AssertionError("with eps=0.5, dx is the gradient of batch norm without eps: use sqrt(var + eps) in the "
+                         "backward pass too, as in the forward pass")
 assert_close(dx, numeric_gradient(lambda a: reference_bn_2d(a, gamma, beta), x.copy(), dout),
              "dx for x (5, 3) vs numeric gradient (does dx include the paths through the mean and variance?)",
              rtol=1e-5, atol=1e-7)
+assert_close(dx_large_eps, numeric_gradient(lambda a: reference_bn_2d(a, gamma, beta, 0.5), x.copy(), dout),
+             "dx for x (5, 3) with eps=0.5 vs numeric gradient (is eps inside the square root?)", rtol=1e-5, atol=1e-7)
 print("batch_norm_backward agrees with numeric gradients on (N, D).")
 ### BEGIN HIDDEN TESTS
 import importlib
@@ -708,6 +756,11 @@ gamma, dout = rng.standard_normal(4), rng.standard_normal((3, 4, 5, 2))
 with numpy_only("batch_norm_backward"):
     dx, dgamma, dbeta = batch_norm_backward(dout, x, gamma)
 expected_dx, expected_dgamma, expected_dbeta = autograd_bn(dout, x, gamma)
+for ours, right, without_eps in zip([dx, dgamma], [expected_dx, expected_dgamma], autograd_bn(dout, x, gamma, 1e-30)):
+    if (np.shape(ours) == right.shape and not np.allclose(ours, right, rtol=1e-7, atol=1e-9)
+            and np.allclose(ours, without_eps, rtol=1e-9, atol=1e-12)):
+        raise AssertionError("batch_norm_backward's gradients are those of batch norm without eps: use "
+                             "sqrt(var + eps) in the backward pass too, as in the forward pass")
 assert_close(dbeta, expected_dbeta, "dbeta for x (3, 4, 5, 2): sum over N, H and W")
 assert_close(dgamma, expected_dgamma, "dgamma for x (3, 4, 5, 2) vs torch autograd")
 assert_close(dx, expected_dx, "dx for x (3, 4, 5, 2) vs torch autograd")
@@ -1383,6 +1436,15 @@ with numpy_only("fold_batchnorm"):
     w_f, b_f = fold_batchnorm(np.array([[[[2.0]]]]), None, np.array([3.0]), np.array([0.5]),
                               np.array([2.0]), np.array([4.0]), eps=0.0)
 assert_close(b_f, np.array([-2.5]), "folded bias of the worked example with b=None (1.5 * (0 - 2) + 0.5)")
+# With eps = 5: s = 3 / sqrt(4 + 5) = 1, so the folded weight is 2 and the folded bias 1 * (1 - 2) + 0.5 = -0.5.
+with numpy_only("fold_batchnorm"):
+    w_f, b_f = fold_batchnorm(np.array([[[[2.0]]]]), np.array([1.0]), np.array([3.0]), np.array([0.5]),
+                              np.array([2.0]), np.array([4.0]), eps=5.0)
+if np.allclose(np.asarray(w_f, dtype=float), 3.0):
+    raise AssertionError("with eps=5 the folded weight is still 3: fold_batchnorm ignored eps. The scale is "
+                         "gamma / sqrt(running_var + eps)")
+assert_close(w_f, np.array([[[[2.0]]]]), "folded weight of the worked example with eps=5 (3 / sqrt(4 + 5) * 2)")
+assert_close(b_f, np.array([-0.5]), "folded bias of the worked example with eps=5 (1 * (1 - 2) + 0.5)")
 print("fold_batchnorm reproduces the worked example.")
 ### BEGIN HIDDEN TESTS
 import importlib
@@ -1413,9 +1475,11 @@ x = rng.standard_normal((2, 3, 7, 6))
 w, b = rng.standard_normal((5, 3, 3, 3)), rng.standard_normal(5)
 gamma, beta = rng.standard_normal(5), rng.standard_normal(5)
 mean, var = rng.standard_normal(5), rng.uniform(0.2, 3, 5)
+expected = call_torch(F.batch_norm, call_torch(F.conv2d, x, w, b, padding=1), mean, var, gamma, beta, False)
+w_before = w.copy()
 with numpy_only("fold_batchnorm"):
     w_f, b_f = fold_batchnorm(w, b, gamma, beta, mean, var)
-expected = call_torch(F.batch_norm, call_torch(F.conv2d, x, w, b, padding=1), mean, var, gamma, beta, False)
+assert_close(w, w_before, "w after fold_batchnorm: the input must not be modified (return a new array)")
 assert_shape(w_f, w.shape, "the folded weight")
 assert_close(call_torch(F.conv2d, x, w_f, b_f, padding=1), expected,
              "conv2d(x, folded) vs batch_norm(conv2d(x, w, b)) in test mode, w (5, 3, 3, 3)")

@@ -171,7 +171,16 @@ for shape, p in [((4, 5), 0.5), ((2, 3, 4, 4), 0.9), ((10,), 0.1)]:
     assert_close(out, x_before, f"dropout(x, p={p}, training=False) with x {shape}: test mode must return x "
                  "unchanged (no dropping, no scaling)")
     assert_close(x, x_before, "x after dropout: the input must not be modified")
-print("Test mode returns the input unchanged.")
+with numpy_only("dropout"):
+    given = np.random.default_rng(7)
+    _, mask = dropout(np.ones((3, 4)), 0.5, False, given)
+if mask is not None:
+    raise AssertionError(f"dropout(x, p, training=False) returned a mask of type {type(mask).__name__}: in test "
+                         "mode it must return (x, None)")
+if given.random() != np.random.default_rng(7).random():
+    raise AssertionError("dropout(x, p, training=False) drew numbers from rng: test mode must leave the generator "
+                         "alone (check training before drawing a mask)")
+print("Test mode returns the input unchanged and leaves rng alone.")
 ### BEGIN HIDDEN TESTS
 import importlib
 
@@ -182,9 +191,12 @@ rng = np.random.default_rng(71001)
 for trial in range(8):
     shape = tuple(int(s) for s in rng.integers(1, 6, size=rng.integers(1, 5)))
     x, p = rng.standard_normal(shape), float(rng.uniform(0, 0.95))
+    given = np.random.default_rng(trial)
     with checks.numpy_only("dropout"):
-        out, _ = dropout(x.copy(), p, False, np.random.default_rng(trial))
+        out, mask = dropout(x.copy(), p, False, given)
     checks.assert_close(out, x, f"dropout in test mode, x {shape}, p {p:.3f}")
+    if mask is not None or given.random() != np.random.default_rng(trial).random():
+        raise AssertionError(f"dropout in test mode, x {shape}: must return (x, None) and leave rng alone")
 ### END HIDDEN TESTS
 
 # %% tests="test_dropout_fraction" points=2
@@ -194,9 +206,11 @@ from cs_utils.checks import assert_close, assert_shape, numpy_only
 
 rng = np.random.default_rng(2)
 x = rng.uniform(1.0, 2.0, size=(200, 500))  # no zeros in x, so out == 0 exactly where a unit was dropped
+x_before = x.copy()
 for p in (0.1, 0.3, 0.8):
     with numpy_only("dropout"):
         out, mask = dropout(x, p, True, np.random.default_rng(int(p * 100)))
+    assert_close(x, x_before, "x after dropout: the input must not be modified (return a new array)")
     assert_shape(out, x.shape, f"dropout's out for x (200, 500), p={p}")
     assert_shape(mask, x.shape, f"dropout's mask for x (200, 500), p={p}")
     mask = np.asarray(mask)
@@ -206,6 +220,9 @@ for p in (0.1, 0.3, 0.8):
     if not np.array_equal(np.asarray(out) != 0, kept):
         raise AssertionError(f"p={p}: out should be zero exactly where the mask drops a unit, and nonzero "
                              "(a scaled copy of x) where it keeps one")
+    if np.all(kept == kept[:1]):
+        raise AssertionError(f"p={p}: all 200 examples dropped the same units (the rows of the mask are equal): "
+                             "draw one decision per element, rng.random(x.shape), not one mask shared by the batch")
     dropped = 1.0 - kept.mean()
     if abs(dropped - (1 - p)) < 0.01:
         raise AssertionError(f"with p={p} dropout dropped {dropped:.3f} of the units: p was used as the KEEP "
@@ -256,10 +273,15 @@ from cs_utils.checks import assert_close, numpy_only
 
 rng = np.random.default_rng(4)
 x = rng.uniform(1.0, 2.0, size=(100, 1000))
+x_before = x.copy()
 for p in (0.2, 0.5, 0.75):
     with numpy_only("dropout"):
         out, mask = dropout(x, p, True, np.random.default_rng(int(p * 100) + 1))
+    assert_close(x, x_before, "x after dropout: the input must not be modified (return a new array)")
     out, kept = np.asarray(out), np.asarray(mask) != 0
+    if np.all(kept == kept[:1]):
+        raise AssertionError(f"p={p}: all 100 examples dropped the same units (the rows of the mask are equal): "
+                             "draw one decision per element, rng.random(x.shape), not one mask shared by the batch")
     if p != 0.5 and np.allclose(out[kept], x[kept]):
         raise AssertionError(f"p={p}: the surviving activations are not scaled. Inverted dropout divides them "
                              "by (1 - p), so that the expected output equals x")
@@ -272,6 +294,16 @@ for p in (0.2, 0.5, 0.75):
     if abs(mean - 1.0) > tolerance:
         raise AssertionError(f"p={p}: the mean of dropout(ones) is {mean:.4f}, expected 1 +- {tolerance:.4f}: "
                              "dropout must preserve the expectation of every activation")
+    # Training and test mode agree on average: the mean of many training outputs is the test output.
+    units = rng.uniform(1.0, 2.0, size=8)
+    with numpy_only("dropout"):
+        many, _ = dropout(np.tile(units, (20_000, 1)), p, True, np.random.default_rng(int(p * 100) + 3))
+        test_out, _ = dropout(units.copy(), p, False, np.random.default_rng(0))
+    gap, tolerance = np.abs(np.mean(many, axis=0) - test_out).max(), 6 * 2 * np.sqrt(p / (1 - p) / 20_000)
+    if not gap <= tolerance:
+        raise AssertionError(f"p={p}: the mean of 20,000 training-mode outputs differs from the test-mode output by "
+                             f"{gap:.4f} (tolerance {tolerance:.4f}). Inverted dropout scales only in training; "
+                             "test mode returns x itself (no mask, no extra factor (1 - p))")
 print("dropout scales the survivors by 1 / (1 - p) and preserves the expectation.")
 ### BEGIN HIDDEN TESTS
 import importlib
@@ -303,6 +335,8 @@ from cs_utils.checks import assert_close, numpy_only
 x = np.arange(1.0, 13.0).reshape(3, 4)
 with numpy_only("dropout"):
     out, mask = dropout(x, 0.4, True, np.random.default_rng(2024))
+assert_close(x, np.arange(1.0, 13.0).reshape(3, 4), "x after dropout: the input must not be modified "
+             "(return a new array)")
 expected_mask = np.random.default_rng(2024).random((3, 4)) >= 0.4
 assert_close(np.asarray(mask) != 0, expected_mask, "mask of dropout(x (3, 4), p=0.4, rng=default_rng(2024)): "
              "draw it with one call, rng.random(x.shape) >= p, from the generator you are given")

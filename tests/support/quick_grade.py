@@ -1,12 +1,13 @@
 """Score a prepared case in seconds, for writing one: the solution notebook's tests, hidden ones
 included, run in one kernel against the case's answers.
 
-    python -m tests.support.quick_grade ASSIGNMENT CASE [CASE ...] [--messages]
+    python -m tests.support.quick_grade ASSIGNMENT CASE [CASE ...] [--messages] [--visible]
 
 CASE is a case name under tests/submissions/ASSIGNMENT (its BASED_ON chain is resolved) or the path
 of a case file anywhere (its ANSWERS only). Each graded test cell prints PASS or FAIL, with
 ``--messages`` the error a student would read, then the score. Cells tagged ``experiment`` are
-skipped, as the grader may skip them.
+skipped, as the grader may skip them. ``--visible`` leaves the hidden tests out, as in the student's
+copy: does a student see the mistake before handing in?
 
 This is not the autograder: no nbgrader, no sandbox, no tampering guard, and the hand-in files a
 case brings (``HANDIN``, ``<case>.handin/``) are not used, so a tampering case or one that edits the
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import re
 import sys
 from dataclasses import dataclass
 
@@ -26,6 +28,8 @@ import nbformat
 from tests.support.cases import SUBMISSIONS, case_answers
 from tests.support.kernel import Kernel
 from tools.course import ROOT
+
+HIDDEN_TESTS = re.compile(r"### BEGIN HIDDEN TESTS\n.*?### END HIDDEN TESTS\n?", re.S)
 
 
 @dataclass
@@ -45,7 +49,8 @@ def answers_of(assignment: str, case: str) -> dict[str, str]:
     return module.ANSWERS
 
 
-def quick_grade(assignment: str, answers: dict[str, str]) -> tuple[list[CellResult], dict[str, str]]:
+def quick_grade(assignment: str, answers: dict[str, str],
+                visible_only: bool = False) -> tuple[list[CellResult], dict[str, str]]:
     """The graded test cells' results, and the errors the answer cells raised by grade id."""
     path = ROOT / "solutions" / assignment / f"{assignment}.ipynb"
     nb = nbformat.read(path, as_version=4)
@@ -57,6 +62,8 @@ def quick_grade(assignment: str, answers: dict[str, str]) -> tuple[list[CellResu
                 continue
             meta = cell.metadata.get("nbgrader", {})
             source = answers.get(meta.get("grade_id"), cell.source) if meta.get("solution") else cell.source
+            if visible_only and meta.get("grade"):
+                source = HIDDEN_TESTS.sub("", source)
             error = kernel.run(source)
             if meta.get("grade"):
                 results.append(CellResult(meta["grade_id"], float(meta.get("points", 0)), not error, error))
@@ -74,9 +81,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("cases", nargs="+",
                         help="case names under tests/submissions/ASSIGNMENT, or case files")
     parser.add_argument("--messages", action="store_true", help="print each failing test's error")
+    parser.add_argument("--visible", action="store_true", help="leave out the hidden tests, as students do")
     args = parser.parse_args(argv)
     for case in args.cases:
-        results, answer_errors = quick_grade(args.assignment, answers_of(args.assignment, case))
+        results, answer_errors = quick_grade(args.assignment, answers_of(args.assignment, case), args.visible)
         print(f"== {case}")
         for grade_id, error in answer_errors.items():
             print(f"ERROR in the answer cell {grade_id}: {error[:800]}")

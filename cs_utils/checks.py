@@ -134,6 +134,61 @@ def assert_close(actual, expected, name: str = "output", rtol: float = 1e-7, ato
             f"{rel_error(got, want):.3g}, rtol={rtol:g}, atol={atol:g})")
 
 
+@contextlib.contextmanager
+def explain_failure(hint: str) -> Iterator[None]:
+    """Add ``hint`` to an AssertionError raised in the block.
+
+    For a check that a mistake ruled in by the checks before it is the likely cause of: the hint
+    names that mistake, where the bare message could only give numbers. ``TorchRefused`` passes
+    unchanged, as its message already names the mistake.
+    """
+    try:
+        yield
+    except TorchRefused:
+        raise
+    except AssertionError as err:
+        raise AssertionError(f"{err}. {hint}") from None
+
+
+def assert_close_on_view(actual, expected, name: str, function: str, **tolerances) -> None:
+    """``assert_close`` for the output of ``function`` on a strided view (a transpose, a stepped slice).
+
+    Call it after the same function passed on a fresh array: a failure here then means the answer
+    reads memory as if ``x`` were C-contiguous, and the message says so.
+    """
+    with explain_failure(f"Your {function} is right on a fresh array but wrong on this view: its memory "
+                         "layout differs, so byte strides worked out from the shape read the wrong numbers. "
+                         "Take them from x.strides, or use numpy.lib.stride_tricks.sliding_window_view"):
+        assert_close(actual, expected, name, **tolerances)
+
+
+def expect_value_error(call, label: str, why: str) -> ValueError:
+    """Call ``call()``, which must raise ValueError; return that error.
+
+    Any other exception fails with "raise ValueError as the exercise asks" (an ``assert`` raises
+    AssertionError, and a crash further on raises IndexError or the like); a returned value fails
+    with ``label``, the value and ``why`` it should have raised. ``TorchRefused`` passes unchanged.
+    """
+    try:
+        got = call()
+    except ValueError as err:
+        return err
+    except TorchRefused:
+        raise
+    except Exception as err:
+        raise AssertionError(f"{label} raised {type(err).__name__} ({err}); raise ValueError as the exercise "
+                             "asks (raise ValueError(...), not assert)") from None
+    raise AssertionError(f"{label} returned {got!r} instead of raising ValueError: {why}")
+
+
+def expect_no_value_error(call, label: str, why: str):
+    """Return ``call()``; fail with ``label`` and ``why`` it should not when it raises ValueError."""
+    try:
+        return call()
+    except ValueError as err:
+        raise AssertionError(f"{label} raised ValueError ({err}), but {why}") from None
+
+
 def number_answer(answer, name: str) -> float:
     """A question's numeric answer as a built-in ``float``, printed as recorded; or a failure that says
     how to write it.

@@ -205,7 +205,7 @@ def conv2d(x, w, b=None):
 # The lecture's example: a batch of two 32x32x3 images and six 5x5x3 filters, in float64 and float32.
 import numpy as np
 import torch.nn.functional as F
-from cs_utils.checks import assert_close, assert_shape, call_torch, numpy_only
+from cs_utils.checks import assert_close, assert_shape, call_torch, explain_failure, numpy_only
 
 rng = np.random.default_rng(1)
 x = rng.standard_normal((2, 3, 32, 32))
@@ -225,12 +225,10 @@ assert_shape(out32, (2, 6, 28, 28), "conv2d(x, w, b) with float32 x (2, 3, 32, 3
 assert out32.dtype == np.float32, (
     f"conv2d on float32 x returned dtype {out32.dtype}; return an array of x's dtype, as PyTorch does "
     "(for instance np.zeros(shape, dtype=x.dtype))")
-try:
+with explain_failure("The float64 corners above were right, so the code may assume 8-byte elements: "
+                     "if you use as_strided, take the byte strides from x.strides"):
     assert_close(out32, call_torch(F.conv2d, x32, w32, b32), "conv2d on float32 x, w, b vs torch.nn.functional.conv2d",
                  rtol=1e-4, atol=1e-4)
-except AssertionError as err:
-    raise AssertionError(f"{err}. The float64 corners above were right, so the code may assume 8-byte elements: "
-                         "if you use as_strided, take the byte strides from x.strides") from None
 print("conv2d produces a 28x28x6 volume per image, with the right values in the corners, and keeps float32.")
 ### BEGIN HIDDEN TESTS
 import importlib
@@ -359,7 +357,7 @@ for trial in range(8):
 # Compare with PyTorch's conv2d in float64, on a visible example and (when graded) on random shapes.
 import numpy as np
 import torch.nn.functional as F
-from cs_utils.checks import assert_close, call_torch, numpy_only
+from cs_utils.checks import assert_close, assert_close_on_view, call_torch, numpy_only
 
 rng = np.random.default_rng(3)
 x = rng.standard_normal((2, 3, 9, 7))
@@ -373,14 +371,9 @@ assert_close(out, call_torch(F.conv2d, x, w, b), "conv2d vs torch.nn.functional.
 x_view = rng.standard_normal((2, 9, 7, 3)).transpose(0, 3, 1, 2)
 with numpy_only("conv2d"):
     out_view = conv2d(x_view, w, b)
-try:
-    assert_close(out_view, call_torch(F.conv2d, x_view, w, b),
-                 "conv2d on x_view = a.transpose(0, 3, 1, 2), a (2, 3, 9, 7) view of a channels-last array")
-except AssertionError as err:
-    raise AssertionError(
-        f"{err}. Your conv2d is right on a fresh array but wrong on this view: its memory layout differs, "
-        "so byte strides worked out from the shape read the wrong numbers. Take them from x.strides, or use "
-        "numpy.lib.stride_tricks.sliding_window_view") from None
+assert_close_on_view(out_view, call_torch(F.conv2d, x_view, w, b),
+                     "conv2d on x_view = a.transpose(0, 3, 1, 2), a (2, 3, 9, 7) view of a channels-last array",
+                     "conv2d")
 print("conv2d agrees with torch.nn.functional.conv2d, on a view too.")
 ### BEGIN HIDDEN TESTS
 import importlib

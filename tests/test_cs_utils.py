@@ -271,6 +271,57 @@ def test_numpy_only_fails_when_an_answer_replaced_the_guards_classes(monkeypatch
             pass
 
 
+def test_explain_failure_adds_its_hint_to_a_failed_check_only():
+    with checks.explain_failure("unused"):
+        checks.assert_close(np.ones(2), np.ones(2))
+    with pytest.raises(AssertionError, match=r"differs .*\. Take the strides from x\.strides$"):
+        with checks.explain_failure("Take the strides from x.strides"):
+            checks.assert_close(np.ones(2), np.zeros(2))
+    with pytest.raises(checks.TorchRefused, match="^pool called torch$"):  # already names the mistake
+        with checks.explain_failure("a hint that does not apply"):
+            raise checks.TorchRefused("pool called torch")
+
+
+def test_assert_close_on_view_blames_the_memory_layout():
+    view = np.arange(24.0).reshape(2, 3, 4).transpose(0, 2, 1)
+    checks.assert_close_on_view(view * 2, view * 2, "double(view)", "double")
+    with pytest.raises(AssertionError, match="Your double is right on a fresh array but wrong on this view"):
+        checks.assert_close_on_view(np.ascontiguousarray(view).ravel().reshape(view.shape) * 0,
+                                    view * 2, "double(view)", "double")
+
+
+def fits(n):
+    if n < 3:
+        raise ValueError(f"a 3-wide filter does not fit in {n}")
+    return n - 2
+
+
+def fits_by_assert(n):
+    assert n >= 3, "does not fit"
+    return n - 2
+
+
+def test_expect_value_error_passes_only_on_a_value_error():
+    err = checks.expect_value_error(lambda: fits(2), "fits(2)", "2 < 3")
+    assert isinstance(err, ValueError) and "does not fit" in str(err)
+    returned = r"^fits\(3\) returned 1 instead of raising ValueError: 3 is wide"
+    with pytest.raises(AssertionError, match=returned):
+        checks.expect_value_error(lambda: fits(3), "fits(3)", "3 is wide enough, so this case is wrong")
+    asserted = r"(?s)raised AssertionError \(does not fit.*\); raise ValueError .*not assert"
+    with pytest.raises(AssertionError, match=asserted):
+        checks.expect_value_error(lambda: fits_by_assert(2), "fits(2)", "2 < 3")
+    with pytest.raises(checks.TorchRefused, match="^fits called torch$"):
+        checks.expect_value_error(lambda: (_ for _ in ()).throw(checks.TorchRefused("fits called torch")),
+                                  "fits(2)", "2 < 3")
+
+
+def test_expect_no_value_error_returns_the_result_or_says_why_it_fits():
+    assert checks.expect_no_value_error(lambda: fits(5), "fits(5)", "5 >= 3") == 3
+    raised = r"^fits\(2\) raised ValueError \(a 3-wide .*\), but it fits here$"
+    with pytest.raises(AssertionError, match=raised):
+        checks.expect_no_value_error(lambda: fits(2), "fits(2)", "it fits here")
+
+
 def test_call_torch_keeps_float64():
     import torch.nn.functional as F
 

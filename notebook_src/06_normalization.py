@@ -355,6 +355,12 @@ with_unbiased = np.stack([(x[:, 0] - 3.0) / np.sqrt(14 / 3 + 1e-5), 2 * (x[:, 1]
 if np.shape(out) == x.shape and np.allclose(np.asarray(out, dtype=float), with_unbiased):
     raise AssertionError("batch_norm normalized with the unbiased variance (divide by N - 1). The normalization "
                          "uses the biased batch variance, mean((x - mean)**2); only the running variance is unbiased")
+# With eps = 1e-5 the two placements of eps differ by under 1e-5, so only a tight comparison tells them apart.
+eps_outside = np.stack([(x[:, 0] - 3.0) / (np.sqrt(3.5) + 1e-5), 2 * (x[:, 1] - 2.0) / (np.sqrt(4.0) + 1e-5) + 1],
+                       axis=1)
+if np.shape(out) == x.shape and np.allclose(np.asarray(out, dtype=float), eps_outside, rtol=1e-9, atol=1e-12):
+    raise AssertionError("batch_norm divided by sqrt(var) + eps, with eps outside the square root. eps goes inside "
+                         "it: (x - mean) / sqrt(var + eps)")
 gap = np.abs(np.asarray(out, dtype=float) - expected).max() if np.shape(out) == x.shape else np.inf
 if gap < 1e-6 * 3 and not np.allclose(np.asarray(out, dtype=float), expected, rtol=1e-7, atol=1e-9):
     raise AssertionError(f"batch_norm's output on the worked example is right only to float32 precision (error "
@@ -489,6 +495,10 @@ batch_stats = (x - x.mean(axis=0)) / np.sqrt(x.var(axis=0) + 1e-5) * gamma + bet
 if np.allclose(np.asarray(out, dtype=float), batch_stats):
     raise AssertionError("in test mode (training=False) batch_norm normalized with the batch's own statistics; "
                          "it must use running_mean and running_var")
+eps_outside = gamma * (x - running_mean) / (np.sqrt(running_var) + 1e-5) + beta   # tight: eps moves out by ~1e-5
+if np.shape(out) == x.shape and np.allclose(np.asarray(out, dtype=float), eps_outside, rtol=1e-9, atol=1e-12):
+    raise AssertionError("in test mode batch_norm divided by sqrt(running_var) + eps, with eps outside the square "
+                         "root. eps goes inside it: (x - running_mean) / sqrt(running_var + eps)")
 expected = gamma * (x - running_mean) / np.sqrt(running_var + 1e-5) + beta
 gap = np.abs(np.asarray(out, dtype=float) - expected).max() if np.shape(out) == x.shape else np.inf
 if gap < 1e-6 * 3 and not np.allclose(np.asarray(out, dtype=float), expected, rtol=1e-7, atol=1e-9):
@@ -554,6 +564,10 @@ with_unbiased = (x - x.mean(axis=(0, 2, 3), keepdims=True)) / np.sqrt(x.var(axis
 if np.allclose(np.asarray(out, dtype=float), with_unbiased):
     raise AssertionError("batch_norm normalized with the unbiased variance (divide by m - 1). The normalization "
                          "uses the biased batch variance, mean((x - mean)**2); only the running variance is unbiased")
+eps_outside = (x - x.mean(axis=(0, 2, 3), keepdims=True)) / (np.sqrt(x.var(axis=(0, 2, 3), keepdims=True)) + 1e-5)
+if np.allclose(np.asarray(out, dtype=float), eps_outside, rtol=1e-9, atol=1e-12):   # as in the train test
+    raise AssertionError("spatial batch_norm divided by sqrt(var) + eps, with eps outside the square root. eps goes "
+                         "inside it: (x - mean) / sqrt(var + eps)")
 gap = np.abs(np.asarray(out, dtype=float) - x_hat).max()
 if gap < 1e-6 * 5 and not np.allclose(np.asarray(out, dtype=float), x_hat, rtol=1e-7, atol=1e-9):
     raise AssertionError(f"spatial batch_norm's output is right only to float32 precision (error {gap:.1e}): "
@@ -844,6 +858,13 @@ for shape in [(6, 3), (3, 4, 5, 2)]:
     with numpy_only("batch_norm_backward_alt"):
         dx, dgamma, dbeta = batch_norm_backward_alt(dout, x, gamma)
     expected_dx, expected_dgamma, expected_dbeta = autograd_bn(dout, x, gamma)
+    # eps = 1e-5 moves the gradients by about 1e-6: tight tolerances tell a missing eps from other errors.
+    for ours, right, without_eps in zip([dx, dgamma], [expected_dx, expected_dgamma],
+                                        autograd_bn(dout, x, gamma, 1e-30)):
+        if (np.shape(ours) == right.shape and not np.allclose(ours, right, rtol=1e-7, atol=1e-9)
+                and np.allclose(ours, without_eps, rtol=1e-9, atol=1e-12)):
+            raise AssertionError("batch_norm_backward_alt's gradients are those of batch norm without eps: use "
+                                 "sqrt(var + eps) in the backward pass too, as in the forward pass")
     assert_close(dbeta, expected_dbeta, f"dbeta of batch_norm_backward_alt for x {shape}")
     assert_close(dgamma, expected_dgamma, f"dgamma of batch_norm_backward_alt for x {shape} vs torch autograd")
     assert_close(dx, expected_dx, f"dx of batch_norm_backward_alt for x {shape} vs torch autograd (both sums "

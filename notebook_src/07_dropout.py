@@ -237,6 +237,15 @@ for p in (0.1, 0.3, 0.8):
 with numpy_only("dropout"):
     out, _ = dropout(x, 0.0, True, np.random.default_rng(3))
 assert_close(out, x, "dropout with p=0 in training mode (nothing dropped, nothing scaled)")
+# Section 2's Dropout2d is a different layer: on feature maps this exercise still drops single elements.
+feature_maps = rng.uniform(1.0, 2.0, size=(50, 8, 6, 6))
+with numpy_only("dropout"):
+    out, _ = dropout(feature_maps, 0.5, True, np.random.default_rng(4))
+kept = np.asarray(out) != 0
+if kept.shape == feature_maps.shape and np.all(kept == kept[:, :, :1, :1]):
+    raise AssertionError("x (50, 8, 6, 6), p=0.5: every (example, channel) map was kept or dropped as a whole, "
+                         "which is channel-wise dropout (nn.Dropout2d). dropout is element-wise for inputs of any "
+                         "shape: draw one decision per element, rng.random(x.shape)")
 print("dropout drops a fraction p of the activations.")
 ### BEGIN HIDDEN TESTS
 import importlib
@@ -365,7 +374,13 @@ for trial in range(6):
     with checks.numpy_only("dropout"):
         out, mask = dropout(x, p, True, np.random.default_rng(seed))
     expected_mask = np.random.default_rng(seed).random(shape) >= p
-    checks.assert_close(np.asarray(mask) != 0, expected_mask, f"mask, x {shape}, p {p:.3f}, seed {seed}")
+    kept = np.asarray(mask) != 0
+    if (len(shape) >= 3 and np.prod(shape[2:]) > 1 and kept.shape == shape and not np.array_equal(kept, expected_mask)
+            and np.all(kept.reshape(shape[:2] + (-1,)) == kept.reshape(shape[:2] + (-1,))[..., :1])):
+        raise AssertionError(f"mask, x {shape}, p {p:.3f}: one decision per (example, channel), the same at every "
+                             "position of the map, is channel-wise dropout (nn.Dropout2d). dropout is element-wise: "
+                             "mask = rng.random(x.shape) >= p")
+    checks.assert_close(kept, expected_mask, f"mask, x {shape}, p {p:.3f}, seed {seed}")
     checks.assert_close(out, x * expected_mask / (1 - p), f"out, x {shape}, p {p:.3f}, seed {seed}")
 ### END HIDDEN TESTS
 

@@ -482,6 +482,11 @@ with torch.no_grad():
 FLOAT64 = {"rtol": 1e-7, "atol": 1e-12}  # these models run in float64
 model_checks.assert_dropout_before(model, x, 0.5, {1, 2}, FC_NAMES,
                                    "VGG(((1, 4), (2, 8)), num_classes=5, image_size=16, hidden=32)", **FLOAT64)
+# At 0.5, dropping with probability p and keeping with probability p look alike; at 0.25 they do not.
+model = VGG(config, num_classes=5, in_channels=3, image_size=16, hidden=64, dropout=0.25).double()
+model_checks.assert_dropout_before(model, x, 0.25, {1, 2}, FC_NAMES,
+                                   "VGG(((1, 4), (2, 8)), num_classes=5, image_size=16, hidden=64, dropout=0.25)",
+                                   **FLOAT64)
 print("VGG's forward pass is its blocks, then FC-ReLU-dropout, FC-ReLU-dropout, FC.")
 ### BEGIN HIDDEN TESTS
 import importlib

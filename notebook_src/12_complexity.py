@@ -551,6 +551,22 @@ got = activation_bytes(lenet, torch.randn(1, 3, 32, 32), (nn.Sequential,))
 assert got == 10 * 4, (f"activation_bytes(LeNet-5, x, (nn.Sequential,)) returned {got!r}; the model itself is the one "
                        "nn.Sequential and its output is 10 float32 values = 40 bytes: with layer_types, every module "
                        "that is an instance of a listed class counts, containers included")
+
+
+class WideConv(nn.Conv2d):
+    """A subclass of nn.Conv2d: an instance of nn.Conv2d, so layer_types=(nn.Conv2d,) selects it."""
+
+
+# 2 * (4 * 6 * 6) values of the plain conv + 2 * (5 * 4 * 4) of the subclass, float32.
+model = nn.Sequential(nn.Conv2d(3, 4, 3), nn.ReLU(), WideConv(4, 5, 3)).eval()
+got = activation_bytes(model, torch.randn(2, 3, 8, 8), (nn.Conv2d,))
+if got == 4 * 2 * 4 * 36:
+    raise AssertionError("activation_bytes(..., (nn.Conv2d,)) skipped WideConv, a subclass of nn.Conv2d: a module is "
+                         "selected when it is an instance of a class in layer_types (isinstance(m, layer_types)), "
+                         "not only when type(m) is one of them")
+assert got == 4 * (2 * 4 * 36 + 2 * 5 * 16), (
+    f"activation_bytes(..., (nn.Conv2d,)) on a model with a subclass of nn.Conv2d returned {got!r}, expected "
+    f"{4 * (2 * 4 * 36 + 2 * 5 * 16)}: a module is selected when it is an instance of a class in layer_types")
 print("activation_bytes matches the worked LeNet-5 example.")
 ### BEGIN HIDDEN TESTS
 import importlib
@@ -585,18 +601,6 @@ for trial in range(10):
     assert got == expected, (f"trial {trial}: activation_bytes with layer types {[k.__name__ for k in kinds]} on "
                              f"a random Sequential returned {got!r}, expected {expected}")
 
-
-class WideConv(nn.Conv2d):
-    """A subclass of nn.Conv2d: an instance of nn.Conv2d, so layer_types=(nn.Conv2d,) selects it."""
-
-
-# Selected means an instance of one of the classes (isinstance), subclasses included:
-# 2 * (4 * 6 * 6) values of the plain conv + 2 * (5 * 4 * 4) of the subclass, float32.
-model = nn.Sequential(nn.Conv2d(3, 4, 3), nn.ReLU(), WideConv(4, 5, 3)).eval()
-got = activation_bytes(model, torch.randn(2, 3, 8, 8), (nn.Conv2d,))
-assert got == 4 * (2 * 4 * 36 + 2 * 5 * 16), (
-    f"activation_bytes(..., (nn.Conv2d,)) on a model with a subclass of nn.Conv2d returned {got!r}, expected "
-    f"{4 * (2 * 4 * 36 + 2 * 5 * 16)}: a module is selected when it is an instance of a class in layer_types")
 ### END HIDDEN TESTS
 
 # %% tests="test_activation_bytes_leaves" points=2
@@ -688,6 +692,22 @@ if got == 3 * (144 + 5) * 4:
 assert got == 3 * (144 + 5) * 8, f"activation_bytes of a float64 model returned {got!r}; expected 3 * (144 + 5) * 8"
 leftover = [name or "model" for name, m in net.named_modules() if m._forward_hooks or m._forward_pre_hooks]
 assert not leftover, f"activation_bytes left forward hooks on {leftover}: call handle.remove() for each hook"
+
+
+class ToFloat32(nn.Module):
+    """Casts its input to float32: outputs after it take 4 bytes per value, whatever x and the weights use."""
+
+    def forward(self, x):
+        return x.float()
+
+
+# Each output's own element_size: a float64 conv (8 bytes per value), then float32 outputs (4 bytes).
+mixed = nn.Sequential(nn.Conv2d(2, 3, 1).double(), ToFloat32(), nn.Flatten())
+got = activation_bytes(mixed, torch.randn(2, 2, 5, 5, dtype=torch.float64))
+expected = 2 * 3 * 25 * 8 + 2 * (2 * 3 * 25 * 4)
+assert got == expected, (f"activation_bytes of a float64 conv followed by a cast to float32 (150 float64 values, "
+                         f"then 300 float32 ones) returned {got!r}, expected {expected}: use each output's own "
+                         "element_size(), not x's or the weights'")
 assert not module_internals._global_forward_hooks, "activation_bytes left a global forward hook registered"
 
 
@@ -749,20 +769,6 @@ for depth in (1, 3):
     assert not leftover, f"activation_bytes left hooks on {leftover} when model(x) raised a ValueError"
 assert not module_internals._global_forward_hooks, "activation_bytes left a global forward hook registered"
 
-
-class ToFloat32(nn.Module):
-    """Casts its input to float32: outputs after it take 4 bytes per value, whatever x and the weights use."""
-
-    def forward(self, x):
-        return x.float()
-
-
-# Each output's own element_size: a float64 conv (8 bytes per value), then float32 outputs (4 bytes).
-mixed = nn.Sequential(nn.Conv2d(2, 3, 1).double(), ToFloat32(), nn.Flatten())
-got = activation_bytes(mixed, torch.randn(2, 2, 5, 5, dtype=torch.float64))
-expected = 2 * 3 * 25 * 8 + 2 * (2 * 3 * 25 * 4)
-assert got == expected, (f"activation_bytes of a float64 conv followed by a cast to float32 returned {got!r}, "
-                         f"expected {expected}: use each output's own element_size(), not x's or the weights'")
 ### END HIDDEN TESTS
 
 # %% [markdown]

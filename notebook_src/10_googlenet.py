@@ -392,16 +392,29 @@ import numpy as np
 import torch
 from cs_utils.checks import assert_shape
 
+CHANNEL_AXIS = ("join the branches along the channels, torch.cat(branches, dim=1); torch.cat's default, dim=0, "
+                "stacks them along the batch, which fails when the branches differ in width")
+
+
+def inception_output(module, x, label):
+    """module(x) without gradients; a torch.cat along the batch fails with the cause named."""
+    try:
+        with torch.no_grad():
+            out = module(x)
+    except RuntimeError as err:
+        if "except in dimension 0" in str(err):  # torch.cat(branches) with branches of unequal widths
+            raise AssertionError(f"{label} raised RuntimeError ({err}): {CHANNEL_AXIS}") from None
+        raise
+    return out
+
+
 torch.manual_seed(0)
-module = Inception(256, 128, 64, 192, 64, 96, 64)
-with torch.no_grad():
-    out = module(torch.randn(2, 256, 28, 28))
-assert_shape(out, (2, 480, 28, 28), "Inception(256, 128, 64, 192, 64, 96, 64) on x (2, 256, 28, 28) (the lecture's "
-             "module: 128 + 192 + 96 + 64 = 480 channels, 28x28 kept)")
-module = Inception(192, 64, 96, 128, 16, 32, 32)
-with torch.no_grad():
-    out = module(torch.randn(1, 192, 12, 9))
-assert_shape(out, (1, 256, 12, 9), "Inception(192, 64, 96, 128, 16, 32, 32) (GoogLeNet's 3a) on x (1, 192, 12, 9)")
+label = "Inception(256, 128, 64, 192, 64, 96, 64) on x (2, 256, 28, 28)"
+out = inception_output(Inception(256, 128, 64, 192, 64, 96, 64), torch.randn(2, 256, 28, 28), label)
+assert_shape(out, (2, 480, 28, 28), f"{label} (the lecture's module: 128 + 192 + 96 + 64 = 480 channels, 28x28 kept)")
+label = "Inception(192, 64, 96, 128, 16, 32, 32) (GoogLeNet's 3a) on x (1, 192, 12, 9)"
+out = inception_output(Inception(192, 64, 96, 128, 16, 32, 32), torch.randn(1, 192, 12, 9), label)
+assert_shape(out, (1, 256, 12, 9), label)
 print("Inception concatenates its branches along the channels and keeps the spatial size.")
 ### BEGIN HIDDEN TESTS
 import importlib
@@ -771,7 +784,9 @@ assert got == 88_704, (f"mlpconv(3, 192, 5, padding=2) has {got:,} parameters, e
                        f"88,704: a 5x5 conv and two 1x1 convs, all with biases")
 with torch.no_grad():
     out = block(torch.randn(2, 3, 32, 32))
-assert tuple(out.shape) == (2, 192, 32, 32), f"mlpconv(3, 192, 5, padding=2) on x (2, 3, 32, 32): {tuple(out.shape)}"
+assert tuple(out.shape) == (2, 192, 32, 32), (
+    f"mlpconv(3, 192, 5, padding=2) on x (2, 3, 32, 32) has shape {tuple(out.shape)}, expected (2, 192, 32, 32): only "
+    "the first (5x5) conv takes stride and padding; the 1x1 convs keep the map's size (stride 1, no padding)")
 with torch.no_grad():
     out = mlpconv(4, 6, 3, stride=2)(torch.randn(1, 4, 11, 9))
 assert tuple(out.shape) == (1, 6, 5, 4), (f"mlpconv(4, 6, 3, stride=2) on x (1, 4, 11, 9) has shape "

@@ -1,4 +1,4 @@
-"""Checks on PyTorch models and training loops, used by the test cells of notebooks 08 to 10.
+"""Checks on PyTorch models and training loops, used by the test cells of notebooks 08 to 11.
 
 They look at what a model or a loop does (the tensors that reach each layer, the calls it makes),
 not at how it is written, so every correct way of writing an exercise passes them. Test cells
@@ -39,6 +39,34 @@ def layer_calls(model, x, layer_types) -> tuple:
         for hook in hooks:
             hook.remove()
     return out, calls
+
+
+def residual_block_output(block, x, label: str):
+    """``block(x)`` without gradients, for a residual block; fails with ``label`` and the cause when
+    the block changes ``x`` or cannot add its shortcut to its branch.
+
+    An in-place add onto an identity shortcut writes into the caller's ``x``. A shortcut that keeps
+    the input's shape where the stride or the channels change makes the addition fail with torch's
+    "size of tensor a must match" error, which names neither the shortcut nor the fix.
+    """
+    import torch
+
+    x_before = x.clone()
+    try:
+        with torch.no_grad():
+            out = block(x)
+    except RuntimeError as err:
+        if "must match the size of tensor" not in str(err):
+            raise
+        raise AssertionError(f"{label}: the branch and the shortcut have different shapes, so adding them "
+                             f"failed ({err}). When the stride or the number of channels changes, the "
+                             "shortcut must change the shape the same way: a 1x1 convolution with that "
+                             "stride to the output channels, then a BatchNorm") from None
+    if not torch.equal(x, x_before):
+        raise AssertionError(f"x after {label}: the block must not modify its input (an in-place add onto "
+                             "the identity shortcut writes into the caller's x, and autograd refuses it in "
+                             "training)")
+    return out
 
 
 def linear_calls(model, x):

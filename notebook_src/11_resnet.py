@@ -147,20 +147,15 @@ class BasicBlock(nn.Module):
 # Output shapes: ResNet-18's blocks (64 -> 64; 64 -> 128 with stride 2), and a stride-2 block that keeps the channels.
 import torch
 from cs_utils.checks import assert_shape
+from cs_utils.model_checks import residual_block_output
 
 torch.manual_seed(0)
 for (cin, cout, stride), (h, w), expected in [((64, 64, 1), (8, 8), (2, 64, 8, 8)),
                                               ((64, 128, 2), (8, 8), (2, 128, 4, 4)),
                                               ((16, 16, 2), (9, 6), (2, 16, 5, 3)),
                                               ((8, 4, 1), (5, 7), (2, 4, 5, 7))]:
-    block = BasicBlock(cin, cout, stride)
-    x = torch.randn(2, cin, h, w)
-    x_before = x.clone()
-    with torch.no_grad():
-        out = block(x)
-    assert torch.equal(x, x_before), (f"x after BasicBlock({cin}, {cout}, stride={stride}): the block must not "
-                                      "modify its input (an in-place add onto the identity shortcut writes into "
-                                      "the caller's x, and autograd refuses it in training)")
+    out = residual_block_output(BasicBlock(cin, cout, stride), torch.randn(2, cin, h, w),
+                                f"BasicBlock({cin}, {cout}, stride={stride})")
     assert_shape(out, expected, f"BasicBlock({cin}, {cout}, stride={stride}) on x (2, {cin}, {h}, {w}) (when the "
                  f"stride or the channels change, the shortcut needs a 1x1 projection with that stride)")
 print("BasicBlock keeps or halves the spatial size, and projects the shortcut when the shape changes.")
@@ -446,6 +441,7 @@ import torch
 import torch.nn as nn
 from torchvision.models.resnet import Bottleneck as TorchvisionBottleneck
 from cs_utils.checks import assert_shape
+from cs_utils.model_checks import residual_block_output
 
 
 def torchvision_bottleneck_params(cin, channels, stride):
@@ -459,13 +455,7 @@ torch.manual_seed(0)
 for (cin, channels, stride), (h, w) in [((64, 64, 1), (8, 8)), ((256, 64, 1), (8, 8)), ((256, 128, 2), (8, 8)),
                                         ((16, 4, 2), (7, 5))]:
     block = Bottleneck(cin, channels, stride)
-    x = torch.randn(2, cin, h, w)
-    x_before = x.clone()
-    with torch.no_grad():
-        out = block(x)
-    assert torch.equal(x, x_before), (f"x after Bottleneck({cin}, {channels}, stride={stride}): the block must not "
-                                      "modify its input (an in-place add onto the identity shortcut writes into "
-                                      "the caller's x, and autograd refuses it in training)")
+    out = residual_block_output(block, torch.randn(2, cin, h, w), f"Bottleneck({cin}, {channels}, stride={stride})")
     assert_shape(out, (2, 4 * channels, (h - 1) // stride + 1, (w - 1) // stride + 1),
                  f"Bottleneck({cin}, {channels}, stride={stride}) on x (2, {cin}, {h}, {w})")
     got, expected = sum(p.numel() for p in block.parameters()), torchvision_bottleneck_params(cin, channels, stride)
@@ -510,6 +500,10 @@ def bottleneck_reference(block, x, stride):
         return F.conv2d(h, m.weight, m.bias, stride=stride, padding=padding)
 
     assert block.conv2.weight.shape[2:] == (3, 3), "conv2 should be the 3x3 convolution"
+    if stride != 1 and block.conv1.stride != (1, 1):
+        raise AssertionError(f"Bottleneck(..., stride={stride}) strides in conv1, the first 1x1 convolution, as the "
+                             "2015 paper did. This exercise, like torchvision's ResNet v1.5, puts the stride on the "
+                             "3x3 conv2, and conv1 has stride 1")
     out = F.relu(bn(conv(x, block.conv1), block.bn1))
     out = F.relu(bn(conv(out, block.conv2, stride, 1), block.bn2))
     out = bn(conv(out, block.conv3), block.bn3)
@@ -734,7 +728,7 @@ for size in (18, 34, 50):
 # %% tests="test_resnet_api" points=1
 # Widths, a forward pass on a CIFAR-sized input, and a ValueError for depths without a configuration.
 import torch
-from cs_utils.checks import assert_shape
+from cs_utils.checks import assert_shape, expect_value_error
 
 model = resnet(18, num_classes=10, width=4, stem="cifar", basic_block=ReferenceBasic,
                bottleneck_block=ReferenceBottleneck)
@@ -745,12 +739,8 @@ assert model.stem[0].kernel_size == (3, 3), (
 with torch.no_grad():
     assert_shape(model.eval()(torch.randn(2, 3, 32, 32)), (2, 10), "resnet(18, num_classes=10, width=4, stem='cifar')")
 for bad in (20, 19):
-    try:
-        resnet(bad, basic_block=ReferenceBasic, bottleneck_block=ReferenceBottleneck)
-    except ValueError:
-        pass
-    else:
-        raise AssertionError(f"resnet({bad}) should raise a ValueError: there is no ImageNet ResNet-{bad}")
+    expect_value_error(lambda: resnet(bad, basic_block=ReferenceBasic, bottleneck_block=ReferenceBottleneck),
+                       f"resnet({bad})", f"there is no ImageNet ResNet-{bad}")
 print("resnet handles widths, classes and unknown depths.")
 ### BEGIN HIDDEN TESTS
 import importlib
@@ -764,11 +754,7 @@ assert model.fc.in_features == 64 and model.fc.out_features == 7, "resnet(50, wi
 with torch.no_grad():
     checks.assert_shape(model.eval()(torch.randn(1, 3, 20, 20)), (1, 7), "resnet(50, width=2) on a 20x20 input")
 for bad in (0, 51, 110):
-    try:
-        resnet(bad, **references)
-    except ValueError:
-        continue
-    raise AssertionError(f"resnet({bad}) should raise a ValueError")
+    checks.expect_value_error(lambda: resnet(bad, **references), f"resnet({bad})", f"there is no ResNet-{bad}")
 ### END HIDDEN TESTS
 
 # %% [markdown]

@@ -306,3 +306,42 @@ def test_the_tests_loader_is_the_list_of_batches_and_says_why_it_has_no_dataset(
     assert list(loader) == batches and len(loader) == 2 and not hasattr(loader, "dataset")
     with pytest.raises(AttributeError, match="count the samples as you go"):
         len(loader.dataset)
+
+
+class _Residual(nn.Module):
+    """A residual branch of one 3x3 convolution; ``shortcut`` and ``in_place`` make the mistakes."""
+
+    def __init__(self, stride: int, shortcut: str = "projection", in_place: bool = False):
+        super().__init__()
+        self.conv = nn.Conv2d(4, 4, 3, stride=stride, padding=1, bias=False)
+        projection = nn.Conv2d(4, 4, 1, stride=stride, bias=False)
+        self.shortcut = projection if shortcut == "projection" else nn.Identity()
+        self.in_place = in_place
+
+    def forward(self, x):
+        shortcut = self.shortcut(x)
+        if self.in_place:
+            return shortcut.add_(self.conv(x)).relu()
+        return (self.conv(x) + shortcut).relu()
+
+
+def test_residual_block_output_returns_the_output_of_a_right_block():
+    out = model_checks.residual_block_output(_Residual(2), torch.randn(2, 4, 6, 6), "block")
+    assert out.shape == (2, 4, 3, 3) and not out.requires_grad
+
+
+def test_residual_block_output_names_a_shortcut_that_keeps_the_shape():
+    with pytest.raises(AssertionError, match=r"^block, stride 2: the branch and the shortcut have different"):
+        model_checks.residual_block_output(_Residual(2, shortcut="identity"), torch.randn(2, 4, 6, 6),
+                                           "block, stride 2")
+
+
+def test_residual_block_output_names_an_add_into_the_input():
+    with pytest.raises(AssertionError, match="must not modify its input"):
+        model_checks.residual_block_output(_Residual(1, shortcut="identity", in_place=True),
+                                           torch.randn(2, 4, 6, 6), "block")
+
+
+def test_residual_block_output_lets_other_errors_through():
+    with pytest.raises(RuntimeError, match="channels"):
+        model_checks.residual_block_output(_Residual(1), torch.randn(2, 3, 6, 6), "block")

@@ -250,8 +250,9 @@ import torch.nn as nn
 import torch.nn.functional as F
 from cs_utils.checks import assert_close
 
-def lenet_reference(model, x, in_channels, num_classes):
-    """LeNet-5's forward pass written with F.*, using the weights of model's layers (found by shape)."""
+def lenet_reference(model, x, in_channels, num_classes, act=torch.tanh, pool=F.avg_pool2d):
+    """LeNet-5's forward pass written with F.*, using the weights of model's layers (found by shape);
+    ``act`` and ``pool`` swap in other activations and pooling, to name a mistake."""
     by_shape = {tuple(m.weight.shape): m for m in model.modules() if isinstance(m, (nn.Conv2d, nn.Linear))}
     def layer(*shapes):
         for shape in shapes:
@@ -262,17 +263,23 @@ def lenet_reference(model, x, in_channels, num_classes):
     (w5, b5), (w6, b6), (w7, b7) = layer((120, 400), (120, 16, 5, 5)), layer((84, 120)), layer((num_classes, 84))
     for b in (b1, b3, b5, b6, b7):
         assert b is not None, "a LeNet5 layer has no bias: keep bias=True"
-    h = F.avg_pool2d(torch.tanh(F.conv2d(x, w1.reshape(6, in_channels, 5, 5), b1)), 2)
-    h = F.avg_pool2d(torch.tanh(F.conv2d(h, w3.reshape(16, 6, 5, 5), b3)), 2).flatten(1)
-    h = torch.tanh(F.linear(h, w5, b5))
-    h = torch.tanh(F.linear(h, w6, b6))
+    h = pool(act(F.conv2d(x, w1.reshape(6, in_channels, 5, 5), b1)), 2)
+    h = pool(act(F.conv2d(h, w3.reshape(16, 6, 5, 5), b3)), 2).flatten(1)
+    h = act(F.linear(h, w5, b5))
+    h = act(F.linear(h, w6, b6))
     return F.linear(h, w7, b7)
 
 torch.manual_seed(1)
 model = LeNet5(in_channels=1, num_classes=10).double().eval()
 x = torch.randn(3, 1, 32, 32, dtype=torch.float64)
 with torch.no_grad():
-    assert_close(model(x), lenet_reference(model, x, 1, 10), "LeNet5()(x) vs conv-tanh-avgpool-...-linear "
+    out = model(x)
+    for act, pool, habit in [(F.relu, F.max_pool2d, "ReLU and max pooling"), (F.relu, F.avg_pool2d, "ReLU"),
+                             (torch.tanh, F.max_pool2d, "max pooling")]:
+        if torch.allclose(out, lenet_reference(model, x, 1, 10, act, pool), rtol=1e-6, atol=1e-8):
+            raise AssertionError(f"LeNet5 uses {habit}, the modern habit; the 1998 network of the lecture uses tanh "
+                                 "after every layer but the last, and average pooling")
+    assert_close(out, lenet_reference(model, x, 1, 10), "LeNet5()(x) vs conv-tanh-avgpool-...-linear "
                  "recomputed from its weights, x (3, 1, 32, 32)", rtol=1e-6, atol=1e-8)
 print("LeNet5's forward pass is conv-tanh-avgpool twice, then linear-tanh, linear-tanh, linear.")
 ### BEGIN HIDDEN TESTS
@@ -701,13 +708,13 @@ from cs_utils.checks import assert_close
 
 model_checks = importlib.reload(cs_utils.model_checks)  # a notebook cannot have changed it
 
-def alexnet_reference(model, x, lrn_alpha=5e-4):
+def alexnet_reference(model, x, lrn_alpha=5e-4, with_lrn=True):
     """The lecture's AlexNet in F.*, with the model's conv and FC weights in the order they were defined."""
     convs = [m for m in model.modules() if isinstance(m, nn.Conv2d)]
     fcs = [m for m in model.modules() if isinstance(m, nn.Linear)]
     assert len(convs) == 5 and len(fcs) == 3, f"AlexNet has {len(convs)} Conv2d and {len(fcs)} Linear layers"
     def lrn(h):
-        return F.local_response_norm(h, size=5, alpha=lrn_alpha, beta=0.75, k=2.0)
+        return F.local_response_norm(h, size=5, alpha=lrn_alpha, beta=0.75, k=2.0) if with_lrn else h
     h = lrn(F.max_pool2d(F.relu(F.conv2d(x, convs[0].weight, convs[0].bias, stride=4)), 3, 2))
     h = lrn(F.max_pool2d(F.relu(F.conv2d(h, convs[1].weight, convs[1].bias, padding=2)), 3, 2))
     for conv in convs[2:]:
@@ -721,7 +728,12 @@ torch.manual_seed(2)
 model = AlexNet(num_classes=10).eval()
 x = torch.randn(1, 3, 227, 227)
 with torch.no_grad():
-    assert_close(model(x), alexnet_reference(model, x), "AlexNet(10) in eval mode vs the lecture's layers "
+    out = model(x)
+    if torch.allclose(out, alexnet_reference(model, x, with_lrn=False), rtol=1e-4, atol=1e-6):
+        raise AssertionError("AlexNet has no local response normalization: the lecture's AlexNet (NORM1, NORM2 in "
+                             "the table) applies LocalResponseNorm(5, alpha=5e-4, beta=0.75, k=2.0) after POOL1 and "
+                             "after POOL2; it is out of fashion, but it is part of this network")
+    assert_close(out, alexnet_reference(model, x), "AlexNet(10) in eval mode vs the lecture's layers "
                  "recomputed with torch.nn.functional, x (1, 3, 227, 227)", rtol=1e-4, atol=1e-6)
     # At random initialisation the activations are small and LRN's denominator is almost its k = 2,
     # whatever alpha is: a strong input makes the sum of squares count.

@@ -376,6 +376,11 @@ import torchvision
 got = count_parameters(nn.Conv2d(3, 10, 5))
 assert got == 760, f"count_parameters(nn.Conv2d(3, 10, 5)) returned {got!r}; ten 5x5x3 filters + 10 biases = 760"
 got = count_parameters(nn.Sequential(nn.Linear(4, 3), nn.ReLU(), nn.Linear(3, 2, bias=False)))
+if got == 2 * (4 * 3 + 3 + 3 * 2):
+    raise AssertionError("count_parameters(Linear(4, 3), ReLU, Linear(3, 2, bias=False)) returned 42, twice 21: "
+                         "model.modules() includes the Sequential itself, and module.parameters() includes every "
+                         "parameter below a module, so each one counted for its layer and again for the "
+                         "Sequential. Go over model.parameters() once")
 assert got == 4 * 3 + 3 + 3 * 2, (
     f"count_parameters(Linear(4, 3), ReLU, Linear(3, 2, bias=False)) returned {got!r}, expected 21")
 got = count_parameters(nn.BatchNorm2d(16))

@@ -12,7 +12,7 @@ import decimal
 import fractions
 import math
 import sys
-from typing import Iterator
+from collections.abc import Iterator, Mapping
 
 import numpy as np
 
@@ -148,6 +148,29 @@ def explain_failure(hint: str) -> Iterator[None]:
         raise
     except AssertionError as err:
         raise AssertionError(f"{err}. {hint}") from None
+
+
+def assert_close_naming_mistakes(actual, expected, name: str, mistakes: Mapping[str, object],
+                                 **tolerances) -> None:
+    """``assert_close``, except that an answer equal to what a known mistake gives fails with that
+    mistake named.
+
+    mistakes: {hint: what the mistake gives}, the wrong values computed on purpose (by torch with the
+    mistake made, or by transposing the expected values). They are looked at only once the answer
+    has failed, so a mistake that happens to agree with the right values on some input costs nothing.
+    """
+    try:
+        assert_close(actual, expected, name, **tolerances)
+    except TorchRefused:
+        raise
+    except AssertionError as err:
+        for hint, wrong in mistakes.items():
+            try:
+                assert_close(actual, wrong, name, check_dtype=False, **tolerances)
+            except AssertionError:
+                continue
+            raise AssertionError(f"{err}. {hint}") from None
+        raise
 
 
 def assert_close_on_view(actual, expected, name: str, function: str, **tolerances) -> None:

@@ -289,6 +289,28 @@ def test_assert_close_on_view_blames_the_memory_layout():
         checks.assert_close_on_view(np.zeros_like(view), view * 2, "double(view)", "double")
 
 
+def test_assert_close_naming_mistakes_names_the_mistake_the_answer_made():
+    grad = np.array([[0.5, -0.5, 0.0], [0.25, -0.75, 0.5]])
+    mistakes = {"The sum, not the mean": 2 * grad, "w is transposed": grad.T}
+    checks.assert_close_naming_mistakes(grad.copy(), grad, "dscores", mistakes)
+    with pytest.raises(AssertionError, match=r"^dscores differs .*\. The sum, not the mean$"):
+        checks.assert_close_naming_mistakes(2 * grad, grad, "dscores", mistakes)
+    with pytest.raises(AssertionError, match=r"\. w is transposed$"):  # a transposed shape is named too
+        checks.assert_close_naming_mistakes(grad.T.astype(np.float32), grad, "dscores", mistakes, rtol=1e-6)
+    with pytest.raises(AssertionError) as plain:  # an unknown mistake keeps assert_close's own message
+        checks.assert_close_naming_mistakes(3 * grad, grad, "dscores", mistakes)
+    assert str(plain.value).endswith("atol=1e-09)")
+
+
+def test_assert_close_naming_mistakes_lets_a_torch_refusal_through(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise checks.TorchRefused("conv called torch")
+
+    monkeypatch.setattr(checks, "assert_close", refuse)
+    with pytest.raises(checks.TorchRefused, match="^conv called torch$"):
+        checks.assert_close_naming_mistakes(np.zeros(2), np.zeros(2), "dx", {"a hint": np.zeros(2)})
+
+
 def fits(n):
     if n < 3:
         raise ValueError(f"a 3-wide filter does not fit in {n}")

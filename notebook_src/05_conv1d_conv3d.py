@@ -797,14 +797,24 @@ def check_dropout(p, seed):
     tokens = torch.randint(0, 50, (16, 9))
     with torch.no_grad():
         h = pooled_features(model, tokens, widths)
-        model.train()
-        seen = features_seen_by_fc(model, tokens)
+        assert torch.allclose(features_seen_by_fc(model.eval(), tokens), h, atol=1e-7), (
+            "in eval mode the linear layer does not receive the ReLU max-over-time features, so dropout cannot be "
+            "checked yet: make test_text_cnn_forward pass first")
+        seen = features_seen_by_fc(model.train(), tokens)
     kept = torch.isclose(seen, h / (1 - p), atol=1e-7)
     dropped = torch.isclose(seen, torch.zeros_like(seen), atol=1e-7)
+    unscaled = torch.isclose(seen, h, atol=1e-7)
+    assert not unscaled.all(), (
+        f"with dropout={p}, in training mode the pooled features reach the linear layer unchanged: the model "
+        "applies no dropout (is self.dropout created but never called in forward?)")
+    assert not (unscaled | dropped).all(), (
+        f"with dropout={p}, the kept features reach the linear layer unscaled: inverted dropout multiplies them "
+        f"by 1/(1-p) = {1 / (1 - p):.3g}, so that eval mode needs no change (nn.Dropout does this for you)")
     assert (kept | dropped).all(), (
-        f"with dropout={p}, in training mode each pooled feature should reach the linear layer either zeroed or "
-        f"multiplied by 1/(1-p) = {1 / (1 - p):.3g}: apply dropout to the concatenated max-over-time features, "
-        "right before the linear layer, with probability `dropout`")
+        f"with dropout={p}, in training mode {int((~(kept | dropped)).sum())} of {seen.numel()} pooled features "
+        f"reached the linear layer neither zeroed nor multiplied by 1/(1-p) = {1 / (1 - p):.3g}: dropout acts "
+        "somewhere else (on the embeddings or the feature maps?) or with another probability; apply it to the "
+        "concatenated max-over-time features, right before the linear layer, with probability `dropout`")
     active = h.abs() > 1e-6
     assert (dropped & active).any() and (kept & active).any(), (
         f"with dropout={p}, training mode should zero some pooled features and keep others")
@@ -981,12 +991,26 @@ def conv3d_reference_shape(input_shape, out_channels, kernel_size, stride=1, pad
     return tuple(layer(torch.empty(input_shape, device="meta")).shape)
 
 
-def check_shape(result, expected, label):
+def shape_padded_on_one_side(input_shape, out_channels, kernel_size, stride=1, padding=0):
+    """nn.Conv3d's shape when each axis gets its padding at one end only (the n + P mistake); None where
+    the kernel would then not fit."""
+    grown = np.asarray(input_shape[2:]) + np.broadcast_to(padding, (3,))
+    if (grown < np.broadcast_to(kernel_size, (3,))).any():
+        return None
+    return conv3d_reference_shape((*input_shape[:2], *map(int, grown)), out_channels, kernel_size, stride)
+
+
+def check_shape(result, case):
+    label, expected = ", ".join(map(str, case)), conv3d_reference_shape(*case)
     if not isinstance(result, (tuple, list)) or not all(isinstance(v, (int, np.integer)) for v in result):
         raise AssertionError(f"conv3d_output_shape({label}) returned {result!r}; return a tuple of ints "
                              "(use integer division //)")
-    if tuple(int(v) for v in result) != expected:
-        raise AssertionError(f"conv3d_output_shape({label}) returned {tuple(result)}, nn.Conv3d gives {expected}")
+    result = tuple(int(v) for v in result)
+    if result != expected and result == shape_padded_on_one_side(*case):
+        raise AssertionError(f"conv3d_output_shape({label}) returned {result}, nn.Conv3d gives {expected}: padding "
+                             "P adds P zeros at *both* ends of each axis, so an axis of size n becomes n + 2P")
+    if result != expected:
+        raise AssertionError(f"conv3d_output_shape({label}) returned {result}, nn.Conv3d gives {expected}")
 
 
 cases = [((1, 3, 16, 112, 112), 64, 3, 1, 1),   # C3D's first layer: same size
@@ -996,7 +1020,7 @@ assert conv3d_reference_shape(*cases[0]) == (1, 64, 16, 112, 112)
 for case in cases:
     with numpy_only("conv3d_output_shape"):
         result = conv3d_output_shape(*case)
-    check_shape(result, conv3d_reference_shape(*case), ", ".join(map(str, case)))
+    check_shape(result, case)
 print("conv3d_output_shape matches nn.Conv3d with integer arguments.")
 ### BEGIN HIDDEN TESTS
 import importlib
@@ -1012,7 +1036,7 @@ for trial in range(15):
     case = (shape, int(rng.integers(1, 70)), k, s, p)
     with checks.numpy_only("conv3d_output_shape"):
         got = conv3d_output_shape(*case)
-    check_shape(got, conv3d_reference_shape(*case), ", ".join(map(str, case)))
+    check_shape(got, case)
 ### END HIDDEN TESTS
 
 # %% tests="test_conv3d_output_shape_tuples" points=2
@@ -1028,11 +1052,25 @@ def conv3d_reference_shape(input_shape, out_channels, kernel_size, stride=1, pad
     return tuple(layer(torch.empty(input_shape, device="meta")).shape)
 
 
-def check_shape(result, expected, label):
+def shape_padded_on_one_side(input_shape, out_channels, kernel_size, stride=1, padding=0):
+    """nn.Conv3d's shape when each axis gets its padding at one end only (the n + P mistake); None where
+    the kernel would then not fit."""
+    grown = np.asarray(input_shape[2:]) + np.broadcast_to(padding, (3,))
+    if (grown < np.broadcast_to(kernel_size, (3,))).any():
+        return None
+    return conv3d_reference_shape((*input_shape[:2], *map(int, grown)), out_channels, kernel_size, stride)
+
+
+def check_shape(result, case):
+    label, expected = ", ".join(map(str, case)), conv3d_reference_shape(*case)
     if not isinstance(result, (tuple, list)) or not all(isinstance(v, (int, np.integer)) for v in result):
         raise AssertionError(f"conv3d_output_shape({label}) returned {result!r}; return a tuple of ints")
-    if tuple(int(v) for v in result) != expected:
-        raise AssertionError(f"conv3d_output_shape({label}) returned {tuple(result)}, nn.Conv3d gives {expected}; "
+    result = tuple(int(v) for v in result)
+    if result != expected and result == shape_padded_on_one_side(*case):
+        raise AssertionError(f"conv3d_output_shape({label}) returned {result}, nn.Conv3d gives {expected}: padding "
+                             "P adds P zeros at *both* ends of each axis, so an axis of size n becomes n + 2P")
+    if result != expected:
+        raise AssertionError(f"conv3d_output_shape({label}) returned {result}, nn.Conv3d gives {expected}; "
                              "kernel_size, stride and padding tuples are in the order (depth, height, width)")
 
 
@@ -1043,7 +1081,7 @@ assert conv3d_reference_shape(*cases[0]) == (2, 64, 16, 56, 56)
 for case in cases:
     with numpy_only("conv3d_output_shape"):
         result = conv3d_output_shape(*case)
-    check_shape(result, conv3d_reference_shape(*case), ", ".join(map(str, case)))
+    check_shape(result, case)
 print("conv3d_output_shape matches nn.Conv3d with per-axis arguments.")
 ### BEGIN HIDDEN TESTS
 import importlib
@@ -1061,7 +1099,7 @@ for trial in range(20):
     case = (shape, int(rng.integers(1, 70)), k, s if trial % 4 else 2, p if trial % 5 else 1)
     with checks.numpy_only("conv3d_output_shape"):
         got = conv3d_output_shape(*case)
-    check_shape(got, conv3d_reference_shape(*case), ", ".join(map(str, case)))
+    check_shape(got, case)
 ### END HIDDEN TESTS
 
 # %% [markdown]

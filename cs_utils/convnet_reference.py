@@ -1,10 +1,13 @@
-"""NumPy stand-ins for notebook 04's layer functions, so that the tests of its small ConvNet
-(``convnet_loss_and_grads``: CONV 3x3 pad 1 -> ReLU -> 2x2 max pool -> FC -> softmax) check the
-network's wiring alone, against torch autograd in float64.
+"""Torch references for notebook 04's tests: the softmax loss, and its small ConvNet
+(``convnet_loss_and_grads``: CONV 3x3 pad 1 -> ReLU -> 2x2 max pool -> FC -> softmax) with NumPy
+stand-ins for its layer functions, so that the network's tests check its wiring alone, against torch
+autograd in float64.
 
 ``small_network`` draws the parameters and data of a test, ``torch_convnet`` computes what the
 network should give, and ``layer_stand_ins`` swaps the student's layer functions for ones that answer
 from torch's results, so that a mistake in a layer exercise costs only that exercise's points.
+``torch_cross_entropy`` gives the loss and its gradient. The ``..._mistakes`` functions give what
+common wrong answers compute, each by torch with the mistake made, so that a test can name it.
 """
 
 from __future__ import annotations
@@ -17,14 +20,80 @@ import torch
 import torch.nn.functional as F
 
 
-def torch_convnet(params, x, y):
-    """Scores, mean loss and parameter gradients of the network, from torch autograd in float64."""
+def torch_convnet(params, x, y, relu_gradient_everywhere: bool = False):
+    """Scores, mean loss and parameter gradients of the network, from torch autograd in float64.
+
+    With ``relu_gradient_everywhere`` the ReLU still computes max(a1, 0), but its backward pass lets
+    the gradient through where a1 <= 0 as well: what a backward pass without the ReLU's mask gives.
+    """
     t = {name: torch.tensor(value, requires_grad=True) for name, value in params.items()}
-    pooled = F.max_pool2d(torch.relu(F.conv2d(torch.tensor(x), t["w1"], t["b1"], padding=1)), 2)
+    a1 = F.conv2d(torch.tensor(x), t["w1"], t["b1"], padding=1)
+    r1 = torch.relu(a1)
+    if relu_gradient_everywhere:
+        r1 = a1 + (r1 - a1).detach()
+    pooled = F.max_pool2d(r1, 2)
     scores = pooled.reshape(len(x), -1) @ t["w2"] + t["b2"]
     loss = F.cross_entropy(scores, torch.tensor(y))
     loss.backward()
     return scores.detach().numpy(), loss.item(), {name: value.grad.numpy() for name, value in t.items()}
+
+
+def convnet_grad_mistakes(params, x, y, want: dict) -> dict:
+    """{parameter name: {hint: what a common mistake gives for its gradient}}; ``want`` is
+    ``torch_convnet``'s gradients."""
+    _, _, through_relu = torch_convnet(params, x, y, relu_gradient_everywhere=True)
+    relu_hint = ("The gradient also goes back through the ReLU where the conv output a1 is negative; there "
+                 "the ReLU's output stays 0 whatever a1 does, so no gradient passes")
+    transposed_hint = ("grads['w2'] is w2's gradient transposed: a gradient has its parameter's shape, so "
+                       "check the order of the matrix product")
+    return {"b2": {}, "w2": {transposed_hint: want["w2"].T},
+            "b1": {relu_hint: through_relu["b1"]}, "w1": {relu_hint: through_relu["w1"]}}
+
+
+def conv_output_mistakes(x, w, b, stride: int, padding: int) -> dict:
+    """{hint: what a common mistake gives} for conv2d(x, w, b, stride, padding)'s output."""
+    if not padding:
+        return {}
+    top_left = np.pad(x, ((0, 0), (0, 0), (padding, 0), (padding, 0)))
+    bias = None if b is None else torch.tensor(b)
+    one_sided = F.conv2d(torch.tensor(top_left), torch.tensor(w), bias, stride=stride).numpy()
+    hint = ("This is the output with the padding on the top and left edges only: padding P adds P zeros on "
+            "*every* side, so the padded input is (H + 2P) x (W + 2P)")
+    return {hint: one_sided}
+
+
+def conv_gradient_mistakes(name: str, reference) -> dict:
+    """{hint: what a common mistake gives} for a convolution's gradient ``name`` ("dx", "dw" or "db"),
+    whose right value is ``reference``."""
+    if name != "dw":
+        return {}
+    hint = ("dw has each filter's rows and columns swapped (dw[f, c, j, i] where dw[f, c, i, j] belongs): "
+            "check the order of the kernel axes where dw is put back into the shape (F, C, HH, WW)")
+    return {hint: np.swapaxes(reference, 2, 3)}
+
+
+def torch_cross_entropy(scores, y):
+    """Mean cross-entropy and its gradient with respect to the scores, from torch autograd, in the
+    scores' dtype."""
+    s = torch.tensor(scores, requires_grad=True)
+    loss = F.cross_entropy(s, torch.tensor(y))
+    loss.backward()
+    return loss.item(), s.grad.numpy()
+
+
+def cross_entropy_gradient_mistakes(scores, y) -> dict:
+    """{hint: the dscores a common mistake gives}, each from torch autograd of the loss with that mistake."""
+    s = torch.tensor(scores, requires_grad=True)
+    F.cross_entropy(s, torch.tensor(y), reduction="sum").backward()
+    of_the_sum = s.grad.numpy()
+    s = torch.tensor(scores, requires_grad=True)
+    torch.logsumexp(s, dim=1).mean().backward()
+    without_first_term = s.grad.numpy()
+    sum_hint = ("This is the gradient of the *sum* of the N losses, N times too large: L is their mean, and "
+                "the 1/N reaches every gradient")
+    first_term_hint = ("This is the gradient of the log-sum-exp term alone: the first term of L_n, "
+                       "-s[n, y_n], depends on the scores too, at each image's true class")
+    return {sum_hint: of_the_sum, first_term_hint: without_first_term}
 
 
 @contextlib.contextmanager

@@ -685,9 +685,16 @@ for trial in range(10):
 
 # %% tests="test_conv2d_fast_stride_padding" points=2
 # Any stride and padding, including sizes where the last stride does not fit exactly, and float32.
+import importlib
+
 import numpy as np
 import torch.nn.functional as F
-from cs_utils.checks import assert_close, call_torch, numpy_only
+
+import cs_utils.convnet_reference
+from cs_utils.checks import assert_close, assert_close_naming_mistakes, call_torch, numpy_only
+
+# an output that equals what a common mistake gives fails with the mistake named
+convnet_reference = importlib.reload(cs_utils.convnet_reference)
 
 rng = np.random.default_rng(9)
 for stride, padding, size in [(2, 0, (7, 7)), (2, 1, (8, 6)), (3, 2, (9, 10)), (1, 2, (4, 5))]:
@@ -696,8 +703,9 @@ for stride, padding, size in [(2, 0, (7, 7)), (2, 1, (8, 6)), (3, 2, (9, 10)), (
     b = rng.standard_normal(4)
     with numpy_only("conv2d_fast"):
         out = conv2d_fast(x, w, b, stride=stride, padding=padding)
-    assert_close(out, call_torch(F.conv2d, x, w, b, stride=stride, padding=padding),
-                 f"conv2d_fast vs F.conv2d, x {x.shape}, w (4, 3, 3, 2), stride {stride}, padding {padding}")
+    assert_close_naming_mistakes(out, call_torch(F.conv2d, x, w, b, stride=stride, padding=padding),
+                                 f"conv2d_fast vs F.conv2d, x {x.shape}, w (4, 3, 3, 2), stride {stride}, "
+                                 f"padding {padding}", convnet_reference.conv_output_mistakes(x, w, b, stride, padding))
 
 # A batch larger than any block of images you might process at a time: every block must be kept.
 x_batch, w_batch = rng.standard_normal((37, 2, 5, 5)), rng.standard_normal((3, 2, 3, 3))
@@ -877,10 +885,17 @@ def conv2d_backward_fast(dout, x, w, stride=1, padding=0):
 
 # %% tests="test_conv2d_backward_fast_stride1" points=1
 # Stride 1, no padding: dx, dw and db against torch autograd.
+import importlib
+
 import numpy as np
 import torch
 import torch.nn.functional as F
-from cs_utils.checks import assert_close, numpy_only
+
+import cs_utils.convnet_reference
+from cs_utils.checks import assert_close, assert_close_naming_mistakes, numpy_only
+
+# a gradient that equals what a common mistake gives fails with the mistake named
+convnet_reference = importlib.reload(cs_utils.convnet_reference)
 
 
 def torch_conv_grads(dout, x, w, stride=1, padding=0):
@@ -899,7 +914,9 @@ if np.size(dx) == 0:
     raise AssertionError(f"dx is empty (shape {np.shape(dx)}) with padding 0: a crop like dx_pad[:, :, P:-P, P:-P] "
                          "selects nothing when P = 0 (-0 is 0); crop with dx_pad[:, :, P:P+H, P:P+W]")
 assert_close(dx, np.array([[[[1.0, 3.0, 2.0], [1.0, 2.0, 1.0], [0.0, -1.0, -1.0]]]]), "dx on the worked 3x3 example")
-assert_close(dw, np.array([[[[12.0, 16.0], [24.0, 28.0]]]]), "dw on the worked 3x3 example")
+dw_worked = np.array([[[[12.0, 16.0], [24.0, 28.0]]]])
+assert_close_naming_mistakes(dw, dw_worked, "dw on the worked 3x3 example",
+                             convnet_reference.conv_gradient_mistakes("dw", dw_worked))
 assert_close(db, np.array([4.0]), "db on the worked 3x3 example")
 
 rng = np.random.default_rng(11)
@@ -909,7 +926,8 @@ dout = rng.standard_normal((2, 4, 4, 4))
 with numpy_only("conv2d_backward_fast"):
     dx, dw, db = conv2d_backward_fast(dout, x, w)
 for name, ours, reference in zip(("dx", "dw", "db"), (dx, dw, db), torch_conv_grads(dout, x, w)):
-    assert_close(ours, reference, f"{name} vs torch autograd, x (2, 3, 6, 5), w (4, 3, 3, 2), stride 1")
+    assert_close_naming_mistakes(ours, reference, f"{name} vs torch autograd, x (2, 3, 6, 5), w (4, 3, 3, 2), "
+                                 "stride 1", convnet_reference.conv_gradient_mistakes(name, reference))
 print("conv2d_backward_fast agrees with torch autograd at stride 1 without padding.")
 ### BEGIN HIDDEN TESTS
 import importlib
@@ -936,10 +954,17 @@ for trial in range(10):
 
 # %% tests="test_conv2d_backward_fast_stride_padding" points=2
 # Any stride and padding, and float32 in, float32 out.
+import importlib
+
 import numpy as np
 import torch
 import torch.nn.functional as F
-from cs_utils.checks import assert_close, numpy_only
+
+import cs_utils.convnet_reference
+from cs_utils.checks import assert_close, assert_close_naming_mistakes, numpy_only
+
+# a gradient that equals what a common mistake gives fails with the mistake named
+convnet_reference = importlib.reload(cs_utils.convnet_reference)
 
 
 def torch_conv_grads(dout, x, w, stride=1, padding=0):
@@ -963,7 +988,8 @@ for stride, padding, size in [(1, 1, (5, 4)), (2, 0, (7, 6)), (3, 1, (8, 7)), (2
     if np.shape(grads[0]) == (2, 2, size[0] + 2 * padding, size[1] + 2 * padding) and padding:
         raise AssertionError(f"dx has the shape of the padded input ({label}); crop the padding")
     for name, ours, reference in zip(("dx", "dw", "db"), grads, torch_conv_grads(dout, x, w, stride, padding)):
-        assert_close(ours, reference, f"{name} vs torch autograd, {label}")
+        assert_close_naming_mistakes(ours, reference, f"{name} vs torch autograd, {label}",
+                                     convnet_reference.conv_gradient_mistakes(name, reference))
 
 # A batch larger than any block of images you might process at a time: dw and db add up every block.
 x_batch, w_batch = rng.standard_normal((37, 2, 5, 5)), rng.standard_normal((3, 2, 3, 3))
@@ -1357,19 +1383,14 @@ def softmax_cross_entropy(scores, y):
 
 # %% tests="test_softmax_cross_entropy_loss" points=1
 # The loss on the worked example and on random scores, against F.cross_entropy in float64.
+import importlib
+
 import numpy as np
-import torch
-import torch.nn.functional as F
+
+import cs_utils.convnet_reference
 from cs_utils.checks import assert_close, numpy_only
 
-
-def torch_cross_entropy(scores, y):
-    """Mean cross-entropy and its gradient with respect to the scores, from torch autograd in float64."""
-    s = torch.tensor(scores, requires_grad=True)
-    loss = F.cross_entropy(s, torch.tensor(y))
-    loss.backward()
-    return loss.item(), s.grad.numpy()
-
+torch_cross_entropy = importlib.reload(cs_utils.convnet_reference).torch_cross_entropy
 
 scores = np.array([[2.0, 1.0, 0.0], [0.0, 0.0, 0.0]])
 y = np.array([0, 2])
@@ -1392,43 +1413,44 @@ import importlib
 import cs_utils.checks
 
 checks = importlib.reload(cs_utils.checks)
+convnet_reference = importlib.reload(cs_utils.convnet_reference)  # whatever the code above changed
 rng = np.random.default_rng(4051)
 for trial in range(10):
     N, K = int(rng.integers(1, 9)), int(rng.integers(2, 12))
     scores, y = 3 * rng.standard_normal((N, K)), rng.integers(0, K, size=N)
     with checks.numpy_only("softmax_cross_entropy"):
         loss, _ = softmax_cross_entropy(scores, y)
-    checks.assert_close(float(loss), torch_cross_entropy(scores, y)[0], f"loss, trial {trial}: scores ({N}, {K})")
+    checks.assert_close(float(loss), convnet_reference.torch_cross_entropy(scores, y)[0],
+                        f"loss, trial {trial}: scores ({N}, {K})")
 ### END HIDDEN TESTS
 
 # %% tests="test_softmax_cross_entropy_grad" points=2
-# dscores on the worked example and on random scores, against torch autograd in float64.
+# dscores on the worked example and on random scores, against torch autograd in float64. A dscores that
+# equals what a common mistake gives (cs_utils/convnet_reference.py) fails with the mistake named.
+import importlib
+
 import numpy as np
-import torch
-import torch.nn.functional as F
-from cs_utils.checks import assert_close, numpy_only
 
+import cs_utils.convnet_reference
+from cs_utils.checks import assert_close, assert_close_naming_mistakes, numpy_only
 
-def torch_cross_entropy(scores, y):
-    """Mean cross-entropy and its gradient with respect to the scores, from torch autograd in float64."""
-    s = torch.tensor(scores, requires_grad=True)
-    loss = F.cross_entropy(s, torch.tensor(y))
-    loss.backward()
-    return loss.item(), s.grad.numpy()
-
+convnet_reference = importlib.reload(cs_utils.convnet_reference)
+torch_cross_entropy = convnet_reference.torch_cross_entropy
 
 scores = np.array([[2.0, 1.0, 0.0], [0.0, 0.0, 0.0]])
 y = np.array([0, 2])
 with numpy_only("softmax_cross_entropy"):
     _, dscores = softmax_cross_entropy(scores, y)
-assert_close(dscores, torch_cross_entropy(scores, y)[1], "dscores on the worked example")
+assert_close_naming_mistakes(dscores, torch_cross_entropy(scores, y)[1], "dscores on the worked example",
+                             convnet_reference.cross_entropy_gradient_mistakes(scores, y))
 
 rng = np.random.default_rng(15)
 scores, y = rng.standard_normal((5, 10)), rng.integers(0, 10, size=5)
 before = scores.copy()
 with numpy_only("softmax_cross_entropy"):
     _, dscores = softmax_cross_entropy(scores, y)
-assert_close(dscores, torch_cross_entropy(scores, y)[1], "dscores on random scores (5, 10)")
+assert_close_naming_mistakes(dscores, torch_cross_entropy(scores, y)[1], "dscores on random scores (5, 10)",
+                             convnet_reference.cross_entropy_gradient_mistakes(scores, y))
 assert_close(scores, before, "scores after softmax_cross_entropy (the input must not be modified)")
 print("dscores matches torch autograd.")
 ### BEGIN HIDDEN TESTS
@@ -1437,6 +1459,7 @@ import importlib
 import cs_utils.checks
 
 checks = importlib.reload(cs_utils.checks)
+convnet_reference = importlib.reload(cs_utils.convnet_reference)  # whatever the code above changed
 rng = np.random.default_rng(4052)
 for trial in range(10):
     N, K = int(rng.integers(1, 9)), int(rng.integers(2, 12))
@@ -1445,25 +1468,23 @@ for trial in range(10):
     with checks.numpy_only("softmax_cross_entropy"):
         _, dscores = softmax_cross_entropy(scores, y)
     label = f"trial {trial}: scores ({N}, {K})"
-    checks.assert_close(dscores, torch_cross_entropy(scores, y)[1], f"dscores, {label}")
+    checks.assert_close_naming_mistakes(dscores, convnet_reference.torch_cross_entropy(scores, y)[1],
+                                        f"dscores, {label}",
+                                        convnet_reference.cross_entropy_gradient_mistakes(scores, y))
     checks.assert_close(scores, before, f"scores after softmax_cross_entropy ({label}): must not be modified")
 ### END HIDDEN TESTS
 
 # %% tests="test_softmax_cross_entropy_large_scores" points=1
 # Scores in the thousands: exp overflows unless each row's maximum is subtracted first.
+import importlib
+
 import numpy as np
-import torch
-import torch.nn.functional as F
-from cs_utils.checks import assert_close, numpy_only
 
+import cs_utils.convnet_reference
+from cs_utils.checks import assert_close, assert_close_naming_mistakes, numpy_only
 
-def torch_cross_entropy(scores, y):
-    """Mean cross-entropy and its gradient with respect to the scores, from torch autograd in float64."""
-    s = torch.tensor(scores, requires_grad=True)
-    loss = F.cross_entropy(s, torch.tensor(y))
-    loss.backward()
-    return loss.item(), s.grad.numpy()
-
+convnet_reference = importlib.reload(cs_utils.convnet_reference)
+torch_cross_entropy = convnet_reference.torch_cross_entropy
 
 scores = np.array([[1000.0, 999.0, 998.0], [-1000.0, -1000.0, -1005.0]])
 y = np.array([0, 2])
@@ -1472,7 +1493,8 @@ with numpy_only("softmax_cross_entropy"):
 want_loss, want_dscores = torch_cross_entropy(scores, y)
 assert_close(float(loss), want_loss, "the loss for scores near +1000 and -1000 (subtract each row's maximum "
              "before np.exp)")
-assert_close(dscores, want_dscores, "dscores for scores near +1000 and -1000")
+assert_close_naming_mistakes(dscores, want_dscores, "dscores for scores near +1000 and -1000",
+                             convnet_reference.cross_entropy_gradient_mistakes(scores, y))
 print("softmax_cross_entropy is stable for large scores.")
 ### BEGIN HIDDEN TESTS
 import importlib
@@ -1480,6 +1502,7 @@ import importlib
 import cs_utils.checks
 
 checks = importlib.reload(cs_utils.checks)
+convnet_reference = importlib.reload(cs_utils.convnet_reference)  # whatever the code above changed
 rng = np.random.default_rng(4053)
 for trial in range(6):
     N, K = int(rng.integers(1, 6)), int(rng.integers(2, 11))
@@ -1487,9 +1510,10 @@ for trial in range(6):
     y = rng.integers(0, K, size=N)
     with checks.numpy_only("softmax_cross_entropy"):
         loss, dscores = softmax_cross_entropy(scores, y)
-    want_loss, want_dscores = torch_cross_entropy(scores, y)
+    want_loss, want_dscores = convnet_reference.torch_cross_entropy(scores, y)
     checks.assert_close(float(loss), want_loss, f"loss, trial {trial}: large scores ({N}, {K})")
-    checks.assert_close(dscores, want_dscores, f"dscores, trial {trial}: large scores ({N}, {K})")
+    checks.assert_close_naming_mistakes(dscores, want_dscores, f"dscores, trial {trial}: large scores ({N}, {K})",
+                                        convnet_reference.cross_entropy_gradient_mistakes(scores, y))
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -1604,21 +1628,24 @@ import importlib
 import numpy as np
 
 import cs_utils.convnet_reference
-from cs_utils.checks import assert_close, numpy_only
+from cs_utils.checks import assert_close_naming_mistakes, numpy_only
 
-# torch's network and the layer stand-ins (cs_utils/convnet_reference.py), as that file defines them.
+# torch's network and the layer stand-ins (cs_utils/convnet_reference.py), as that file defines them;
+# a gradient that equals what a common mistake gives fails with the mistake named.
 convnet_reference = importlib.reload(cs_utils.convnet_reference)
 
 rng = np.random.default_rng(17)
 params, x, y = convnet_reference.small_network(rng, N=3, C=1, H=6, W=6, num_filters=4)
 _, _, want = convnet_reference.torch_convnet(params, x, y)
+mistakes = convnet_reference.convnet_grad_mistakes(params, x, y, want)
 with convnet_reference.layer_stand_ins(globals(), params, x, y), numpy_only("convnet_loss_and_grads"):
     _, grads = convnet_loss_and_grads(params, x, y)
 if not isinstance(grads, dict) or set(grads) != set(params):
     raise AssertionError(f"grads should be a dict with the keys {sorted(params)}, got "
                          f"{sorted(grads) if isinstance(grads, dict) else type(grads).__name__}")
 for name in ("b2", "w2", "b1", "w1"):  # from the loss backwards: the first mismatch is where to look
-    assert_close(grads[name], want[name], f"grads['{name}'] vs torch autograd, x (3, 1, 6, 6), 4 filters")
+    assert_close_naming_mistakes(grads[name], want[name], f"grads['{name}'] vs torch autograd, x (3, 1, 6, 6), "
+                                 "4 filters", mistakes[name])
 print("convnet_loss_and_grads: all four gradients match torch autograd.")
 ### BEGIN HIDDEN TESTS
 import importlib
@@ -1635,11 +1662,12 @@ for trial in range(6):
     before = {name: value.copy() for name, value in params.items()}
     x_before = x.copy()
     _, _, want = convnet_reference.torch_convnet(params, x, y)
+    mistakes = convnet_reference.convnet_grad_mistakes(params, x, y, want)
     with convnet_reference.layer_stand_ins(globals(), params, x, y), checks.numpy_only("convnet_loss_and_grads"):
         _, grads = convnet_loss_and_grads(params, x, y)
     label = f"trial {trial}: x {x.shape}, {num_filters} filters"
     for key in ("b2", "w2", "b1", "w1"):
-        checks.assert_close(grads[key], want[key], f"grads['{key}'], {label}")
+        checks.assert_close_naming_mistakes(grads[key], want[key], f"grads['{key}'], {label}", mistakes[key])
         checks.assert_close(params[key], before[key], f"params['{key}'] after the call ({label}): "
                             "must not be modified")
     checks.assert_close(x, x_before, f"x after the call ({label}): must not be modified")

@@ -5,7 +5,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from cs_utils.convnet_reference import layer_stand_ins, small_network, torch_convnet
+from cs_utils.convnet_reference import (
+    conv_gradient_mistakes,
+    conv_output_mistakes,
+    convnet_grad_mistakes,
+    cross_entropy_gradient_mistakes,
+    layer_stand_ins,
+    small_network,
+    torch_convnet,
+    torch_cross_entropy,
+)
 
 
 def test_stand_ins_answer_a_correct_network_refuse_wrong_calls_and_restore_the_names():
@@ -31,3 +40,52 @@ def test_stand_ins_answer_a_correct_network_refuse_wrong_calls_and_restore_the_n
     np.testing.assert_allclose(dw1, want_grads["w1"], rtol=1e-8, atol=1e-12)
     np.testing.assert_allclose(db1, want_grads["b1"], rtol=1e-8, atol=1e-12)
     assert namespace == {"conv2d_fast": students_conv}, "the student's functions come back, the others go"
+
+
+def test_the_convnet_mistakes_are_what_those_wrong_backward_passes_compute():
+    params, x, y = small_network(np.random.default_rng(1), N=3, C=2, H=4, W=6, num_filters=3)
+    _, _, want = torch_convnet(params, x, y)
+    mistakes = convnet_grad_mistakes(params, x, y, want)
+    # A backward pass that forgets the ReLU's mask, written out in NumPy with the stand-ins' layers.
+    namespace = {}
+    with layer_stand_ins(namespace, params, x, y):
+        a1 = namespace["conv2d_fast"](x, params["w1"], params["b1"], padding=1)
+        pooled = namespace["max_pool2d"](np.maximum(a1, 0), 2)
+        scores = pooled.reshape(len(x), -1) @ params["w2"] + params["b2"]
+        _, dscores = namespace["softmax_cross_entropy"](scores, y)
+        da1 = namespace["max_pool2d_backward"]((dscores @ params["w2"].T).reshape(pooled.shape),
+                                               np.maximum(a1, 0), 2)
+        _, dw1, db1 = namespace["conv2d_backward_fast"](da1, x, params["w1"], padding=1)
+    (relu_hint,) = mistakes["w1"]
+    assert "ReLU" in relu_hint and not np.allclose(mistakes["w1"][relu_hint], want["w1"])
+    np.testing.assert_allclose(mistakes["w1"][relu_hint], dw1, rtol=1e-8, atol=1e-12)
+    np.testing.assert_allclose(mistakes["b1"][relu_hint], db1, rtol=1e-8, atol=1e-12)
+    (w2_wrong,) = mistakes["w2"].values()
+    np.testing.assert_array_equal(w2_wrong, want["w2"].T)
+    assert mistakes["b2"] == {}
+
+
+def test_the_cross_entropy_mistakes_are_the_sum_and_the_log_sum_exp_term_alone():
+    rng = np.random.default_rng(2)
+    scores, y = rng.standard_normal((4, 5)), np.array([0, 3, 3, 1])
+    loss, dscores = torch_cross_entropy(scores, y)
+    probs = np.exp(scores) / np.exp(scores).sum(axis=1, keepdims=True)
+    assert loss == pytest.approx(-np.log(probs[np.arange(4), y]).mean())
+    of_the_sum, without_first_term = cross_entropy_gradient_mistakes(scores, y).values()
+    np.testing.assert_allclose(of_the_sum, 4 * dscores, rtol=1e-12)
+    np.testing.assert_allclose(without_first_term, probs / 4, rtol=1e-12)
+
+
+def test_the_conv_mistakes_swap_dw_s_kernel_axes_and_pad_one_side():
+    dw = np.arange(24.0).reshape(2, 1, 3, 4)
+    (swapped,) = conv_gradient_mistakes("dw", dw).values()
+    assert swapped.shape == (2, 1, 4, 3) and swapped[1, 0, 3, 2] == dw[1, 0, 2, 3]
+    assert conv_gradient_mistakes("dx", dw) == {} and conv_output_mistakes(None, None, None, 2, 0) == {}
+    rng = np.random.default_rng(3)
+    x, w, b = rng.standard_normal((2, 3, 8, 6)), rng.standard_normal((4, 3, 3, 2)), rng.standard_normal(4)
+    (top_left,) = conv_output_mistakes(x, w, b, 2, 1).values()
+    shifted = np.zeros((2, 3, 9, 7))
+    shifted[:, :, 1:, 1:] = x
+    i, j = 2, 1  # one output, by hand: the window at (2 * i, 2 * j) of the top-left padded input
+    assert top_left.shape == (2, 4, 4, 3)
+    assert top_left[1, 3, i, j] == pytest.approx((shifted[1, :, 4:7, 2:4] * w[3]).sum() + b[3])

@@ -253,8 +253,8 @@ def _plain_number(answer, name: str) -> float:
             raise AssertionError(f"{name} is a tensor of {answer.dtype}; give a number")
         array = answer.detach().cpu().double().numpy()
     else:
-        raise AssertionError(f"{name} is a {kind.__name__}; give a plain number, such as {name} = 12 or "
-                             f"{name} = 12.0 (int(...) or float(...) turns most numbers into one)")
+        raise AssertionError(f"{name} is of type {kind.__name__}; give a plain number, such as {name} = 12"
+                             f" or {name} = 12.0 (int(...) or float(...) turns most numbers into one)")
     if array.dtype.kind not in "iuf":
         raise AssertionError(f"{name} is an array of {array.dtype}; give a number, such as {name} = 12")
     if array.size != 1:

@@ -144,8 +144,8 @@ def test_number_answer_accepts_every_way_of_writing_one_number(answer, capsys):
 @pytest.mark.parametrize("answer, fragment", [
     (None, "is None"), ("49", "not text"), (True, "not True or False"),
     (np.bool_(False), "not True or False"), (np.array([1, 2]), "holds 2 values"), (float("nan"), "finite"),
-    (np.inf, "finite"), (1 + 2j, "give a plain number"), (object(), "is a object; give a plain number"),
-    (10 ** 400, "too large"), ([1, 2], "is a list"), (np.array(["a"]), "array of <U1"),
+    (np.inf, "finite"), (1 + 2j, "give a plain number"), (object(), "is of type object; give a plain number"),
+    (10 ** 400, "too large"), ([1, 2], "is of type list"), (np.array(["a"]), "array of <U1"),
 ])
 def test_number_answer_says_what_is_wrong(answer, fragment):
     with pytest.raises(AssertionError, match=re.escape(fragment)):

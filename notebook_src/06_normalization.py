@@ -751,18 +751,16 @@ for trial in range(6):
 
 # %% tests="test_batch_norm_backward_autograd" points=2
 # (N, C, H, W): compare with torch autograd through F.batch_norm in training mode.
+import importlib
+
 import numpy as np
-import torch
-import torch.nn.functional as F
-from cs_utils.checks import assert_close, numpy_only
 
+import cs_utils.norm_reference
+from cs_utils.checks import assert_close, assert_close_naming_mistakes, numpy_only
 
-def autograd_bn(dout, x, gamma, eps=1e-5):
-    xt, gt = torch.tensor(x, requires_grad=True), torch.tensor(gamma, requires_grad=True)
-    bt = torch.zeros(len(gamma), dtype=torch.float64, requires_grad=True)
-    F.batch_norm(xt, None, None, gt, bt, training=True, eps=eps).backward(torch.tensor(dout))
-    return xt.grad.numpy(), gt.grad.numpy(), bt.grad.numpy()
-
+# torch's gradients, and what common wrong backward passes give (cs_utils/norm_reference.py)
+norm_reference = importlib.reload(cs_utils.norm_reference)
+autograd_bn = norm_reference.batch_norm_grads
 
 rng = np.random.default_rng(5)
 x = rng.standard_normal((3, 4, 5, 2)) * 2 + 1
@@ -775,9 +773,11 @@ for ours, right, without_eps in zip([dx, dgamma], [expected_dx, expected_dgamma]
             and np.allclose(ours, without_eps, rtol=1e-9, atol=1e-12)):
         raise AssertionError("batch_norm_backward's gradients are those of batch norm without eps: use "
                              "sqrt(var + eps) in the backward pass too, as in the forward pass")
+mistakes = norm_reference.batch_norm_grad_mistakes(dout, x, gamma)
 assert_close(dbeta, expected_dbeta, "dbeta for x (3, 4, 5, 2): sum over N, H and W")
-assert_close(dgamma, expected_dgamma, "dgamma for x (3, 4, 5, 2) vs torch autograd")
-assert_close(dx, expected_dx, "dx for x (3, 4, 5, 2) vs torch autograd")
+assert_close_naming_mistakes(dgamma, expected_dgamma, "dgamma for x (3, 4, 5, 2) vs torch autograd",
+                             mistakes["dgamma"])
+assert_close_naming_mistakes(dx, expected_dx, "dx for x (3, 4, 5, 2) vs torch autograd", mistakes["dx"])
 print("batch_norm_backward agrees with autograd on (N, C, H, W).")
 ### BEGIN HIDDEN TESTS
 import importlib
@@ -785,6 +785,7 @@ import importlib
 import cs_utils.checks
 
 checks = importlib.reload(cs_utils.checks)
+autograd_bn = importlib.reload(cs_utils.norm_reference).batch_norm_grads  # whatever the code above changed
 rng = np.random.default_rng(61006)
 for trial in range(10):
     shape = (rng.integers(1, 4), rng.integers(1, 5), rng.integers(1, 5), rng.integers(2, 5))
@@ -838,18 +839,16 @@ def batch_norm_backward_alt(dout, x, gamma, eps=1e-5):
 
 # %% tests="test_batch_norm_backward_alt" points=2
 # The simplified backward pass vs torch autograd in float64, on (N, D) and (N, C, H, W).
+import importlib
+
 import numpy as np
-import torch
-import torch.nn.functional as F
-from cs_utils.checks import assert_close, numpy_only
 
+import cs_utils.norm_reference
+from cs_utils.checks import assert_close, assert_close_naming_mistakes, numpy_only
 
-def autograd_bn(dout, x, gamma, eps=1e-5):
-    xt, gt = torch.tensor(x, requires_grad=True), torch.tensor(gamma, requires_grad=True)
-    bt = torch.zeros(len(gamma), dtype=torch.float64, requires_grad=True)
-    F.batch_norm(xt, None, None, gt, bt, training=True, eps=eps).backward(torch.tensor(dout))
-    return xt.grad.numpy(), gt.grad.numpy(), bt.grad.numpy()
-
+# torch's gradients, and what common wrong backward passes give (cs_utils/norm_reference.py)
+norm_reference = importlib.reload(cs_utils.norm_reference)
+autograd_bn = norm_reference.batch_norm_grads
 
 rng = np.random.default_rng(15)
 for shape in [(6, 3), (3, 4, 5, 2)]:
@@ -865,10 +864,13 @@ for shape in [(6, 3), (3, 4, 5, 2)]:
                 and np.allclose(ours, without_eps, rtol=1e-9, atol=1e-12)):
             raise AssertionError("batch_norm_backward_alt's gradients are those of batch norm without eps: use "
                                  "sqrt(var + eps) in the backward pass too, as in the forward pass")
+    mistakes = norm_reference.batch_norm_grad_mistakes(dout, x, gamma)
     assert_close(dbeta, expected_dbeta, f"dbeta of batch_norm_backward_alt for x {shape}")
-    assert_close(dgamma, expected_dgamma, f"dgamma of batch_norm_backward_alt for x {shape} vs torch autograd")
-    assert_close(dx, expected_dx, f"dx of batch_norm_backward_alt for x {shape} vs torch autograd (both sums "
-                 "over the feature's m values, and gamma?)", rtol=1e-6, atol=1e-9)
+    assert_close_naming_mistakes(dgamma, expected_dgamma, f"dgamma of batch_norm_backward_alt for x {shape} vs "
+                                 "torch autograd", mistakes["dgamma"])
+    assert_close_naming_mistakes(dx, expected_dx, f"dx of batch_norm_backward_alt for x {shape} vs torch autograd "
+                                 "(both sums over the feature's m values, and gamma?)", mistakes["dx"],
+                                 rtol=1e-6, atol=1e-9)
 print("batch_norm_backward_alt agrees with autograd on (N, D) and (N, C, H, W).")
 ### BEGIN HIDDEN TESTS
 import importlib
@@ -876,6 +878,7 @@ import importlib
 import cs_utils.checks
 
 checks = importlib.reload(cs_utils.checks)
+autograd_bn = importlib.reload(cs_utils.norm_reference).batch_norm_grads  # whatever the code above changed
 rng = np.random.default_rng(61012)
 for trial in range(10):
     shape = (rng.integers(1, 4), rng.integers(1, 5), rng.integers(1, 5), rng.integers(2, 5))

@@ -1,0 +1,63 @@
+"""Torch references for notebook 06's batch-norm backward tests: the gradients of training-mode batch
+normalization, and what common wrong backward passes compute, so that a test can name the mistake.
+
+Every wrong gradient is torch autograd through batch norm with the mistake made in its forward pass
+(the unbiased variance, statistics over the batch axis alone, the statistics held constant,
+gamma left out), so it is exactly what a backward pass with that mistake gives.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+
+def batch_norm_grads(dout, x, gamma, eps: float = 1e-5) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(dx, dgamma, dbeta) of sum(batch_norm(x) * dout) in training mode, by torch autograd in float64.
+
+    dout, x: (N, D) or (N, C, H, W); gamma: (D,) or (C,).
+    """
+    xt, gt = torch.tensor(x, requires_grad=True), torch.tensor(gamma, requires_grad=True)
+    bt = torch.zeros(len(gamma), dtype=torch.float64, requires_grad=True)
+    F.batch_norm(xt, None, None, gt, bt, training=True, eps=eps).backward(torch.tensor(dout))
+    return xt.grad.numpy(), gt.grad.numpy(), bt.grad.numpy()
+
+
+def _grads_of_variant(dout, x, gamma, eps, axes, unbiased=False, constants=()):
+    """(dx, dgamma) through (x - mean) / sqrt(var + eps) * gamma, the statistics over ``axes``; those
+    named in ``constants`` ("mean", "var") pass no gradient back to x."""
+    xt, gt = torch.tensor(x, requires_grad=True), torch.tensor(gamma, requires_grad=True)
+    mean = xt.mean(dim=axes, keepdim=True)
+    var = xt.var(dim=axes, keepdim=True, unbiased=unbiased)
+    mean, var = (v.detach() if name in constants else v for name, v in (("mean", mean), ("var", var)))
+    x_hat = (xt - mean) / torch.sqrt(var + eps)
+    (x_hat * gt.reshape((1, -1) + (1,) * (xt.dim() - 2))).backward(torch.tensor(dout))
+    return xt.grad.numpy(), gt.grad.numpy()
+
+
+def batch_norm_grad_mistakes(dout, x, gamma, eps: float = 1e-5) -> dict[str, dict[str, np.ndarray]]:
+    """{"dx": {hint: wrong dx}, "dgamma": {hint: wrong dgamma}} for common wrong backward passes."""
+    every_axis = (0,) + tuple(range(2, np.ndim(x)))
+    mistakes: dict[str, dict[str, np.ndarray]] = {"dx": {}, "dgamma": {}}
+
+    def add(hint, grads, names=("dx", "dgamma")):
+        for name, grad in zip(("dx", "dgamma"), grads):
+            if name in names:
+                mistakes[name][hint] = grad
+
+    add("These are the gradients of batch norm with the unbiased variance (divided by m - 1): the forward "
+        "pass normalizes with the biased one, divided by m, and the backward pass must use the same",
+        _grads_of_variant(dout, x, gamma, eps, every_axis, unbiased=True))
+    if np.ndim(x) > 2:
+        add("These are the gradients of statistics over the batch axis alone: for (N, C, H, W) each "
+            "channel's mean and variance are over N, H and W, so the sums of the backward pass are too",
+            _grads_of_variant(dout, x, gamma, eps, (0,)))
+    add("dx leaves out the path through the variance: the variance depends on every x_i too",
+        _grads_of_variant(dout, x, gamma, eps, every_axis, constants=("var",)), names=("dx",))
+    add("dx treats the mean and the variance as constants, but both depend on every x_i: their paths add "
+        "one term each to dx",
+        _grads_of_variant(dout, x, gamma, eps, every_axis, constants=("mean", "var")), names=("dx",))
+    add("dx is the gradient for gamma = 1: dL/dx_hat is gamma * dL/dy",
+        batch_norm_grads(dout, x, np.ones_like(gamma), eps), names=("dx",))
+    return mistakes

@@ -212,6 +212,37 @@ def expect_no_value_error(call, label: str, why: str):
         raise AssertionError(f"{label} raised ValueError ({err}), but {why}") from None
 
 
+def expect_default(call_default, call_explicit, label: str, why: str):
+    """Return ``call_default()``, a call that leaves an argument to its default; fail with ``label`` and
+    ``why`` when it raises, or returns other values, where ``call_explicit()``, the same call with
+    what the default means written out, does not.
+
+    When ``call_explicit()`` fails itself, the default cannot be blamed: ``call_default()``'s result
+    or error is passed on as it is, for the test's own checks.
+    """
+    try:
+        explicit = call_explicit()
+    except TorchRefused:
+        raise
+    except Exception:
+        return call_default()
+    try:
+        default = call_default()
+    except TorchRefused:
+        raise
+    except Exception as err:
+        raise AssertionError(f"{label} raised {type(err).__name__} ({err}), but not with the default written "
+                             f"out: {why}") from None
+    try:
+        same = np.shape(default) == np.shape(explicit) and np.allclose(default, explicit, rtol=1e-12, atol=0,
+                                                                      equal_nan=True)
+    except (TypeError, ValueError):
+        return default  # not numbers: the test's own checks say what is wrong
+    if not same:
+        raise AssertionError(f"{label} gives other values than with the default written out: {why}")
+    return default
+
+
 def number_answer(answer, name: str) -> float:
     """A question's numeric answer as a built-in ``float``, printed as recorded; or a failure that says
     how to write it.

@@ -346,6 +346,34 @@ def test_expect_no_value_error_returns_the_result_or_says_why_it_fits():
         checks.expect_no_value_error(lambda: fits(2), "fits(2)", "it fits here")
 
 
+def pool_sum(x, size, stride=None):
+    stride = stride or 1  # the mistake: PyTorch's default is stride = size
+    return np.array([x[i:i + size].sum() for i in range(0, len(x) - size + 1, stride)])
+
+
+def test_expect_default_blames_a_default_that_differs_from_what_it_means():
+    x = np.arange(6.0)
+    why = "stride=None means 2"
+    with pytest.raises(AssertionError, match=r"^pool_sum\(x, 2\) gives other values .*: stride=None"):
+        checks.expect_default(lambda: pool_sum(x, 2), lambda: pool_sum(x, 2, 2), "pool_sum(x, 2)", why)
+    got = checks.expect_default(lambda: pool_sum(x, 2, 1), lambda: pool_sum(x, 2, 1), "pool_sum(x, 2, 1)", "")
+    np.testing.assert_array_equal(got, [1.0, 3.0, 5.0, 7.0, 9.0])
+
+
+def test_expect_default_names_a_crash_only_when_the_explicit_call_works():
+    def crashes_by_default(stride=None):
+        if stride is None:
+            raise ValueError("operands could not be broadcast together")
+        return np.zeros(2)
+
+    why = "stride=None means 2"
+    with pytest.raises(AssertionError, match=r"raised ValueError \(operands could not .*\), but not with"):
+        checks.expect_default(crashes_by_default, lambda: crashes_by_default(2), "f(x)", why)
+    with pytest.raises(ValueError):  # both crash: the default is not to blame, and the error is the test's
+        checks.expect_default(crashes_by_default, lambda: crashes_by_default(None), "f(x)", why)
+    assert checks.expect_default(lambda: "text", lambda: None, "f(x)", "") == "text"
+
+
 def test_call_torch_keeps_float64():
     import torch.nn.functional as F
 

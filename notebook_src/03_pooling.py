@@ -378,21 +378,30 @@ def avg_pool2d_backward(dout, x, kernel_size, stride=None):
     ### END SOLUTION
 
 # %% tests="test_max_pool2d_backward_routing" points=2
-# The hand-worked example, then a numeric gradient check on an input without ties.
+# The hand-worked example, then a numeric gradient check on an input without ties. A dx that equals
+# what a common mistake gives (cs_utils/pool_reference.py) fails with the mistake named.
+import importlib
+
 import numpy as np
 import torch.nn.functional as F
-from cs_utils.checks import assert_close, call_torch, numpy_only
+
+import cs_utils.pool_reference
+from cs_utils.checks import assert_close, assert_close_naming_mistakes, call_torch, expect_default, numpy_only
 from cs_utils.gradcheck import numeric_gradient
 
+pool_reference = importlib.reload(cs_utils.pool_reference)
 x = np.array([[1, 1, 2, 4], [5, 6, 7, 8], [3, 2, 1, 0], [1, 2, 3, 4]], dtype=float).reshape(1, 1, 4, 4)
 dout = np.array([[[[1.0, 2.0], [3.0, 4.0]]]])
 with numpy_only("max_pool2d_backward"):
-    dx = max_pool2d_backward(dout, x, 2)
+    dx = expect_default(lambda: max_pool2d_backward(dout, x, 2), lambda: max_pool2d_backward(dout, x, 2, 2),
+                        "max_pool2d_backward(dout, x, 2)", "stride=None must mean stride = kernel_size, in the "
+                        "backward pass as in the forward pass")
 expected = np.array([[[[0.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 2.0], [3.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 4.0]]]])
 if np.asarray(dx).shape == x.shape and np.allclose(np.asarray(dx, dtype=float).sum(), 4 * dout.sum()):
     raise AssertionError("max_pool2d_backward sent dout to every element of the window; only the maximum "
                          "affects the output, so only it gets the gradient")
-assert_close(dx, expected, "max_pool2d_backward on the lecture's 4x4 example with dout [[1, 2], [3, 4]]")
+assert_close_naming_mistakes(dx, expected, "max_pool2d_backward on the lecture's 4x4 example with dout "
+                             "[[1, 2], [3, 4]]", pool_reference.pool_grad_mistakes(F.max_pool2d, dout, x, 2))
 
 rng = np.random.default_rng(3)
 x = rng.standard_normal((2, 2, 6, 5))
@@ -400,7 +409,8 @@ dout = rng.standard_normal((2, 2, 3, 2))
 with numpy_only("max_pool2d_backward"):
     dx = max_pool2d_backward(dout, x, 2)
 numeric = numeric_gradient(lambda v: call_torch(F.max_pool2d, v, 2, 2), x.copy(), dout)
-assert_close(dx, numeric, "max_pool2d_backward vs the numeric gradient, x (2, 2, 6, 5), 2x2 windows", atol=1e-6)
+assert_close_naming_mistakes(dx, numeric, "max_pool2d_backward vs the numeric gradient, x (2, 2, 6, 5), 2x2 windows",
+                             pool_reference.pool_grad_mistakes(F.max_pool2d, dout, x, 2), atol=1e-6)
 print("max_pool2d_backward routes each gradient to its window's maximum.")
 ### BEGIN HIDDEN TESTS
 import importlib
@@ -428,17 +438,16 @@ for trial in range(6):
 
 # %% tests="test_max_pool2d_backward_overlap" points=2
 # Overlapping windows and strides, against PyTorch's autograd (inputs without ties).
+import importlib
+
 import numpy as np
 import torch
 import torch.nn.functional as F
-from cs_utils.checks import assert_close, numpy_only
 
+import cs_utils.pool_reference
+from cs_utils.checks import assert_close, assert_close_naming_mistakes, numpy_only
 
-def torch_max_pool_grad(dout, x, k, s):
-    xt = torch.tensor(x, requires_grad=True)
-    F.max_pool2d(xt, k, s).backward(torch.from_numpy(dout))
-    return xt.grad.numpy()
-
+pool_reference = importlib.reload(cs_utils.pool_reference)
 
 # A peak at the centre of a 5x5 map is the maximum of all nine 3x3 windows at stride 1.
 x = -np.abs(np.arange(25.0) - 12).reshape(1, 1, 5, 5)
@@ -453,8 +462,9 @@ for k, s in [(3, 2), (2, 1), (3, 3), (4, 2)]:
     dout = rng.standard_normal(F.max_pool2d(torch.from_numpy(x), k, s).shape)
     with numpy_only("max_pool2d_backward"):
         dx = max_pool2d_backward(dout, x, k, s)
-    assert_close(dx, torch_max_pool_grad(dout, x, k, s),
-                 f"max_pool2d_backward, x (2, 3, 9, 8), kernel_size={k}, stride={s}, vs torch autograd")
+    assert_close_naming_mistakes(dx, pool_reference.pool_grad(F.max_pool2d, dout, x, k, s),
+                                 f"max_pool2d_backward, x (2, 3, 9, 8), kernel_size={k}, stride={s}, vs torch "
+                                 "autograd", pool_reference.pool_grad_mistakes(F.max_pool2d, dout, x, k, s))
 print("max_pool2d_backward accumulates over overlapping windows and agrees with torch autograd.")
 ### BEGIN HIDDEN TESTS
 import importlib
@@ -462,6 +472,7 @@ import importlib
 import cs_utils.checks
 
 checks = importlib.reload(cs_utils.checks)
+pool_reference = importlib.reload(cs_utils.pool_reference)  # whatever the code above changed
 rng = np.random.default_rng(3105)
 for trial in range(20):
     k = int(rng.integers(1, 5))
@@ -471,24 +482,34 @@ for trial in range(20):
     ds = rng.standard_normal(F.max_pool2d(torch.from_numpy(xs), k, s).shape)
     with checks.numpy_only("max_pool2d_backward"):
         got = max_pool2d_backward(ds, xs, k, s)
-    checks.assert_close(got, torch_max_pool_grad(ds, xs, k, s), f"max_pool2d_backward, x {xs.shape}, kernel {k}, "
-                        f"stride {s}, vs torch autograd")
+    checks.assert_close(got, pool_reference.pool_grad(F.max_pool2d, ds, xs, k, s), f"max_pool2d_backward, "
+                        f"x {xs.shape}, kernel {k}, stride {s}, vs torch autograd")
 ### END HIDDEN TESTS
 
 # %% tests="test_max_pool2d_backward_ties" points=1
 # Ties: the first maximum in row-major order gets the whole gradient, as in PyTorch (CPU, float64).
+import importlib
+
 import numpy as np
 import torch
 import torch.nn.functional as F
-from cs_utils.checks import assert_close, numpy_only
 
+import cs_utils.pool_reference
+from cs_utils.checks import assert_close, assert_close_naming_mistakes, numpy_only
+
+pool_reference = importlib.reload(cs_utils.pool_reference)
 x = np.array([[1, 3, 3, 0], [3, 2, 0, 0], [5, 5, 1, 2], [5, 5, 2, 1]], dtype=float).reshape(1, 1, 4, 4)
 dout = np.array([[[[1.0, 2.0], [3.0, 4.0]]]])
 with numpy_only("max_pool2d_backward"):
     dx = max_pool2d_backward(dout, x, 2)
 # Windows: [1 3; 3 2] -> first 3 at (0, 1); [3 0; 0 0] -> (0, 2); [5 5; 5 5] -> (2, 0); [1 2; 2 1] -> (2, 3).
 expected = np.array([[[[0.0, 1.0, 2.0, 0.0], [0.0, 0.0, 0.0, 0.0], [3.0, 0.0, 0.0, 4.0], [0.0, 0.0, 0.0, 0.0]]]])
-assert_close(dx, expected, "max_pool2d_backward with tied maxima (the first maximum in row-major order gets dout)")
+# Where every tied maximum gets its window's dout instead, the four 5s of the third window all get 3.
+to_every_tie = np.array([[[[0.0, 1.0, 2.0, 0.0], [1.0, 0.0, 0.0, 0.0], [3.0, 3.0, 0.0, 4.0], [3.0, 3.0, 4.0, 0.0]]]])
+mistakes = {"Every tied maximum got dout; only the first one in row-major order may, so that the gradient is "
+            "counted once": to_every_tie, **pool_reference.pool_grad_mistakes(F.max_pool2d, dout, x, 2)}
+assert_close_naming_mistakes(dx, expected, "max_pool2d_backward with tied maxima (the first maximum in row-major "
+                             "order gets dout)", mistakes)
 xt = torch.tensor(x, requires_grad=True)
 F.max_pool2d(xt, 2).backward(torch.from_numpy(dout))
 assert_close(expected, xt.grad.numpy(), "the worked tie example vs torch autograd (a check of the test itself)")
@@ -516,19 +537,27 @@ for trial in range(15):
 
 # %% tests="test_avg_pool2d_backward" points=2
 # Even sharing, a numeric gradient check, and overlapping windows against PyTorch's autograd.
+import importlib
+
 import numpy as np
 import torch
 import torch.nn.functional as F
-from cs_utils.checks import assert_close, call_torch, numpy_only
+
+import cs_utils.pool_reference
+from cs_utils.checks import assert_close, assert_close_naming_mistakes, call_torch, expect_default, numpy_only
 from cs_utils.gradcheck import numeric_gradient
 
+pool_reference = importlib.reload(cs_utils.pool_reference)
 x = np.array([[1, 1, 2, 4], [5, 6, 7, 8], [3, 2, 1, 0], [1, 2, 3, 4]], dtype=float).reshape(1, 1, 4, 4)
 dout = np.array([[[[4.0, 8.0], [12.0, 16.0]]]])
 with numpy_only("avg_pool2d_backward"):
-    dx = avg_pool2d_backward(dout, x, 2)
+    dx = expect_default(lambda: avg_pool2d_backward(dout, x, 2), lambda: avg_pool2d_backward(dout, x, 2, 2),
+                        "avg_pool2d_backward(dout, x, 2)", "stride=None must mean stride = kernel_size, in the "
+                        "backward pass as in the forward pass")
 expected = np.kron(np.array([[1.0, 2.0], [3.0, 4.0]]), np.ones((2, 2)))[None, None]
-assert_close(dx, expected, "avg_pool2d_backward on the 4x4 example with dout [[4, 8], [12, 16]] (each of the "
-             "four window elements gets dout / 4)")
+assert_close_naming_mistakes(dx, expected, "avg_pool2d_backward on the 4x4 example with dout [[4, 8], [12, 16]] "
+                             "(each of the four window elements gets dout / 4)",
+                             pool_reference.pool_grad_mistakes(F.avg_pool2d, dout, x, 2))
 
 rng = np.random.default_rng(5)
 x = rng.standard_normal((2, 2, 7, 6))
@@ -536,8 +565,9 @@ dout = rng.standard_normal((2, 2, 3, 2))
 with numpy_only("avg_pool2d_backward"):
     dx = avg_pool2d_backward(dout, x, 3, 2)
 numeric = numeric_gradient(lambda v: call_torch(F.avg_pool2d, v, 3, 2), x.copy(), dout)
-assert_close(dx, numeric, "avg_pool2d_backward vs the numeric gradient, x (2, 2, 7, 6), 3x3 windows, stride 2",
-             atol=1e-6)
+assert_close_naming_mistakes(dx, numeric, "avg_pool2d_backward vs the numeric gradient, x (2, 2, 7, 6), 3x3 "
+                             "windows, stride 2", pool_reference.pool_grad_mistakes(F.avg_pool2d, dout, x, 3, 2),
+                             atol=1e-6)
 print("avg_pool2d_backward shares each gradient evenly and accumulates over overlaps.")
 ### BEGIN HIDDEN TESTS
 import importlib

@@ -40,7 +40,8 @@ import types
 # The course's helpers that test cells import (their hidden part reloads them); a test checks
 # that this list covers every one (tests/test_grading_preprocessors.py).
 COURSE_HELPERS = ("cs_utils.checks", "cs_utils.gradcheck", "cs_utils.model_checks",
-                  "cs_utils.convnet_reference", "cs_utils.challenge", "cs_utils.torchdata")
+                  "cs_utils.convnet_reference", "cs_utils.norm_reference", "cs_utils.pool_reference",
+                  "cs_utils.challenge", "cs_utils.torchdata")
 MODULES = ("builtins", "importlib", "math", "operator", "numpy", "numpy.testing", "numpy.linalg",
            "numpy.random", "numpy.lib.stride_tricks", "torch", "torch.nn.functional", "torch.testing",
            "torch.overrides") + COURSE_HELPERS

@@ -6,8 +6,9 @@ autograd in float64.
 ``small_network`` draws the parameters and data of a test, ``torch_convnet`` computes what the
 network should give, and ``layer_stand_ins`` swaps the student's layer functions for ones that answer
 from torch's results, so that a mistake in a layer exercise costs only that exercise's points.
-``torch_cross_entropy`` gives the loss and its gradient. The ``..._mistakes`` functions give what
-common wrong answers compute, each by torch with the mistake made, so that a test can name it.
+``torch_conv_grads`` and ``torch_cross_entropy`` give the layers' gradients. The ``..._mistakes``
+functions give what common wrong answers compute, each by torch with the mistake made, so that a
+test can name it.
 """
 
 from __future__ import annotations
@@ -70,6 +71,17 @@ def conv_gradient_mistakes(name: str, reference) -> dict:
     hint = ("dw has each filter's rows and columns swapped (dw[f, c, j, i] where dw[f, c, i, j] belongs): "
             "check the order of the kernel axes where dw is put back into the shape (F, C, HH, WW)")
     return {hint: np.swapaxes(reference, 2, 3)}
+
+
+def torch_conv_grads(dout, x, w, stride: int = 1, padding: int = 0):
+    """(dx, dw, db) of sum(conv2d(x, w, b) * dout), from torch autograd, in the inputs' dtype.
+
+    dout: (N, F, H_out, W_out); x: (N, C, H, W); w: (F, C, HH, WW).
+    """
+    x_t, w_t = torch.tensor(x, requires_grad=True), torch.tensor(w, requires_grad=True)
+    b_t = torch.zeros(w.shape[0], dtype=w_t.dtype, requires_grad=True)
+    F.conv2d(x_t, w_t, b_t, stride=stride, padding=padding).backward(torch.tensor(dout))
+    return x_t.grad.numpy(), w_t.grad.numpy(), b_t.grad.numpy()
 
 
 def torch_cross_entropy(scores, y):

@@ -263,20 +263,17 @@ for trial in range(8):
 
 # %% tests="test_conv2d_backward_stride1" points=2
 # dx and dw with stride 1 and no padding: the worked example, torch autograd and a numeric check.
+import importlib
+
 import numpy as np
-import torch
 import torch.nn.functional as F
+
+import cs_utils.convnet_reference
 from cs_utils.checks import assert_close, call_torch, numpy_only
 from cs_utils.gradcheck import numeric_gradient
 
-
-def torch_conv_grads(dout, x, w, stride=1, padding=0):
-    """(dx, dw, db) of sum(conv2d(x, w, b) * dout), from torch autograd in float64."""
-    x_t, w_t = torch.tensor(x, requires_grad=True), torch.tensor(w, requires_grad=True)
-    b_t = torch.zeros(w.shape[0], dtype=torch.float64, requires_grad=True)
-    F.conv2d(x_t, w_t, b_t, stride=stride, padding=padding).backward(torch.tensor(dout))
-    return x_t.grad.numpy(), w_t.grad.numpy(), b_t.grad.numpy()
-
+# torch's gradients (cs_utils/convnet_reference.py), as that file defines them
+torch_conv_grads = importlib.reload(cs_utils.convnet_reference).torch_conv_grads
 
 x = np.arange(1.0, 10.0).reshape(1, 1, 3, 3)
 w = np.array([[[[1.0, 2.0], [0.0, -1.0]]]])
@@ -313,8 +310,10 @@ print("dx and dw match the worked example, torch autograd and the numeric gradie
 import importlib
 
 import cs_utils.checks
+import cs_utils.convnet_reference
 
 checks = importlib.reload(cs_utils.checks)
+torch_conv_grads = importlib.reload(cs_utils.convnet_reference).torch_conv_grads  # whatever the code above changed
 rng = np.random.default_rng(4042)
 for trial in range(10):
     N, C, F_out = rng.integers(1, 4, size=3)
@@ -335,19 +334,15 @@ for trial in range(10):
 
 # %% tests="test_conv2d_backward_padding" points=1
 # Zero padding: compute on the padded input, then crop dx back to the shape of x.
+import importlib
+
 import numpy as np
-import torch
-import torch.nn.functional as F
+
+import cs_utils.convnet_reference
 from cs_utils.checks import assert_close, numpy_only
 
-
-def torch_conv_grads(dout, x, w, stride=1, padding=0):
-    """(dx, dw, db) of sum(conv2d(x, w, b) * dout), from torch autograd in float64."""
-    x_t, w_t = torch.tensor(x, requires_grad=True), torch.tensor(w, requires_grad=True)
-    b_t = torch.zeros(w.shape[0], dtype=torch.float64, requires_grad=True)
-    F.conv2d(x_t, w_t, b_t, stride=stride, padding=padding).backward(torch.tensor(dout))
-    return x_t.grad.numpy(), w_t.grad.numpy(), b_t.grad.numpy()
-
+# torch's gradients (cs_utils/convnet_reference.py), as that file defines them
+torch_conv_grads = importlib.reload(cs_utils.convnet_reference).torch_conv_grads
 
 rng = np.random.default_rng(6)
 x = rng.standard_normal((2, 2, 5, 4))
@@ -366,8 +361,10 @@ print("conv2d_backward handles zero padding.")
 import importlib
 
 import cs_utils.checks
+import cs_utils.convnet_reference
 
 checks = importlib.reload(cs_utils.checks)
+torch_conv_grads = importlib.reload(cs_utils.convnet_reference).torch_conv_grads  # whatever the code above changed
 rng = np.random.default_rng(4043)
 for trial in range(10):
     N, C, F_out = rng.integers(1, 4, size=3)
@@ -386,19 +383,15 @@ for trial in range(10):
 
 # %% tests="test_conv2d_backward_stride" points=2
 # Stride: the window for dout[n, f, i, j] starts at (stride * i, stride * j), in the backward pass too.
+import importlib
+
 import numpy as np
-import torch
-import torch.nn.functional as F
+
+import cs_utils.convnet_reference
 from cs_utils.checks import assert_close, numpy_only
 
-
-def torch_conv_grads(dout, x, w, stride=1, padding=0):
-    """(dx, dw, db) of sum(conv2d(x, w, b) * dout), from torch autograd in float64."""
-    x_t, w_t = torch.tensor(x, requires_grad=True), torch.tensor(w, requires_grad=True)
-    b_t = torch.zeros(w.shape[0], dtype=torch.float64, requires_grad=True)
-    F.conv2d(x_t, w_t, b_t, stride=stride, padding=padding).backward(torch.tensor(dout))
-    return x_t.grad.numpy(), w_t.grad.numpy(), b_t.grad.numpy()
-
+# torch's gradients (cs_utils/convnet_reference.py), as that file defines them
+torch_conv_grads = importlib.reload(cs_utils.convnet_reference).torch_conv_grads
 
 # The worked stride-2 example: non-overlapping windows, so dx is the filter pasted and scaled.
 w = np.array([[[[1.0, 2.0], [0.0, -1.0]]]])
@@ -428,8 +421,10 @@ print("conv2d_backward handles strides, with and without padding.")
 import importlib
 
 import cs_utils.checks
+import cs_utils.convnet_reference
 
 checks = importlib.reload(cs_utils.checks)
+torch_conv_grads = importlib.reload(cs_utils.convnet_reference).torch_conv_grads  # whatever the code above changed
 rng = np.random.default_rng(4044)
 for trial in range(12):
     N, C, F_out = rng.integers(1, 4, size=3)
@@ -888,23 +883,13 @@ def conv2d_backward_fast(dout, x, w, stride=1, padding=0):
 import importlib
 
 import numpy as np
-import torch
-import torch.nn.functional as F
 
 import cs_utils.convnet_reference
 from cs_utils.checks import assert_close, assert_close_naming_mistakes, numpy_only
 
 # a gradient that equals what a common mistake gives fails with the mistake named
 convnet_reference = importlib.reload(cs_utils.convnet_reference)
-
-
-def torch_conv_grads(dout, x, w, stride=1, padding=0):
-    """(dx, dw, db) of sum(conv2d(x, w, b) * dout), from torch autograd in float64."""
-    x_t, w_t = torch.tensor(x, requires_grad=True), torch.tensor(w, requires_grad=True)
-    b_t = torch.zeros(w.shape[0], dtype=torch.float64, requires_grad=True)
-    F.conv2d(x_t, w_t, b_t, stride=stride, padding=padding).backward(torch.tensor(dout))
-    return x_t.grad.numpy(), w_t.grad.numpy(), b_t.grad.numpy()
-
+torch_conv_grads = convnet_reference.torch_conv_grads
 
 x = np.arange(1.0, 10.0).reshape(1, 1, 3, 3)
 w = np.array([[[[1.0, 2.0], [0.0, -1.0]]]])
@@ -933,8 +918,10 @@ print("conv2d_backward_fast agrees with torch autograd at stride 1 without paddi
 import importlib
 
 import cs_utils.checks
+import cs_utils.convnet_reference
 
 checks = importlib.reload(cs_utils.checks)
+torch_conv_grads = importlib.reload(cs_utils.convnet_reference).torch_conv_grads  # whatever the code above changed
 rng = np.random.default_rng(4048)
 for trial in range(10):
     N, C, F_out = rng.integers(1, 4, size=3)
@@ -957,23 +944,13 @@ for trial in range(10):
 import importlib
 
 import numpy as np
-import torch
-import torch.nn.functional as F
 
 import cs_utils.convnet_reference
 from cs_utils.checks import assert_close, assert_close_naming_mistakes, numpy_only
 
 # a gradient that equals what a common mistake gives fails with the mistake named
 convnet_reference = importlib.reload(cs_utils.convnet_reference)
-
-
-def torch_conv_grads(dout, x, w, stride=1, padding=0):
-    """(dx, dw, db) of sum(conv2d(x, w, b) * dout), from torch autograd (in the inputs' dtype)."""
-    x_t, w_t = torch.tensor(x, requires_grad=True), torch.tensor(w, requires_grad=True)
-    b_t = torch.zeros(w.shape[0], dtype=w_t.dtype, requires_grad=True)
-    F.conv2d(x_t, w_t, b_t, stride=stride, padding=padding).backward(torch.tensor(dout))
-    return x_t.grad.numpy(), w_t.grad.numpy(), b_t.grad.numpy()
-
+torch_conv_grads = convnet_reference.torch_conv_grads
 
 rng = np.random.default_rng(12)
 for stride, padding, size in [(1, 1, (5, 4)), (2, 0, (7, 6)), (3, 1, (8, 7)), (2, 2, (6, 6))]:
@@ -1010,8 +987,10 @@ print("conv2d_backward_fast handles strides and padding.")
 import importlib
 
 import cs_utils.checks
+import cs_utils.convnet_reference
 
 checks = importlib.reload(cs_utils.checks)
+torch_conv_grads = importlib.reload(cs_utils.convnet_reference).torch_conv_grads  # whatever the code above changed
 rng = np.random.default_rng(4049)
 for trial in range(20):
     N, C, F_out = rng.integers(1, 4, size=3)
@@ -1030,12 +1009,12 @@ for trial in range(20):
 
 # %% tests="test_conv2d_backward_fast_vectorized" points=1
 # No Python loop over output positions in the backward pass either.
+import importlib
 import sys
 
 import numpy as np
-import torch
-import torch.nn.functional as F
-from cs_utils.checks import assert_close, call_torch, numpy_only
+import cs_utils.convnet_reference
+from cs_utils.checks import assert_close, numpy_only
 
 
 def notebook_lines_run(fn, *args, **kwargs):
@@ -1059,13 +1038,8 @@ def notebook_lines_run(fn, *args, **kwargs):
     return result, count
 
 
-def torch_conv_grads(dout, x, w, stride=1, padding=0):
-    """(dx, dw, db) of sum(conv2d(x, w, b) * dout), from torch autograd in float64."""
-    x_t, w_t = torch.tensor(x, requires_grad=True), torch.tensor(w, requires_grad=True)
-    b_t = torch.zeros(w.shape[0], dtype=torch.float64, requires_grad=True)
-    F.conv2d(x_t, w_t, b_t, stride=stride, padding=padding).backward(torch.tensor(dout))
-    return x_t.grad.numpy(), w_t.grad.numpy(), b_t.grad.numpy()
-
+# torch's gradients (cs_utils/convnet_reference.py), as that file defines them
+torch_conv_grads = importlib.reload(cs_utils.convnet_reference).torch_conv_grads
 
 rng = np.random.default_rng(13)
 w = rng.standard_normal((3, 2, 3, 3))
@@ -1086,8 +1060,10 @@ print(f"conv2d_backward_fast runs {lines_large} lines of Python whatever the ima
 import importlib
 
 import cs_utils.checks
+import cs_utils.convnet_reference
 
 checks = importlib.reload(cs_utils.checks)
+torch_conv_grads = importlib.reload(cs_utils.convnet_reference).torch_conv_grads  # whatever the code above changed
 rng = np.random.default_rng(4050)
 w = rng.standard_normal((2, 3, 2, 3))
 lines = {}

@@ -1,9 +1,11 @@
-"""cs_utils.convnet_reference: notebook 04's ConvNet in torch, and the layer stand-ins its tests use."""
+"""cs_utils.convnet_reference: notebook 04's torch references, the mistakes they name, the stand-ins."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
+import torch
+import torch.nn.functional as F
 
 from cs_utils.convnet_reference import (
     conv_gradient_mistakes,
@@ -12,9 +14,11 @@ from cs_utils.convnet_reference import (
     cross_entropy_gradient_mistakes,
     layer_stand_ins,
     small_network,
+    torch_conv_grads,
     torch_convnet,
     torch_cross_entropy,
 )
+from cs_utils.gradcheck import numeric_gradient
 
 
 def test_stand_ins_answer_a_correct_network_refuse_wrong_calls_and_restore_the_names():
@@ -89,3 +93,20 @@ def test_the_conv_mistakes_swap_dw_s_kernel_axes_and_pad_one_side():
     i, j = 2, 1  # one output, by hand: the window at (2 * i, 2 * j) of the top-left padded input
     assert top_left.shape == (2, 4, 4, 3)
     assert top_left[1, 3, i, j] == pytest.approx((shifted[1, :, 4:7, 2:4] * w[3]).sum() + b[3])
+
+
+def test_torch_conv_grads_match_numeric_gradients_and_keep_the_dtype():
+    rng = np.random.default_rng(4)
+    x, w = rng.standard_normal((2, 2, 5, 4)), rng.standard_normal((3, 2, 3, 2))
+    dout = rng.standard_normal((2, 3, 3, 3))  # stride 2, padding 1: a 3x3 output
+    dx, dw, db = torch_conv_grads(dout, x, w, stride=2, padding=1)
+
+    def conv(a, b):
+        return F.conv2d(torch.tensor(a), torch.tensor(b), stride=2, padding=1).numpy()
+
+    tolerance = {"rtol": 1e-5, "atol": 1e-7}
+    np.testing.assert_allclose(dx, numeric_gradient(lambda a: conv(a, w), x.copy(), dout), **tolerance)
+    np.testing.assert_allclose(dw, numeric_gradient(lambda b: conv(x, b), w.copy(), dout), **tolerance)
+    np.testing.assert_allclose(db, dout.sum(axis=(0, 2, 3)))
+    assert {g.dtype for g in torch_conv_grads(dout.astype(np.float32), x.astype(np.float32),
+                                              w.astype(np.float32), 2, 1)} == {np.dtype(np.float32)}

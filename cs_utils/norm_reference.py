@@ -36,28 +36,30 @@ def _grads_of_variant(dout, x, gamma, eps, axes, unbiased=False, constants=()):
     return xt.grad.numpy(), gt.grad.numpy()
 
 
+UNBIASED = ("These are the gradients of batch norm with the unbiased variance (divided by m - 1): the "
+            "forward pass normalizes with the biased one, divided by m, and the backward pass must too")
+BATCH_AXIS_ALONE = ("These are the gradients of statistics over the batch axis alone: for (N, C, H, W) "
+                    "each channel's mean and variance are over N, H and W, so the backward pass sums are too")
+NO_VARIANCE_PATH = "dx leaves out the path through the variance: the variance depends on every x_i too"
+STATISTICS_CONSTANT = ("dx treats the mean and the variance as constants, but both depend on every x_i: "
+                       "their paths add one term each to dx")
+NO_GAMMA = "dx is the gradient for gamma = 1: dL/dx_hat is gamma * dL/dy"
+
+
 def batch_norm_grad_mistakes(dout, x, gamma, eps: float = 1e-5) -> dict[str, dict[str, np.ndarray]]:
     """{"dx": {hint: wrong dx}, "dgamma": {hint: wrong dgamma}} for common wrong backward passes."""
-    every_axis = (0,) + tuple(range(2, np.ndim(x)))
-    mistakes: dict[str, dict[str, np.ndarray]] = {"dx": {}, "dgamma": {}}
-
-    def add(hint, grads, names=("dx", "dgamma")):
-        for name, grad in zip(("dx", "dgamma"), grads):
-            if name in names:
-                mistakes[name][hint] = grad
-
-    add("These are the gradients of batch norm with the unbiased variance (divided by m - 1): the forward "
-        "pass normalizes with the biased one, divided by m, and the backward pass must use the same",
-        _grads_of_variant(dout, x, gamma, eps, every_axis, unbiased=True))
-    if np.ndim(x) > 2:
-        add("These are the gradients of statistics over the batch axis alone: for (N, C, H, W) each "
-            "channel's mean and variance are over N, H and W, so the sums of the backward pass are too",
-            _grads_of_variant(dout, x, gamma, eps, (0,)))
-    add("dx leaves out the path through the variance: the variance depends on every x_i too",
-        _grads_of_variant(dout, x, gamma, eps, every_axis, constants=("var",)), names=("dx",))
-    add("dx treats the mean and the variance as constants, but both depend on every x_i: their paths add "
-        "one term each to dx",
-        _grads_of_variant(dout, x, gamma, eps, every_axis, constants=("mean", "var")), names=("dx",))
-    add("dx is the gradient for gamma = 1: dL/dx_hat is gamma * dL/dy",
-        batch_norm_grads(dout, x, np.ones_like(gamma), eps), names=("dx",))
+    axes = (0,) + tuple(range(2, np.ndim(x)))
+    unbiased_dx, unbiased_dgamma = _grads_of_variant(dout, x, gamma, eps, axes, unbiased=True)
+    mistakes = {
+        "dx": {
+            UNBIASED: unbiased_dx,
+            NO_VARIANCE_PATH: _grads_of_variant(dout, x, gamma, eps, axes, constants=("var",))[0],
+            STATISTICS_CONSTANT: _grads_of_variant(dout, x, gamma, eps, axes, constants=("mean", "var"))[0],
+            NO_GAMMA: batch_norm_grads(dout, x, np.ones_like(gamma), eps)[0],
+        },
+        "dgamma": {UNBIASED: unbiased_dgamma},
+    }
+    if len(axes) > 1:
+        batch_dx, batch_dgamma = _grads_of_variant(dout, x, gamma, eps, (0,))
+        mistakes["dx"][BATCH_AXIS_ALONE], mistakes["dgamma"][BATCH_AXIS_ALONE] = batch_dx, batch_dgamma
     return mistakes

@@ -173,6 +173,34 @@ def assert_close_naming_mistakes(actual, expected, name: str, mistakes: Mapping[
         raise
 
 
+@contextlib.contextmanager
+def inputs_left_unchanged(function: str, **inputs) -> Iterator[None]:
+    """Fail, naming the argument, when the block changes any of ``inputs`` (arrays or tensors) in place.
+
+    Wrap the answer's call in it and check the returned values after the block: an answer that
+    writes into its input (``dout *= mask``, ``x -= mean``, ``w.shape = ...``) may return the right
+    values, or wrong ones that only look like a precision or formula mistake, while the caller's array
+    is what it broke; either way the student should read that it was modified. An error raised in
+    the block passes unchanged.
+    """
+    before = {name: np.array(_as_numpy(a), copy=True) for name, a in inputs.items()}
+    yield
+    for name, a in inputs.items():
+        now, then = np.asarray(_as_numpy(a)), before[name]
+        if now.shape != then.shape:
+            raise AssertionError(f"{function} changed the shape of its argument {name} from {then.shape} to "
+                                 f"{now.shape}: reshape a copy (w.reshape(...)), never the caller's array")
+        changed = (now != then) & ~(_nan_mask(now) & _nan_mask(then))
+        if changed.any():
+            raise AssertionError(f"{function} changed its argument {name} in place ({int(changed.sum())} of "
+                                 f"{changed.size} element(s)): the caller still needs it, so write the "
+                                 "result into a new array (y = x * mask, not x *= mask)")
+
+
+def _nan_mask(a: np.ndarray) -> np.ndarray:
+    return np.isnan(a) if np.issubdtype(a.dtype, np.inexact) else np.zeros(a.shape, dtype=bool)
+
+
 def assert_close_on_view(actual, expected, name: str, function: str, **tolerances) -> None:
     """``assert_close`` for the output of ``function`` on a strided view (a transpose, a stepped slice).
 

@@ -282,6 +282,29 @@ def test_explain_failure_adds_its_hint_to_a_failed_check_only():
             raise checks.TorchRefused("pool called torch")
 
 
+def test_inputs_left_unchanged_names_the_argument_written_in_place():
+    dout, mask = np.array([1.0, np.nan, 3.0]), np.array([True, False, True])
+    with checks.inputs_left_unchanged("dropout_backward", dout=dout, mask=mask):
+        dx = dout * mask / 0.5
+    assert dx[0] == 2.0
+    with pytest.raises(AssertionError, match=r"^dropout_backward changed its argument dout in place \(2 of"):
+        with checks.inputs_left_unchanged("dropout_backward", dout=dout, mask=mask):
+            dout *= 2.0 * mask
+    w = np.zeros((2, 3, 5, 5))
+    with pytest.raises(AssertionError, match=r"shape of its argument w from \(2, 3, 5, 5\) to \(2, 75\)"):
+        with checks.inputs_left_unchanged("conv2d", w=w):
+            w.shape = (2, 75)
+    import torch
+
+    tensor = torch.ones(4)
+    with pytest.raises(AssertionError, match="argument b in place"):
+        with checks.inputs_left_unchanged("fold_batchnorm", b=tensor):
+            tensor.add_(1)
+    with pytest.raises(ValueError, match="its own error"):  # the answer's own error is not hidden
+        with checks.inputs_left_unchanged("conv2d", w=np.zeros(2)):
+            raise ValueError("its own error")
+
+
 def test_assert_close_on_view_blames_the_memory_layout():
     view = np.arange(24.0).reshape(2, 3, 4).transpose(0, 2, 1)
     checks.assert_close_on_view(view * 2, view * 2, "double(view)", "double")

@@ -205,13 +205,14 @@ def conv2d(x, w, b=None):
 # The lecture's example: a batch of two 32x32x3 images and six 5x5x3 filters, in float64 and float32.
 import numpy as np
 import torch.nn.functional as F
-from cs_utils.checks import assert_close, assert_shape, call_torch, explain_failure, numpy_only
+from cs_utils.checks import (assert_close, assert_shape, call_torch, explain_failure, inputs_left_unchanged,
+                             numpy_only)
 
 rng = np.random.default_rng(1)
 x = rng.standard_normal((2, 3, 32, 32))
 w = rng.standard_normal((6, 3, 5, 5))
 b = rng.standard_normal(6)
-with numpy_only("conv2d"):
+with numpy_only("conv2d"), inputs_left_unchanged("conv2d", x=x, w=w, b=b):
     out = conv2d(x, w, b)
 assert_shape(out, (2, 6, 28, 28), "conv2d(x, w, b) with x (2, 3, 32, 32) and w (6, 3, 5, 5)")
 # Each activation is a 75-number dot product plus a bias; check two of them directly.
@@ -238,8 +239,8 @@ import cs_utils.checks
 checks = importlib.reload(cs_utils.checks)  # undo any monkey-patching of the checks by student code
 rng = np.random.default_rng(101)
 for trial in range(10):
-    N, C, F_out, HH, WW = rng.integers(1, 4, size=5)
-    H, W = HH + rng.integers(0, 6), WW + rng.integers(0, 6)
+    N, C, F_out, HH, WW = (int(v) for v in rng.integers(1, 4, size=5))
+    H, W = HH + int(rng.integers(0, 6)), WW + int(rng.integers(0, 6))
     dtype = np.float32 if trial % 2 else np.float64
     x = rng.standard_normal((N, H, W, C)).astype(dtype).transpose(0, 3, 1, 2)  # a channels-last view
     w, b = rng.standard_normal((F_out, C, HH, WW)).astype(dtype), rng.standard_normal(F_out).astype(dtype)
@@ -257,11 +258,11 @@ for trial in range(10):
 # %% tests="test_conv2d_values" points=2
 # Hand-worked values: cross-correlation (no flip), channels summed, non-square filters.
 import numpy as np
-from cs_utils.checks import assert_close, numpy_only
+from cs_utils.checks import assert_close, inputs_left_unchanged, numpy_only
 
 x = np.arange(1.0, 10.0).reshape(1, 1, 3, 3)
 w = np.array([[[[1.0, 2.0], [0.0, -1.0]]]])
-with numpy_only("conv2d"):
+with numpy_only("conv2d"), inputs_left_unchanged("conv2d", x=x, w=w):
     out = conv2d(x, w)
 if np.allclose(np.asarray(out, dtype=float).ravel(), [12.0, 14.0, 18.0, 20.0]):
     raise AssertionError("conv2d flipped the filter (true convolution); deep learning's conv2d is "
@@ -286,7 +287,7 @@ assert_close(out3, np.array([[[[-2.0], [-2.0], [-2.0]]]]), "conv2d with a 1x3 fi
 x = np.linspace(-0.1, 0.5, num=2 * 3 * 4 * 4).reshape(2, 3, 4, 4)
 w = np.linspace(-0.2, 0.3, num=3 * 3 * 4 * 4).reshape(3, 3, 4, 4)
 b = np.linspace(-0.1, 0.2, num=3)
-with numpy_only("conv2d"):
+with numpy_only("conv2d"), inputs_left_unchanged("conv2d", x=x, w=w, b=b):
     out = conv2d(x, w, b)
 expected = np.einsum("nchw,fchw->nf", x, w)[:, :, None, None] + b[None, :, None, None]
 assert_close(out, expected, "conv2d on the CS231n linspace example")
@@ -320,21 +321,30 @@ for trial in range(10):
 ### END HIDDEN TESTS
 
 # %% tests="test_conv2d_bias" points=1
-# The bias is optional and adds one constant per filter, to every position of that filter's map.
+# The bias is optional and adds one constant per filter, to every position of that filter's map; without
+# one, float32 in still gives float32 out.
 import numpy as np
-from cs_utils.checks import assert_close, numpy_only
+from cs_utils.checks import assert_close, inputs_left_unchanged, numpy_only
 
 rng = np.random.default_rng(2)
 x = rng.standard_normal((2, 2, 6, 5))
 w = rng.standard_normal((3, 2, 3, 2))
 b = np.array([1.5, -2.0, 0.25])
-with numpy_only("conv2d"):
+with numpy_only("conv2d"), inputs_left_unchanged("conv2d", x=x, w=w):
     without_bias = conv2d(x, w)
+with numpy_only("conv2d"), inputs_left_unchanged("conv2d", x=x, w=w, b=b):
     with_zero_bias = conv2d(x, w, np.zeros(3))
     with_bias = conv2d(x, w, b)
 assert_close(without_bias, with_zero_bias, "conv2d(x, w) compared with conv2d(x, w, zeros)")
 assert_close(with_bias - without_bias, np.broadcast_to(b[None, :, None, None], with_bias.shape),
              "conv2d(x, w, b) - conv2d(x, w): should be b[f] everywhere in map f")
+x32, w32 = x.astype(np.float32), w.astype(np.float32)
+with numpy_only("conv2d"):
+    without_bias32 = conv2d(x32, w32)
+assert getattr(without_bias32, "dtype", None) == np.float32, (
+    f"conv2d(x, w) on float32 x and w, without a bias, returned dtype {getattr(without_bias32, 'dtype', None)}: "
+    "zeros made for a missing bias with np.zeros(F) are float64, and adding a float64 bias upcasts the float32 "
+    "output to float64. Make them in x's dtype (np.zeros(F, dtype=x.dtype)) or skip the addition when b is None")
 print("The bias is optional and added once per filter.")
 ### BEGIN HIDDEN TESTS
 import importlib
@@ -351,22 +361,33 @@ for trial in range(8):
         difference = conv2d(x, w, b) - conv2d(x, w, None)
     checks.assert_close(difference, np.broadcast_to(b[None, :, None, None], difference.shape),
                         f"conv2d(x, w, b) - conv2d(x, w, None) with x {x.shape}, w {w.shape}", atol=1e-12)
+    with checks.numpy_only("conv2d"):
+        out32 = conv2d(x.astype(np.float32), w.astype(np.float32))
+    assert getattr(out32, "dtype", None) == np.float32, (
+        f"conv2d(x, w) with float32 x {x.shape}, w {w.shape} and no bias returned dtype "
+        f"{getattr(out32, 'dtype', None)}: return an array of x's dtype")
 ### END HIDDEN TESTS
 
 # %% tests="test_conv2d_vs_torch" points=4
 # Compare with PyTorch's conv2d in float64, on a visible example and (when graded) on random shapes.
 import numpy as np
 import torch.nn.functional as F
-from cs_utils.checks import assert_close, assert_close_on_view, call_torch, numpy_only
+from cs_utils.checks import (assert_close_naming_mistakes, assert_close_on_view, call_torch, inputs_left_unchanged,
+                             numpy_only)
 
 rng = np.random.default_rng(3)
 x = rng.standard_normal((2, 3, 9, 7))
 w = rng.standard_normal((4, 3, 3, 2))
 b = rng.standard_normal(4)
-with numpy_only("conv2d"):
+with numpy_only("conv2d"), inputs_left_unchanged("conv2d", x=x, w=w, b=b):
     out = conv2d(x, w, b)
-assert_close(out, call_torch(F.conv2d, x, w, b), "conv2d vs torch.nn.functional.conv2d on x (2, 3, 9, 7), "
-             "w (4, 3, 3, 2)")
+# Summing each window over the whole batch gives every image the output of the sum of the images.
+batch_summed = np.broadcast_to(call_torch(F.conv2d, x.sum(axis=0, keepdims=True), w, b), (2, 4, 7, 6))
+assert_close_naming_mistakes(out, call_torch(F.conv2d, x, w, b), "conv2d vs torch.nn.functional.conv2d on "
+                             "x (2, 3, 9, 7), w (4, 3, 3, 2)",
+                             {"Every image got the same output, the sum over the batch: sum each window over the "
+                              "channels and filter taps of one image, x[n, :, i:i+HH, j:j+WW] * w[f], not over "
+                              "x[:, :, ...] (np.sum without an axis adds up all images)": batch_summed})
 # The same kind of input stored channels-last, as section 6's photo.transpose(2, 0, 1)[None]: a view.
 x_view = rng.standard_normal((2, 9, 7, 3)).transpose(0, 3, 1, 2)
 with numpy_only("conv2d"):

@@ -221,10 +221,26 @@ for n, k, s, p, d, expected in cases:
         got = expect_no_value_error(lambda: conv_output_size(n, k, stride=s, padding=p, dilation=d),
                                     f"conv_output_size({n}, {k}, stride={s}, padding={p}, dilation={d})",
                                     f"the filter fits: the answer is {expected}")
+    # What the formula gives with one common slip each, where that differs from the right answer.
+    slips = {"the padding goes on both sides of the input: n + 2 * padding, not n + padding":
+             n + p - (d * (k - 1) + 1),
+             "the effective filter size is dilation * (kernel_size - 1) + 1, not dilation * kernel_size":
+             n + 2 * p - d * k}
+    for why, room in slips.items():
+        if room >= 0 and room % s == 0 and room // s + 1 == got != expected:
+            raise AssertionError(f"conv_output_size({n}, {k}, stride={s}, padding={p}, dilation={d}) returned {got!r}, "
+                                 f"expected {expected}: {why}")
     assert got == expected, (f"conv_output_size({n}, {k}, stride={s}, padding={p}, dilation={d}) returned "
                              f"{got!r}, expected {expected}")
     torch_size = F.conv2d(torch.zeros(1, 1, n, n), torch.zeros(1, 1, k, k), stride=s, padding=p, dilation=d).shape[-1]
     assert got == torch_size, f"PyTorch gives {torch_size} for n={n}, k={k}, s={s}, p={p}, d={d}; you gave {got}"
+# A filter exactly as large as the input fits at one position: (5 - 5)/1 + 1 = 1.
+for n in [5, 1]:
+    with numpy_only("conv_output_size"):
+        got = expect_no_value_error(lambda: conv_output_size(n, n), f"conv_output_size({n}, {n})",
+                                    f"a {n}x{n} filter on a {n}x{n} input is exactly as large as the input, so it fits "
+                                    "at one position; raise only when the filter is larger (>, not >=)")
+    assert got == 1, f"conv_output_size({n}, {n}) returned {got!r}, expected (n - n)/1 + 1 = 1"
 for n, k, p, d in [(3, 5, 0, 1), (4, 3, 0, 2)]:
     with numpy_only("conv_output_size"):
         expect_value_error(lambda: conv_output_size(n, k, padding=p, dilation=d),
@@ -475,6 +491,13 @@ assert getattr(out32, "dtype", None) == np.float32, (
     "array of x's dtype, as PyTorch does (for instance np.zeros(shape, dtype=x.dtype))")
 assert_close(out32, call_torch(F.conv2d, x32, w32, b32, stride=2, padding=1),
              "conv2d on float32 x (1, 2, 7, 7), w (3, 2, 3, 3), stride 2, padding 1", rtol=1e-4, atol=1e-5)
+with numpy_only("conv2d"):
+    without_bias32 = conv2d(x32, w32, stride=2, padding=1)
+assert getattr(without_bias32, "dtype", None) == np.float32, (
+    f"conv2d(x, w, stride=2, padding=1) on float32 x and w, without a bias, returned dtype "
+    f"{getattr(without_bias32, 'dtype', None)}: zeros made for a missing bias with np.zeros(F) are float64, and "
+    "adding a float64 bias upcasts the float32 output to float64. Make them in x's dtype "
+    "(np.zeros(F, dtype=x.dtype)) or skip the addition when b is None")
 print("conv2d floors like PyTorch when the filter does not fit exactly, and keeps float32.")
 ### BEGIN HIDDEN TESTS
 import importlib
@@ -488,7 +511,7 @@ for trial in range(10):
     H, W = HH + int(rng.integers(1, 7)), WW + int(rng.integers(1, 7))
     dtype = np.float32 if trial % 2 else np.float64
     x, w = rng.standard_normal((1, 2, H, W)).astype(dtype), rng.standard_normal((2, 2, HH, WW)).astype(dtype)
-    b = rng.standard_normal(2).astype(dtype)
+    b = rng.standard_normal(2).astype(dtype) if trial % 3 else None
     with checks.numpy_only("conv2d"):
         out = conv2d(x, w, b, stride=S, padding=P)
     tolerance = {"rtol": 1e-4, "atol": 1e-5} if dtype is np.float32 else {}

@@ -222,12 +222,16 @@ for trial in range(20):
 # The lecture's 4x4 example averaged, then overlapping windows and leftovers against PyTorch.
 import numpy as np
 import torch.nn.functional as F
-from cs_utils.checks import assert_close, assert_close_on_view, call_torch, numpy_only
+from cs_utils.checks import (assert_close, assert_close_naming_mistakes, assert_close_on_view, call_torch,
+                             numpy_only)
 
 x = np.array([[1, 1, 2, 4], [5, 6, 7, 8], [3, 2, 1, 0], [1, 2, 3, 4]], dtype=float).reshape(1, 1, 4, 4)
 with numpy_only("avg_pool2d"):
     out = avg_pool2d(x, 2)
-assert_close(out, np.array([[[[3.25, 5.25], [2.0, 2.0]]]]), "avg_pool2d(lecture 4x4, kernel_size=2)")
+means = np.array([[[[3.25, 5.25], [2.0, 2.0]]]])
+assert_close_naming_mistakes(out, means, "avg_pool2d(lecture 4x4, kernel_size=2)",
+                             {"The means were rounded down: the window sum was divided with // (floor division); "
+                              "divide with / (or use .mean)": np.floor(means)})
 rng = np.random.default_rng(2)
 xr = rng.standard_normal((2, 3, 9, 8))
 for k, s in [(3, 2), (2, None), (2, 1)]:
@@ -386,14 +390,17 @@ import numpy as np
 import torch.nn.functional as F
 
 import cs_utils.pool_reference
-from cs_utils.checks import assert_close, assert_close_naming_mistakes, call_torch, expect_default, numpy_only
+from cs_utils.checks import (assert_close_naming_mistakes, call_torch, expect_default, inputs_left_unchanged,
+                             numpy_only)
 from cs_utils.gradcheck import numeric_gradient
 
 pool_reference = importlib.reload(cs_utils.pool_reference)
 x = np.array([[1, 1, 2, 4], [5, 6, 7, 8], [3, 2, 1, 0], [1, 2, 3, 4]], dtype=float).reshape(1, 1, 4, 4)
 dout = np.array([[[[1.0, 2.0], [3.0, 4.0]]]])
-with numpy_only("max_pool2d_backward"):
-    dx = expect_default(lambda: max_pool2d_backward(dout, x, 2), lambda: max_pool2d_backward(dout, x, 2, 2),
+# The stride written out gets copies, so that a write into dout or x is named as such, not as a stride mistake.
+with numpy_only("max_pool2d_backward"), inputs_left_unchanged("max_pool2d_backward", dout=dout, x=x):
+    dx = expect_default(lambda: max_pool2d_backward(dout, x, 2),
+                        lambda: max_pool2d_backward(dout.copy(), x.copy(), 2, 2),
                         "max_pool2d_backward(dout, x, 2)", "stride=None must mean stride = kernel_size, in the "
                         "backward pass as in the forward pass")
 expected = np.array([[[[0.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 2.0], [3.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 4.0]]]])
@@ -406,7 +413,7 @@ assert_close_naming_mistakes(dx, expected, "max_pool2d_backward on the lecture's
 rng = np.random.default_rng(3)
 x = rng.standard_normal((2, 2, 6, 5))
 dout = rng.standard_normal((2, 2, 3, 2))
-with numpy_only("max_pool2d_backward"):
+with numpy_only("max_pool2d_backward"), inputs_left_unchanged("max_pool2d_backward", dout=dout, x=x):
     dx = max_pool2d_backward(dout, x, 2)
 numeric = numeric_gradient(lambda v: call_torch(F.max_pool2d, v, 2, 2), x.copy(), dout)
 assert_close_naming_mistakes(dx, numeric, "max_pool2d_backward vs the numeric gradient, x (2, 2, 6, 5), 2x2 windows",
@@ -445,17 +452,22 @@ import torch
 import torch.nn.functional as F
 
 import cs_utils.pool_reference
-from cs_utils.checks import assert_close, assert_close_naming_mistakes, numpy_only
+from cs_utils.checks import assert_close_naming_mistakes, numpy_only
 
 pool_reference = importlib.reload(cs_utils.pool_reference)
 
 # A peak at the centre of a 5x5 map is the maximum of all nine 3x3 windows at stride 1.
 x = -np.abs(np.arange(25.0) - 12).reshape(1, 1, 5, 5)
+dout = np.ones((1, 1, 3, 3))
 with numpy_only("max_pool2d_backward"):
-    dx = max_pool2d_backward(np.ones((1, 1, 3, 3)), x, 3, 1)
-assert_close(dx[0, 0, 2, 2], np.float64(9.0),
-             "dx at the centre of a 5x5 peak after 3x3 max pooling at stride 1: nine windows send it 1 each; "
-             "accumulate with += where windows overlap")
+    dx = max_pool2d_backward(dout, x, 3, 1)
+peak = np.zeros((1, 1, 5, 5))
+peak[0, 0, 2, 2] = 9.0
+# Writing with = keeps only one window's 1 at the peak.
+mistakes = {"The nine windows' gradients were not added up: accumulate with += where windows overlap, "
+            "not =": peak / 9, **pool_reference.pool_grad_mistakes(F.max_pool2d, dout, x, 3, 1)}
+assert_close_naming_mistakes(dx, peak, "dx of a 5x5 map peaked at the centre after 3x3 max pooling at stride 1 with "
+                             "dout = 1: all nine windows send their 1 to the centre", mistakes)
 rng = np.random.default_rng(4)
 x = rng.standard_normal((2, 3, 9, 8))
 for k, s in [(3, 2), (2, 1), (3, 3), (4, 2)]:
@@ -544,14 +556,17 @@ import torch
 import torch.nn.functional as F
 
 import cs_utils.pool_reference
-from cs_utils.checks import assert_close, assert_close_naming_mistakes, call_torch, expect_default, numpy_only
+from cs_utils.checks import (assert_close_naming_mistakes, call_torch, expect_default, inputs_left_unchanged,
+                             numpy_only)
 from cs_utils.gradcheck import numeric_gradient
 
 pool_reference = importlib.reload(cs_utils.pool_reference)
 x = np.array([[1, 1, 2, 4], [5, 6, 7, 8], [3, 2, 1, 0], [1, 2, 3, 4]], dtype=float).reshape(1, 1, 4, 4)
 dout = np.array([[[[4.0, 8.0], [12.0, 16.0]]]])
-with numpy_only("avg_pool2d_backward"):
-    dx = expect_default(lambda: avg_pool2d_backward(dout, x, 2), lambda: avg_pool2d_backward(dout, x, 2, 2),
+# The stride written out gets copies, so that a write into dout or x is named as such, not as a stride mistake.
+with numpy_only("avg_pool2d_backward"), inputs_left_unchanged("avg_pool2d_backward", dout=dout, x=x):
+    dx = expect_default(lambda: avg_pool2d_backward(dout, x, 2),
+                        lambda: avg_pool2d_backward(dout.copy(), x.copy(), 2, 2),
                         "avg_pool2d_backward(dout, x, 2)", "stride=None must mean stride = kernel_size, in the "
                         "backward pass as in the forward pass")
 expected = np.kron(np.array([[1.0, 2.0], [3.0, 4.0]]), np.ones((2, 2)))[None, None]
@@ -562,7 +577,7 @@ assert_close_naming_mistakes(dx, expected, "avg_pool2d_backward on the 4x4 examp
 rng = np.random.default_rng(5)
 x = rng.standard_normal((2, 2, 7, 6))
 dout = rng.standard_normal((2, 2, 3, 2))
-with numpy_only("avg_pool2d_backward"):
+with numpy_only("avg_pool2d_backward"), inputs_left_unchanged("avg_pool2d_backward", dout=dout, x=x):
     dx = avg_pool2d_backward(dout, x, 3, 2)
 numeric = numeric_gradient(lambda v: call_torch(F.avg_pool2d, v, 3, 2), x.copy(), dout)
 assert_close_naming_mistakes(dx, numeric, "avg_pool2d_backward vs the numeric gradient, x (2, 2, 7, 6), 3x3 "

@@ -126,8 +126,9 @@ plt.show()
 # * `dropout_backward(dout, mask, p)` returns `dx`, the gradient with respect to `x` of the
 #   training-mode forward pass that produced `mask`.
 #
-# Do not modify `x`. The tests check the documented draw in one small test; the others accept any
-# correct random mask.
+# Do not modify `x`, and in `dropout_backward` do not modify `dout` or `mask`: the caller still
+# needs them, so return `dx` as a new array. The tests check the documented draw in one small
+# test; the others accept any correct random mask.
 
 # %% solution="dropout"
 def dropout(x, p, training, rng):
@@ -387,17 +388,21 @@ for trial in range(6):
 # %% tests="test_dropout_backward" points=2
 # The gradient flows only through the kept units, scaled like the forward pass.
 import numpy as np
-from cs_utils.checks import assert_close, numpy_only
+from cs_utils.checks import assert_close_naming_mistakes, inputs_left_unchanged, numpy_only
 from cs_utils.gradcheck import numeric_gradient
 
 rng = np.random.default_rng(6)
 x, dout = rng.standard_normal((4, 6)), rng.standard_normal((4, 6))
 mask = rng.random((4, 6)) >= 0.3
-with numpy_only("dropout_backward"):
+expected = numeric_gradient(lambda a: np.where(mask, a, 0.0) / 0.7, x.copy(), dout.copy())
+with numpy_only("dropout_backward"), inputs_left_unchanged("dropout_backward", dout=dout, mask=mask):
     dx = dropout_backward(dout, mask, 0.3)
-expected = numeric_gradient(lambda a: np.where(mask, a, 0.0) / 0.7, x.copy(), dout)
-assert_close(dx, expected, "dropout_backward(dout (4, 6), mask, p=0.3) vs numeric gradient of x * mask / (1 - p)",
-             rtol=1e-6, atol=1e-8)
+unscaled = expected * 0.7  # the same gradient without the forward pass's 1 / (1 - p)
+assert_close_naming_mistakes(dx, expected, "dropout_backward(dout (4, 6), mask, p=0.3) vs numeric gradient of "
+                             "x * mask / (1 - p)",
+                             {"dx = dout * mask misses the 1 / (1 - p): the forward pass divides the kept "
+                              "activations by 1 - p, so their gradient is dout / (1 - p) too": unscaled},
+                             rtol=1e-6, atol=1e-8)
 print("dropout_backward passes the gradient through the kept units, scaled by 1 / (1 - p).")
 ### BEGIN HIDDEN TESTS
 import importlib
@@ -412,9 +417,9 @@ for trial in range(8):
     shape = tuple(int(s) for s in rng.integers(1, 5, size=rng.integers(1, 5)))
     p = float(rng.uniform(0, 0.9))
     x, dout, mask = rng.standard_normal(shape), rng.standard_normal(shape), rng.random(shape) >= p
-    with checks.numpy_only("dropout_backward"):
-        dx = dropout_backward(dout.copy(), mask.copy(), p)
-    expected = gradcheck.numeric_gradient(lambda a: np.where(mask, a, 0.0) / (1 - p), x.copy(), dout)
+    expected = gradcheck.numeric_gradient(lambda a: np.where(mask, a, 0.0) / (1 - p), x.copy(), dout.copy())
+    with checks.numpy_only("dropout_backward"), checks.inputs_left_unchanged("dropout_backward", dout=dout, mask=mask):
+        dx = dropout_backward(dout, mask, p)
     checks.assert_close(dx, expected, f"dropout_backward, shape {shape}, p {p:.3f}", rtol=1e-6, atol=1e-8)
 ### END HIDDEN TESTS
 

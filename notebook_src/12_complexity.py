@@ -173,6 +173,9 @@ if got == 768_000:
 if got == 512_000:
     raise AssertionError("conv2d_flops(3, 10, 5, 32, padding=2) returned 512,000: a filter spans all 3 input "
                          "channels, so each output costs 5*5*3 multiply-adds, not 5*5")
+if got == 1_536_000 + 32 * 32 * 10:
+    raise AssertionError("conv2d_flops(3, 10, 5, 32, padding=2) returned 1,546,240, one FLOP per output more than "
+                         "1,536,000: that counts adding the bias, which the counter's convention leaves out")
 assert got == 1_536_000, (f"conv2d_flops(3, 10, 5, 32, padding=2) returned {got!r}; expected "
                           "2 * (32*32*10 outputs) * (5*5*3) = 1,536,000")
 with numpy_only("conv2d_flops"):
@@ -206,6 +209,9 @@ from cs_utils.checks import numpy_only
 
 with numpy_only("conv2d_flops"):
     got = conv2d_flops(3, 6, 5, 32)
+if got == 705_600 + 28 * 28 * 6:
+    raise AssertionError("conv2d_flops(3, 6, 5, 32) returned 710,304, one FLOP per output more than 705,600: that "
+                         "counts adding the bias, which the counter's convention leaves out")
 if got == 2 * 32 * 32 * 6 * 75:
     raise AssertionError("conv2d_flops(3, 6, 5, 32) counted 32x32 outputs: use the output size, "
                          "32 - 5 + 1 = 28, since each output is one dot product")
@@ -374,6 +380,9 @@ import torch.nn as nn
 import torchvision
 
 got = count_parameters(nn.Conv2d(3, 10, 5))
+assert isinstance(got, (int, np.integer)) and not isinstance(got, bool), (
+    f"count_parameters(nn.Conv2d(3, 10, 5)) returned {got!r}, a {type(got).__name__}; return a Python int: "
+    "int(total), or total.item() for a 0-d tensor (a tensor compares equal to the right number, but it is not one)")
 assert got == 760, f"count_parameters(nn.Conv2d(3, 10, 5)) returned {got!r}; ten 5x5x3 filters + 10 biases = 760"
 got = count_parameters(nn.Sequential(nn.Linear(4, 3), nn.ReLU(), nn.Linear(3, 2, bias=False)))
 if got == 2 * (4 * 3 + 3 + 3 * 2):
@@ -388,6 +397,16 @@ if got in (64, 65):
     raise AssertionError("count_parameters(nn.BatchNorm2d(16)) counted the running mean and variance: those are "
                          "buffers, not parameters (use model.parameters(), not state_dict())")
 assert got == 32, f"count_parameters(nn.BatchNorm2d(16)) returned {got!r}; gamma and beta make 2 * 16 = 32"
+# Tied weights: the second layer reuses the first layer's weight tensor, which counts once: 9 + 3 + 3 = 15.
+first, second = nn.Linear(3, 3), nn.Linear(3, 3)
+second.weight = first.weight
+got = count_parameters(nn.Sequential(first, nn.Tanh(), second))
+if got == 24:
+    raise AssertionError("count_parameters of two Linear(3, 3) sharing one weight returned 24: the shared 3x3 weight "
+                         "counted twice, once for each module that holds it (as m.parameters(recurse=False) over "
+                         "model.modules() does). It is one tensor: model.parameters() yields it once")
+assert got == 15, (f"count_parameters of two Linear(3, 3) sharing one weight returned {got!r}; the shared weight "
+                   "counts once: 9 + 3 + 3 = 15")
 resnet18 = torchvision.models.resnet18(weights=None)
 got = count_parameters(resnet18)
 assert got == 11_689_512, (f"count_parameters(resnet18) returned {got!r}; torchvision documents 11,689,512 "
@@ -541,6 +560,14 @@ lenet = nn.Sequential(
     nn.Flatten(), nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
 kinds = (nn.Conv2d, nn.MaxPool2d, nn.Linear)
 got = activation_bytes(lenet, torch.randn(1, 3, 32, 32), kinds)
+assert isinstance(got, (int, np.integer)) and not isinstance(got, bool), (
+    f"activation_bytes(LeNet-5, x, (Conv2d, MaxPool2d, Linear)) returned {got!r}, a {type(got).__name__}; return a "
+    "Python int: int(total), or total.item() for a 0-d tensor (a tensor compares equal to the right number, but it "
+    "is not one)")
+if got == 4 * (3 * 32 * 32 + 4_704 + 1_176 + 1_600 + 400 + 120 + 84):
+    raise AssertionError("activation_bytes(LeNet-5, x, (Conv2d, MaxPool2d, Linear)) returned 44,624, the bytes of "
+                         "those layers' inputs: a forward hook is called as hook(module, inputs, output), and it is "
+                         "the output that counts")
 if got == 8_094:
     raise AssertionError("activation_bytes returned 8,094, the number of values; return bytes "
                          "(numel * element_size: 4 bytes per float32 value)")
@@ -619,9 +646,15 @@ lenet = nn.Sequential(
     nn.Sequential(nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2)),
     nn.Flatten(), nn.Sequential(nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10)))
 got = activation_bytes(lenet, torch.randn(1, 3, 32, 32))
-if got > 60_008:
-    raise AssertionError(f"activation_bytes(LeNet-5 in nested Sequentials) returned {got!r}, more than the 15,002 "
-                         "float32 values (60,008 bytes) of its leaf modules: containers must not be counted")
+# The three inner Sequentials output 1,176, 400 and 10 values, and the model itself 10.
+if got == 60_008 + 4 * (1_176 + 400 + 10 + 10):
+    raise AssertionError(f"activation_bytes(LeNet-5 in nested Sequentials) returned {got!r}, the 15,002 float32 values "
+                         "(60,008 bytes) of its leaf modules plus the outputs of the four Sequentials: containers must "
+                         "not be counted")
+if got == 4 * (3_072 + 2 * 4_704 + 1_176 + 2 * 1_600 + 2 * 400 + 2 * 120 + 2 * 84):
+    raise AssertionError(f"activation_bytes(LeNet-5 in nested Sequentials) returned {got!r}, the bytes of the leaf "
+                         "modules' inputs: a forward hook is called as hook(module, inputs, output), and it is the "
+                         "output that counts")
 assert got == 60_008, (f"activation_bytes(LeNet-5, x (1, 3, 32, 32)) over all leaf modules returned {got!r}; "
                        "expected 15,002 values (8,094 + 6,508 ReLU + 400 Flatten) = 60,008 bytes")
 
@@ -639,6 +672,11 @@ class TwiceRelu(nn.Module):
 
 
 got = activation_bytes(TwiceRelu(), torch.randn(1, 2, 5, 5))
+if got == (2 * 25 + 3 * 25 + 3 * 25 + 3 * 25) * 4:
+    raise AssertionError("activation_bytes(TwiceRelu(), x) returned 1,100 = 800 + 300: it also counted the output of "
+                         "TwiceRelu itself, a module with children (conv and relu). A container is any module with "
+                         "children, not only nn.Sequential: select the modules for which next(m.children(), None) "
+                         "is None")
 assert got == (2 * 25 + 3 * 25 + 3 * 25) * 4, (f"activation_bytes(ReLU, Conv2d, ReLU with one ReLU module) returned "
                                                f"{got!r}; each call counts: (50 + 75 + 75) * 4 = 800 bytes")
 print("activation_bytes counts every call of every leaf module.")

@@ -1,0 +1,16 @@
+"""conv2d_flops adds the bias: one extra FLOP per output value (the counter leaves it out)."""
+
+BASED_ON = "alternative"
+EXPECT = "partial"
+MAX_FRACTION = 11 / 18
+ANSWERS = {
+    "conv2d_flops": '''
+def conv2d_flops(in_channels, out_channels, kernel_size, input_size, stride=1, padding=0, batch_size=1):
+    (kh, kw), (h, w) = as_pair(kernel_size), as_pair(input_size)
+    (sh, sw), (ph, pw) = as_pair(stride), as_pair(padding)
+    out_h = (h + 2 * ph - kh) // sh + 1
+    out_w = (w + 2 * pw - kw) // sw + 1
+    outputs = batch_size * out_channels * out_h * out_w
+    return 2 * outputs * (kh * kw * in_channels) + outputs
+''',
+}

@@ -47,20 +47,52 @@ def convnet_grad_mistakes(params, x, y, want: dict) -> dict:
                  "the ReLU's output stays 0 whatever a1 does, so no gradient passes")
     transposed_hint = ("grads['w2'] is w2's gradient transposed: a gradient has its parameter's shape, so "
                        "check the order of the matrix product")
-    return {"b2": {}, "w2": {transposed_hint: want["w2"].T},
+    twice_hint = ("This gradient is N times too small: dscores from softmax_cross_entropy already holds "
+                  "the 1/N of the mean loss, so the FC layer's gradients are plain sums over the images, "
+                  "not means")
+    n = len(x)
+    return {"b2": {twice_hint: want["b2"] / n},
+            "w2": {transposed_hint: want["w2"].T, twice_hint: want["w2"] / n},
             "b1": {relu_hint: through_relu["b1"]}, "w1": {relu_hint: through_relu["w1"]}}
+
+
+def scalar_loss(loss, function: str) -> float:
+    """``loss`` as a float; an AssertionError naming ``function`` when it is not one number."""
+    if np.size(loss) != 1:
+        raise AssertionError(f"the loss returned by {function} has shape {np.shape(loss)}: it should be one "
+                             "number, the mean of the N per-image losses L_n")
+    try:
+        return float(np.asarray(loss).reshape(()))
+    except (TypeError, ValueError):
+        raise AssertionError(f"the loss returned by {function} is a {type(loss).__name__}, "
+                             "not a number") from None
+
+
+def cross_entropy_loss_mistakes(scores, y) -> dict:
+    """{hint: the loss a common mistake gives}, each computed by torch with that mistake made."""
+    s, t = torch.tensor(scores), torch.tensor(y)
+    summed = F.cross_entropy(s, t, reduction="sum").item()
+    every_pair = -torch.log_softmax(s, dim=1)[:, t].mean().item()   # scores[:, y], an (N, N) block
+    return {"The loss is the sum of the N per-image losses: L is their mean, so divide by N": summed,
+            "The loss averages -log p[n, y[m]] over every pair of images (n, m): scores[:, y] picks every "
+            "image's score at every label, an (N, N) block. Index with scores[np.arange(N), y]": every_pair}
 
 
 def conv_output_mistakes(x, w, b, stride: int, padding: int) -> dict:
     """{hint: what a common mistake gives} for conv2d(x, w, b, stride, padding)'s output."""
-    if not padding:
-        return {}
-    top_left = np.pad(x, ((0, 0), (0, 0), (padding, 0), (padding, 0)))
     bias = None if b is None else torch.tensor(b)
-    one_sided = F.conv2d(torch.tensor(top_left), torch.tensor(w), bias, stride=stride).numpy()
-    hint = ("This is the output with the padding on the top and left edges only: padding P adds P zeros on "
-            "*every* side, so the padded input is (H + 2P) x (W + 2P)")
-    return {hint: one_sided}
+    w_flipped = torch.tensor(np.ascontiguousarray(np.asarray(w)[:, :, ::-1, ::-1]))
+    flipped = F.conv2d(torch.tensor(x), w_flipped, bias, stride=stride, padding=padding).numpy()
+    mistakes = {("This is the output with each filter flipped (w[:, :, ::-1, ::-1]), a convolution in the "
+                 "textbook sense: a CNN layer, like F.conv2d, multiplies each window by w as it is "
+                 "(cross-correlation)"): flipped}
+    if padding:
+        top_left = np.pad(x, ((0, 0), (0, 0), (padding, 0), (padding, 0)))
+        one_sided = F.conv2d(torch.tensor(top_left), torch.tensor(w), bias, stride=stride).numpy()
+        hint = ("This is the output with the padding on the top and left edges only: padding P adds P zeros "
+                "on *every* side, so the padded input is (H + 2P) x (W + 2P)")
+        mistakes[hint] = one_sided
+    return mistakes
 
 
 def conv_gradient_mistakes(name: str, reference) -> dict:
@@ -203,6 +235,21 @@ def layer_stand_ins(namespace: dict, params, images, labels) -> Iterator[None]:
         for name in replacements:
             namespace.pop(name, None)
         namespace.update(saved)
+
+
+@contextlib.contextmanager
+def odd_size_errors(images) -> Iterator[None]:
+    """Turn a ValueError (a reshape that does not fit) raised in the block into an AssertionError that
+    says what the 2x2 pool does to odd-sized ``images``."""
+    H, W = np.shape(images)[2:]
+    try:
+        yield
+    except ValueError as err:
+        raise AssertionError(
+            f"convnet_loss_and_grads raised ValueError ({err}) on images of size {H}x{W}. With an odd H or W "
+            f"the 2x2 pool drops the last row or column: the pooled maps are (H // 2, W // 2) = ({H // 2}, "
+            f"{W // 2}), so flat has F * (H // 2) * (W // 2) columns (mind the brackets: F * H // 2 * W // 2 "
+            "is another number), and a pool by reshape must crop to even sizes first") from None
 
 
 def small_network(rng, N, C, H, W, num_filters, num_classes=10):

@@ -24,12 +24,17 @@ def batch_norm_grads(dout, x, gamma, eps: float = 1e-5) -> tuple[np.ndarray, np.
     return xt.grad.numpy(), gt.grad.numpy(), bt.grad.numpy()
 
 
-def _grads_of_variant(dout, x, gamma, eps, axes, unbiased=False, constants=()):
+def _grads_of_variant(dout, x, gamma, eps, axes, unbiased=False, constants=(), count=None):
     """(dx, dgamma) through (x - mean) / sqrt(var + eps) * gamma, the statistics over ``axes``; those
-    named in ``constants`` ("mean", "var") pass no gradient back to x."""
+    named in ``constants`` ("mean", "var") pass no gradient back to x. ``count``: the m that the sums
+    of the mean and the variance are divided by, when not the number of values they add up."""
     xt, gt = torch.tensor(x, requires_grad=True), torch.tensor(gamma, requires_grad=True)
-    mean = xt.mean(dim=axes, keepdim=True)
-    var = xt.var(dim=axes, keepdim=True, unbiased=unbiased)
+    if count is None:
+        mean = xt.mean(dim=axes, keepdim=True)
+        var = xt.var(dim=axes, keepdim=True, unbiased=unbiased)
+    else:
+        mean = xt.sum(dim=axes, keepdim=True) / count
+        var = ((xt - mean) ** 2).sum(dim=axes, keepdim=True) / count
     mean, var = (v.detach() if name in constants else v for name, v in (("mean", mean), ("var", var)))
     x_hat = (xt - mean) / torch.sqrt(var + eps)
     (x_hat * gt.reshape((1, -1) + (1,) * (xt.dim() - 2))).backward(torch.tensor(dout))
@@ -44,6 +49,10 @@ NO_VARIANCE_PATH = "dx leaves out the path through the variance: the variance de
 STATISTICS_CONSTANT = ("dx treats the mean and the variance as constants, but both depend on every x_i: "
                        "their paths add one term each to dx")
 NO_GAMMA = "dx is the gradient for gamma = 1: dL/dx_hat is gamma * dL/dy"
+DGAMMA_FROM_X = "dgamma is sum(dout * x): gamma multiplies x_hat, so dgamma = sum(dout * x_hat)"
+COUNT_IS_BATCH_SIZE = ("These are the gradients of batch norm whose mean and variance divide by N, the "
+                       "batch size: for (N, C, H, W) each channel's statistics are over m = N*H*W values, "
+                       "so divide by N*H*W")
 
 
 def batch_norm_grad_mistakes(dout, x, gamma, eps: float = 1e-5) -> dict[str, dict[str, np.ndarray]]:
@@ -57,9 +66,12 @@ def batch_norm_grad_mistakes(dout, x, gamma, eps: float = 1e-5) -> dict[str, dic
             STATISTICS_CONSTANT: _grads_of_variant(dout, x, gamma, eps, axes, constants=("mean", "var"))[0],
             NO_GAMMA: batch_norm_grads(dout, x, np.ones_like(gamma), eps)[0],
         },
-        "dgamma": {UNBIASED: unbiased_dgamma},
+        "dgamma": {UNBIASED: unbiased_dgamma,
+                   DGAMMA_FROM_X: (np.asarray(dout) * np.asarray(x)).sum(axis=axes)},
     }
     if len(axes) > 1:
         batch_dx, batch_dgamma = _grads_of_variant(dout, x, gamma, eps, (0,))
         mistakes["dx"][BATCH_AXIS_ALONE], mistakes["dgamma"][BATCH_AXIS_ALONE] = batch_dx, batch_dgamma
+        count_dx, count_dgamma = _grads_of_variant(dout, x, gamma, eps, axes, count=np.shape(x)[0])
+        mistakes["dx"][COUNT_IS_BATCH_SIZE], mistakes["dgamma"][COUNT_IS_BATCH_SIZE] = count_dx, count_dgamma
     return mistakes

@@ -167,8 +167,8 @@ for stride, padding in [(1, 0), (2, 1)]:
 # * `stride`, `padding`: as in the forward pass
 # * returns `(dx, dw, db)` with the shapes of `x`, `w` and `(F,)`
 #
-# Take `H'` and `W'` from `dout.shape`. Return arrays of `x`'s dtype (the tests pass float64 and
-# check the dtype) and do not modify the inputs. The cell
+# Take `H'` and `W'` from `dout.shape`. Return arrays of `x`'s dtype (float32 stays float32; the
+# tests pass float64 and check the dtype) and do not modify the inputs. The cell
 # after your function runs it on the worked examples above, next to the values worked out by hand.
 
 # %% solution="conv2d_backward"
@@ -187,7 +187,9 @@ def conv2d_backward(dout, x, w, stride=1, padding=0):
     _, _, H_out, W_out = dout.shape
     p = padding
     x_pad = np.pad(x, ((0, 0), (0, 0), (p, p), (p, p)))
-    dtype = np.result_type(dout, x, w, np.float64)
+    dtype = np.result_type(dout, x, w)
+    if not np.issubdtype(dtype, np.floating):   # integer arrays: the products still need floats
+        dtype = np.float64
     dx_pad = np.zeros(x_pad.shape, dtype=dtype)
     dw = np.zeros(w.shape, dtype=dtype)
     db = np.sum(dout, axis=(0, 2, 3)).astype(dtype)
@@ -636,15 +638,23 @@ def conv2d_fast(x, w, b=None, stride=1, padding=0):
 
 # %% tests="test_conv2d_fast_stride1" points=1
 # Stride 1, no padding: the values of torch.nn.functional.conv2d.
+import importlib
+
 import numpy as np
 import torch.nn.functional as F
-from cs_utils.checks import assert_close, call_torch, numpy_only
+
+import cs_utils.convnet_reference
+from cs_utils.checks import assert_close, assert_close_naming_mistakes, call_torch, numpy_only
+
+# an output that equals what a common mistake gives fails with the mistake named
+convnet_reference = importlib.reload(cs_utils.convnet_reference)
 
 x = np.arange(1.0, 10.0).reshape(1, 1, 3, 3)
 w = np.array([[[[1.0, 2.0], [0.0, -1.0]]]])
 with numpy_only("conv2d_fast"):
     out = conv2d_fast(x, w)
-assert_close(out, np.array([[[[0.0, 2.0], [6.0, 8.0]]]]), "conv2d_fast on notebook 01's worked 3x3 example")
+assert_close_naming_mistakes(out, np.array([[[[0.0, 2.0], [6.0, 8.0]]]]), "conv2d_fast on notebook 01's worked "
+                             "3x3 example", convnet_reference.conv_output_mistakes(x, w, None, 1, 0))
 
 rng = np.random.default_rng(8)
 x = rng.standard_normal((2, 3, 9, 7))
@@ -898,7 +908,15 @@ with numpy_only("conv2d_backward_fast"):
 if np.size(dx) == 0:
     raise AssertionError(f"dx is empty (shape {np.shape(dx)}) with padding 0: a crop like dx_pad[:, :, P:-P, P:-P] "
                          "selects nothing when P = 0 (-0 is 0); crop with dx_pad[:, :, P:P+H, P:P+W]")
-assert_close(dx, np.array([[[[1.0, 3.0, 2.0], [1.0, 2.0, 1.0], [0.0, -1.0, -1.0]]]]), "dx on the worked 3x3 example")
+dx_worked = np.array([[[[1.0, 3.0, 2.0], [1.0, 2.0, 1.0], [0.0, -1.0, -1.0]]]])
+windows_over = np.array([[[[1, 2, 1], [2, 4, 2], [1, 2, 1]]]])   # how many 2x2 windows cover each pixel
+if (np.shape(dx) == dx_worked.shape and not np.allclose(dx, dx_worked)
+        and np.allclose(np.asarray(dx)[windows_over == 1], dx_worked[windows_over == 1])):
+    raise AssertionError("dx on the worked 3x3 example is right at the corners, which one window covers, and wrong "
+                         "where windows overlap: there their contributions must add up. A fancy-index += "
+                         "(dx_pad[..., rows, cols] += ...) keeps only one of them where an index repeats; use "
+                         "np.add.at, or loop over the kernel offsets and add slices")
+assert_close(dx, dx_worked, "dx on the worked 3x3 example")
 dw_worked = np.array([[[[12.0, 16.0], [24.0, 28.0]]]])
 assert_close_naming_mistakes(dw, dw_worked, "dw on the worked 3x3 example",
                              convnet_reference.conv_gradient_mistakes("dw", dw_worked))
@@ -981,6 +999,10 @@ x32, w32, dout32 = x.astype(np.float32), w.astype(np.float32), dout.astype(np.fl
 with numpy_only("conv2d_backward_fast"):
     grads = conv2d_backward_fast(dout32, x32, w32, stride=2, padding=2)
 for name, ours, reference in zip(("dx", "dw", "db"), grads, torch_conv_grads(dout32, x32, w32, 2, 2)):
+    if getattr(ours, "dtype", None) == np.float64:
+        raise AssertionError(f"{name} is float64 for float32 inputs: an array made with a float64 default (such as "
+                             "np.zeros(shape)) upcasts the result; give it the inputs' dtype (np.zeros_like(w), "
+                             "or dtype=x.dtype)")
     assert_close(ours, reference, f"{name} for float32 inputs (must stay float32)", rtol=1e-4, atol=1e-5)
 print("conv2d_backward_fast handles strides and padding.")
 ### BEGIN HIDDEN TESTS
@@ -1364,9 +1386,11 @@ import importlib
 import numpy as np
 
 import cs_utils.convnet_reference
-from cs_utils.checks import assert_close, numpy_only
+from cs_utils.checks import assert_close_naming_mistakes, numpy_only
 
-torch_cross_entropy = importlib.reload(cs_utils.convnet_reference).torch_cross_entropy
+# torch's loss, and what common wrong losses give (cs_utils/convnet_reference.py)
+convnet_reference = importlib.reload(cs_utils.convnet_reference)
+torch_cross_entropy = convnet_reference.torch_cross_entropy
 
 scores = np.array([[2.0, 1.0, 0.0], [0.0, 0.0, 0.0]])
 y = np.array([0, 2])
@@ -1374,14 +1398,17 @@ with numpy_only("softmax_cross_entropy"):
     result = softmax_cross_entropy(scores, y)
 if not isinstance(result, tuple) or len(result) != 2:
     raise AssertionError("softmax_cross_entropy should return a pair (loss, dscores)")
-assert_close(float(result[0]), torch_cross_entropy(scores, y)[0], "the loss on the worked example "
-             "(the mean over the 2 images, not the sum)")
+assert_close_naming_mistakes(convnet_reference.scalar_loss(result[0], "softmax_cross_entropy"),
+                             torch_cross_entropy(scores, y)[0], "the loss on the worked example",
+                             convnet_reference.cross_entropy_loss_mistakes(scores, y))
 
 rng = np.random.default_rng(14)
 scores, y = rng.standard_normal((6, 10)), rng.integers(0, 10, size=6)
 with numpy_only("softmax_cross_entropy"):
     loss, _ = softmax_cross_entropy(scores, y)
-assert_close(float(loss), torch_cross_entropy(scores, y)[0], "the loss on random scores (6, 10)")
+assert_close_naming_mistakes(convnet_reference.scalar_loss(loss, "softmax_cross_entropy"),
+                             torch_cross_entropy(scores, y)[0], "the loss on random scores (6, 10)",
+                             convnet_reference.cross_entropy_loss_mistakes(scores, y))
 print("softmax_cross_entropy gives the mean cross-entropy loss.")
 ### BEGIN HIDDEN TESTS
 import importlib
@@ -1457,7 +1484,7 @@ import importlib
 import numpy as np
 
 import cs_utils.convnet_reference
-from cs_utils.checks import assert_close, assert_close_naming_mistakes, numpy_only
+from cs_utils.checks import assert_close_naming_mistakes, numpy_only
 
 convnet_reference = importlib.reload(cs_utils.convnet_reference)
 torch_cross_entropy = convnet_reference.torch_cross_entropy
@@ -1467,8 +1494,12 @@ y = np.array([0, 2])
 with numpy_only("softmax_cross_entropy"):
     loss, dscores = softmax_cross_entropy(scores, y)
 want_loss, want_dscores = torch_cross_entropy(scores, y)
-assert_close(float(loss), want_loss, "the loss for scores near +1000 and -1000 (subtract each row's maximum "
-             "before np.exp)")
+loss = convnet_reference.scalar_loss(loss, "softmax_cross_entropy")
+if not np.isfinite(loss) or not np.all(np.isfinite(dscores)):
+    raise AssertionError(f"for scores near +1000 and -1000 the loss is {loss} (or dscores is not finite): np.exp "
+                         "overflows to inf. Subtract each row's maximum before np.exp")
+assert_close_naming_mistakes(loss, want_loss, "the loss for scores near +1000 and -1000",
+                             convnet_reference.cross_entropy_loss_mistakes(scores, y))
 assert_close_naming_mistakes(dscores, want_dscores, "dscores for scores near +1000 and -1000",
                              convnet_reference.cross_entropy_gradient_mistakes(scores, y))
 print("softmax_cross_entropy is stable for large scores.")
@@ -1574,7 +1605,19 @@ assert_close(scores, want_scores, "convnet_loss_and_grads(params, x) with y=None
              "4 filters")
 if not isinstance(result, tuple) or len(result) != 2:
     raise AssertionError("with labels y, convnet_loss_and_grads should return a pair (loss, grads)")
-assert_close(float(result[0]), want_loss, "the loss of convnet_loss_and_grads(params, x, y) (the mean over images)")
+assert_close(convnet_reference.scalar_loss(result[0], "convnet_loss_and_grads"), want_loss,
+             "the loss of convnet_loss_and_grads(params, x, y) (the mean over images)")
+
+# Odd H and W: the 2x2 pool drops the last row and column, so p1 is (N, F, H // 2, W // 2).
+params, x, y = convnet_reference.small_network(rng, N=2, C=2, H=7, W=5, num_filters=3)
+want_scores, want_loss, _ = convnet_reference.torch_convnet(params, x, y)
+with (convnet_reference.layer_stand_ins(globals(), params, x, y), numpy_only("convnet_loss_and_grads"),
+      convnet_reference.odd_size_errors(x)):
+    scores = convnet_loss_and_grads(params, x)
+    loss, _ = convnet_loss_and_grads(params, x, y)
+assert_close(scores, want_scores, "the scores for odd-sized images, x (2, 2, 7, 5), 3 filters")
+assert_close(convnet_reference.scalar_loss(loss, "convnet_loss_and_grads"), want_loss,
+             "the loss for odd-sized images, x (2, 2, 7, 5)")
 print("convnet_loss_and_grads computes the scores and the loss.")
 ### BEGIN HIDDEN TESTS
 import importlib
@@ -1622,6 +1665,17 @@ if not isinstance(grads, dict) or set(grads) != set(params):
 for name in ("b2", "w2", "b1", "w1"):  # from the loss backwards: the first mismatch is where to look
     assert_close_naming_mistakes(grads[name], want[name], f"grads['{name}'] vs torch autograd, x (3, 1, 6, 6), "
                                  "4 filters", mistakes[name])
+
+# Odd H and W: the pool's last row and column get no gradient.
+params, x, y = convnet_reference.small_network(rng, N=2, C=2, H=5, W=7, num_filters=3)
+_, _, want = convnet_reference.torch_convnet(params, x, y)
+mistakes = convnet_reference.convnet_grad_mistakes(params, x, y, want)
+with (convnet_reference.layer_stand_ins(globals(), params, x, y), numpy_only("convnet_loss_and_grads"),
+      convnet_reference.odd_size_errors(x)):
+    _, grads = convnet_loss_and_grads(params, x, y)
+for name in ("b2", "w2", "b1", "w1"):
+    assert_close_naming_mistakes(grads[name], want[name], f"grads['{name}'] for odd-sized images, x (2, 2, 5, 7)",
+                                 mistakes[name])
 print("convnet_loss_and_grads: all four gradients match torch autograd.")
 ### BEGIN HIDDEN TESTS
 import importlib

@@ -102,8 +102,8 @@ SIZES = {
 # positions is fine. If you would rather have none, `np.lib.stride_tricks.sliding_window_view`
 # gives all windows of the padded input at once, `[..., ::stride, :]` keeps every stride-th one,
 # and one `np.einsum` or `np.tensordot` multiplies them with the filters (this is how the reference
-# solution does it, and how notebook 04 made `conv2d` fast). Return an array of `x`'s dtype (the
-# tests pass float64 and check the dtype) and do not modify `x` or `w`.
+# solution does it, and how notebook 04 made `conv2d` fast). Return an array of `x`'s dtype (float32
+# stays float32; the tests pass float64 and check the dtype) and do not modify `x` or `w`.
 
 # %% solution="conv1d"
 def conv1d(x, w, b=None, stride=1, padding=0):
@@ -117,7 +117,9 @@ def conv1d(x, w, b=None, stride=1, padding=0):
     F_out, C_w, K = w.shape
     if C != C_w:
         raise ValueError(f"x has {C} channels but w expects {C_w}")
-    dtype = np.result_type(x, w, np.float64)
+    dtype = np.result_type(x, w)
+    if not np.issubdtype(dtype, np.floating):   # integer arrays: the products still need floats
+        dtype = np.float64
     x_pad = np.pad(np.asarray(x, dtype=dtype), ((0, 0), (0, 0), (padding, padding)))
     # All windows of length K, then every stride-th one: (N, C, L_out, K), a view (no copy).
     windows = np.lib.stride_tricks.sliding_window_view(x_pad, K, axis=2)[:, :, ::stride]
@@ -130,7 +132,7 @@ def conv1d(x, w, b=None, stride=1, padding=0):
 # %% tests="test_conv1d_lecture" points=2
 # The lecture's example, worked out in the markdown above.
 import numpy as np
-from cs_utils.checks import assert_close, numpy_only
+from cs_utils.checks import assert_close, assert_close_naming_mistakes, numpy_only
 
 x = np.array([[[1.0, 2.0, -1.0, 1.0, -3.0]]])  # (N=1, C=1, L=5)
 w = np.array([[[1.0, 0.0, -1.0]]])            # (F=1, C=1, K=3)
@@ -138,7 +140,12 @@ with numpy_only("conv1d"):
     valid = conv1d(x, w)
     stride1 = conv1d(x, w, padding=1)
     stride2 = conv1d(x, w, stride=2, padding=1)
-assert_close(valid, np.array([[[2.0, 1.0, 2.0]]]), "conv1d(x, w) on [1, 2, -1, 1, -3] with w = [1, 0, -1]")
+# w reversed is -w, so a flipped filter gives the negated outputs.
+assert_close_naming_mistakes(valid, np.array([[[2.0, 1.0, 2.0]]]), "conv1d(x, w) on [1, 2, -1, 1, -3] with "
+                             "w = [1, 0, -1]", {
+                                 "conv1d flipped the filter (np.convolve reverses its second argument: a "
+                                 "convolution in the textbook sense). A CNN layer slides w as it is, as "
+                                 "np.correlate does": np.array([[[-2.0, -1.0, -2.0]]])})
 if np.shape(stride1) == (1, 1, 4):
     raise AssertionError("conv1d(x, w, padding=1) returned 4 values instead of 5: padding=P adds P zeros at "
                          "*both* ends of the sequence, so the padded length is L + 2P")
@@ -673,6 +680,20 @@ with torch.no_grad():
 small = TextCNN(vocab_size=50, embed_dim=8, num_classes=5, filter_widths=(2,), num_filters=7, dropout=0.1).eval()
 with torch.no_grad():
     assert_shape(small(torch.randint(0, 50, (6, 11))), (6, 5), "TextCNN(50, 8, 5, (2,), 7) logits for tokens (6, 11)")
+# A batch of one sentence, and one filter per width: axes of size 1 that the model must keep.
+one_filter = TextCNN(50, 8, 5, filter_widths=(2, 3), num_filters=1).eval()
+for label, net, tokens in [("a batch of one sentence, tokens (1, 9)", model, torch.randint(0, 1000, (1, 9))),
+                           ("num_filters=1, TextCNN(50, 8, 5, (2, 3), 1) on tokens (4, 6)", one_filter,
+                            torch.randint(0, 50, (4, 6)))]:
+    try:
+        with torch.no_grad():
+            logits = net(tokens)
+    except (RuntimeError, IndexError, ValueError) as err:
+        raise AssertionError(f"TextCNN failed on {label}: {type(err).__name__}: {err}. Does a .squeeze() without an "
+                             "axis drop an axis of size 1 (the batch, or the filters)? Remove the time axis alone: "
+                             ".squeeze(2), .amax(dim=2) or .max(dim=2).values") from None
+    assert_shape(logits, (len(tokens), 2 if net is model else 5),
+                 f"TextCNN logits for {label} (a .squeeze() without an axis drops any axis of size 1)")
 print(f"TextCNN has the right layers and {n_params:,} parameters, and its logits have shape (N, num_classes).")
 ### BEGIN HIDDEN TESTS
 import importlib
@@ -737,7 +758,11 @@ model = TextCNN(vocab_size=40, embed_dim=6, num_classes=3, filter_widths=widths,
 tokens = torch.randint(0, 40, (5, 12))
 model = with_negative_maxima(model, tokens, widths)
 with torch.no_grad():
-    out = model(tokens)
+    out, again = model(tokens), model(tokens)
+    if not torch.allclose(out, again, rtol=1e-12, atol=0):
+        raise AssertionError("two forward passes in eval mode gave different logits: dropout is still on in eval "
+                             "mode. Use nn.Dropout, or F.dropout(..., training=self.training): F.dropout's "
+                             "training argument defaults to True")
     expected = kim_reference(model, tokens, widths)
     if torch.allclose(out, kim_reference(model, tokens, widths, pool="mean")):
         raise AssertionError("TextCNN pools with the mean over time; Kim's model keeps the *maximum* of each feature "
@@ -745,9 +770,18 @@ with torch.no_grad():
     if torch.allclose(out, kim_reference(model, tokens, widths, relu=False)):
         raise AssertionError("TextCNN skips the ReLU between the convolutions and the max-over-time pooling")
 assert_close(out, expected, "TextCNN(40, 6, 3, (2, 3, 5), 4) logits in eval mode for tokens (5, 12)")
+# Widths not in increasing order: the features are concatenated in the order of filter_widths.
+widths = (4, 2, 3)
+model = TextCNN(vocab_size=40, embed_dim=6, num_classes=3, filter_widths=widths, num_filters=4).double().eval()
+model = with_negative_maxima(model, tokens, widths)
 with torch.no_grad():
-    again = model(tokens)
-assert_close(again, out, "a second forward pass in eval mode (dropout must be off in eval mode)")
+    out = model(tokens)
+    if (not torch.allclose(out, kim_reference(model, tokens, widths))
+            and torch.allclose(out, kim_reference(model, tokens, sorted(widths)))):
+        raise AssertionError("with filter_widths (4, 2, 3), TextCNN concatenated the pooled features in the order "
+                             "(2, 3, 4): keep the order of filter_widths (the linear layer's columns follow it)")
+    assert_close(out, kim_reference(model, tokens, widths), "TextCNN(40, 6, 3, (4, 2, 3), 4) logits in eval mode "
+                 "for tokens (5, 12): the features in the order of filter_widths")
 print("TextCNN computes embed -> conv -> ReLU -> max over time -> concat -> linear.")
 ### BEGIN HIDDEN TESTS
 import importlib
@@ -1057,6 +1091,14 @@ def conv3d_reference_shape(input_shape, out_channels, kernel_size, stride=1, pad
     return tuple(layer(torch.empty(input_shape, device="meta")).shape)
 
 
+def shape_or_none(*args):
+    """nn.Conv3d's output shape for a mistaken reading of the arguments; None where the kernel does not fit."""
+    try:
+        return conv3d_reference_shape(*args)
+    except RuntimeError:
+        return None
+
+
 def check_shape(result, case):
     label, expected = ", ".join(map(str, case)), conv3d_reference_shape(*case)
     if not isinstance(result, (tuple, list)) or not all(isinstance(v, (int, np.integer)) for v in result):
@@ -1065,9 +1107,20 @@ def check_shape(result, case):
     if result != expected and result == conv3d_reference_shape(*case, padded_ends=1):
         raise AssertionError(f"conv3d_output_shape({label}) returned {result}, nn.Conv3d gives {expected}: padding "
                              "P adds P zeros at *both* ends of each axis, so an axis of size n becomes n + 2P")
-    if result != expected:
+    input_shape, out_channels, kernel_size, stride, padding = case
+    first = [int(np.broadcast_to(v, 3)[0]) for v in (stride, padding)]
+    if result != expected and result == shape_or_none(input_shape, out_channels, kernel_size, *first):
+        raise AssertionError(f"conv3d_output_shape({label}) returned {result}, nn.Conv3d gives {expected}: that is "
+                             f"the shape with stride {first[0]} and padding {first[1]} on every axis. A tuple "
+                             "stride or padding gives each axis its own value, as kernel_size does")
+    backwards = [tuple(int(v) for v in np.broadcast_to(a, 3)[::-1]) for a in (kernel_size, stride, padding)]
+    if result != expected and result == shape_or_none(input_shape, out_channels, *backwards):
         raise AssertionError(f"conv3d_output_shape({label}) returned {result}, nn.Conv3d gives {expected}; "
                              "kernel_size, stride and padding tuples are in the order (depth, height, width)")
+    if result != expected:
+        raise AssertionError(f"conv3d_output_shape({label}) returned {result}, nn.Conv3d gives {expected}: each "
+                             "of D, H and W becomes (n + 2 * padding - kernel) // stride + 1 with that axis's own "
+                             "kernel size, stride and padding")
 
 
 cases = [((2, 3, 16, 112, 112), 64, (3, 7, 7), (1, 2, 2), (1, 3, 3)),  # -> (2, 64, 16, 56, 56)
@@ -1125,7 +1178,9 @@ def conv3d(x, w, b=None, stride=1, padding=0):
     if C != C_w:
         raise ValueError(f"x has {C} channels but w expects {C_w}")
     p, s = padding, stride
-    dtype = np.result_type(x, w, np.float64)
+    dtype = np.result_type(x, w)
+    if not np.issubdtype(dtype, np.floating):   # integer arrays: the products still need floats
+        dtype = np.float64
     x_pad = np.pad(np.asarray(x, dtype=dtype), ((0, 0), (0, 0), (p, p), (p, p), (p, p)))
     # Every KDxKHxKW box, then every stride-th one along each axis: (N, C, D_out, H_out, W_out, KD, KH, KW).
     boxes = np.lib.stride_tricks.sliding_window_view(x_pad, (KD, KH, KW), axis=(2, 3, 4))[:, :, ::s, ::s, ::s]

@@ -334,15 +334,21 @@ def batch_norm(x, running_mean, running_var, gamma, beta, training=False, moment
 # Training mode on (N, D): the worked example, then torch's batch_norm.
 import numpy as np
 import torch.nn.functional as F
-from cs_utils.checks import assert_close, call_torch, numpy_only
+from cs_utils.checks import assert_close, call_torch, expect_default, inputs_left_unchanged, numpy_only
 
 x = np.array([[1.0, 0.0], [2.0, 0.0], [3.0, 4.0], [6.0, 4.0]])
 gamma, beta = np.array([1.0, 2.0]), np.array([0.0, 1.0])
 running_mean, running_var = np.array([0.5, -1.0]), np.array([4.0, 0.25])   # training mode ignores them for out
-x_before = x.copy()
-with numpy_only("batch_norm"):
+# Unlike F.batch_norm, yours returns the updated running statistics: writing them in place is a mistake here.
+with numpy_only("batch_norm"), inputs_left_unchanged("batch_norm", x=x, running_mean=running_mean,
+                                                     running_var=running_var, gamma=gamma, beta=beta):
     out, _, _ = batch_norm(x, running_mean, running_var, gamma, beta, training=True)
-assert_close(x, x_before, "x after batch_norm: the input must not be modified (compute the output as a new array)")
+with numpy_only("batch_norm"):   # on copies, so that an answer writing into its inputs is not blamed here
+    expect_default(lambda: batch_norm(x.copy(), running_mean.copy(), running_var.copy(), gamma, beta, True)[0],
+                   lambda: batch_norm(x.copy(), running_mean.copy(), running_var.copy(), gamma, beta, True,
+                                      eps=1e-5)[0],
+                   "batch_norm(x, running_mean, running_var, gamma, beta, True) with eps left to its default",
+                   "the default eps is 1e-5, as in torch.nn.functional.batch_norm")
 x_hat = (x - x.mean(axis=0)) / np.sqrt(x.var(axis=0) + 1e-5)
 swapped = running_mean * x_hat + running_var                  # what CS231n's argument order would return
 if np.shape(out) == x.shape and np.allclose(np.asarray(out, dtype=float), swapped):
@@ -406,13 +412,29 @@ for trial in range(12):
 # Running statistics: the momentum convention and the unbiased running variance.
 import numpy as np
 import torch.nn.functional as F
-from cs_utils.checks import assert_close, call_torch, numpy_only
+from cs_utils.checks import assert_close, call_torch, expect_default, inputs_left_unchanged, numpy_only
 
 x = np.array([[1.0, 0.0], [2.0, 0.0], [3.0, 4.0], [6.0, 4.0]])
 gamma, beta = np.array([1.0, 2.0]), np.array([0.0, 1.0])
 gamma_as_running_mean = 0.9 * gamma + 0.1 * x.mean(axis=0)     # what CS231n's argument order would return
+old_mean, old_var = np.zeros(2), np.ones(2)
+with numpy_only("batch_norm"), inputs_left_unchanged("batch_norm (return the updated running statistics as new "
+                                                     "arrays; only F.batch_norm updates its own in place)",
+                                                     running_mean=old_mean, running_var=old_var, x=x):
+    _, running_mean, running_var = batch_norm(x, old_mean, old_var, gamma, beta, training=True)
+
+
+def new_statistics(**momentum):
+    """The running mean and variance after one step from (0, 1), as one array (on copies of the inputs)."""
+    result = batch_norm(x.copy(), np.zeros(2), np.ones(2), gamma.copy(), beta.copy(), True, **momentum)
+    return np.concatenate([np.ravel(result[1]), np.ravel(result[2])])
+
+
 with numpy_only("batch_norm"):
-    _, running_mean, running_var = batch_norm(x, np.zeros(2), np.ones(2), gamma, beta, training=True)
+    expect_default(new_statistics, lambda: new_statistics(momentum=0.1),
+                   "batch_norm(x, running_mean, running_var, gamma, beta, True) with momentum left to its default",
+                   "the default momentum is 0.1, as in torch.nn.functional.batch_norm (the weight of the new "
+                   "batch; CS231n's default 0.9 is the weight of the old average in its convention)")
 if np.shape(running_mean) == (2,) and np.allclose(np.asarray(running_mean, dtype=float), gamma_as_running_mean):
     raise AssertionError("running_mean is 0.9 * gamma + 0.1 * batch mean: batch_norm used gamma and beta as the "
                          "running statistics. The arguments follow torch.nn.functional.batch_norm: "
@@ -475,16 +497,18 @@ for trial in range(10):
 # Test mode: the running statistics, not the batch's, and the running statistics come back unchanged.
 import numpy as np
 import torch.nn.functional as F
-from cs_utils.checks import assert_close, call_torch, numpy_only
+from cs_utils.checks import assert_close, call_torch, expect_default, inputs_left_unchanged, numpy_only
 
 x = np.array([[1.0, 0.0], [2.0, 0.0], [3.0, 4.0], [6.0, 4.0]])
 gamma, beta = np.array([1.0, 2.0]), np.array([0.0, 1.0])
 running_mean, running_var = np.array([0.5, -1.0]), np.array([4.0, 0.25])
-x_before = x.copy()
-with numpy_only("batch_norm"):
+with numpy_only("batch_norm"), inputs_left_unchanged("batch_norm in test mode", x=x):
     out, new_mean, new_var = batch_norm(x, running_mean.copy(), running_var.copy(), gamma, beta, training=False)
-assert_close(x, x_before, "x after batch_norm in test mode: the input must not be modified (compute the output as "
-             "a new array)")
+with numpy_only("batch_norm"):
+    expect_default(lambda: batch_norm(x.copy(), running_mean.copy(), running_var.copy(), gamma, beta)[0],
+                   lambda: batch_norm(x.copy(), running_mean.copy(), running_var.copy(), gamma, beta, eps=1e-5)[0],
+                   "batch_norm(x, running_mean, running_var, gamma, beta) in test mode with eps left to its default",
+                   "the default eps is 1e-5, as in torch.nn.functional.batch_norm")
 swapped = running_mean * (x - gamma) / np.sqrt(beta + 1e-5) + running_var   # CS231n's argument order
 if np.shape(out) == x.shape and np.allclose(np.asarray(out, dtype=float), swapped):
     raise AssertionError("batch_norm used running_mean and running_var as gamma and beta (and gamma and beta as "
@@ -539,15 +563,22 @@ for trial in range(10):
 # Spatial BN on (N, C, H, W): per-channel statistics over N, H and W, in both modes.
 import numpy as np
 import torch.nn.functional as F
-from cs_utils.checks import assert_close, assert_shape, call_torch, numpy_only
+from cs_utils.checks import (assert_close, assert_shape, call_torch, expect_default, inputs_left_unchanged,
+                             numpy_only)
 
 rng = np.random.default_rng(3)
 x = rng.standard_normal((4, 3, 5, 6)) * np.array([1.0, 3.0, 0.5])[None, :, None, None] + 2
 running_mean, running_var = np.array([0.5, -1.0, 2.0]), np.array([4.0, 0.25, 1.5])   # unused for out in training
-x_before = x.copy()
-with numpy_only("batch_norm"):
+with numpy_only("batch_norm"), inputs_left_unchanged("batch_norm", x=x, running_mean=running_mean,
+                                                     running_var=running_var):
     out, _, _ = batch_norm(x, running_mean, running_var, np.ones(3), np.zeros(3), training=True)
-assert_close(x, x_before, "x after batch_norm: the input must not be modified (compute the output as a new array)")
+with numpy_only("batch_norm"):
+    expect_default(lambda: batch_norm(x.copy(), running_mean.copy(), running_var.copy(), np.ones(3), np.zeros(3),
+                                      True)[0],
+                   lambda: batch_norm(x.copy(), running_mean.copy(), running_var.copy(), np.ones(3), np.zeros(3),
+                                      True, eps=1e-5)[0],
+                   "batch_norm(x (4, 3, 5, 6), ..., training=True) with eps left to its default",
+                   "the default eps is 1e-5, as in torch.nn.functional.batch_norm")
 assert_shape(out, x.shape, "batch_norm's output for x (4, 3, 5, 6)")
 x_hat = (x - x.mean(axis=(0, 2, 3), keepdims=True)) / np.sqrt(x.var(axis=(0, 2, 3), keepdims=True) + 1e-5)
 swapped = running_mean[:, None, None] * x_hat + running_var[:, None, None]   # CS231n's argument order
@@ -695,7 +726,7 @@ def batch_norm_backward(dout, x, gamma, eps=1e-5):
 # %% tests="test_batch_norm_backward_numeric" points=2
 # (N, D): compare with centred-difference gradients of a forward pass written out here.
 import numpy as np
-from cs_utils.checks import assert_close, numpy_only
+from cs_utils.checks import assert_close, assert_close_naming_mistakes, numpy_only
 from cs_utils.gradcheck import numeric_gradient
 
 
@@ -711,8 +742,10 @@ dout = rng.standard_normal((5, 3))
 with numpy_only("batch_norm_backward"):
     dx, dgamma, dbeta = batch_norm_backward(dout, x, gamma)
 assert_close(dbeta, dout.sum(axis=0), "dbeta for x (5, 3): the sum of dout over the batch")
-assert_close(dgamma, numeric_gradient(lambda g: reference_bn_2d(x, g, beta), gamma.copy(), dout),
-             "dgamma for x (5, 3) vs numeric gradient", rtol=1e-5, atol=1e-7)
+assert_close_naming_mistakes(dgamma, numeric_gradient(lambda g: reference_bn_2d(x, g, beta), gamma.copy(), dout),
+                             "dgamma for x (5, 3) vs numeric gradient", {
+                                 "dgamma is sum(dout * x): gamma multiplies x_hat, so dgamma = sum(dout * x_hat)":
+                                     (dout * x).sum(axis=0)}, rtol=1e-5, atol=1e-7)
 with numpy_only("batch_norm_backward"):
     dx_large_eps, _, _ = batch_norm_backward(dout, x, gamma, eps=0.5)
 without_eps = numeric_gradient(lambda a: reference_bn_2d(a, gamma, beta, 0.0), x.copy(), dout)
@@ -1211,33 +1244,34 @@ def group_norm(x, num_groups, gamma, beta, eps=1e-5):
 # %% tests="test_layer_norm" points=2
 import numpy as np
 import torch.nn.functional as F
-from cs_utils.checks import assert_close, call_torch, numpy_only
+from cs_utils.checks import assert_close, call_torch, inputs_left_unchanged, numpy_only
 
 rng = np.random.default_rng(6)
 x = rng.standard_normal((3, 4, 5, 2)) * np.arange(1.0, 4.0)[:, None, None, None] + 1
-with numpy_only("layer_norm"):
+with numpy_only("layer_norm"), inputs_left_unchanged("layer_norm", x=x):
     out = np.asarray(layer_norm(x, x.shape[1:], np.ones((4, 5, 2)), np.zeros((4, 5, 2))))
 assert_close(out.reshape(3, -1).mean(axis=1), np.zeros(3), "per-example mean of layer_norm(x, x.shape[1:], ...) "
              "(gamma=1, beta=0): each example is normalized over (C, H, W)", atol=1e-10)
 assert_close(out.reshape(3, -1).std(axis=1), np.ones(3), "per-example std of layer_norm(x, x.shape[1:], ...)",
              rtol=1e-4)
 gamma, beta = rng.standard_normal((4, 5, 2)), rng.standard_normal((4, 5, 2))
-with numpy_only("layer_norm"):
+expected = call_torch(F.layer_norm, x, x.shape[1:], gamma, beta)
+with numpy_only("layer_norm"), inputs_left_unchanged("layer_norm", x=x, gamma=gamma, beta=beta):
     out = layer_norm(x, x.shape[1:], gamma, beta)
-assert_close(out, call_torch(F.layer_norm, x, x.shape[1:], gamma, beta),
-             "layer_norm vs torch, x (3, 4, 5, 2), normalized_shape (4, 5, 2)")
+assert_close(out, expected, "layer_norm vs torch, x (3, 4, 5, 2), normalized_shape (4, 5, 2)")
 # normalized_shape names the last axes: (H, W) normalizes each channel of each example on its own.
 gamma, beta = rng.standard_normal((5, 2)), rng.standard_normal((5, 2))
-with numpy_only("layer_norm"):
+expected = call_torch(F.layer_norm, x, (5, 2), gamma, beta)
+with numpy_only("layer_norm"), inputs_left_unchanged("layer_norm", x=x, gamma=gamma, beta=beta):
     out = layer_norm(x, (5, 2), gamma, beta)
-assert_close(out, call_torch(F.layer_norm, x, (5, 2), gamma, beta), "layer_norm vs torch, x (3, 4, 5, 2), "
+assert_close(out, expected, "layer_norm vs torch, x (3, 4, 5, 2), "
              "normalized_shape (5, 2): the statistics are over the last 2 axes only, one per (example, channel)")
 x = rng.standard_normal((6, 4)) * 3 - 1
 gamma, beta = rng.standard_normal(4), rng.standard_normal(4)
-with numpy_only("layer_norm"):
+expected = call_torch(F.layer_norm, x, (4,), gamma, beta)
+with numpy_only("layer_norm"), inputs_left_unchanged("layer_norm", x=x, gamma=gamma, beta=beta):
     out = layer_norm(x, (4,), gamma, beta)
-assert_close(out, call_torch(F.layer_norm, x, (4,), gamma, beta), "layer_norm vs torch, x (6, 4), "
-             "normalized_shape (4,)")
+assert_close(out, expected, "layer_norm vs torch, x (6, 4), normalized_shape (4,)")
 print("layer_norm matches F.layer_norm(x, normalized_shape, gamma, beta).")
 ### BEGIN HIDDEN TESTS
 import importlib
@@ -1255,10 +1289,11 @@ for trial in range(12):
     gamma, beta = rng.standard_normal(normalized_shape), rng.standard_normal(normalized_shape)
     eps = [1e-5, 1e-2][trial % 2]
     before = [a.copy() for a in (x, gamma, beta)]
+    expected = checks.call_torch(F.layer_norm, x, normalized_shape, gamma, beta, eps)
     with checks.numpy_only("layer_norm"):
         out = layer_norm(x, normalized_shape, gamma, beta, eps)
     label = f"layer_norm with x {x.shape}, normalized_shape {normalized_shape}, eps {eps}"
-    checks.assert_close(out, checks.call_torch(F.layer_norm, x, normalized_shape, gamma, beta, eps), label)
+    checks.assert_close(out, expected, label)
     for name, a, b in zip(("x", "gamma", "beta"), (x, gamma, beta), before):
         checks.assert_close(a, b, f"{name} after {label}: the input must not be modified")
 ### END HIDDEN TESTS
@@ -1266,14 +1301,22 @@ for trial in range(12):
 # %% tests="test_instance_norm" points=2
 import numpy as np
 import torch.nn.functional as F
-from cs_utils.checks import assert_close, call_torch, numpy_only
+from cs_utils.checks import assert_close, assert_close_naming_mistakes, call_torch, inputs_left_unchanged, numpy_only
 
 rng = np.random.default_rng(7)
 x = rng.standard_normal((2, 3, 6, 5)) * 2 + 1
 gamma, beta = rng.standard_normal(3), rng.standard_normal(3)
-with numpy_only("instance_norm"):
+expected = call_torch(F.instance_norm, x, weight=gamma, bias=beta)
+# With the unbiased variance v * n / (n - 1), n = H * W: c / sqrt(v n / (n - 1) + eps) is sqrt((n - 1) / n) times
+# c / sqrt(v + eps (n - 1) / n), i.e. torch's instance norm with eps scaled, scaled before gamma and beta.
+n = 6 * 5
+unbiased = (np.sqrt((n - 1) / n) * call_torch(F.instance_norm, x, eps=1e-5 * (n - 1) / n)
+            * gamma[None, :, None, None] + beta[None, :, None, None])
+with numpy_only("instance_norm"), inputs_left_unchanged("instance_norm", x=x, gamma=gamma, beta=beta):
     out = instance_norm(x, gamma=gamma, beta=beta)
-assert_close(out, call_torch(F.instance_norm, x, weight=gamma, bias=beta), "instance_norm vs torch, x (2, 3, 6, 5)")
+assert_close_naming_mistakes(out, expected, "instance_norm vs torch, x (2, 3, 6, 5)", {
+    "instance_norm used the unbiased variance (divided by H*W - 1): normalize with the biased one, "
+    "mean((x - mean)**2) over H and W": unbiased})
 # Instance norm undoes a brightness/contrast change of each image and channel (up to eps): the
 # distribution shift of section 2, removed.
 scale, shift = rng.uniform(2, 4, (2, 3, 1, 1)), rng.uniform(-1, 1, (2, 3, 1, 1))
@@ -1295,28 +1338,31 @@ for trial in range(10):
     gamma, beta = rng.standard_normal(C), rng.standard_normal(C)
     eps = [1e-5, 1e-2][trial % 2]
     x_before = x.copy()
+    expected = checks.call_torch(F.instance_norm, x, weight=gamma, bias=beta, eps=eps)
     with checks.numpy_only("instance_norm"):
         out = instance_norm(x, gamma=gamma, beta=beta, eps=eps)
-    checks.assert_close(out, checks.call_torch(F.instance_norm, x, weight=gamma, bias=beta, eps=eps),
-                        f"instance_norm with x {x.shape}, eps {eps}")
+    checks.assert_close(out, expected, f"instance_norm with x {x.shape}, eps {eps}")
     checks.assert_close(x, x_before, "x after instance_norm: the input must not be modified")
 ### END HIDDEN TESTS
 
 # %% tests="test_group_norm" points=2
 import numpy as np
 import torch.nn.functional as F
-from cs_utils.checks import assert_close, call_torch, numpy_only
+from cs_utils.checks import assert_close_naming_mistakes, call_torch, inputs_left_unchanged, numpy_only
 
 rng = np.random.default_rng(8)
 x = rng.standard_normal((2, 6, 4, 3)) * 2 + 1
 gamma, beta = rng.standard_normal(6), rng.standard_normal(6)
-with numpy_only("group_norm"):
+expected, expected_one = call_torch(F.group_norm, x, 3, gamma, beta), call_torch(F.layer_norm, x, x.shape[1:])
+swapped = ("group_norm took num_groups as the number of channels per group: num_groups is the number of groups, "
+           "each of C // num_groups consecutive channels")
+with numpy_only("group_norm"), inputs_left_unchanged("group_norm", x=x, gamma=gamma, beta=beta):
     out = group_norm(x, 3, gamma, beta)
     one_group = group_norm(x, 1, np.ones(6), np.zeros(6))
-assert_close(one_group, call_torch(F.layer_norm, x, x.shape[1:]), "group_norm with 1 group (= layer norm "
-             "over (C, H, W))")
-assert_close(out, call_torch(F.group_norm, x, 3, gamma, beta), "group_norm with 3 groups of 2 consecutive "
-             "channels vs torch, x (2, 6, 4, 3)")
+assert_close_naming_mistakes(one_group, expected_one, "group_norm with 1 group (= layer norm over (C, H, W))",
+                             {swapped: call_torch(F.group_norm, x, 6)})
+assert_close_naming_mistakes(out, expected, "group_norm with 3 groups of 2 consecutive channels vs torch, "
+                             "x (2, 6, 4, 3)", {swapped: call_torch(F.group_norm, x, 2, gamma, beta)})
 print("group_norm matches F.group_norm.")
 ### BEGIN HIDDEN TESTS
 import importlib
@@ -1332,10 +1378,10 @@ for trial in range(12):
     gamma, beta = rng.standard_normal(C), rng.standard_normal(C)
     eps = [1e-5, 1e-2][trial % 2]
     x_before = x.copy()
+    expected = checks.call_torch(F.group_norm, x, int(groups), gamma, beta, eps)
     with checks.numpy_only("group_norm"):
         out = group_norm(x, int(groups), gamma, beta, eps)
-    checks.assert_close(out, checks.call_torch(F.group_norm, x, int(groups), gamma, beta, eps),
-                        f"group_norm with x {x.shape}, {groups} groups, eps {eps}")
+    checks.assert_close(out, expected, f"group_norm with x {x.shape}, {groups} groups, eps {eps}")
     checks.assert_close(x, x_before, "x after group_norm: the input must not be modified")
 ### END HIDDEN TESTS
 
@@ -1492,7 +1538,7 @@ for trial in range(8):
 # conv2d with the folded parameters equals conv2d followed by batch_norm in test mode (torch for both).
 import numpy as np
 import torch.nn.functional as F
-from cs_utils.checks import assert_close, assert_shape, call_torch, numpy_only
+from cs_utils.checks import assert_close, assert_shape, call_torch, inputs_left_unchanged, numpy_only
 
 rng = np.random.default_rng(9)
 x = rng.standard_normal((2, 3, 7, 6))
@@ -1500,10 +1546,9 @@ w, b = rng.standard_normal((5, 3, 3, 3)), rng.standard_normal(5)
 gamma, beta = rng.standard_normal(5), rng.standard_normal(5)
 mean, var = rng.standard_normal(5), rng.uniform(0.2, 3, 5)
 expected = call_torch(F.batch_norm, call_torch(F.conv2d, x, w, b, padding=1), mean, var, gamma, beta, False)
-w_before = w.copy()
-with numpy_only("fold_batchnorm"):
+with numpy_only("fold_batchnorm"), inputs_left_unchanged("fold_batchnorm", w=w, b=b, gamma=gamma, beta=beta,
+                                                         running_mean=mean, running_var=var):
     w_f, b_f = fold_batchnorm(w, b, gamma, beta, mean, var)
-assert_close(w, w_before, "w after fold_batchnorm: the input must not be modified (return a new array)")
 assert_shape(w_f, w.shape, "the folded weight")
 assert_close(call_torch(F.conv2d, x, w_f, b_f, padding=1), expected,
              "conv2d(x, folded) vs batch_norm(conv2d(x, w, b)) in test mode, w (5, 3, 3, 3)")
@@ -1526,10 +1571,10 @@ for trial in range(10):
     eps = [1e-5, 1e-3][trial % 2]
     inputs = [w, gamma, beta, mean, var] + ([] if b is None else [b])
     before = [a.copy() for a in inputs]
-    with checks.numpy_only("fold_batchnorm"):
-        w_f, b_f = fold_batchnorm(w, b, gamma, beta, mean, var, eps)
     expected = checks.call_torch(F.batch_norm, checks.call_torch(F.conv2d, x, w, b, stride=stride, padding=padding),
                                  mean, var, gamma, beta, False, 0.1, eps)
+    with checks.numpy_only("fold_batchnorm"):
+        w_f, b_f = fold_batchnorm(w, b, gamma, beta, mean, var, eps)
     label = f"x {x.shape}, w {w.shape}, bias {'none' if b is None else 'yes'}, stride {stride}, padding {padding}"
     checks.assert_close(checks.call_torch(F.conv2d, x, np.asarray(w_f, dtype=np.float64),
                                           np.asarray(b_f, dtype=np.float64), stride=stride, padding=padding),

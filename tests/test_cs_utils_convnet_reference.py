@@ -12,7 +12,10 @@ from cs_utils.convnet_reference import (
     conv_output_mistakes,
     convnet_grad_mistakes,
     cross_entropy_gradient_mistakes,
+    cross_entropy_loss_mistakes,
     layer_stand_ins,
+    odd_size_errors,
+    scalar_loss,
     small_network,
     torch_conv_grads,
     torch_convnet,
@@ -64,9 +67,27 @@ def test_the_convnet_mistakes_are_what_those_wrong_backward_passes_compute():
     assert "ReLU" in relu_hint and not np.allclose(mistakes["w1"][relu_hint], want["w1"])
     np.testing.assert_allclose(mistakes["w1"][relu_hint], dw1, rtol=1e-8, atol=1e-12)
     np.testing.assert_allclose(mistakes["b1"][relu_hint], db1, rtol=1e-8, atol=1e-12)
-    (w2_wrong,) = mistakes["w2"].values()
-    np.testing.assert_array_equal(w2_wrong, want["w2"].T)
-    assert mistakes["b2"] == {}
+    transposed, twice = mistakes["w2"].values()
+    np.testing.assert_array_equal(transposed, want["w2"].T)
+    # dscores already holds the 1/N of the mean: a second 1/N gives N times too small a gradient
+    np.testing.assert_allclose(twice, (pooled.reshape(len(x), -1).T @ dscores) / len(x), rtol=1e-10)
+    (b2_twice,) = mistakes["b2"].values()
+    np.testing.assert_allclose(b2_twice, dscores.mean(axis=0), rtol=1e-10)
+
+
+def test_the_loss_mistakes_and_a_loss_that_is_not_one_number():
+    scores, y = np.array([[2.0, 1.0, 0.0], [0.0, 0.0, 0.0]]), np.array([0, 2])
+    loss, _ = torch_cross_entropy(scores, y)
+    summed, every_pair = cross_entropy_loss_mistakes(scores, y).values()
+    assert summed == pytest.approx(2 * loss)
+    log_probs = scores - np.log(np.exp(scores).sum(axis=1, keepdims=True))
+    assert every_pair == pytest.approx(-log_probs[:, y].mean())
+    assert scalar_loss(np.array([0.5]), "f") == 0.5
+    with pytest.raises(AssertionError, match=r"has shape \(2,\): it should be one number"):
+        scalar_loss(np.array([0.4, 1.1]), "f")
+    with pytest.raises(AssertionError, match="ValueError .* 7x5. With an odd H or W"):
+        with odd_size_errors(np.zeros((2, 1, 7, 5))):
+            np.zeros(24).reshape(2, 35)
 
 
 def test_the_cross_entropy_mistakes_are_the_sum_and_the_log_sum_exp_term_alone():
@@ -84,10 +105,14 @@ def test_the_conv_mistakes_swap_dw_s_kernel_axes_and_pad_one_side():
     dw = np.arange(24.0).reshape(2, 1, 3, 4)
     (swapped,) = conv_gradient_mistakes("dw", dw).values()
     assert swapped.shape == (2, 1, 4, 3) and swapped[1, 0, 3, 2] == dw[1, 0, 2, 3]
-    assert conv_gradient_mistakes("dx", dw) == {} and conv_output_mistakes(None, None, None, 2, 0) == {}
+    assert conv_gradient_mistakes("dx", dw) == {}
     rng = np.random.default_rng(3)
     x, w, b = rng.standard_normal((2, 3, 8, 6)), rng.standard_normal((4, 3, 3, 2)), rng.standard_normal(4)
-    (top_left,) = conv_output_mistakes(x, w, b, 2, 1).values()
+    assert len(conv_output_mistakes(x, w, b, 2, 0)) == 1, "without padding, no one-sided padding to name"
+    (top_left,) = (value for hint, value in conv_output_mistakes(x, w, b, 2, 1).items()
+                   if "top and left" in hint)
+    (flipped,) = (value for hint, value in conv_output_mistakes(x, w, b, 2, 0).items() if "flipped" in hint)
+    assert flipped[1, 3, 2, 1] == pytest.approx((x[1, :, 4:7, 2:4] * w[3, :, ::-1, ::-1]).sum() + b[3])
     shifted = np.zeros((2, 3, 9, 7))
     shifted[:, :, 1:, 1:] = x
     i, j = 2, 1  # one output, by hand: the window at (2 * i, 2 * j) of the top-left padded input

@@ -59,3 +59,19 @@ def test_spatial_batch_norm_also_names_statistics_over_the_batch_axis_alone():
     np.testing.assert_allclose(named(mistakes["dgamma"], "batch axis alone"),
                                (dout * x_hat).sum(axis=(0, 2, 3)), rtol=1e-10)
     assert all(value.shape == x.shape for value in mistakes["dx"].values())
+
+
+def test_dgamma_from_x_and_statistics_divided_by_the_batch_size():
+    rng = np.random.default_rng(3)
+    x, dout = rng.standard_normal((2, 3, 2, 4, 5))
+    gamma = rng.standard_normal(2)
+    mistakes = batch_norm_grad_mistakes(dout, x, gamma)
+    np.testing.assert_allclose(named(mistakes["dgamma"], "sum(dout * x)"), (dout * x).sum(axis=(0, 2, 3)))
+    # The statistics of a staged backward pass that divides by N = 3 where it should by N*H*W = 60.
+    mean = x.sum(axis=(0, 2, 3), keepdims=True) / 3
+    x_hat = (x - mean) / np.sqrt(((x - mean) ** 2).sum(axis=(0, 2, 3), keepdims=True) / 3 + 1e-5)
+    np.testing.assert_allclose(named(mistakes["dgamma"], "divide by N, the batch size"),
+                               (dout * x_hat).sum(axis=(0, 2, 3)), rtol=1e-10)
+    assert named(mistakes["dx"], "divide by N, the batch size").shape == x.shape
+    assert not any("batch size" in hint for hint in batch_norm_grad_mistakes(dout[:, :, 0, 0], x[:, :, 0, 0],
+                                                                                gamma)["dgamma"])

@@ -41,14 +41,18 @@ def layer_calls(model, x, layer_types) -> tuple:
     return out, calls
 
 
-def residual_block_output(block, x, label: str):
+def residual_block_output(block, x, label: str, stride: int | None = None):
     """``block(x)`` without gradients, for a residual block; fails with ``label`` and the cause when
     the block changes ``x`` or cannot add its shortcut to its branch.
 
     An in-place add onto an identity shortcut writes into the caller's ``x``. A shortcut that keeps
-    the input's shape where the stride or the channels change makes the addition fail with torch's
-    "size of tensor a must match" error, which names neither the shortcut nor the fix.
+    the input's shape where the stride or the channels change, or a branch whose 3x3 convolution has
+    no padding, makes the addition fail with torch's "size of tensor a must match" error, which names
+    neither the cause nor the fix. Given the block's ``stride``, a height or width mismatch is blamed
+    on the side whose size is not ``(n - 1) // stride + 1``.
     """
+    import re
+
     import torch
 
     x_before = x.clone()
@@ -56,12 +60,26 @@ def residual_block_output(block, x, label: str):
         with torch.no_grad():
             out = block(x)
     except RuntimeError as err:
-        if "must match the size of tensor" not in str(err):
+        found = re.search(r"tensor a \((\d+)\) must match the size of tensor b \((\d+)\) at non-singleton "
+                          r"dimension (-?\d+)", str(err))
+        if not found:
             raise
+        sizes, dim = {int(found[1]), int(found[2])}, int(found[3]) % x.dim()
+        shortcut_fix = ("the shortcut must change the shape the same way: a 1x1 convolution with that stride "
+                        "to the output channels, then a BatchNorm")
+        if dim == 1:
+            cause = f"they differ in channels. When the number of channels changes, {shortcut_fix}"
+        elif stride not in (None, 1) and (x.shape[dim] - 1) // stride + 1 in sizes and x.shape[dim] in sizes:
+            cause = (f"the shortcut keeps the input's size where the stride {stride} changes it: "
+                     f"{shortcut_fix}")
+        elif stride is not None and (x.shape[dim] - 1) // stride + 1 in sizes:
+            cause = ("the branch changes the height or width by more than the stride: every 3x3 convolution "
+                     "needs padding=1, so that only the stride shrinks the map")
+        else:
+            cause = ("they differ in height or width: every 3x3 convolution needs padding=1, so that only "
+                     f"the stride shrinks the map, and when the stride is not 1 {shortcut_fix}")
         raise AssertionError(f"{label}: the branch and the shortcut have different shapes, so adding them "
-                             f"failed ({err}). When the stride or the number of channels changes, the "
-                             "shortcut must change the shape the same way: a 1x1 convolution with that "
-                             "stride to the output channels, then a BatchNorm") from None
+                             f"failed ({err}): {cause}") from None
     if not torch.equal(x, x_before):
         raise AssertionError(f"x after {label}: the block must not modify its input (an in-place add onto "
                              "the identity shortcut writes into the caller's x, and autograd refuses it in "
@@ -86,8 +104,9 @@ def assert_dropout_before(model, x, p: float, dropped: set[int], names: Sequence
     some values are zero and every other value is the undropped one scaled by 1/(1 - p); the
     undropped input is the first layer's input in eval mode, and ReLU of the previous layer's output
     after it. Read from the layers' inputs and outputs, so dropout before or after the ReLU (the
-    same values), as a module, as ``F.dropout`` or in place, all pass. BatchNorm layers stay in eval
-    mode for the training-mode pass, so that dropout is the only difference between the two passes.
+    same values), as a module, as ``F.dropout`` or in place, all pass; dropout that stays on in eval mode
+    fails. BatchNorm layers stay in eval mode for the training-mode pass, so that dropout is the only
+    difference between the two passes.
     Channel dropout (nn.Dropout2d before the flatten) fails: it drops neighbouring values together.
     """
     import torch
@@ -95,6 +114,12 @@ def assert_dropout_before(model, x, p: float, dropped: set[int], names: Sequence
     import torch.nn.functional as F
 
     _, eval_calls = linear_calls(model.eval(), x)
+    _, again = linear_calls(model, x)
+    for name, (first, _), (second, _) in zip(names, eval_calls, again):
+        assert torch.equal(first, second), (
+            f"{label} in eval mode: {name}'s input differs between two passes over the same x, so dropout is "
+            "still on in eval mode. F.dropout drops whatever the mode unless told training=self.training; "
+            "nn.Dropout follows model.eval() by itself")
     model.train()
     for module in model.modules():
         if isinstance(module, nn.modules.batchnorm._BatchNorm):
@@ -113,11 +138,22 @@ def assert_dropout_before(model, x, p: float, dropped: set[int], names: Sequence
     for i, (name, (got, _)) in enumerate(zip(names, calls)):
         clean = eval_calls[0][0] if i == 0 else F.relu(calls[i - 1][1])
         if i not in dropped:
-            assert torch.allclose(got, clean, rtol=rtol, atol=atol), (
-                f"{label} in training mode: {name}'s input is not " +
-                ("the flattened features" if i == 0 else f"ReLU({names[i - 1]}'s output)") +
-                f": there is no dropout before {name}")
-            continue
+            if torch.allclose(got, clean, rtol=rtol, atol=atol):
+                continue
+            where = ("the flattened features (its input in eval mode)" if i == 0
+                     else f"ReLU({names[i - 1]}'s output)")
+            belongs = " and ".join(names[j] for j in sorted(dropped))
+            zeroed = (got == 0) & (clean != 0)
+            kept = ~zeroed & (clean != 0)
+            ratio = got[kept] / clean[kept]
+            one_scale = torch.allclose(ratio, ratio.flatten()[:1].expand_as(ratio), rtol=rtol, atol=atol)
+            # Zeros where the clean input has none, the rest scaled by one factor: dropout before this layer.
+            if zeroed.any() and one_scale:
+                raise AssertionError(
+                    f"{label} in training mode: {name}'s input was dropped out (some values zeroed, the rest "
+                    f"scaled), but there must be no dropout before {name}" +
+                    (f": dropout belongs only before {belongs}" if belongs else ""))
+            raise AssertionError(f"{label} in training mode: {name}'s input is not {where}")
         lost = (got == 0) & (clean != 0)
         assert lost.any(), (f"{label} in training mode: no value of {name}'s input was dropped. Put dropout "
                             f"before {name}")

@@ -275,9 +275,10 @@ x = torch.randn(3, 1, 32, 32, dtype=torch.float64)
 with torch.no_grad():
     out = model(x)
     for act, pool, habit in [(F.relu, F.max_pool2d, "ReLU and max pooling"), (F.relu, F.avg_pool2d, "ReLU"),
-                             (torch.tanh, F.max_pool2d, "max pooling")]:
+                             (torch.tanh, F.max_pool2d, "max pooling"), (torch.sigmoid, F.avg_pool2d, "sigmoid"),
+                             (torch.sigmoid, F.max_pool2d, "sigmoid and max pooling")]:
         if torch.allclose(out, lenet_reference(model, x, 1, 10, act, pool), rtol=1e-6, atol=1e-8):
-            raise AssertionError(f"LeNet5 uses {habit}, the modern habit; the 1998 network of the lecture uses tanh "
+            raise AssertionError(f"LeNet5 uses {habit}, a later habit; the 1998 network of the lecture uses tanh "
                                  "after every layer but the last, and average pooling")
     assert_close(out, lenet_reference(model, x, 1, 10), "LeNet5()(x) vs conv-tanh-avgpool-...-linear "
                  "recomputed from its weights, x (3, 1, 32, 32)", rtol=1e-6, atol=1e-8)
@@ -440,15 +441,7 @@ for hook in hooks:
     hook.remove()
 ours = [shape[-1] for name, shape, _ in table if name.startswith(("CONV", "POOL"))]
 assert ours == sizes, f"spatial sizes of CONV1..POOL3 at 227: {ours}; torchvision's AlexNet at 224 gives {sizes}"
-assert as_table(alexnet_shapes(227, num_classes=10), "alexnet_shapes(227, 10)")[-1][1] == (10,), \
-    "FC8 should have num_classes units"
-print("alexnet_shapes() reproduces the lecture's table.")
-### BEGIN HIDDEN TESTS
-import importlib
 
-import cs_utils.checks
-
-checks = importlib.reload(cs_utils.checks)
 
 def reference_table(input_size, num_classes):
     layers = [("CONV1", nn.Conv2d(3, 96, 11, stride=4)), ("POOL1", nn.MaxPool2d(3, 2)),
@@ -469,6 +462,21 @@ def reference_table(input_size, num_classes):
             rows.append((name, tuple(x.shape[1:]), sum(p.numel() for p in layer.parameters())))
     return rows
 
+
+# At 227 every division is exact; at 224 most are not ((224 - 11) / 4 = 53.25), so rounding shows.
+for (name, shape, _), (_, expected, _) in zip(as_table(alexnet_shapes(224), "alexnet_shapes(224)"),
+                                              reference_table(224, 1000)):
+    assert shape == expected, (f"alexnet_shapes(224): {name} outputs {shape}, PyTorch's layers give {expected}. "
+                               "Each size is floor((n + 2p - f) / s) + 1: rounded down, not up or to the nearest")
+assert as_table(alexnet_shapes(227, num_classes=10), "alexnet_shapes(227, 10)")[-1][1] == (10,), \
+    "FC8 should have num_classes units"
+print("alexnet_shapes() reproduces the lecture's table.")
+### BEGIN HIDDEN TESTS
+import importlib
+
+import cs_utils.checks
+
+checks = importlib.reload(cs_utils.checks)
 rng = np.random.default_rng(8227)
 for size in [224, 67, 68, 100, 128, 255, 300, 299] + rng.integers(67, 400, size=6).tolist():
     k = int(rng.integers(2, 2000))
@@ -503,6 +511,20 @@ for name, count in expected.items():
     assert params.get(name) == count, f"alexnet_shapes(): {name} has {params.get(name)} parameters, expected {count:,}"
 fc8 = {str(row[0]).upper(): int(row[2]) for row in alexnet_shapes(227, num_classes=10)}["FC8"]
 assert fc8 == n_params(nn.Linear(4096, 10, device="meta")), f"FC8 with 10 classes has {fc8} parameters"
+with torch.device("meta"):
+    pool3 = nn.Sequential(nn.Conv2d(3, 96, 11, stride=4), nn.MaxPool2d(3, 2), nn.Conv2d(96, 256, 5, padding=2),
+                          nn.MaxPool2d(3, 2), nn.Conv2d(256, 256, 3, padding=1), nn.MaxPool2d(3, 2))(
+                              torch.empty(1, 3, 224, 224))
+    fc6_expected = n_params(nn.Linear(pool3.numel(), 4096))
+rows_224 = {str(row[0]).upper().replace(" ", ""): row for row in alexnet_shapes(224)}
+fc6, pool3_224 = int(rows_224["FC6"][2]), tuple(int(v) for v in rows_224["POOL3"][1])
+if fc6 != fc6_expected and pool3_224 != tuple(pool3.shape[1:]) and fc6 == 4096 * (int(np.prod(pool3_224)) + 1):
+    raise AssertionError(f"alexnet_shapes(224): FC6 has {fc6:,} parameters, expected {fc6_expected:,}: it follows "
+                         f"your POOL3 at 224, {pool3_224}, which should be {tuple(pool3.shape[1:])} (see "
+                         "test_alexnet_shapes: each size is rounded down)")
+assert fc6 == fc6_expected, (
+    f"alexnet_shapes(224): FC6 has {fc6:,} parameters, expected {fc6_expected:,}: its inputs are POOL3's output, "
+    f"{tuple(pool3.shape[1:])} at 224, so FC6's count depends on input_size (9,216 inputs only at 227)")
 print(f"alexnet_shapes() counts {sum(params.values()):,} parameters in total.")
 ### BEGIN HIDDEN TESTS
 import importlib
@@ -708,15 +730,17 @@ from cs_utils.checks import assert_close
 
 model_checks = importlib.reload(cs_utils.model_checks)  # a notebook cannot have changed it
 
-def alexnet_reference(model, x, lrn_alpha=5e-4, with_lrn=True):
+def alexnet_reference(model, x, lrn_alpha=5e-4, with_lrn=True, norm_first=False):
     """The lecture's AlexNet in F.*, with the model's conv and FC weights in the order they were defined."""
     convs = [m for m in model.modules() if isinstance(m, nn.Conv2d)]
     fcs = [m for m in model.modules() if isinstance(m, nn.Linear)]
     assert len(convs) == 5 and len(fcs) == 3, f"AlexNet has {len(convs)} Conv2d and {len(fcs)} Linear layers"
     def lrn(h):
         return F.local_response_norm(h, size=5, alpha=lrn_alpha, beta=0.75, k=2.0) if with_lrn else h
-    h = lrn(F.max_pool2d(F.relu(F.conv2d(x, convs[0].weight, convs[0].bias, stride=4)), 3, 2))
-    h = lrn(F.max_pool2d(F.relu(F.conv2d(h, convs[1].weight, convs[1].bias, padding=2)), 3, 2))
+    def pool_norm(h):  # norm_first: the 2012 paper's order, LRN before the pool
+        return F.max_pool2d(lrn(h), 3, 2) if norm_first else lrn(F.max_pool2d(h, 3, 2))
+    h = pool_norm(F.relu(F.conv2d(x, convs[0].weight, convs[0].bias, stride=4)))
+    h = pool_norm(F.relu(F.conv2d(h, convs[1].weight, convs[1].bias, padding=2)))
     for conv in convs[2:]:
         h = F.relu(F.conv2d(h, conv.weight, conv.bias, padding=1))
     h = F.max_pool2d(h, 3, 2).flatten(1)
@@ -729,6 +753,10 @@ model = AlexNet(num_classes=10).eval()
 x = torch.randn(1, 3, 227, 227)
 with torch.no_grad():
     out = model(x)
+    if not torch.equal(out, model(x)):
+        raise AssertionError("AlexNet(10) in eval mode gives different scores for the same x: dropout is still on "
+                             "in eval mode. F.dropout drops whatever the mode unless told training=self.training; "
+                             "nn.Dropout follows model.eval() by itself")
     if torch.allclose(out, alexnet_reference(model, x, with_lrn=False), rtol=1e-4, atol=1e-6):
         raise AssertionError("AlexNet has no local response normalization: the lecture's AlexNet (NORM1, NORM2 in "
                              "the table) applies LocalResponseNorm(5, alpha=5e-4, beta=0.75, k=2.0) after POOL1 and "
@@ -742,9 +770,15 @@ with torch.no_grad():
     if torch.allclose(out, alexnet_reference(model, strong, lrn_alpha=1e-4), rtol=1e-4, atol=1e-6):
         raise AssertionError("AlexNet's LRN uses alpha=1e-4, the paper's α; PyTorch's LocalResponseNorm divides "
                              "alpha by the window size, so the paper's α = 1e-4 is alpha=5e-4 there")
+    if torch.allclose(out, alexnet_reference(model, strong, norm_first=True), rtol=1e-4, atol=1e-6):
+        raise AssertionError("AlexNet normalizes before pooling (ReLU -> LRN -> pool, the 2012 paper's order); the "
+                             "lecture's table and this exercise pool first: ReLU -> POOL1 -> NORM1, ReLU -> POOL2 -> "
+                             "NORM2")
     assert_close(out, alexnet_reference(model, strong), "AlexNet(10) in eval mode on a strong input, 10 * x, "
                  "where LRN's sum of squares counts (size=5, alpha=5e-4, beta=0.75, k=2.0?)", rtol=1e-4, atol=1e-6)
 model_checks.assert_dropout_before(model, x, 0.5, {0, 1}, ("FC6", "FC7", "FC8"), "AlexNet(10)")
+model_checks.assert_dropout_before(AlexNet(num_classes=10, dropout=0.3), x, 0.3, {0, 1}, ("FC6", "FC7", "FC8"),
+                                   "AlexNet(10, dropout=0.3)")
 print("AlexNet's forward pass matches the lecture's layers; in training, dropout acts before FC6 and FC7.")
 ### BEGIN HIDDEN TESTS
 import importlib
@@ -954,12 +988,28 @@ loss_fn = nn.CrossEntropyLoss()
 batch_losses = []
 expected_model, expected_loss, expected_acc = reference_epoch(model, batches, 0.5, loss_fn, batch_losses)
 per_batch_loss = float(np.mean(batch_losses))  # what averaging over batches instead of samples gives
+
+
+class GradientsAtStep(torch.optim.SGD):
+    """SGD that records, at each step, whether any parameter had a nonzero gradient."""
+
+    def step(self, closure=None):
+        grads_at_step.append(any(p.grad is not None and bool(p.grad.any())
+                                 for group in self.param_groups for p in group["params"]))
+        return super().step(closure)
+
+
 before = [p.detach().clone() for p in model.parameters()]
+grads_at_step = []
 with model_checks.own_loop_only():
-    result = train_one_epoch(model, model_checks.Batches(batches), torch.optim.SGD(model.parameters(), lr=0.5),
+    result = train_one_epoch(model, model_checks.Batches(batches), GradientsAtStep(model.parameters(), lr=0.5),
                              loss_fn, torch.device("cpu"))
 assert result is not None and len(result) == 2, f"train_one_epoch should return (mean_loss, accuracy), got {result!r}"
 mean_loss, acc = float(result[0]), float(result[1])
+assert grads_at_step, "train_one_epoch never called optimizer.step(): call it after loss.backward() for every batch"
+assert any(grads_at_step), (
+    "optimizer.step() found no gradients: the gradients were cleared after loss.backward() and before the step. "
+    "Call optimizer.zero_grad() before loss.backward() (or before the forward pass), never between backward and step")
 assert any(not torch.equal(b, p) for b, p in zip(before, model.parameters())), (
     "train_one_epoch did not change the parameters: call loss.backward() and optimizer.step() for every batch")
 for (name, p), q in zip(model.named_parameters(), expected_model.parameters()):
@@ -990,7 +1040,7 @@ for trial in range(4):
     expected_model, expected_loss, expected_acc = reference_epoch(model, batches, lr, loss_fn)
     with model_checks.own_loop_only():
         got = train_one_epoch(model, model_checks.Batches(batches), torch.optim.SGD(model.parameters(), lr=lr),
-                              loss_fn, "cpu")
+                              loss_fn, torch.device("cpu"))
     for p, q in zip(model.parameters(), expected_model.parameters()):
         checks.assert_close(p.detach(), q.detach(), f"trial {trial}: parameters after an epoch over batches {sizes}")
     checks.assert_close(float(got[0]), expected_loss, f"trial {trial}: mean loss over batches {sizes}")
@@ -1053,7 +1103,7 @@ for trial in range(3):
     optimizer = torch.optim.SGD(model.parameters(), lr=0.3)
     with model_checks.own_loop_only():
         losses = [float(train_one_epoch(model, model_checks.Batches([(x[:16], y[:16]), (x[16:], y[16:])]), optimizer,
-                                        nn.CrossEntropyLoss(), "cpu")[0]) for epoch in range(8)]
+                                        nn.CrossEntropyLoss(), torch.device("cpu"))[0]) for epoch in range(8)]
     assert losses[-1] < losses[0], f"trial {trial}: losses over 8 epochs {losses}"
 ### END HIDDEN TESTS
 
@@ -1160,7 +1210,7 @@ for trial in range(4):
     batches = [(3 * torch.randn(n, d, dtype=torch.float64), torch.randint(0, k, (n,))) for n in sizes]
     expected_loss, expected_acc = reference_evaluate(model, batches, loss_fn)
     with model_checks.own_loop_only():
-        got = evaluate_model(model, model_checks.Batches(batches), loss_fn, "cpu")
+        got = evaluate_model(model, model_checks.Batches(batches), loss_fn, torch.device("cpu"))
     checks.assert_close(float(got[0]), expected_loss, f"trial {trial}: evaluate_model's loss over batches {sizes}")
     checks.assert_close(float(got[1]), expected_acc, f"trial {trial}: evaluate_model's accuracy over batches {sizes}")
 ### END HIDDEN TESTS

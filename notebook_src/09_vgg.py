@@ -196,15 +196,39 @@ for trial in range(8):
 # %% tests="test_vgg_block_params" points=1
 # Parameters: out*(9*in + 1) for the first conv and out*(9*out + 1) for each further one, worked out above.
 import numpy as np
+import torch
+import torch.nn as nn
 
 def block_params(block):
     return sum(p.numel() for p in block.parameters())
+
+def conv_calls(block, x):
+    """[each nn.Conv2d that block(x) called, in order]: one object twice means shared weights."""
+    calls = []
+    hooks = [m.register_forward_hook(lambda module, args, out: calls.append(module))
+             for m in block.modules() if isinstance(m, nn.Conv2d)]
+    try:
+        with torch.no_grad():
+            block(x)
+    finally:
+        for hook in hooks:
+            hook.remove()
+    return calls
+
+calls = conv_calls(vgg_block(2, 4, 3), torch.randn(1, 2, 4, 4))
+distinct = len({id(conv) for conv in calls})
+assert len(calls) != 3 or distinct == 3, (
+    f"vgg_block(2, 4, 3) runs 3 convs but they are only {distinct} distinct nn.Conv2d objects, so some share "
+    "their weights: a list repeated with * ([conv, relu] * n) repeats the same layer object; create a new "
+    "nn.Conv2d for each conv")
 
 got = block_params(vgg_block(3, 64, 2))
 assert got != 64 * 27 + 64 * 576, "vgg_block(3, 64, 2) has 38,592 parameters: the convs need their biases"
 assert got == 1792 + 36928, f"vgg_block(3, 64, 2) has {got:,} parameters, expected 1,792 + 36,928 = 38,720"
 got = block_params(vgg_block(256, 512, 3))
-assert got == 512 * (9 * 256 + 1) + 2 * 512 * (9 * 512 + 1), f"vgg_block(256, 512, 3) has {got:,} parameters"
+expected = 512 * (9 * 256 + 1) + 2 * 512 * (9 * 512 + 1)
+assert got == expected, (f"vgg_block(256, 512, 3) has {got:,} parameters, expected 512 * (9 * 256 + 1) + "
+                         f"2 * 512 * (9 * 512 + 1) = {expected:,}")
 got = block_params(vgg_block(64, 128, 1))
 assert got == 128 * (9 * 64 + 1), f"vgg_block(64, 128, 1) has {got:,} parameters, expected {128 * 577:,}"
 print("vgg_block(3, 64, 2) has 38,720 parameters.")
@@ -232,6 +256,19 @@ from cs_utils.checks import assert_close
 def block_reference(block, x, num_convs):
     """num_convs x (conv3x3 pad 1 -> ReLU) then a 2x2 max pool, with the block's own conv weights."""
     convs = [m for m in block.modules() if isinstance(m, nn.Conv2d)]
+    if len(convs) < num_convs:
+        calls = []
+        hooks = [m.register_forward_hook(lambda module, args, out: calls.append(module)) for m in convs]
+        try:
+            with torch.no_grad():
+                block(x)
+        finally:
+            for hook in hooks:
+                hook.remove()
+        assert len(calls) != num_convs, (
+            f"the block runs {num_convs} convs but they are only {len(convs)} distinct nn.Conv2d objects, so some "
+            "share their weights: a list repeated with * repeats the same layer object; create a new nn.Conv2d "
+            "for each conv")
     assert len(convs) == num_convs, f"the block has {len(convs)} Conv2d layers, expected num_convs = {num_convs}"
     for conv in convs:
         assert conv.bias is not None, "a conv in the block has no bias"
@@ -345,11 +382,13 @@ class VGG(nn.Module):
         ### END SOLUTION
 
 # %% tests="test_vgg_structure" points=2
-# VGG-16 and VGG-19 layer by layer against torchvision (on the meta device: shapes only, no memory).
+# VGG-16 and VGG-19 layer by layer against torchvision (on the meta device: shapes only, no memory), and a
+# small grey-scale network whose image size is not a multiple of 2 ** len(config).
 import importlib
 
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 import torchvision
 
 import cs_utils.model_checks
@@ -376,6 +415,27 @@ for name, config, reference in [
     with torch.device("meta"):
         out = VGG(config, num_classes=10).eval()(torch.empty(2, 3, 224, 224))
     assert tuple(out.shape) == (2, 10), f"VGG({name} config, num_classes=10) on 2 images: shape {tuple(out.shape)}"
+
+# Grey-scale images of a size that 2 ** len(config) does not divide: each 2x2 pool rounds down.
+config, label = ((1, 4), (2, 8)), "VGG(((1, 4), (2, 8)), num_classes=5, in_channels=1, image_size=23, hidden=16)"
+with torch.device("meta"):
+    model = VGG(config, num_classes=5, in_channels=1, image_size=23, hidden=16)
+    s = F.max_pool2d(F.max_pool2d(torch.empty(1, 1, 23, 23), 2), 2).shape[-1]
+conv_inputs = [m.in_channels for m in model.modules() if isinstance(m, nn.Conv2d)]
+assert 1 in conv_inputs, (f"{label}: no Conv2d takes 1 input channel (their in_channels are {conv_inputs}): the "
+                          "first block takes in_channels, not a fixed 3")
+if not any(isinstance(m, nn.modules.lazy.LazyModuleMixin) for m in model.modules()):
+    fc_inputs = [m.in_features for m in model.modules() if isinstance(m, nn.Linear)]
+    assert 8 * s * s in fc_inputs, (
+        f"{label}: the Linear layers take {fc_inputs} features; the first should take C_last * s * s = "
+        f"8 * {s} * {s} = {8 * s * s}, with s = image_size // 2 ** len(config) = 23 // 4 = {s}: s follows "
+        f"image_size and the number of blocks, and rounds down as each pool does (23 -> 11 -> {s})")
+expected = [("Conv2d", (4, 1, 3, 3)), ("Conv2d", (8, 4, 3, 3)), ("Conv2d", (8, 8, 3, 3)),
+            ("Linear", (16, 8 * s * s)), ("Linear", (16, 16)), ("Linear", (5, 16))]
+with torch.device("meta"):
+    got, out = weight_shapes(model, 23, 1)
+assert got == expected, f"{label}: layers {got}, expected {expected}"
+assert tuple(out.shape) == (2, 5), f"{label} on 2 images: shape {tuple(out.shape)}, expected (2, 5)"
 print("VGG-16 and VGG-19 have torchvision's layers, in torchvision's order.")
 ### BEGIN HIDDEN TESTS
 import importlib

@@ -394,6 +394,9 @@ from cs_utils.checks import assert_shape
 
 CHANNEL_AXIS = ("join the branches along the channels, torch.cat(branches, dim=1); torch.cat's default, dim=0, "
                 "stacks them along the batch, which fails when the branches differ in width")
+SAME_SIZE = ("the branches' outputs differ in height or width, so they cannot be joined: every branch keeps H and W "
+             "(3x3 conv with padding 1, 5x5 with padding 2, and the pool branch's 3x3 max pool with stride=1 and "
+             "padding=1: nn.MaxPool2d's stride defaults to its kernel size)")
 
 
 def inception_output(module, x, label):
@@ -404,6 +407,8 @@ def inception_output(module, x, label):
     except RuntimeError as err:
         if "except in dimension 0" in str(err):  # torch.cat(branches) with branches of unequal widths
             raise AssertionError(f"{label} raised RuntimeError ({err}): {CHANNEL_AXIS}") from None
+        if "except in dimension 1" in str(err):  # torch.cat(branches, dim=1) with unequal spatial sizes
+            raise AssertionError(f"{label} raised RuntimeError ({err}): {SAME_SIZE}") from None
         raise
     return out
 
@@ -496,8 +501,17 @@ def check_branches(config, h, w, seed):
     i, j = h // 2, w // 2
     bumped = x.clone()
     bumped[0, :, i, j] += 10.0
-    with torch.no_grad():
-        changed = (module(bumped) - module(x)).abs()[0] > 1e-12
+    try:
+        with torch.no_grad():
+            changed = (module(bumped) - module(x)).abs()[0] > 1e-12
+    except RuntimeError as err:
+        if "except in dimension 1" not in str(err):
+            raise
+        raise AssertionError(f"Inception{config} on x {tuple(x.shape)} raised RuntimeError ({err}): the branches' "
+                             "outputs differ in height or width, so they cannot be joined. Every branch keeps H and "
+                             "W: 3x3 conv with padding 1, 5x5 with padding 2, and the pool branch's 3x3 max pool "
+                             "with stride=1 and padding=1 (nn.MaxPool2d's stride defaults to its kernel "
+                             "size)") from None
     assert changed.shape == (c1 + c3 + c5 + pp, h, w), f"Inception{config} output shape {tuple(changed.shape)}"
     rows, cols = torch.meshgrid(torch.arange(h), torch.arange(w), indexing="ij")
     distance = torch.maximum((rows - i).abs(), (cols - j).abs())
@@ -1052,6 +1066,22 @@ def main_path(model, x):
     return model.fc(model.dropout(features.mean(dim=(2, 3))))
 
 
+def forward_naming_flatten(model, x):
+    """model(x) without gradients; fails naming the flatten when fc gets the (N, C, 1, 1) map."""
+    fc_inputs = []
+    hook = model.fc.register_forward_pre_hook(lambda module, args: fc_inputs.append(args[0].dim()))
+    try:
+        with torch.no_grad():
+            return model(x)
+    except RuntimeError as err:
+        if fc_inputs and fc_inputs[-1] != 2:
+            raise AssertionError(f"fc got a {fc_inputs[-1]}-d input and failed ({err}): flatten the pooled map to "
+                                 "(N, C) with torch.flatten(x, 1) before dropout and fc") from None
+        raise
+    finally:
+        hook.remove()
+
+
 def count_aux_calls(model):
     calls = []
     hooks = [head.register_forward_hook(lambda *args: calls.append(1)) for head in (model.aux1, model.aux2)
@@ -1063,12 +1093,15 @@ torch.manual_seed(0)
 model = MiniGoogLeNet(num_classes=7, width=0.125, inception=TorchvisionInception, stem_pools=2).double().eval()
 x = torch.randn(3, 3, 32, 32, dtype=torch.float64)
 calls, hooks = count_aux_calls(model)
-with torch.no_grad():
-    out = model(x)
+out = forward_naming_flatten(model, x)
 if isinstance(out, (tuple, list)):
     raise AssertionError(f"in eval mode MiniGoogLeNet returned a {type(out).__name__} of {len(out)}: the auxiliary "
                          f"heads are for training only, eval mode returns the main logits alone")
 with torch.no_grad():
+    if not torch.equal(out, model(x)):
+        raise AssertionError("MiniGoogLeNet(7) in eval mode gives different logits for the same x: the main path's "
+                             "dropout is still on in eval mode. F.dropout drops whatever the mode unless told "
+                             "training=self.training; self.dropout (an nn.Dropout) follows model.eval() by itself")
     assert_close(out, main_path(model, x), "MiniGoogLeNet(7) in eval mode vs stem -> stage1 -> stage2 -> stage3 -> "
                  "gap -> dropout -> fc", rtol=1e-6, atol=1e-8)
 assert not calls, f"in eval mode the auxiliary heads ran {len(calls)} time(s); skip them at test time"
@@ -1116,7 +1149,17 @@ model_checks = importlib.reload(cs_utils.model_checks)  # a notebook cannot have
 
 
 def check_training_outputs(model, x, k):
-    out = model(x)
+    fc_inputs = []
+    hook = model.fc.register_forward_pre_hook(lambda module, args: fc_inputs.append(args[0].dim()))
+    try:
+        out = model(x)
+    except RuntimeError as err:
+        if fc_inputs and fc_inputs[-1] != 2:
+            raise AssertionError(f"fc got a {fc_inputs[-1]}-d input and failed ({err}): flatten the pooled map to "
+                                 "(N, C) with torch.flatten(x, 1) before dropout and fc") from None
+        raise
+    finally:
+        hook.remove()
     if torch.is_tensor(out) or len(out) != 3:
         raise AssertionError("in training mode with aux_logits=True, MiniGoogLeNet should return the tuple "
                              f"(logits, aux1, aux2); it returned {type(out).__name__}")

@@ -160,7 +160,7 @@ for (cin, cout, stride), (h, w), expected in [((64, 64, 1), (8, 8), (2, 64, 8, 8
                                               ((16, 16, 2), (9, 6), (2, 16, 5, 3)),
                                               ((8, 4, 1), (5, 7), (2, 4, 5, 7))]:
     out = residual_block_output(BasicBlock(cin, cout, stride), torch.randn(2, cin, h, w),
-                                f"BasicBlock({cin}, {cout}, stride={stride})")
+                                f"BasicBlock({cin}, {cout}, stride={stride})", stride)
     assert_shape(out, expected, f"BasicBlock({cin}, {cout}, stride={stride}) on x (2, {cin}, {h}, {w}) (when the "
                  f"stride or the channels change, the shortcut needs a 1x1 projection with that stride)")
 print("BasicBlock keeps or halves the spatial size, and projects the shortcut when the shape changes.")
@@ -285,10 +285,13 @@ def conv(x, layer, stride, padding):
     return F.conv2d(x, layer.weight, layer.bias, stride=stride, padding=padding)
 
 
-def basic_block_reference(block, x, stride, shortcut):
+def basic_block_reference(block, x, stride, shortcut, conv2_stride=False):
+    """ReLU(bn2(conv2(ReLU(bn1(conv1(x))))) + shortcut); conv2_stride moves the stride to conv2, to name that."""
     assert block.conv1.weight.shape[2:] == (3, 3) and block.conv2.weight.shape[2:] == (3, 3), \
         "conv1 and conv2 should be 3x3 convolutions"
-    residual = bn_eval(conv(F.relu(bn_eval(conv(x, block.conv1, stride, 1), block.bn1)), block.conv2, 1, 1), block.bn2)
+    stride1, stride2 = (1, stride) if conv2_stride else (stride, 1)
+    residual = bn_eval(conv(F.relu(bn_eval(conv(x, block.conv1, stride1, 1), block.bn1)), block.conv2, stride2, 1),
+                       block.bn2)
     return F.relu(residual + shortcut)
 
 
@@ -312,11 +315,20 @@ def check_basic_block(cin, cout, stride, x, seed):
             shortcut = bn_eval(conv(x, convs[0], stride, 0), norms[0])
         expected = basic_block_reference(block, x, stride, shortcut)
     label = f"BasicBlock({cin}, {cout}, stride={stride}) on x {tuple(x.shape)} in eval mode"
-    got = residual_block_output(block, x, label)
+    got = residual_block_output(block, x, label, stride)
     residual = (basic_block_reference(block, x, stride, torch.zeros_like(expected))
                 if got.shape == expected.shape else None)
     if residual is not None and not torch.allclose(got, expected) and torch.allclose(got, residual + shortcut):
         raise AssertionError(f"{label}: the shortcut was added after the final ReLU; add first, then apply the ReLU")
+    if residual is not None and not torch.allclose(got, expected) and torch.allclose(got, F.relu(residual + shortcut)):
+        raise AssertionError(f"{label}: the branch went through a ReLU before the shortcut was added. The branch ends "
+                             "with bn2; the block's second ReLU comes after the addition: ReLU(bn2(...) + shortcut)")
+    if stride != 1 and got.shape == expected.shape:
+        with torch.no_grad():
+            on_conv2 = basic_block_reference(block, x, stride, shortcut, conv2_stride=True)
+        if not torch.allclose(got, expected) and torch.allclose(got, on_conv2):
+            raise AssertionError(f"{label}: the stride is on conv2; it belongs on conv1, the first 3x3 convolution "
+                                 "(conv2 has stride 1), as in the paper and torchvision")
     assert_close(got, expected, f"{label} vs ReLU(bn2(conv2(ReLU(bn1(conv1(x))))) + shortcut(x))",
                  rtol=1e-7, atol=1e-9)
 
@@ -468,7 +480,8 @@ torch.manual_seed(0)
 for (cin, channels, stride), (h, w) in [((64, 64, 1), (8, 8)), ((256, 64, 1), (8, 8)), ((256, 128, 2), (8, 8)),
                                         ((16, 4, 2), (7, 5))]:
     block = Bottleneck(cin, channels, stride)
-    out = residual_block_output(block, torch.randn(2, cin, h, w), f"Bottleneck({cin}, {channels}, stride={stride})")
+    out = residual_block_output(block, torch.randn(2, cin, h, w), f"Bottleneck({cin}, {channels}, stride={stride})",
+                                stride)
     assert_shape(out, (2, 4 * channels, (h - 1) // stride + 1, (w - 1) // stride + 1),
                  f"Bottleneck({cin}, {channels}, stride={stride}) on x (2, {cin}, {h}, {w})")
     got, expected = sum(p.numel() for p in block.parameters()), torchvision_bottleneck_params(cin, channels, stride)
@@ -549,7 +562,7 @@ def check_bottleneck(cin, channels, stride, x, seed):
                 m.bias.copy_(torch.randn(m.num_features, generator=gen, dtype=torch.float64))
         expected, shortcut = bottleneck_reference(block, x, stride)
         label = f"Bottleneck({cin}, {channels}, stride={stride}) on x {tuple(x.shape)} in eval mode"
-        got = residual_block_output(block, x, label)
+        got = residual_block_output(block, x, label, stride)
         assert_close(got, expected, f"{label} vs the 1x1 -> 3x3 -> 1x1 branch plus the shortcut, then ReLU",
                      rtol=1e-7, atol=1e-9)
         block.bn3.weight.zero_()
@@ -674,7 +687,8 @@ def resnet(depth, num_classes=1000, width=64, stem="imagenet", basic_block=None,
     ### END SOLUTION
 
 # %% tests="test_resnet_configs" points=2
-# ResNet-18/34/50 built from torchvision's blocks must have torchvision's parameter counts and depths.
+# ResNet-18/34/50/101/152 built from torchvision's blocks must have torchvision's widths, block counts,
+# parameter counts and depths.
 # Models are built on the meta device: no memory, no initialization, only shapes.
 import torch
 import torch.nn as nn
@@ -715,6 +729,22 @@ def check_resnet(depth, num_classes=1000, stem="imagenet"):
                        bottleneck_block=ReferenceBottleneck)
         reference = getattr(torchvision.models, f"resnet{depth}")(weights=None, num_classes=num_classes)
     got, expected = sum(p.numel() for p in model.parameters()), sum(p.numel() for p in reference.parameters())
+    blocks = ["BasicBlock" if isinstance(m, TvBasic) else "Bottleneck" for m in model.modules()
+              if isinstance(m, (TvBasic, TvBottleneck))]
+    kind = "BasicBlock" if isinstance(reference.layer1[0], TvBasic) else "Bottleneck"
+    expected_blocks = [kind] * sum(len(stage) for stage in (reference.layer1, reference.layer2, reference.layer3,
+                                                             reference.layer4))
+    assert blocks, (f"resnet({depth}, basic_block=..., bottleneck_block=...) built no block of the classes passed: "
+                    "build the stages from basic_block or bottleneck_block, the arguments")
+    assert set(blocks) == {kind}, (f"resnet({depth}) is built from {', '.join(sorted(set(blocks)))}; ResNet-{depth} "
+                                   f"uses {kind}s: check the block type in the table")
+    assert model.fc.in_features == reference.fc.in_features, (
+        f"resnet({depth}) ends with {model.fc.in_features} channels, torchvision's ResNet-{depth} with "
+        f"{reference.fc.in_features}: the widths are (width, 2 * width, 4 * width, 8 * width), the channels of the "
+        "3x3 convolutions; a Bottleneck multiplies its width by its expansion, 4, itself")
+    assert blocks == expected_blocks, (
+        f"resnet({depth}) has {len(blocks)} blocks ({', '.join(sorted(set(blocks)))}), ResNet-{depth} has "
+        f"{len(expected_blocks)} {kind}s: check the blocks per stage in the table")
     if stem == "cifar":  # a 3x3 stem convolution instead of 7x7, on 3 input channels with 64 filters
         expected -= (7 * 7 - 3 * 3) * 3 * 64
         if got == expected + (7 * 7 - 3 * 3) * 3 * 64:
@@ -725,17 +755,15 @@ def check_resnet(depth, num_classes=1000, stem="imagenet"):
     assert main_path_depth(model) == depth, f"resnet({depth}) has {main_path_depth(model)} layers on its main path"
 
 
-for depth in (18, 34, 50):
+for depth in (18, 34, 50, 101, 152):
     check_resnet(depth)
-print("resnet(18), resnet(34) and resnet(50) have torchvision's parameter counts and depths.")
+print("resnet(18), (34), (50), (101) and (152) have torchvision's parameter counts and depths.")
 ### BEGIN HIDDEN TESTS
 import importlib
 
 import cs_utils.checks
 
 checks = importlib.reload(cs_utils.checks)
-check_resnet(101)
-check_resnet(152)
 rng = np.random.default_rng(6001)
 for size in (18, 34, 50):
     check_resnet(size, num_classes=int(rng.integers(2, 200)), stem=str(rng.choice(["imagenet", "cifar"])))

@@ -24,6 +24,8 @@ def classifier(order: str, p: float = 0.5) -> nn.Sequential:
         "after_relu_inplace": [nn.Dropout(p), fc6, nn.ReLU(inplace=True), nn.Dropout(p), fc7, nn.ReLU(), fc8],
         "on_the_scores": [fc6, nn.ReLU(), fc7, nn.ReLU(), fc8, nn.Dropout(p)],
         "none_before_fc6": [fc6, nn.ReLU(), nn.Dropout(p), fc7, nn.ReLU(), nn.Dropout(p), fc8],
+        "also_before_fc8": [nn.Dropout(p), fc6, nn.ReLU(), nn.Dropout(p), fc7, nn.ReLU(), nn.Dropout(p), fc8],
+        "no_relu_after_fc6": [nn.Dropout(p), fc6, fc7, nn.ReLU(), fc8],
     }[order]
     return nn.Sequential(*layers)
 
@@ -38,6 +40,36 @@ def test_dropout_in_its_places_passes(order):
 def test_dropout_elsewhere_fails(order, message):
     with pytest.raises(AssertionError, match=message):
         model_checks.assert_dropout_before(classifier(order), torch.randn(8, 12), 0.5, {0, 1}, NAMES, order)
+
+
+@pytest.mark.parametrize("order, dropped, message", [
+    ("also_before_fc8", {0, 1}, "FC8's input was dropped out .* no dropout before FC8: dropout belongs only "
+                                "before FC6 and FC7"),
+    # VGG's order (dropout after the ReLUs of the first two layers) checked against AlexNet's.
+    ("torchvision", {1, 2}, "FC6's input was dropped out .* no dropout before FC6: dropout belongs only "
+                            "before FC7 and FC8"),
+    ("no_relu_after_fc6", {0}, r"FC7's input is not ReLU\(FC6's output\)")])
+def test_dropout_where_there_is_none_is_named(order, dropped, message):
+    with pytest.raises(AssertionError, match=message):
+        model_checks.assert_dropout_before(classifier(order), torch.randn(8, 12), 0.5, dropped, NAMES, order)
+
+
+class AlwaysDropping(nn.Module):
+    """F.dropout without training=self.training: it drops in eval mode too."""
+
+    def __init__(self):
+        super().__init__()
+        self.layers = classifier("torchvision")
+
+    def forward(self, x):
+        fc6, fc7, fc8 = (m for m in self.layers if isinstance(m, nn.Linear))
+        x = torch.relu(fc6(nn.functional.dropout(x, 0.5)))
+        return fc8(torch.relu(fc7(nn.functional.dropout(x, 0.5))))
+
+
+def test_dropout_on_in_eval_mode_is_named():
+    with pytest.raises(AssertionError, match="FC6's input differs between two passes .* on in eval mode"):
+        model_checks.assert_dropout_before(AlwaysDropping(), torch.randn(8, 12), 0.5, {0, 1}, NAMES, "always")
 
 
 def test_dropout_with_another_probability_fails():
@@ -334,6 +366,17 @@ def test_residual_block_output_names_a_shortcut_that_keeps_the_shape():
     with pytest.raises(AssertionError, match=r"^block, stride 2: the branch and the shortcut have different"):
         model_checks.residual_block_output(_Residual(2, shortcut="identity"), torch.randn(2, 4, 6, 6),
                                            "block, stride 2")
+
+
+def test_residual_block_output_blames_the_side_whose_size_the_stride_does_not_explain():
+    with pytest.raises(AssertionError, match="the shortcut keeps the input's size where the stride 2"):
+        model_checks.residual_block_output(_Residual(2, shortcut="identity"), torch.randn(2, 4, 6, 6), "b", 2)
+    unpadded = _Residual(1, shortcut="identity")
+    unpadded.conv.padding = (0, 0)
+    with pytest.raises(AssertionError, match="the branch changes the height or width .* padding=1"):
+        model_checks.residual_block_output(unpadded, torch.randn(2, 4, 6, 6), "block", 1)
+    with pytest.raises(AssertionError, match="they differ in height or width"):
+        model_checks.residual_block_output(unpadded, torch.randn(2, 4, 6, 6), "block")
 
 
 def test_residual_block_output_names_an_add_into_the_input():

@@ -183,10 +183,10 @@ def inputs_left_unchanged(function: str, **inputs) -> Iterator[None]:
     is what it broke; either way the student should read that it was modified. An error raised in
     the block passes unchanged.
     """
-    before = {name: np.array(_as_numpy(a), copy=True) for name, a in inputs.items()}
+    before = {name: np.array(_as_numpy(value), copy=True) for name, value in inputs.items()}
     yield
-    for name, a in inputs.items():
-        now, then = np.asarray(_as_numpy(a)), before[name]
+    for name, value in inputs.items():
+        now, then = np.asarray(_as_numpy(value)), before[name]
         if now.shape != then.shape:
             raise AssertionError(f"{function} changed the shape of its argument {name} from {then.shape} to "
                                  f"{now.shape}: reshape a copy (w.reshape(...)), never the caller's array")

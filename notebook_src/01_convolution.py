@@ -362,10 +362,10 @@ for trial in range(8):
     checks.assert_close(difference, np.broadcast_to(b[None, :, None, None], difference.shape),
                         f"conv2d(x, w, b) - conv2d(x, w, None) with x {x.shape}, w {w.shape}", atol=1e-12)
     with checks.numpy_only("conv2d"):
-        out32 = conv2d(x.astype(np.float32), w.astype(np.float32))
-    assert getattr(out32, "dtype", None) == np.float32, (
+        no_bias32 = conv2d(x.astype(np.float32), w.astype(np.float32))
+    assert getattr(no_bias32, "dtype", None) == np.float32, (
         f"conv2d(x, w) with float32 x {x.shape}, w {w.shape} and no bias returned dtype "
-        f"{getattr(out32, 'dtype', None)}: return an array of x's dtype")
+        f"{getattr(no_bias32, 'dtype', None)}: return an array of x's dtype")
 ### END HIDDEN TESTS
 
 # %% tests="test_conv2d_vs_torch" points=4

@@ -41,6 +41,39 @@ def layer_calls(model, x, layer_types) -> tuple:
     return out, calls
 
 
+def assert_convs_distinct(block, x, num_convs: int, label: str) -> None:
+    """Fail with ``label`` when ``block(x)`` runs ``num_convs`` convolutions through fewer distinct
+    nn.Conv2d objects: a layer list repeated with ``*`` ([conv, relu] * n) runs one layer, and so one
+    set of weights, several times."""
+    import torch.nn as nn
+
+    _, calls = layer_calls(block, x, nn.Conv2d)
+    distinct = len({id(module) for module, _, _ in calls})
+    assert len(calls) != num_convs or distinct == num_convs, (
+        f"{label} runs {num_convs} convs but they are only {distinct} distinct nn.Conv2d objects, so some "
+        "share their weights: a list repeated with * ([conv, relu] * n) repeats the same layer object; "
+        "create a new nn.Conv2d for each conv")
+
+
+@contextlib.contextmanager
+def naming_an_unflattened_input(layer, name: str) -> Iterator[None]:
+    """Turn a RuntimeError raised in the block after the Linear ``layer`` (called ``name``) got a pooled
+    map that is not (N, C), such as (N, C, 1, 1), into a message that says to flatten it first: torch's
+    own "mat1 and mat2 shapes cannot be multiplied" names neither the layer nor the fix."""
+    dims = []
+    hook = layer.register_forward_pre_hook(lambda module, args: dims.append(args[0].dim()))
+    try:
+        yield
+    except RuntimeError as err:
+        if dims and dims[-1] != 2:
+            raise AssertionError(f"{name} got a {dims[-1]}-d input and failed ({err}): flatten the "
+                                 f"pooled map to (N, C) with torch.flatten(x, 1) before dropout and {name}"
+                                 ) from None
+        raise
+    finally:
+        hook.remove()
+
+
 def residual_block_output(block, x, label: str, stride: int | None = None):
     """``block(x)`` without gradients, for a residual block; fails with ``label`` and the cause when
     the block changes ``x`` or cannot add its shortcut to its branch.

@@ -195,32 +195,19 @@ for trial in range(8):
 
 # %% tests="test_vgg_block_params" points=1
 # Parameters: out*(9*in + 1) for the first conv and out*(9*out + 1) for each further one, worked out above.
+import importlib
+
 import numpy as np
 import torch
-import torch.nn as nn
+
+import cs_utils.model_checks
+
+model_checks = importlib.reload(cs_utils.model_checks)  # a notebook cannot have changed it
 
 def block_params(block):
     return sum(p.numel() for p in block.parameters())
 
-def conv_calls(block, x):
-    """[each nn.Conv2d that block(x) called, in order]: one object twice means shared weights."""
-    calls = []
-    hooks = [m.register_forward_hook(lambda module, args, out: calls.append(module))
-             for m in block.modules() if isinstance(m, nn.Conv2d)]
-    try:
-        with torch.no_grad():
-            block(x)
-    finally:
-        for hook in hooks:
-            hook.remove()
-    return calls
-
-calls = conv_calls(vgg_block(2, 4, 3), torch.randn(1, 2, 4, 4))
-distinct = len({id(conv) for conv in calls})
-assert len(calls) != 3 or distinct == 3, (
-    f"vgg_block(2, 4, 3) runs 3 convs but they are only {distinct} distinct nn.Conv2d objects, so some share "
-    "their weights: a list repeated with * ([conv, relu] * n) repeats the same layer object; create a new "
-    "nn.Conv2d for each conv")
+model_checks.assert_convs_distinct(vgg_block(2, 4, 3), torch.randn(1, 2, 4, 4), 3, "vgg_block(2, 4, 3)")
 
 got = block_params(vgg_block(3, 64, 2))
 assert got != 64 * 27 + 64 * 576, "vgg_block(3, 64, 2) has 38,592 parameters: the convs need their biases"
@@ -248,27 +235,22 @@ for trial in range(8):
 
 # %% tests="test_vgg_block_forward" points=2
 # Recompute the block with torch.nn.functional from your conv weights, in float64.
+import importlib
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from cs_utils.checks import assert_close
 
+import cs_utils.model_checks
+
+model_checks = importlib.reload(cs_utils.model_checks)  # a notebook cannot have changed it
+
 def block_reference(block, x, num_convs):
     """num_convs x (conv3x3 pad 1 -> ReLU) then a 2x2 max pool, with the block's own conv weights."""
     convs = [m for m in block.modules() if isinstance(m, nn.Conv2d)]
     if len(convs) < num_convs:
-        calls = []
-        hooks = [m.register_forward_hook(lambda module, args, out: calls.append(module)) for m in convs]
-        try:
-            with torch.no_grad():
-                block(x)
-        finally:
-            for hook in hooks:
-                hook.remove()
-        assert len(calls) != num_convs, (
-            f"the block runs {num_convs} convs but they are only {len(convs)} distinct nn.Conv2d objects, so some "
-            "share their weights: a list repeated with * repeats the same layer object; create a new nn.Conv2d "
-            "for each conv")
+        model_checks.assert_convs_distinct(block, x, num_convs, "the block")
     assert len(convs) == num_convs, f"the block has {len(convs)} Conv2d layers, expected num_convs = {num_convs}"
     for conv in convs:
         assert conv.bias is not None, "a conv in the block has no bias"
@@ -291,6 +273,7 @@ import importlib
 import cs_utils.checks
 
 checks = importlib.reload(cs_utils.checks)
+model_checks = importlib.reload(cs_utils.model_checks)  # block_reference uses it; the answer has run since
 torch.manual_seed(911)
 rng = np.random.default_rng(911)
 for trial in range(8):

@@ -1054,32 +1054,22 @@ class MiniGoogLeNet(nn.Module):
 # Eval mode: a single tensor of main logits, and the auxiliary heads are not run.
 # (The model is built with torchvision's Inception, so this test does not depend on your Exercise 2, and with two
 # stem pools, so it runs fast.)
+import importlib
+
 import torch
 import torch.nn.functional as F
 from torchvision.models.googlenet import Inception as TorchvisionInception
+
+import cs_utils.model_checks
 from cs_utils.checks import assert_close
+
+model_checks = importlib.reload(cs_utils.model_checks)  # a notebook cannot have changed it
 
 
 def main_path(model, x):
     """The main classifier's logits, computed from the model's parts in the documented order."""
     features = model.stage3(model.stage2(model.stage1(model.stem(x))))
     return model.fc(model.dropout(features.mean(dim=(2, 3))))
-
-
-def forward_naming_flatten(model, x):
-    """model(x) without gradients; fails naming the flatten when fc gets the (N, C, 1, 1) map."""
-    fc_inputs = []
-    hook = model.fc.register_forward_pre_hook(lambda module, args: fc_inputs.append(args[0].dim()))
-    try:
-        with torch.no_grad():
-            return model(x)
-    except RuntimeError as err:
-        if fc_inputs and fc_inputs[-1] != 2:
-            raise AssertionError(f"fc got a {fc_inputs[-1]}-d input and failed ({err}): flatten the pooled map to "
-                                 "(N, C) with torch.flatten(x, 1) before dropout and fc") from None
-        raise
-    finally:
-        hook.remove()
 
 
 def count_aux_calls(model):
@@ -1093,7 +1083,8 @@ torch.manual_seed(0)
 model = MiniGoogLeNet(num_classes=7, width=0.125, inception=TorchvisionInception, stem_pools=2).double().eval()
 x = torch.randn(3, 3, 32, 32, dtype=torch.float64)
 calls, hooks = count_aux_calls(model)
-out = forward_naming_flatten(model, x)
+with model_checks.naming_an_unflattened_input(model.fc, "fc"), torch.no_grad():
+    out = model(x)
 if isinstance(out, (tuple, list)):
     raise AssertionError(f"in eval mode MiniGoogLeNet returned a {type(out).__name__} of {len(out)}: the auxiliary "
                          f"heads are for training only, eval mode returns the main logits alone")
@@ -1149,17 +1140,8 @@ model_checks = importlib.reload(cs_utils.model_checks)  # a notebook cannot have
 
 
 def check_training_outputs(model, x, k):
-    fc_inputs = []
-    hook = model.fc.register_forward_pre_hook(lambda module, args: fc_inputs.append(args[0].dim()))
-    try:
+    with model_checks.naming_an_unflattened_input(model.fc, "fc"):
         out = model(x)
-    except RuntimeError as err:
-        if fc_inputs and fc_inputs[-1] != 2:
-            raise AssertionError(f"fc got a {fc_inputs[-1]}-d input and failed ({err}): flatten the pooled map to "
-                                 "(N, C) with torch.flatten(x, 1) before dropout and fc") from None
-        raise
-    finally:
-        hook.remove()
     if torch.is_tensor(out) or len(out) != 3:
         raise AssertionError("in training mode with aux_logits=True, MiniGoogLeNet should return the tuple "
                              f"(logits, aux1, aux2); it returned {type(out).__name__}")
@@ -1193,6 +1175,7 @@ import importlib
 import cs_utils.checks
 
 checks = importlib.reload(cs_utils.checks)
+model_checks = importlib.reload(cs_utils.model_checks)  # check_training_outputs uses it; the answer has run since
 torch.manual_seed(3002)
 for trial in range(2):
     k, n = int(torch.randint(2, 12, ())), int(torch.randint(2, 5, ()))

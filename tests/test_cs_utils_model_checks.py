@@ -388,3 +388,28 @@ def test_residual_block_output_names_an_add_into_the_input():
 def test_residual_block_output_lets_other_errors_through():
     with pytest.raises(RuntimeError, match="channels"):
         model_checks.residual_block_output(_Residual(1), torch.randn(2, 3, 6, 6), "block")
+
+
+def test_assert_convs_distinct_fails_a_layer_list_repeated_with_a_star():
+    x = torch.randn(1, 2, 4, 4)
+    own = nn.Sequential(nn.Conv2d(2, 2, 3, padding=1), nn.ReLU(), nn.Conv2d(2, 2, 3, padding=1), nn.ReLU())
+    model_checks.assert_convs_distinct(own, x, 2, "block")
+    shared = nn.Sequential(*[nn.Conv2d(2, 2, 3, padding=1), nn.ReLU()] * 2)
+    with pytest.raises(AssertionError, match=r"^block runs 2 convs but they are only 1 distinct nn.Conv2d"):
+        model_checks.assert_convs_distinct(shared, x, 2, "block")
+    model_checks.assert_convs_distinct(shared, x, 3, "block")  # a wrong count is the count test's to name
+
+
+def test_naming_an_unflattened_input_names_the_flatten_only_when_it_is_the_cause():
+    fc = nn.Linear(4, 3)
+    pooled = torch.randn(2, 4, 1, 1)
+    with model_checks.naming_an_unflattened_input(fc, "fc"):
+        fc(torch.flatten(pooled, 1))
+    flatten_hint = r"^fc got a 4-d input .*torch.flatten\(x, 1\) before dropout and fc$"
+    with pytest.raises(AssertionError, match=flatten_hint):
+        with model_checks.naming_an_unflattened_input(fc, "fc"):
+            fc(pooled)
+    with pytest.raises(RuntimeError, match="mat1 and mat2"):  # a wrong width of a 2-d input stays torch's
+        with model_checks.naming_an_unflattened_input(fc, "fc"):
+            fc(torch.randn(2, 5))
+    assert not fc._forward_pre_hooks

@@ -1131,6 +1131,7 @@ for trial in range(3):
 import importlib
 
 import torch
+import torch.nn.functional as F
 from torchvision.models.googlenet import Inception as TorchvisionInception
 
 import cs_utils.model_checks

@@ -170,6 +170,7 @@ import importlib
 import cs_utils.checks
 
 checks = importlib.reload(cs_utils.checks)
+residual_block_output = importlib.reload(cs_utils.model_checks).residual_block_output
 rng = np.random.default_rng(4001)
 for trial in range(8):
     cin, cout, stride = int(rng.integers(1, 9)), int(rng.integers(1, 9)), int(rng.choice([1, 2, 3]))
@@ -178,21 +179,24 @@ for trial in range(8):
     n, h, w = int(rng.integers(1, 4)), int(rng.integers(1, 12)), int(rng.integers(1, 12))
     blk = BasicBlock(cin, cout, stride).double().eval()
     x = torch.randn(n, cin, h, w, dtype=torch.float64)
-    x_before = x.clone()
-    with torch.no_grad():
-        out = blk(x)
-    checks.assert_shape(out, (n, cout, (h - 1) // stride + 1, (w - 1) // stride + 1),
-                        f"BasicBlock({cin}, {cout}, stride={stride}) on x {tuple(x.shape)}")
-    checks.assert_close(x, x_before, "x after BasicBlock's forward pass: the input must not be modified")
+    label = f"BasicBlock({cin}, {cout}, stride={stride}) on x {tuple(x.shape)}"
+    checks.assert_shape(residual_block_output(blk, x, label, stride),
+                        (n, cout, (h - 1) // stride + 1, (w - 1) // stride + 1), label)
 ### END HIDDEN TESTS
 
 # %% tests="test_basic_block_zero_branch" points=2
 # With the last BatchNorm of the residual branch zeroed (gamma = beta = 0), F(x) = 0 and the block
 # must compute ReLU(shortcut(x)): ReLU(x) for the identity shortcut, ReLU(BN(conv1x1_stride(x))) for a projection.
+import importlib
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+import cs_utils.model_checks
 from cs_utils.checks import assert_close
+
+residual_block_output = importlib.reload(cs_utils.model_checks).residual_block_output  # a notebook cannot change it
 
 
 def projection_reference(block, x, stride):
@@ -229,8 +233,7 @@ def check_zero_branch(cin, cout, stride, x, seed):
     label = f"BasicBlock({cin}, {cout}, stride={stride}) with bn2's gamma and beta zeroed, x {tuple(x.shape)}"
     for mode in ("eval", "train"):
         block.train(mode == "train")
-        with torch.no_grad():
-            out = block(x)
+        out = residual_block_output(block, x, f"{label}, {mode} mode", stride)
         if stride == 1 and cin == cout:
             assert_close(out, F.relu(x), f"{label}, {mode} mode: F(x) = 0, so out = ReLU(x + 0)", rtol=1e-7, atol=1e-9)
         elif mode == "eval":
@@ -250,6 +253,7 @@ import cs_utils.checks
 
 checks = importlib.reload(cs_utils.checks)
 assert_close = checks.assert_close
+residual_block_output = importlib.reload(cs_utils.model_checks).residual_block_output
 rng = np.random.default_rng(4002)
 for trial in range(8):
     cin = int(rng.integers(1, 9))
@@ -344,6 +348,7 @@ import cs_utils.checks
 
 checks = importlib.reload(cs_utils.checks)
 assert_close = checks.assert_close
+residual_block_output = importlib.reload(cs_utils.model_checks).residual_block_output
 rng = np.random.default_rng(4003)
 for trial in range(8):
     cin, cout, stride = int(rng.integers(1, 7)), int(rng.integers(1, 7)), int(rng.choice([1, 2]))
@@ -494,6 +499,7 @@ import importlib
 import cs_utils.checks
 
 checks = importlib.reload(cs_utils.checks)
+residual_block_output = importlib.reload(cs_utils.model_checks).residual_block_output
 rng = np.random.default_rng(5001)
 for trial in range(6):
     cin, channels, stride = int(rng.integers(1, 20)), int(rng.integers(1, 6)), int(rng.choice([1, 2]))
@@ -501,10 +507,9 @@ for trial in range(6):
         cin, stride = 4 * channels, 1
     h, w = int(rng.integers(1, 10)), int(rng.integers(1, 10))
     blk = Bottleneck(cin, channels, stride).double().eval()
-    with torch.no_grad():
-        out = blk(torch.randn(2, cin, h, w, dtype=torch.float64))
-    checks.assert_shape(out, (2, 4 * channels, (h - 1) // stride + 1, (w - 1) // stride + 1),
-                        f"Bottleneck({cin}, {channels}, stride={stride}) on x (2, {cin}, {h}, {w})")
+    label = f"Bottleneck({cin}, {channels}, stride={stride}) on x (2, {cin}, {h}, {w})"
+    out = residual_block_output(blk, torch.randn(2, cin, h, w, dtype=torch.float64), label, stride)
+    checks.assert_shape(out, (2, 4 * channels, (h - 1) // stride + 1, (w - 1) // stride + 1), label)
     assert sum(t.numel() for t in blk.parameters()) == torchvision_bottleneck_params(cin, channels, stride), \
         f"Bottleneck({cin}, {channels}, {stride}) parameters"
 ### END HIDDEN TESTS
@@ -560,9 +565,10 @@ def check_bottleneck(cin, channels, stride, x, seed):
                 m.running_var.copy_(0.5 + torch.rand(m.num_features, generator=gen, dtype=torch.float64))
                 m.weight.copy_(torch.randn(m.num_features, generator=gen, dtype=torch.float64))
                 m.bias.copy_(torch.randn(m.num_features, generator=gen, dtype=torch.float64))
-        expected, shortcut = bottleneck_reference(block, x, stride)
         label = f"Bottleneck({cin}, {channels}, stride={stride}) on x {tuple(x.shape)} in eval mode"
+        # The block runs first, so that a shortcut of the wrong shape is named before the reference adds it.
         got = residual_block_output(block, x, label, stride)
+        expected, shortcut = bottleneck_reference(block, x, stride)
         assert_close(got, expected, f"{label} vs the 1x1 -> 3x3 -> 1x1 branch plus the shortcut, then ReLU",
                      rtol=1e-7, atol=1e-9)
         block.bn3.weight.zero_()
@@ -582,6 +588,7 @@ import cs_utils.checks
 
 checks = importlib.reload(cs_utils.checks)
 assert_close = checks.assert_close
+residual_block_output = importlib.reload(cs_utils.model_checks).residual_block_output
 rng = np.random.default_rng(5002)
 for trial in range(6):
     channels, stride = int(rng.integers(1, 5)), int(rng.choice([1, 2]))

@@ -882,13 +882,25 @@ for n, fp in zip([1, 2, 3], footprints):
     rows = np.nonzero(fp.any(axis=1))[0]
     print(f"{n} stacked 3x3 conv(s): measured {rows[-1] - rows[0] + 1}x{rows[-1] - rows[0] + 1}, "
           f"receptive_field says {receptive_field([(3, 1)] * n)}")
-fig = show_images(list(footprints), [f"{n} x (3x3 conv)" for n in [1, 2, 3]], ncols=3, size=2.6, cmap="magma")
+fig, axes = plt.subplots(1, 3, figsize=(9.5, 3))
+for n, fp, ax in zip([1, 2, 3], footprints, axes):
+    image = ax.imshow(np.ma.masked_equal(fp, 0), cmap="viridis", vmin=0)   # count 0 (masked) stays white
+    rows, cols = np.nonzero(fp.any(axis=1))[0], np.nonzero(fp.any(axis=0))[0]
+    side = rows[-1] - rows[0] + 1
+    ax.add_patch(plt.Rectangle((cols[0] - 0.5, rows[0] - 0.5), side, side, fill=False, color="C3", lw=1.5))
+    ax.set_title(f"{n} x (3x3 conv): {side}x{side}", fontsize=9)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label="paths")
+fig.tight_layout()
 plt.show()
 
 # %% [markdown]
 # *Figure 5. Which input pixels (of a 15×15 image) one central output depends on, after one, two
-# and three 3×3 convolutions: 3×3, 5×5 and 7×7. The brightness is the number of paths from that
-# pixel to the output, so the centre counts more than the rim.*
+# and three 3×3 convolutions: 3×3, 5×5 and 7×7 (outlined in red; white pixels do not reach the
+# output at all). The colour is the number of paths from that pixel to the output (colour bar on
+# the right of each panel), so the centre counts more than the rim, but even the corners of the
+# 7×7 square, with one path each, are part of the receptive field.*
 #
 # Three 3×3 layers see as much as one 7×7 layer but are cheaper and deeper. With $C$ channels in
 # and out, the stack has $3 \cdot (3\cdot3\cdot C \cdot C) = 27C^2$ weights against $49C^2$ for

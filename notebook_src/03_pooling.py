@@ -630,14 +630,15 @@ print("  numeric gradient:    ", numeric_gradient(lambda v: max_pool2d(v, 2), ti
 # to the right, and we measure how much the representation changes,
 # $\|f(x) - f(x_{\text{shifted}})\| / \|f(x)\|$, for the raw pixels and after 2×2 and 4×4 pooling.
 #
-# A smaller change alone proves little: a 2×2 or 1×1 summary of an 8×8 digit is coarser, and a
+# A smaller change alone proves little: a 4×4 or 2×2 summary of an 8×8 digit is coarser, and a
 # coarse representation changes less under *any* perturbation. So we add two controls:
 #
 # * **subsampling** (keep every k-th pixel) and **average pooling**, which give outputs of the same
 #   size as max pooling;
-# * the change to a **different digit** (each image against the next one in the dataset, which holds
-#   another class), measured the same way. The last column, shift change ÷ different-digit change,
-#   is below 1 only when the representation forgets the shift more than it forgets the digit.
+# * the change to a **different digit** (each image against the next image in the dataset whose
+#   label differs from its own), measured the same way. The last column, shift change ÷
+#   different-digit change, is below 1 only when the representation forgets the shift more than
+#   it forgets the digit.
 
 # %% tags=["experiment"]
 images = digits_x[:500]
@@ -649,7 +650,11 @@ def relative_change(a, b):
     return np.linalg.norm(a - b) / np.linalg.norm(a)
 
 
-other_digits = np.roll(images, 1, axis=0)  # image i against image i - 1: in this dataset another class
+labels = digits_y[:500]
+# image i against the next image (wrapping around) whose label differs from image i's
+partner = [next(j % 500 for j in range(i + 1, i + 500) if labels[j % 500] != labels[i]) for i in range(500)]
+other_digits = images[partner]
+print("pairs with the same label:", int(np.sum(labels == labels[partner])))
 print(f"{'representation':<22}{'size':>6}{'shift':>8}{'other digit':>13}{'ratio':>7}")
 representations = [("raw pixels", 1, lambda v: v)]
 for k in [2, 4]:
@@ -907,8 +912,9 @@ with torch.no_grad():
 print("NumPy ConvNet == PyTorch ConvNet:", np.allclose(probs, torch_probs))
 
 # %% [markdown]
-# The untrained network's activations already show structure: the first layer's eight maps after
-# ReLU and pooling are random filters applied to a real digit.
+# The untrained network's activations already show structure: below are the eight maps at the end
+# of the first (CONV-RELU)×2-POOL block (conv, ReLU, conv, ReLU, 2×2 max pooling), random filters
+# applied to a real digit.
 
 # %% tags=["experiment"]
 h1 = np.maximum(conv_forward(digits_x[:1], *params[0], padding=1), 0)

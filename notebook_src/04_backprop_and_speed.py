@@ -79,7 +79,8 @@ def conv2d(x, w, b=None, stride=1, padding=0):
     x_pad = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
     H_out = (H + 2 * padding - HH) // stride + 1
     W_out = (W + 2 * padding - WW) // stride + 1
-    out = np.zeros((N, F, H_out, W_out), dtype=np.result_type(x, w, np.float64))
+    dtype = x.dtype if np.issubdtype(x.dtype, np.floating) else np.float64  # x's dtype, as PyTorch
+    out = np.zeros((N, F, H_out, W_out), dtype=dtype)
     for n in range(N):
         for f in range(F):
             for i in range(H_out):
@@ -555,8 +556,9 @@ assert choice == "b", (
 # ## 3. Making it fast: a convolution is one matrix multiply
 #
 # The loops above run `N·F·H'·W'` tiny NumPy operations, each with a few microseconds of Python
-# overhead. For one batch of 64 CIFAR-sized images with 64 filters that is more than four
-# million steps. The fix is to hand NumPy a few *large* operations instead.
+# overhead. For one batch of 64 CIFAR-sized (32×32) images and 64 filters of 3×3 with padding 1,
+# so that the output is 32×32 too, that is 64·64·32·32, more than four million steps. The fix is to
+# hand NumPy a few *large* operations instead.
 #
 # **im2col.** Cut out every window the filter visits and lay each one out as a row: a matrix
 # with `N·H'·W'` rows and `C·HH·WW` columns. Flatten each filter into a column of a
@@ -1252,14 +1254,13 @@ plt.show()
 # never build that matrix, usually pull ahead.
 #
 # Memory traffic is also why the reference `conv2d_fast` builds its im2col matrix for **four
-# images at a time**. For the whole batch of the benchmark layer below (64 images, 64 channels,
-# 32×32, 3×3 filters) the matrix would have 65,536 rows and 576 columns: 151 MB of float32,
-# written to main memory and read back for the multiply. Four images' worth, 9 MB, mostly stays
-# in the processor's cache while the multiply reads it; on the course's 2-core test machine that
-# made the forward pass about 1.6× faster. The arithmetic is the same; only the order of the work
-# changed. (On the tiny batch above both versions are equally fast.) `benchmarks/conv_numpy_vs_torch.py`
-# runs the same comparison on a realistic layer (64 images, 64→64 channels, 32×32) and
-# `benchmarks/RESULTS.md` records the numbers.
+# images at a time**. For the whole batch of a realistic layer, larger than the one timed above
+# (64 images, 64→64 channels, 32×32, 3×3 filters, padding 1), the matrix would have 65,536 rows
+# and 576 columns: 151 MB of float32, written to main memory and read back for the multiply. Four
+# images' worth, 9 MB, mostly stays in the processor's cache while the multiply reads it; on the
+# course's 2-core test machine that made the forward pass of that layer about 1.6× faster. The
+# arithmetic is the same; only the order of the work changed. The batch timed above is small
+# enough for its whole matrix to take at most a few megabytes, so there the order matters less.
 #
 # ## 6. Training a ConvNet written in NumPy
 #
@@ -1294,7 +1295,7 @@ def max_pool2d(x, kernel_size, stride=None):
     if H < k or W < k:
         raise ValueError(f"a {k}x{k} window does not fit in a {H}x{W} input")
     H_out, W_out = (H - k) // step + 1, (W - k) // step + 1
-    out = np.empty((N, C, H_out, W_out), dtype=np.result_type(x, np.float64))
+    out = np.empty((N, C, H_out, W_out), dtype=x.dtype if np.issubdtype(x.dtype, np.floating) else np.float64)
     for i in range(H_out):
         for j in range(W_out):
             out[:, :, i, j] = x[:, :, i * step:i * step + k, j * step:j * step + k].max(axis=(2, 3))

@@ -465,12 +465,17 @@ for digit, ax in enumerate(axes.flat):
     for example in signals_train[labels_train == digit][:3]:
         ax.plot(mnist1d_data["t"], example[0], alpha=0.8)
     ax.set_title(f"class {digit}", fontsize=9)
+for ax in axes[1]:
+    ax.set_xlabel("position t")
+for ax in axes[:, 0]:
+    ax.set_ylabel("signal value")
 fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# *Figure 1. Three training signals of each MNIST-1D class. Within a class the same bumps come
-# back, but shifted, stretched and noisy.*
+# *Figure 1. Three training signals of each MNIST-1D class, each plotted as its value at the 40
+# sample positions (the x-axis is the position coordinate `t` that mnist1d stores with the data).
+# Within a class the same bumps come back, but shifted, stretched and noisy.*
 #
 # Two models with about the same number of parameters (about 8,000):
 #
@@ -931,15 +936,27 @@ for widths in [(1,), (2, 3, 4)]:
                                  desc=f"TextCNN widths {widths}")
     text_models[widths] = model
     print(f"widths {widths}: held-out accuracy {text_histories[widths]['val_acc'][-1]:.3f}")
-curves = {f"widths {widths} {key}": history[key] for widths, history in text_histories.items()
-          for key in ("train_loss", "val_loss", "val_acc")}
-fig = plot_history(curves, title="TextCNN on generated reviews")
+fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 3.5))
+for color, (widths, history) in zip(["C0", "C1"], text_histories.items()):   # one colour per model
+    epochs = np.arange(1, len(history["val_loss"]) + 1)
+    ax_loss.plot(epochs, history["train_loss"], color=color, ls="--", marker="o", label=f"widths {widths}, training")
+    ax_loss.plot(epochs, history["val_loss"], color=color, marker="o", label=f"widths {widths}, held-out")
+    ax_acc.plot(epochs, history["val_acc"], color=color, marker="o", label=f"widths {widths}, held-out")
+ax_loss.set_ylabel("loss")
+ax_acc.set_ylabel("accuracy")
+for ax in (ax_loss, ax_acc):
+    ax.set_xlabel("epoch")
+    ax.legend()
+    ax.grid(alpha=0.3)
+fig.suptitle("TextCNN on generated reviews")
+fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# *Figure 4. Training curves of two text CNNs: filters of width 1 only (a bag-of-words model) and
-# Kim-style filters of widths 2, 3 and 4. Only the second can read negations, and only it solves
-# the task.*
+# *Figure 4. Training curves of two text CNNs: filters of width 1 only (a bag-of-words model, blue)
+# and Kim-style filters of widths 2, 3 and 4 (orange). Left: loss on the training data (dashed)
+# and on held-out reviews (solid); right: held-out accuracy. Only the second can read negations,
+# and only it solves the task.*
 #
 # What did the wider filters learn? For a few filters of the trained model, the next cell prints
 # the n-grams of held-out reviews where the filter's ReLU output is largest, the ones that win the
@@ -1621,9 +1638,10 @@ for ax, (name, (_, _, inputs_test)) in zip(axes, video_inputs.items()):
     predicted = predictions(video_models[name], inputs_test)
     confusion = np.zeros((len(names), len(CLASSES)), dtype=int)   # rows: true direction, columns: predicted class
     np.add.at(confusion, (directions_test, predicted), 1)
-    ax.imshow(confusion, cmap="Blues", aspect="auto")
+    image = ax.imshow(confusion, cmap="Blues", aspect="auto")
     for (r, c), count in np.ndenumerate(confusion):
-        ax.text(c, r, count, ha="center", va="center", fontsize=8)
+        dark = image.norm(count) > 0.5                          # white text on the dark half of the colour scale
+        ax.text(c, r, count, ha="center", va="center", fontsize=9, color="white" if dark else "black")
     ax.set(xticks=range(len(CLASSES)), yticks=range(len(names)), xticklabels=CLASSES,
            yticklabels=[f"{n} (class {LABEL_OF_DIRECTION[k]})" for k, n in enumerate(names)],
            xlabel="predicted class", ylabel="true direction")

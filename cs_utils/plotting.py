@@ -117,12 +117,23 @@ def show_signed_maps(maps: np.ndarray, titles: Sequence[str] | None = None, ncol
     return fig
 
 
+_HISTORY_WORDS = {"train": "training", "val": "validation", "acc": "accuracy"}
+
+
+def _readable(key: str) -> str:
+    """Legend label of a history key: "train_loss" -> "training loss", "val_acc" -> "validation accuracy"."""
+    return " ".join(_HISTORY_WORDS.get(word, word) for word in key.replace("_", " ").split())
+
+
 def plot_history(history: Mapping[str, Sequence[float]], xlabel: str = "epoch", title: str | None = None):
     """Plot training curves: keys ending in ``loss`` on the left axes, ``acc`` or ``accuracy`` on the right.
 
     Other entries (``seconds``, ``device``, ...) are ignored, so ``training.fit``'s history plots as is.
+    Values are one per epoch (x = 1, 2, ...), so the x ticks are whole numbers; legend labels spell
+    the keys out ("train_loss" -> "training loss").
     """
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     curves = {k: v for k, v in history.items() if isinstance(v, (list, tuple, np.ndarray)) and len(v)}
     losses = {k: v for k, v in curves.items() if k.endswith("loss")}
@@ -131,11 +142,13 @@ def plot_history(history: Mapping[str, Sequence[float]], xlabel: str = "epoch", 
     fig, axes = plt.subplots(1, max(len(groups), 1), figsize=(5 * max(len(groups), 1), 3.5), squeeze=False)
     for ax, (group, label) in zip(axes.flat, groups):
         for key, values in group.items():
-            ax.plot(np.arange(1, len(values) + 1), values, label=key,
+            ax.plot(np.arange(1, len(values) + 1), values, label=_readable(key),
                     marker="o" if len(values) < 30 else None)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel(xlabel)
         ax.set_ylabel(label)
-        ax.legend()
+        longest = max(len(_readable(key)) for key in group)
+        ax.legend(fontsize="small" if longest > 28 else None)  # long labels: a smaller legend stays inside
         ax.grid(alpha=0.3)
     if title:
         fig.suptitle(title)

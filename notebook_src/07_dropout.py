@@ -470,8 +470,11 @@ print(f"correlation of horizontally neighbouring activations: {correlation[0]:.2
 
 # %% [markdown]
 # *Figure 2. Correlation between two activations of the same map, as a function of their distance,
-# over 200 digits and 8 random 5×5 filters (after ReLU). Direct neighbours are highly correlated;
-# the correlation fades over a few pixels.*
+# over 200 digits and 8 random 5×5 filters (after ReLU). Direct neighbours are highly correlated.
+# Within a few pixels the correlation drops to a floor well above zero and falls no further. That
+# floor does not come from neighbourhood (each map responds to the blank background with its own
+# constant value, and the correlation pools all eight maps); the drop down to it shows how far the
+# local correlation reaches.*
 #
 # `nn.Dropout2d` (channel-wise or "spatial" dropout, Tompson et al., 2015) drops **whole activation
 # maps** instead: for an input `(N, C, H, W)` it draws one keep/drop decision per example and
@@ -486,14 +489,26 @@ one_image = maps[:1]                                       # (1, 8, 28, 28)
 element_wise, element_mask = dropout(one_image, p, True, np.random.default_rng(SEED))
 _, channel_mask = dropout(np.ones((1, 8, 1, 1)), p, True, np.random.default_rng(SEED + 1))
 channel_wise = one_image * channel_mask / (1 - p)           # one decision per channel, broadcast over H, W
-fig = show_activation_maps(one_image[0], [f"map {c}" for c in range(8)], ncols=8, size=1.4,
-                           suptitle="activation maps of one digit")
+top = float(max(element_wise.max(), channel_wise.max()))    # one colour scale for all three rows
+
+
+def on_shared_scale(fig):
+    """Give every panel the colour scale [0, top] (show_activation_maps scales each panel on its own)."""
+    for ax in fig.axes:
+        for image in ax.images:
+            image.set_clim(0, top)
+    return fig
+
+
+fig = on_shared_scale(show_activation_maps(one_image[0], [f"map {c}" for c in range(8)], ncols=8, size=1.4,
+                                           suptitle="activation maps of one digit"))
 plt.show()
-fig = show_activation_maps(element_wise[0], ncols=8, size=1.4, suptitle="element-wise dropout, p = 0.5")
+fig = on_shared_scale(show_activation_maps(element_wise[0], ncols=8, size=1.4,
+                                           suptitle="element-wise dropout, p = 0.5"))
 plt.show()
-fig = show_activation_maps(channel_wise[0], [f"map {c}" + ("" if channel_mask[0, c, 0, 0] else " (dropped)")
-                                              for c in range(8)],
-                           ncols=8, size=1.4, suptitle="channel-wise dropout (Dropout2d), p = 0.5")
+fig = on_shared_scale(show_activation_maps(channel_wise[0], [f"map {c}" + ("" if channel_mask[0, c, 0, 0]
+                                                                            else " (dropped)") for c in range(8)],
+                                           ncols=8, size=1.4, suptitle="channel-wise dropout (Dropout2d), p = 0.5"))
 plt.show()
 
 
@@ -520,15 +535,18 @@ for name, out, kept in [("element-wise", element_wise, element_kept), ("channel-
 # %% [markdown]
 # *Figure 3. Top, the eight activation maps of one digit. Middle, element-wise dropout: every map
 # keeps its shape, with holes. Bottom, channel-wise dropout: some maps are gone entirely, the others
-# are kept whole (and scaled by 2).*
+# are kept whole. All panels share one colour scale (0 is dark, yellow is the largest value in the
+# two dropout rows), so the kept activations, scaled by 1/(1 − p) = 2, look brighter than in the
+# top row.*
 #
 # With element-wise dropout most of a dropped activation can be recovered from its neighbours
 # (error well below 1); with channel-wise dropout nothing of a dropped map is left to recover from
 # (error 1). Channel-wise dropout therefore really forces the next layer not to rely on any single
 # feature map, which is what dropout is for. In practice ConvNets use `nn.Dropout2d` on feature
 # maps, or, like AlexNet and VGG, plain dropout only in the fully connected layers, where the units
-# are not spatially correlated. Many modern ConvNets (ResNet, GoogLeNet's convolutional body) use
-# batch normalization and little or no dropout.
+# are not spatially correlated. Later ConvNets use little or no dropout: GoogLeNet (2014) keeps
+# one dropout layer, before its classifier, and ResNet uses batch normalization after every
+# convolution and no dropout at all.
 #
 # ## 3. Dropout as a regularizer
 #

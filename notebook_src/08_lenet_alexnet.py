@@ -333,7 +333,7 @@ for trial in range(4):
 #
 # * **CONV1.** (227 − 11 + 0)/4 + 1 = 216/4 + 1 = **55**, and 96 filters give 55×55×96.
 #   Each filter is 11×11×3 = 363 weights plus a bias, so CONV1 has 96 · (363 + 1) = **34,944**
-#   parameters: the lecture's "35K".
+#   parameters: the "35K" of CS231n's AlexNet slides.
 # * **POOL1.** (55 − 3)/2 + 1 = **27**: 27×27×96. Pooling has **no parameters**, and the depth is
 #   unchanged. These are *overlapping* pools: 3×3 windows at stride 2.
 # * **NORM1.** Local response normalization rescales each activation by its neighbours across
@@ -862,6 +862,7 @@ fig, ax = plt.subplots(figsize=(7, 3))
 ax.bar(names, counts, color=["tab:blue"] * 5 + ["tab:red"] * 3)
 for i, c in enumerate(counts):
     ax.text(i, c + 0.5, f"{c:.2f}M", ha="center", fontsize=8)
+ax.set_ylim(0, 1.15 * max(counts))  # headroom for the tallest bar's label
 ax.set_ylabel("parameters (millions)")
 ax.set_title("AlexNet: parameters per layer")
 fig.tight_layout()
@@ -1313,7 +1314,8 @@ for epoch in range(2):
 # mode we train it on the real MNIST subset (4,000 training and 1,000 validation digits, padded to
 # 32×32 and copied to 3 channels so every architecture notebook uses the same loaders); in full
 # mode on CIFAR-10, on the GPU when there is one. `cs_utils.training.fit` runs the loop with
-# progress bars and returns the curves.
+# progress bars and returns the curves. With 3 input channels, C1's six filters are 5×5×3, so the
+# count printed below is 6·5·5·2 = 300 more than the table's 61,706 for one channel.
 
 # %% tags=["experiment"]
 import time

@@ -565,8 +565,8 @@ model_checks.assert_dropout_before(model, x, 0.3, {1, 2}, FC_NAMES, label, **FLO
 # %% [markdown]
 # ## 4. Where the 138 million parameters live
 #
-# Your `VGG` with `VGG16_CONFIG` has the 138M parameters the lecture quotes, more than twice
-# AlexNet's 62M. The next cell (meta tensors again, so nothing is allocated) lists them by layer.
+# Your `VGG` with `VGG16_CONFIG` has the 138M parameters that CS231n's VGG slides quote, more than
+# twice AlexNet's 62M. The next cell (meta tensors again, so nothing is allocated) lists them by layer.
 
 # %%
 with torch.device("meta"):
@@ -589,11 +589,12 @@ print(f"total {total:,}: conv layers {conv_total / total:.0%}, FC layers {1 - co
 # ## 5. Memory per image for a forward pass
 #
 # Training keeps every layer's output for the backward pass, so memory depends on the
-# **activations**, not only the parameters. The lecture's VGG-16 table (from CS231n) counts, for
-# each layer, the values of its output: the 224×224×3 input is 150K values, each of the first two
-# conv layers outputs 224×224×64 = 3.2M, and so on down to the 1,000 class scores. The next cell
-# computes the same table with forward hooks on `torchvision.models.vgg16(weights=None)` on the
-# meta device. A ReLU works in place, so we count the output of each conv, pool and FC layer once.
+# **activations**, not only the parameters. A VGG-16 table in CS231n's slides (which our lecture's
+# case studies follow) counts, for each layer, the values of its output: the 224×224×3 input is
+# 150K values, each of the first two conv layers outputs 224×224×64 = 3.2M, and so on down to the
+# 1,000 class scores. The next cell computes the same table with forward hooks on
+# `torchvision.models.vgg16(weights=None)` on the meta device. A ReLU works in place, so we count
+# the output of each conv, pool and FC layer once.
 
 # %%
 import torchvision
@@ -621,9 +622,9 @@ print(f"parameters: 138,357,544 x 4 bytes = {138357544 * 4 / 1e6:.0f} MB, shared
 
 # %% [markdown]
 # The activations add up to about **15.2 million values, 61 MB per image** in float32 for the
-# forward pass alone. The lecture's slide states its total as "24M × 4 bytes ≈ 96 MB / image"; adding
-# up the slide's own rows gives the 15.2M above, so treat 96 MB as a rounded-up budget. What matters
-# is the order of magnitude, tens of megabytes per image, and two conclusions:
+# forward pass alone. The CS231n slide states its total as "24M × 4 bytes ≈ 96 MB / image", but its
+# own rows add up to the 15.2M above: the slide's 24M is an addition error, and 61 MB is the right
+# total. What matters is the order of magnitude, tens of megabytes per image, and two conclusions:
 #
 # * **Memory is spent early, parameters late.** The first two conv layers hold 42% of all
 #   activations (two 3.2M maps), while they have only 0.03% of the parameters; the FC layers are the

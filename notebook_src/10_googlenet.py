@@ -67,7 +67,8 @@ def count_params(model):
 # outputs depth-wise. Every branch pads so that it keeps the input's height and width, so the
 # outputs can be concatenated along the channel axis.
 #
-# The lecture's example of a **naive** Inception module takes a 28×28×256 input and runs
+# CS231n's GoogLeNet slides (which our lecture's case studies follow) work an example of a **naive**
+# Inception module. It takes a 28×28×256 input and runs
 #
 # * a 1×1 convolution with 128 filters → 28×28×128,
 # * a 3×3 convolution with 192 filters (padding 1) → 28×28×192,
@@ -90,7 +91,7 @@ def count_params(model):
 # | 5×5 conv, 96 | 28·28·96·5·5·256 = 481,689,600 |
 # | **total** | **854,196,224 ≈ 854M** |
 #
-# (Pooling does comparisons, not multiplications; like the lecture, we count only the
+# (Pooling does comparisons, not multiplications; like those slides, we count only the
 # convolutions' multiplications, and not the biases.)
 
 # %% [markdown]
@@ -99,7 +100,7 @@ def count_params(model):
 # Notebook 02 showed that a 1×1 convolution is a dot product across the depth at each position: it
 # keeps H×W and changes the number of channels. GoogLeNet puts 1×1 convolutions with few filters
 # **before** the expensive 3×3 and 5×5 convolutions, and **after** the pooling, to shrink the
-# depth first. The lecture's module with bottlenecks, on the same 28×28×256 input:
+# depth first. CS231n's module with bottlenecks, on the same 28×28×256 input:
 #
 # | layer | multiplications |
 # |---|---|
@@ -120,7 +121,7 @@ def count_params(model):
 # In the code, a module is described by the seven numbers of torchvision's `Inception` class:
 # `in_channels, ch1x1, ch3x3red, ch3x3, ch5x5red, ch5x5, pool_proj`, where `ch3x3red` and
 # `ch5x5red` are the widths of the 1×1 reductions and `pool_proj` the width of the 1×1
-# convolution after the pool. The lecture's module is `(256, 128, 64, 192, 64, 96, 64)`.
+# convolution after the pool. CS231n's module is `(256, 128, 64, 192, 64, 96, 64)`.
 
 # %% [markdown]
 # ### Exercise 1a: `naive_inception_ops`
@@ -145,7 +146,7 @@ def naive_inception_ops(height, width, in_channels, ch1x1, ch3x3, ch5x5):
     ### END SOLUTION
 
 # %% tests="test_naive_inception_ops" points=1
-# The lecture's naive module (worked out in section 1), then torch's own FLOP counter.
+# CS231n's naive module (worked out in section 1), then torch's own FLOP counter.
 import numpy as np
 import torch
 import torch.nn as nn
@@ -153,7 +154,7 @@ from torch.utils.flop_counter import FlopCounterMode
 
 ops = naive_inception_ops(28, 28, 256, 128, 192, 96)
 assert isinstance(ops, (int, np.integer)), f"naive_inception_ops should return an int, got {type(ops).__name__}"
-assert ops == 854_196_224, (f"naive_inception_ops(28, 28, 256, 128, 192, 96) = {ops:,}; the lecture's naive module "
+assert ops == 854_196_224, (f"naive_inception_ops(28, 28, 256, 128, 192, 96) = {ops:,}; CS231n's naive module "
                             f"does 25,690,112 + 346,816,512 + 481,689,600 = 854,196,224 multiplications")
 
 
@@ -171,7 +172,7 @@ expected = counted_multiplications([(nn.Conv2d(c, 4, 1, bias=False), (1, c, h, w
                                     (nn.Conv2d(c, 2, 5, padding=2, bias=False), (1, c, h, w))])
 got = naive_inception_ops(h, w, c, 4, 6, 2)
 assert got == expected, f"naive_inception_ops(7, 5, 3, 4, 6, 2) = {got:,}, torch's FLOP counter says {expected:,}"
-print("naive_inception_ops matches the lecture's 854M and torch's FLOP counter.")
+print("naive_inception_ops matches CS231n's 854M and torch's FLOP counter.")
 ### BEGIN HIDDEN TESTS
 import importlib
 
@@ -218,7 +219,7 @@ def inception_ops(height, width, in_channels, ch1x1, ch3x3red, ch3x3, ch5x5red, 
     ### END SOLUTION
 
 # %% tests="test_inception_ops_lecture" points=1
-# The lecture's module with bottlenecks: the six terms of the table in section 2.
+# CS231n's module with bottlenecks: the six terms of the table in section 2.
 import numpy as np
 
 ops = inception_ops(28, 28, 256, 128, 64, 192, 64, 96, 64)
@@ -284,8 +285,8 @@ for trial in range(10):
 # %% [markdown]
 # The counts grow with the *product* of input and output depths, so a 1×1 layer that cuts the depth
 # from 256 to 64 makes the 3×3 and 5×5 convolutions after it four times cheaper, while costing
-# little itself. The next cell shows where the multiplications go in both versions of the
-# lecture's module.
+# little itself. The next cell shows where the multiplications go in both versions of
+# CS231n's module.
 
 # %% tags=["experiment"]
 terms_naive = {"1x1 128": 28 * 28 * 128 * 256, "3x3 192": 28 * 28 * 192 * 9 * 256,
@@ -313,7 +314,7 @@ ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=2, fontsize=8)
 ax.set_yticks([0, 1], ["naive", "with 1x1 bottlenecks"])
 ax.set_xlabel("multiplications (millions)")
 ax.set_xlim(0, 1000)
-ax.set_title("The lecture's Inception module on a 28x28x256 input")
+ax.set_title("CS231n's Inception module on a 28x28x256 input")
 fig.tight_layout()
 plt.show()
 print(f"naive: {naive_inception_ops(28, 28, 256, 128, 192, 96):,}  "
@@ -387,7 +388,7 @@ class Inception(nn.Module):
         ### END SOLUTION
 
 # %% tests="test_inception_shape" points=1
-# Output shapes: the lecture's module, and GoogLeNet's inception (3a) on its 28x28x192 input.
+# Output shapes: CS231n's module, and GoogLeNet's inception (3a) on its 28x28x192 input.
 import numpy as np
 import torch
 from cs_utils.checks import assert_shape
@@ -416,7 +417,7 @@ def inception_output(module, x, label):
 torch.manual_seed(0)
 label = "Inception(256, 128, 64, 192, 64, 96, 64) on x (2, 256, 28, 28)"
 out = inception_output(Inception(256, 128, 64, 192, 64, 96, 64), torch.randn(2, 256, 28, 28), label)
-assert_shape(out, (2, 480, 28, 28), f"{label} (the lecture's module: 128 + 192 + 96 + 64 = 480 channels, 28x28 kept)")
+assert_shape(out, (2, 480, 28, 28), f"{label} (CS231n's module: 128 + 192 + 96 + 64 = 480 channels, 28x28 kept)")
 label = "Inception(192, 64, 96, 128, 16, 32, 32) (GoogLeNet's 3a) on x (1, 192, 12, 9)"
 out = inception_output(Inception(192, 64, 96, 128, 16, 32, 32), torch.randn(1, 192, 12, 9), label)
 assert_shape(out, (1, 256, 12, 9), label)
@@ -628,16 +629,16 @@ for trial in range(6):
 
 # %% [markdown]
 # The module's parameters follow the multiplications: a k×k convolution from C_in to C_out has
-# k·k·C_in·C_out weights, independent of the image size. Check your module against the lecture's
+# k·k·C_in·C_out weights, independent of the image size. Check your module against CS231n's
 # numbers:
 
 # %%
-lecture_module = Inception(256, 128, 64, 192, 64, 96, 64)
+example_module = Inception(256, 128, 64, 192, 64, 96, 64)
 naive_weights = 256 * (128 + 192 * 9 + 96 * 25)
-print(f"Inception(256, 128, 64, 192, 64, 96, 64): {count_params(lecture_module):,} parameters "
+print(f"Inception(256, 128, 64, 192, 64, 96, 64): {count_params(example_module):,} parameters "
       f"(the naive module's conv weights: {naive_weights:,})")
 with torch.no_grad():
-    print("output:", tuple(lecture_module.eval()(torch.randn(1, 256, 28, 28)).shape))
+    print("output:", tuple(example_module.eval()(torch.randn(1, 256, 28, 28)).shape))
 
 # %% [markdown]
 # ## 4. The full GoogLeNet: stem, stacked modules, global average pooling
@@ -674,15 +675,19 @@ print(f"  as used at test time (no auxiliary heads):        {deployed:>12,}")
 print(f"AlexNet (torchvision):                              {alexnet_params:>12,}  "
       f"-> {alexnet_params / deployed:.1f}x GoogLeNet's")
 print(f"VGG-16:                                             {vgg16_params:>12,}  -> {vgg16_params / deployed:.1f}x")
-print(f"the lecture's round numbers: 60M / 5M = {60 / 5:.0f}x, 138M / 5M = {138 / 5:.1f}x")
+print(f"rounded numbers (AlexNet 60M, VGG-16 138M, GoogLeNet 5M): 60M / 5M = {60 / 5:.0f}x, "
+      f"138M / 5M = {138 / 5:.1f}x (the lecture: 12x and 27x)")
 
 # %% [markdown]
-# The lecture's "12× fewer parameters than AlexNet" compares the paper's rounded numbers, about 60M
-# and 5M. torchvision's GoogLeNet has 6.6M at test time (it adds BatchNorm and, through the 3×3
-# kernel bug, slightly *fewer* weights in the "5×5" branches), so its ratio is 9.2× to AlexNet and
-# 21× to VGG-16: the same order of magnitude. The auxiliary heads hold another 6.4M, nearly as many
-# as the whole network, because of their fully connected layers; they are thrown away after
-# training.
+# The lecture's "12× less params than AlexNet" and "27× less than VGG-16" compare rounded numbers:
+# about 60M and 138M against GoogLeNet's "only 5 million parameters". That 5M is a round claim: the
+# GoogLeNet paper's own Table 1 lists the parameters layer by layer, and they add up to about 6.8M.
+# torchvision's 6.6M at test time is close to the table. Its BatchNorm layers add only about 15K
+# parameters, and its "5×5" branches use 3×3 kernels (a known bug), which leaves out about 0.38M
+# weights: a faithful copy would have about 7.0M. Measured, the ratios are 9.2× to AlexNet and
+# 21× to VGG-16: smaller than the lecture's, but the same order of magnitude. The auxiliary heads
+# hold another 6.4M, nearly as many as the whole network, because of their fully connected layers;
+# they are thrown away after training.
 #
 # Where would an AlexNet-style classifier have put its parameters? Flattening GoogLeNet's final
 # 7×7×1024 volume into two 4096-wide fully connected layers, as AlexNet and VGG do, would cost:
@@ -753,7 +758,7 @@ print(f"the NiN head has {fc / nin:.1f}x fewer parameters than one FC layer")
 del heads
 
 # %% [markdown]
-# ### Exercise 4: `mlpconv(in_channels, out_channels, kernel_size, stride=1, padding=0)`
+# ### Exercise 3: `mlpconv(in_channels, out_channels, kernel_size, stride=1, padding=0)`
 #
 # Return NiN's mlpconv block as an `nn.Sequential` of, in order:
 #
@@ -939,10 +944,11 @@ print("1x1 conv == the same FC layer at every pixel:", torch.allclose(as_conv, a
 # an 8× reduction; applied to a 32×32 image, the same two stem pools would leave 8×8 for 3a/3b,
 # 4×4 for 4a–4e and 2×2 for 5a/5b, too little room for 3×3 and 5×5 branches. So, like the CIFAR
 # versions of GoogLeNet, the stem here has **no pools** by default (`stem_pools=0`), and the
-# modules see the resolutions they were designed for, relative to the image: 3a/3b at full size,
-# 4a–4e at half, 5a/5b at a quarter. `stem_pools=1` or `2` puts the stem's pools back (each halves
-# every map below), which quick mode uses to fit a CPU. The modules are grouped so that you can
-# write the forward pass:
+# modules work on maps of about the size they have in GoogLeNet: 3a/3b at 32×32 (GoogLeNet: 28×28),
+# 4a–4e at 16×16 (14×14), 5a/5b at 8×8 (7×7). Relative to the image, that is 8× finer than in
+# GoogLeNet; what is kept is the room the 3×3 and 5×5 branches need. `stem_pools=1` or `2` puts
+# the stem's pools back (each halves every map below), which quick mode uses to fit a CPU. The
+# modules are grouped so that you can write the forward pass:
 #
 # | attribute | contents | output for a 32×32 input (`stem_pools=0`) |
 # |---|---|---|
@@ -997,7 +1003,7 @@ def inception_stack(names, in_channels, width, inception):
     return nn.Sequential(*layers), in_channels
 
 # %% [markdown]
-# ### Exercise 3: `MiniGoogLeNet.forward`
+# ### Exercise 4: `MiniGoogLeNet.forward`
 #
 # The constructor is given. Write `forward(x)`:
 #
@@ -1297,23 +1303,24 @@ for epoch in range(len(history["val_loss"])):
 step_losses, step_accs = steps.values()
 fig = plot_steps(step_losses, history, len(train_loader), step_accs,
                  title="mini-GoogLeNet with auxiliary classifiers (main classifier)")
+fig.axes[0].set_yscale("log")  # the first validation loss can sit far above the training curve
 plt.show()
 
 # %% [markdown]
-# *Figure 2. The main classifier's loss (left) and accuracy (right) on each training batch (light
-# blue) and their moving average (blue), and the validation loss and accuracy at the end of each
-# epoch (orange). In quick mode two epochs on 2,000 digits take the narrow model well above the 10%
+# *Figure 2. The main classifier's loss (left, on a log scale) and accuracy (right) on each training
+# batch (light blue) and their moving average (blue), and the validation loss and accuracy at the end
+# of each epoch (orange). In quick mode two epochs on 2,000 digits take the narrow model well above the 10%
 # of guessing; the printed accuracy above is the number to read.*
 #
 # **The first validation point.** In quick mode the validation loss after epoch 1 (printed above)
-# is far higher than the training loss of the same epoch, and the validation accuracy lower, while
-# after epoch 2 they agree. The network has not forgotten anything: **BatchNorm** normalizes with
+# is far higher than the training loss of the same epoch, and the validation accuracy lower; after
+# epoch 2 the gap has shrunk. The network has not forgotten anything: **BatchNorm** normalizes with
 # the current batch's mean and variance in training mode, but in eval mode, which `evaluate` uses,
 # with running averages that each training batch moves by 10% (`momentum=0.1`). In the first
 # epoch, with a large learning rate, the weights change fast, so the running averages describe
 # earlier versions of the network and mis-scale the activations of the current one, more at every
 # layer. When the learning rate falls (the cosine schedule) and the weights settle, the running
-# averages catch up and eval mode agrees with training mode.
+# averages catch up and the gap between eval mode and training mode shrinks.
 #
 # After training, `model.eval()` switches the auxiliary heads off; the deployed network is the
 # stem, the modules and the small GAP classifier:
@@ -1351,13 +1358,14 @@ print("saved", path)
 #
 # * The Inception module runs 1×1, 3×3 and 5×5 convolutions and a 3×3 max pool in parallel on the
 #   same input, each keeping the spatial size, and concatenates the results along the channels.
-# * A naive module is expensive: 854M multiplications on the lecture's 28×28×256 example, and the
+# * A naive module is expensive: 854M multiplications on CS231n's 28×28×256 example, and the
 #   pooling branch makes the depth grow. 1×1 **bottleneck** convolutions reduce the depth before the
 #   3×3 and 5×5 convolutions and after the pool: 271M multiplications (the slide's 358M counts the
 #   3×3 convolution twice) and 480 instead of 672 output channels.
 # * GoogLeNet = stem (conv–pool–2× conv–pool) + nine stacked Inception modules + global average
-#   pooling + one fully connected layer: 22 layers, about 5M parameters in the paper (6.6M in
-#   torchvision), 12× fewer than AlexNet.
+#   pooling + one fully connected layer: 22 layers, "only 5 million parameters" in round numbers
+#   (the paper's Table 1 adds up to about 6.8M, torchvision's version has 6.6M), an order of
+#   magnitude fewer than AlexNet.
 # * Global average pooling plus one FC layer (1M parameters) replaces a 226-million-parameter fully
 #   connected classifier on GoogLeNet's 7×7×1024 output; the pooling itself has no parameters.
 #   Both it and the 1×1 convolution come from Network in Network, whose mlpconv block (k×k conv,

@@ -170,7 +170,7 @@ import importlib
 import cs_utils.checks
 
 checks = importlib.reload(cs_utils.checks)
-residual_block_output = importlib.reload(cs_utils.model_checks).residual_block_output
+residual_block_output = importlib.reload(cs_utils.model_checks).residual_block_output  # again, after the answer ran
 rng = np.random.default_rng(4001)
 for trial in range(8):
     cin, cout, stride = int(rng.integers(1, 9)), int(rng.integers(1, 9)), int(rng.choice([1, 2, 3]))
@@ -253,7 +253,7 @@ import cs_utils.checks
 
 checks = importlib.reload(cs_utils.checks)
 assert_close = checks.assert_close
-residual_block_output = importlib.reload(cs_utils.model_checks).residual_block_output
+residual_block_output = importlib.reload(cs_utils.model_checks).residual_block_output  # again, after the answer ran
 rng = np.random.default_rng(4002)
 for trial in range(8):
     cin = int(rng.integers(1, 9))
@@ -348,7 +348,7 @@ import cs_utils.checks
 
 checks = importlib.reload(cs_utils.checks)
 assert_close = checks.assert_close
-residual_block_output = importlib.reload(cs_utils.model_checks).residual_block_output
+residual_block_output = importlib.reload(cs_utils.model_checks).residual_block_output  # again, after the answer ran
 rng = np.random.default_rng(4003)
 for trial in range(8):
     cin, cout, stride = int(rng.integers(1, 7)), int(rng.integers(1, 7)), int(rng.choice([1, 2]))
@@ -499,7 +499,7 @@ import importlib
 import cs_utils.checks
 
 checks = importlib.reload(cs_utils.checks)
-residual_block_output = importlib.reload(cs_utils.model_checks).residual_block_output
+residual_block_output = importlib.reload(cs_utils.model_checks).residual_block_output  # again, after the answer ran
 rng = np.random.default_rng(5001)
 for trial in range(6):
     cin, channels, stride = int(rng.integers(1, 20)), int(rng.integers(1, 6)), int(rng.choice([1, 2]))
@@ -588,7 +588,7 @@ import cs_utils.checks
 
 checks = importlib.reload(cs_utils.checks)
 assert_close = checks.assert_close
-residual_block_output = importlib.reload(cs_utils.model_checks).residual_block_output
+residual_block_output = importlib.reload(cs_utils.model_checks).residual_block_output  # again, after the answer ran
 rng = np.random.default_rng(5002)
 for trial in range(6):
     channels, stride = int(rng.integers(1, 5)), int(rng.choice([1, 2]))
@@ -862,8 +862,8 @@ def cifar_net(depth, block, width=16, num_classes=10):
 
 for depth in (20, 56):
     plain, residual = cifar_net(depth, PlainBlock), cifar_net(depth, BasicBlock)
-    print(f"depth {depth}: plain {count_params(plain):,} parameters, residual {count_params(residual):,} "
-          f"(paper: 0.27M for ResNet-20, 0.85M for ResNet-56)")
+    print(f"depth {depth}: plain {count_params(plain):,} parameters, residual {count_params(residual):,}")
+print("(paper: 0.27M for ResNet-20, 0.85M for ResNet-56)")
 
 # %% tags=["experiment"]
 from torch.utils.data import DataLoader
@@ -1039,18 +1039,19 @@ for epoch in range(len(history["val_loss"])):
           f"validation loss {history['val_loss'][epoch]:.3f}, accuracy {history['val_acc'][epoch]:.3f} (at its end)")
 step_losses, step_accs = steps.values()
 fig = plot_steps(step_losses, history, len(train_loader), step_accs, title="ResNet-18 with the lecture's recipe")
+fig.axes[0].set_yscale("log")  # the first validation loss can sit far above the training curve
 plt.show()
 
 # %% [markdown]
-# *Figure 2. Loss (left) and accuracy (right) of the ResNet-18: the training batches of every step
+# *Figure 2. Loss (left, on a log scale) and accuracy (right) of the ResNet-18: the training batches of every step
 # (light blue) and their moving average (blue), and the validation set at the end of each epoch
 # (orange). On the quick MNIST subset two epochs reach a validation accuracy far above the 10% of
 # guessing; the full run on a GPU trains for 40 epochs on CIFAR-10 with two learning-rate drops,
 # visible as steps in the training loss.*
 #
 # **Why is the first validation loss so high?** In quick mode the validation loss after epoch 1
-# (printed above) is far above the training loss of the same epoch, while after epoch 2 the two
-# agree. The network did not forget how to classify: it is **BatchNorm's running statistics**.
+# (printed above) is far above the training loss of the same epoch; after epoch 2 the gap has
+# shrunk. The network did not forget how to classify: it is **BatchNorm's running statistics**.
 # In training mode each BatchNorm normalizes with the mean and variance of the current batch; in
 # eval mode, which `evaluate` uses, it normalizes with running averages that it updated after each
 # training batch (`momentum=0.1`: each batch moves them 10% of the way). During the first epoch,
@@ -1058,10 +1059,12 @@ plt.show()
 # statistics of many earlier versions of the network and do not match the current one; the
 # mismatch grows through the 18 layers, and the logits come out badly scaled. In epoch 2 the
 # learning rate is 0.01 (the `MultiStepLR` milestone), the weights change slowly, the running
-# averages catch up, and eval mode agrees with training mode again. The training curve itself
-# (blue) falls smoothly through the whole run. (We checked this in quick mode: after epoch 1 the
-# validation loss was 8.70 with accuracy 0.19; recomputing the running statistics at the epoch-1
-# weights, with one pass over the training digits and nothing else changed, gave 0.70 and 0.79.)
+# averages catch up, and the gap between eval mode and training mode shrinks. The training curve
+# itself (blue) falls smoothly through the whole run. (You can check this: at the epoch-1 weights,
+# recompute the running statistics, with nothing else changed, by calling `reset_running_stats()`
+# and setting `momentum=None` on every BatchNorm, then one pass over the training images in
+# training mode under `torch.no_grad()`; the epoch-1 validation loss falls to about the training
+# loss.)
 #
 # ## 7. Test accuracy, once
 #
@@ -1146,13 +1149,13 @@ print(f"{int((predicted == y_val).sum())} of 8 predicted correctly")
 # *Figure 3. Grad-CAM of the trained ResNet-18 for the predicted class of eight validation images:
 # the input with its label and the prediction (top; the printed count says how many are right),
 # and the Grad-CAM map (red: strongest, blue: zero) of the last stage (middle, computed on a 4×4 map
-# and interpolated to 32×32) and of the third stage (bottom, 8×8). Read them with care. In quick
-# mode the last stage's maps are coarse and not always on the digit: for some images they cover
-# the strokes, for others (often the mistakes) mostly the background. The third stage's maps are
-# finer and pick out a few spots, such as the lower curve of a 3, 6 or 8; where no channel adds
-# positive evidence (the correctly read 1) the map is blank. Grad-CAM shows which regions of one
-# layer raised the score, for this small network after two epochs; it is a heuristic summary, not
-# a proof of what the network "looks at".*
+# and interpolated to 32×32) and of the third stage (bottom, 8×8). Read them with care: which
+# images appear, and what their maps show, changes from run to run. The last stage's maps are
+# coarse (each cell covers 8×8 input pixels) and need not lie on the digit: some cover the strokes,
+# others mostly the background. The third stage's maps are finer and tend to pick out a few spots;
+# where no channel adds positive evidence for the class, a map is blank. Grad-CAM shows which
+# regions of one layer raised the score, for this network and this training run; it is a
+# heuristic summary, not a proof of what the network "looks at".*
 
 # %% [markdown]
 # ## 8. More GPUs: `torchrun`

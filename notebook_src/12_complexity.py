@@ -5,10 +5,10 @@
 #
 # The lecture closes with one picture (Canziani, Paszke and Culurciello, 2017): ImageNet accuracy
 # against the number of operations per image, with each network drawn as a bubble whose size is
-# its number of parameters. VGG is accurate but huge and slow, GoogLeNet is lean, ResNet gives
-# the most accuracy per operation. This notebook builds that picture from first principles: you
-# count a convolution layer's operations by hand and match PyTorch's FLOP counter, count
-# parameters and activation memory, and time the networks correctly.
+# its number of parameters. VGG is accurate but huge and slow, GoogLeNet is lean, and ResNet has
+# "moderate efficiency depending on model, highest accuracy". This notebook builds that picture
+# from first principles: you count a convolution layer's operations by hand and match PyTorch's
+# FLOP counter, count parameters and activation memory, and time the networks correctly.
 #
 # **Learning goals**
 # 1. Count a convolution layer's multiply-adds and FLOPs by hand, using the *output* size, the
@@ -826,8 +826,9 @@ assert not module_internals._global_forward_hooks, "activation_bytes left a glob
 #
 # The cell below times the same count both ways for ResNet-18. (A cheaper trick is to count at a
 # lower resolution and scale: convolution FLOPs grow with the number of output pixels, so halving
-# the side divides them by 4. It is only approximately right, as the second part shows: the
-# fully connected layers after the global pooling do not shrink.)
+# the side divides them by 4. It is only approximately right, as the second part shows: torchvision's
+# VGG-16 ends its convolutions with an adaptive average pool that always outputs 7×7 maps, so its
+# fully connected layers cost the same at any input size.)
 
 # %% tags=["experiment"]
 def count_flops(model, x):
@@ -857,15 +858,17 @@ print(f"VGG-16: {full / 1e9:.2f} GFLOPs at 224; at 112, {half / 1e9:.2f} x 4 = {
 # %% [markdown]
 # ## 6. The course's models
 #
-# The models of notebooks 08–11, at their CIFAR-10 size (32×32×3 input, 10 classes). The
-# definitions below are written with torchvision's building blocks (VGG's `make_layers`,
+# The models of notebooks 08–11 at CIFAR-10 size (32×32×3 input, 10 classes), plus an AlexNet-style
+# network defined only here (notebook 08 builds AlexNet at ImageNet size, 227×227, and does not train
+# it). The definitions below are written with torchvision's building blocks (VGG's `make_layers`,
 # GoogLeNet's `Inception`, ResNet's `BasicBlock`) so that this notebook stands on its own; your
 # own versions from 08–11 should give the same counts.
 #
 # * **LeNet-5** (1998): two 5×5 convolutions, each followed by a 2×2 pool, and three fully
 #   connected layers; written here with ReLU and max pooling (notebook 08's tanh and average
 #   pooling have the same parameters and FLOPs, and this notebook does not print 08's answer).
-# * **AlexNet-style**: five convolutions, three max pools, two 1,024-unit FC layers with dropout.
+# * **AlexNet-style** (defined here, not in notebook 08): AlexNet's five convolutions and three max
+#   pools scaled down to 32×32 inputs, and two 1,024-unit FC layers with dropout.
 # * **VGG-11 (CIFAR)**: the network notebook 09 trains in full mode: VGG's configuration "A" (eight
 #   3×3 convolutions, no BatchNorm, five 2×2 pools) and a classifier of two 512-unit FC layers
 #   with dropout.
@@ -1151,8 +1154,9 @@ for n, g, a, p in zip(names, gflops, top1, params_m):
 # `cs_utils.timing.benchmark(fn, warmup, repeats, device)` does all three. We time inference
 # (evaluation mode, no gradients) and report images per second and the achieved GFLOP/s
 # (counted FLOPs divided by the measured time). In quick mode the batches are tiny and the
-# torchvision models run at 64×64 to keep the CPU cost low (their global average pooling accepts
-# any size); the full run uses larger batches and 224×224 (on a GPU, if there is one).
+# torchvision models run at 64×64 to keep the CPU cost low (each ends its convolutions with an
+# adaptive average pool, global in GoogLeNet and the ResNets, to 6×6 in AlexNet and 7×7 in VGG-16,
+# so any input that large works); the full run uses larger batches and 224×224 (on a GPU, if there is one).
 
 # %% tags=["experiment"]
 quick = is_quick()
@@ -1310,15 +1314,24 @@ for path in sorted(results_dir().glob("[01][0-9]_*.json")):
 if not found:
     print(f"No results files from notebooks 08-11 in {results_dir()} (NN_*.json); nothing to overlay.")
 else:
-    fig, ax = plt.subplots(figsize=(7, 4))
+    sizes = [(course.get(entry["model"]) or entry)["params"] for _, entry in found]
+    area_per_param = 800.0 / max(sizes)  # points^2: the largest model gets the largest bubble in either mode
+    fig, ax = plt.subplots(figsize=(8.5, 4))
     for path, entry in found:
         r = course.get(entry["model"]) or {"flops": entry["flops"], "params": entry["params"]}
         accuracy = float(entry["accuracy"]) * (100 if float(entry["accuracy"]) <= 1 else 1)
-        ax.scatter(r["flops"] / 1e9, accuracy, s=12.0 * r["params"] / 1e5, alpha=0.5, edgecolors="k")
+        ax.scatter(r["flops"] / 1e9, accuracy, s=area_per_param * r["params"], alpha=0.5, edgecolors="k")
         label = entry["model"] if "quick" in entry["model"] else f"{entry['model']} ({entry.get('mode', '?')} mode)"
-        ax.annotate(label, (r["flops"] / 1e9, accuracy), textcoords="offset points", xytext=(4, 4), fontsize=8)
+        radius = np.sqrt(area_per_param * r["params"] / np.pi)  # points: the label starts beside the bubble
+        ax.annotate(label, (r["flops"] / 1e9, accuracy), textcoords="offset points", xytext=(radius + 3, 0),
+                    va="center", fontsize=8)
         print(f"{path.name}: {entry['model']} {accuracy:.1f}% on {entry.get('dataset', 'unknown data')} "
-              f"({entry.get('mode', '?')} mode, {entry.get('precision', '?')})")
+              f"({entry.get('mode', '?')} mode, {entry.get('epochs', '?')} epochs, {entry.get('precision', '?')})")
+    top = 10 ** int(np.floor(np.log10(max(sizes))))  # round reference sizes for the legend
+    for m in (top / 10, top):
+        ax.scatter([], [], s=area_per_param * m, c="lightgray", edgecolors="k",
+                   label=f"{m / 1e6:g}M parameters" if m >= 1e6 else f"{m / 1e3:g}K parameters")
+    ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5), labelspacing=1.5, borderpad=1.0, fontsize=8)
     ax.set_xscale("log")
     ax.set_xlabel("GFLOPs per 32x32 image")
     ax.set_ylabel("accuracy [%]")
@@ -1326,6 +1339,17 @@ else:
     ax.margins(x=0.4, y=0.15)
     fig.tight_layout()
     plt.show()
+
+# %% [markdown]
+# *Figure 4. The course's trained models from notebooks 08–11 (when their results files exist):
+# accuracy against operations per 32×32 image, bubble area proportional to parameters. The bubble
+# scale is set so that the largest model here gets the largest bubble, so it differs from Figure
+# 2's: compare sizes with the legend, not across figures. Read the points with care, as they are
+# not a controlled comparison: each notebook trains its own model for its own number of epochs, on
+# its own share of the data, and in quick mode the models are narrowed versions of those in
+# section 6, trained on a few thousand digits and not all scored on the same ones (notebooks 08 and
+# 09 have no separate test digits and report their validation digits again). The printed lines
+# above say which data, mode and number of epochs each accuracy comes from.*
 
 # %% [markdown]
 # ## 12. Design challenge: the best network under a time budget
@@ -1569,8 +1593,10 @@ assert saved["train_seconds"] <= challenge.BUDGET_SLACK * challenge.BUDGET_S[sav
 # * The meta device makes counting free: shapes without data.
 # * Time must be measured with warm-up, synchronisation and a median, and it does not follow
 #   FLOPs exactly.
-# * The lecture's conclusion holds in our numbers: VGG is the heaviest on every axis, GoogLeNet
-#   the leanest in parameters, and ResNets give the best accuracy for their operations.
+# * The lecture's conclusion holds in our numbers, read with care: VGG-16 has by far the most
+#   parameters and operations (though ResNet-50's activations take more memory), GoogLeNet is the
+#   leanest in parameters, and the ResNets reach the highest accuracy with "moderate efficiency
+#   depending on model": per GFLOP, the cheaper AlexNet and GoogLeNet score higher than any ResNet.
 # * Under a time budget, design is a trade: the operations you can afford per image times the
 #   images you can show the network. A checkpoint (weights plus the source that builds the model)
 #   is what makes a trained model reusable, and gradable, without training it again.

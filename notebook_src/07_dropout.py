@@ -395,13 +395,19 @@ rng = np.random.default_rng(6)
 x, dout = rng.standard_normal((4, 6)), rng.standard_normal((4, 6))
 mask = rng.random((4, 6)) >= 0.3
 expected = numeric_gradient(lambda a: np.where(mask, a, 0.0) / 0.7, x.copy(), dout.copy())
+unscaled = expected * 0.7  # the same gradient without the forward pass's 1 / (1 - p)
+without_mask = dout / 0.7  # taken before the call, which could write into dout
 with numpy_only("dropout_backward"), inputs_left_unchanged("dropout_backward", dout=dout, mask=mask):
     dx = dropout_backward(dout, mask, 0.3)
-unscaled = expected * 0.7  # the same gradient without the forward pass's 1 / (1 - p)
 assert_close_naming_mistakes(dx, expected, "dropout_backward(dout (4, 6), mask, p=0.3) vs numeric gradient of "
                              "x * mask / (1 - p)",
                              {"dx = dout * mask misses the 1 / (1 - p): the forward pass divides the kept "
-                              "activations by 1 - p, so their gradient is dout / (1 - p) too": unscaled},
+                              "activations by 1 - p, so their gradient is dout / (1 - p) too": unscaled,
+                              "dx divides by p, the drop probability; the forward pass divided the kept "
+                              "activations by 1 - p, the keep probability, and so does their gradient":
+                              unscaled / 0.3,
+                              "dx = dout / (1 - p) forgets the mask: a dropped unit did not reach the output, so "
+                              "its gradient is 0: dx = dout * mask / (1 - p)": without_mask},
                              rtol=1e-6, atol=1e-8)
 print("dropout_backward passes the gradient through the kept units, scaled by 1 / (1 - p).")
 ### BEGIN HIDDEN TESTS

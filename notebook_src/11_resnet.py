@@ -289,14 +289,15 @@ def conv(x, layer, stride, padding):
     return F.conv2d(x, layer.weight, layer.bias, stride=stride, padding=padding)
 
 
-def basic_block_reference(block, x, stride, shortcut, conv2_stride=False):
-    """ReLU(bn2(conv2(ReLU(bn1(conv1(x))))) + shortcut); conv2_stride moves the stride to conv2, to name that."""
+def basic_block_reference(block, x, stride, shortcut, conv2_stride=False, bn_after_relu=False):
+    """ReLU(bn2(conv2(ReLU(bn1(conv1(x))))) + shortcut); conv2_stride moves the stride to conv2 and
+    bn_after_relu swaps bn1 and the first ReLU, to name those mistakes."""
     assert block.conv1.weight.shape[2:] == (3, 3) and block.conv2.weight.shape[2:] == (3, 3), \
         "conv1 and conv2 should be 3x3 convolutions"
     stride1, stride2 = (1, stride) if conv2_stride else (stride, 1)
-    residual = bn_eval(conv(F.relu(bn_eval(conv(x, block.conv1, stride1, 1), block.bn1)), block.conv2, stride2, 1),
-                       block.bn2)
-    return F.relu(residual + shortcut)
+    h = conv(x, block.conv1, stride1, 1)
+    h = bn_eval(F.relu(h), block.bn1) if bn_after_relu else F.relu(bn_eval(h, block.bn1))
+    return F.relu(bn_eval(conv(h, block.conv2, stride2, 1), block.bn2) + shortcut)
 
 
 def check_basic_block(cin, cout, stride, x, seed):
@@ -316,6 +317,10 @@ def check_basic_block(cin, cout, stride, x, seed):
             norms = [m for m in block.shortcut.modules() if isinstance(m, nn.BatchNorm2d)]
             assert len(convs) == 1 and len(norms) == 1, (
                 "the projection shortcut should be one Conv2d and one BatchNorm2d")
+            # Checked before the reference uses it: another kernel would give the reference a wrong size.
+            assert convs[0].kernel_size == (1, 1) and convs[0].stride == (stride, stride), (
+                f"BasicBlock({cin}, {cout}, stride={stride}): the projection should be a 1x1 convolution with "
+                f"stride {stride} (no padding), got kernel {convs[0].kernel_size}, stride {convs[0].stride}")
             shortcut = bn_eval(conv(x, convs[0], stride, 0), norms[0])
         expected = basic_block_reference(block, x, stride, shortcut)
     label = f"BasicBlock({cin}, {cout}, stride={stride}) on x {tuple(x.shape)} in eval mode"
@@ -333,6 +338,12 @@ def check_basic_block(cin, cout, stride, x, seed):
         if not torch.allclose(got, expected) and torch.allclose(got, on_conv2):
             raise AssertionError(f"{label}: the stride is on conv2; it belongs on conv1, the first 3x3 convolution "
                                  "(conv2 has stride 1), as in the paper and torchvision")
+    if got.shape == expected.shape and not torch.allclose(got, expected):
+        with torch.no_grad():
+            swapped = basic_block_reference(block, x, stride, shortcut, bn_after_relu=True)
+        if torch.allclose(got, swapped):
+            raise AssertionError(f"{label}: bn1 comes after the first ReLU; each convolution is followed by its "
+                                 "BatchNorm, then the ReLU: ReLU(bn1(conv1(x)))")
     assert_close(got, expected, f"{label} vs ReLU(bn2(conv2(ReLU(bn1(conv1(x))))) + shortcut(x))",
                  rtol=1e-7, atol=1e-9)
 
@@ -517,6 +528,7 @@ for trial in range(6):
 # %% tests="test_bottleneck_forward" points=2
 # The block recomputed with torch.nn.functional from its own layers (eval mode, random BN statistics), and the
 # zeroed-branch identity: with bn3's gamma and beta zeroed the block is ReLU(shortcut(x)).
+import copy
 import importlib
 
 import torch
@@ -529,8 +541,11 @@ from cs_utils.checks import assert_close
 residual_block_output = importlib.reload(cs_utils.model_checks).residual_block_output  # a notebook cannot change it
 
 
-def bottleneck_reference(block, x, stride):
+def bottleneck_reference(block, x, stride, batch_statistics=False):
+    """The block from its own layers; batch_statistics=True normalizes like train-mode BatchNorm."""
     def bn(h, m):
+        if batch_statistics:
+            return F.batch_norm(h, None, None, m.weight, m.bias, True, 0.0, m.eps)
         return F.batch_norm(h, m.running_mean, m.running_var, m.weight, m.bias, False, 0.0, m.eps)
 
     def conv(h, m, stride=1, padding=0):
@@ -541,6 +556,15 @@ def bottleneck_reference(block, x, stride):
         raise AssertionError(f"Bottleneck(..., stride={stride}) strides in conv1, the first 1x1 convolution, as the "
                              "2015 paper did. This exercise, like torchvision's ResNet v1.5, puts the stride on the "
                              "3x3 conv2, and conv1 has stride 1")
+    # Eval-mode BN and ReLU act on each value alone, so a stride on conv3 gives the same eval values: name it.
+    if stride != 1 and block.conv3.stride != (1, 1):
+        raise AssertionError(f"Bottleneck(..., stride={stride}) strides in conv3, the last 1x1 convolution; the stride "
+                             "belongs on the 3x3 conv2, and conv1 and conv3 have stride 1. (In eval mode the values "
+                             "agree, but train-mode BatchNorm sees other statistics and conv2 does 4x the work)")
+    strides = tuple(m.stride for m in (block.conv1, block.conv2, block.conv3))
+    assert strides == ((1, 1), (stride, stride), (1, 1)), (
+        f"Bottleneck(..., stride={stride}) has strides {strides} in conv1, conv2, conv3; expected "
+        f"{((1, 1), (stride, stride), (1, 1))}: only the 3x3 conv2 has the stride")
     out = F.relu(bn(conv(x, block.conv1), block.bn1))
     out = F.relu(bn(conv(out, block.conv2, stride, 1), block.bn2))
     out = bn(conv(out, block.conv3), block.bn3)
@@ -571,6 +595,14 @@ def check_bottleneck(cin, channels, stride, x, seed):
         expected, shortcut = bottleneck_reference(block, x, stride)
         assert_close(got, expected, f"{label} vs the 1x1 -> 3x3 -> 1x1 branch plus the shortcut, then ReLU",
                      rtol=1e-7, atol=1e-9)
+        if x.shape[0] * ((x.shape[2] - 1) // stride + 1) * ((x.shape[3] - 1) // stride + 1) > 1:
+            # Train mode normalizes with batch statistics, which depend on where the block subsamples.
+            saved = copy.deepcopy(block.state_dict())  # train mode updates the running statistics
+            train_label = label.replace("in eval mode", "in train mode (BatchNorm with batch statistics)")
+            got = residual_block_output(block.train(), x, train_label, stride)
+            block.eval().load_state_dict(saved)
+            assert_close(got, bottleneck_reference(block, x, stride, batch_statistics=True)[0],
+                         f"{train_label} vs the block recomputed with batch statistics", rtol=1e-7, atol=1e-9)
         block.bn3.weight.zero_()
         block.bn3.bias.zero_()
         assert_close(block(x), F.relu(shortcut), f"{label} with bn3's gamma and beta zeroed: ReLU(shortcut(x))",
@@ -741,6 +773,9 @@ def check_resnet(depth, num_classes=1000, stem="imagenet"):
     kind = "BasicBlock" if isinstance(reference.layer1[0], TvBasic) else "Bottleneck"
     expected_blocks = [kind] * sum(len(stage) for stage in (reference.layer1, reference.layer2, reference.layer3,
                                                              reference.layer4))
+    assert model.fc.out_features == num_classes, (
+        f"resnet({depth}, num_classes={num_classes}) ends with {model.fc.out_features} outputs, expected "
+        f"{num_classes}: pass `num_classes` on to ResNet")
     assert blocks, (f"resnet({depth}, basic_block=..., bottleneck_block=...) built no block of the classes passed: "
                     "build the stages from basic_block or bottleneck_block, the arguments")
     assert set(blocks) == {kind}, (f"resnet({depth}) is built from {', '.join(sorted(set(blocks)))}; ResNet-{depth} "

@@ -225,6 +225,10 @@ assert got == 210_830_400, (f"AlexNet's CONV1, conv2d_flops(3, 96, 11, 227, stri
                             "expected 2 * 55*55*96 * 11*11*3 = 210,830,400")
 with numpy_only("conv2d_flops"):
     got = conv2d_flops(3, 64, 7, 224, stride=2, padding=3)
+if got == 2 * 113 * 113 * 64 * 7 * 7 * 3:
+    raise AssertionError("conv2d_flops(3, 64, 7, 224, stride=2, padding=3) counted 113x113 outputs: "
+                         "(224 + 2*3 - 7)/2 = 111.5 must be rounded down (// in Python, as PyTorch does), giving "
+                         "111 + 1 = 112; round() or ceil gives 113")
 assert got == 236_027_904, (f"ResNet's stem, conv2d_flops(3, 64, 7, 224, stride=2, padding=3), returned {got!r}; "
                             "expected 2 * 112*112*64 * 7*7*3 = 236,027,904")
 print("conv2d_flops uses the output size, with stride and padding.")
@@ -312,7 +316,8 @@ for args in [(3, 64, 3, 32, 1, 1, 8), (64, 128, 3, 32, 2, 1, 2), (256, 64, 1, 14
         got = conv2d_flops(*args)
     expected = counted_flops(*args)
     assert got == expected, (f"conv2d_flops{args} returned {got!r}; FlopCounterMode counts {expected:,} "
-                             "for that nn.Conv2d (arguments: in, out, kernel, input size, stride, padding, batch)")
+                             "for that nn.Conv2d (arguments: in, out, kernel, input size, stride, padding, batch; "
+                             "output size floor((n + 2p - k) / s) + 1, rounded down)")
 print("conv2d_flops agrees with torch.utils.flop_counter.FlopCounterMode.")
 ### BEGIN HIDDEN TESTS
 import importlib
@@ -393,6 +398,10 @@ if got == 2 * (4 * 3 + 3 + 3 * 2):
 assert got == 4 * 3 + 3 + 3 * 2, (
     f"count_parameters(Linear(4, 3), ReLU, Linear(3, 2, bias=False)) returned {got!r}, expected 21")
 got = count_parameters(nn.BatchNorm2d(16))
+if got == 16:
+    raise AssertionError("count_parameters(nn.BatchNorm2d(16)) returned 16; gamma and beta are two tensors of 16 "
+                         "values each, 32 in all. Counting each tensor once means by identity (id(p), `is`), not "
+                         "by size: model.parameters() already yields each tensor once")
 if got in (64, 65):
     raise AssertionError("count_parameters(nn.BatchNorm2d(16)) counted the running mean and variance: those are "
                          "buffers, not parameters (use model.parameters(), not state_dict())")
@@ -453,6 +462,11 @@ got = count_parameters(resnet18, trainable_only=True)
 assert got == 513_000, (f"count_parameters(resnet18, trainable_only=True) with only fc trainable returned {got!r}; "
                         "expected 512*1000 + 1000 = 513,000")
 got = count_parameters(resnet18)
+if got != 11_689_512 and got == sum({p.numel() for p in resnet18.parameters()}):
+    raise AssertionError(f"count_parameters(resnet18) returned {got:,}, the sum of its distinct tensor sizes: "
+                         "tensors of equal size (the BatchNorms' gammas and betas, the convolutions of a stage) "
+                         "are different tensors. Count each tensor once by identity (id(p), `is`), not by size: "
+                         "model.parameters() already yields each tensor once")
 assert got == 11_689_512, (f"count_parameters(resnet18) with frozen layers returned {got!r}; by default count every "
                            "parameter, trainable or not (11,689,512)")
 print("count_parameters(model, trainable_only=True) counts only what trains.")
@@ -754,6 +768,28 @@ assert got == expected, (f"activation_bytes of a float64 conv followed by a cast
 assert not module_internals._global_forward_hooks, "activation_bytes left a global forward hook registered"
 
 
+class FirstChannels(nn.Module):
+    """Returns x[:, :channels], a view: it shares the storage of its whole input but holds fewer values."""
+
+    def __init__(self, channels):
+        super().__init__()
+        self.channels = channels
+
+    def forward(self, x):
+        return x[:, :self.channels]
+
+
+# The view holds 2 * 1 * 3 * 3 = 18 float32 values; the conv output whose storage it shares holds 72.
+got = activation_bytes(nn.Sequential(nn.Conv2d(2, 4, 3), FirstChannels(1)), torch.randn(2, 2, 5, 5),
+                       (FirstChannels,))
+if got == 2 * 4 * 3 * 3 * 4:
+    raise AssertionError("activation_bytes counted 288 bytes for x[:, :1] of a (2, 4, 3, 3) float32 tensor, the size "
+                         "of the whole storage that the view shares: count the output's own elements, "
+                         "output.numel() * output.element_size() (or output.nbytes), not its storage's nbytes()")
+assert got == 2 * 1 * 3 * 3 * 4, (f"activation_bytes of a layer returning x[:, :1] of a (2, 4, 3, 3) float32 tensor "
+                                  f"returned {got!r}, expected 18 values * 4 bytes = 72")
+
+
 def hooks_left_after_failure(model, x):
     """Names of the modules that still carry hooks after activation_bytes(model, x) failed in model(x)."""
     try:
@@ -792,6 +828,20 @@ for trial in range(6):
     assert got == expected, f"activation_bytes in {dtype} returned {got!r}, expected {expected}"
     assert not any(m._forward_hooks for m in net.modules()), "activation_bytes left hooks behind"
 assert not module_internals._global_forward_hooks, "activation_bytes left a global forward hook registered"
+for trial in range(4):  # outputs that are views of larger tensors count only their own elements
+    dtype = [torch.float32, torch.float64][trial % 2]
+    c_in, c_out, n = (int(v) for v in rng.integers(2, 6, size=3))
+    keep = int(rng.integers(1, c_out))
+    net = nn.Sequential(nn.Conv2d(c_in, c_out, 1), FirstChannels(keep)).to(dtype)
+    x = torch.randn(n, c_in, 3, 4, dtype=dtype)
+    size = torch.empty((), dtype=dtype).element_size()
+    got = activation_bytes(net, x, (FirstChannels,))
+    assert got == n * keep * 12 * size, (f"activation_bytes of x[:, :{keep}] of a {(n, c_out, 3, 4)} {dtype} tensor "
+                                         f"returned {got!r}, expected {n * keep * 12 * size}")
+    got = activation_bytes(net, x)
+    assert got == n * (c_out + keep) * 12 * size, (f"activation_bytes of Conv2d({c_in}, {c_out}, 1) then "
+                                                   f"x[:, :{keep}], x {tuple(x.shape)}, returned {got!r}, "
+                                                   f"expected {n * (c_out + keep) * 12 * size}")
 
 
 class FailsHalfway(nn.Module):

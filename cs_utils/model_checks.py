@@ -74,6 +74,25 @@ def naming_an_unflattened_input(layer, name: str) -> Iterator[None]:
         hook.remove()
 
 
+@contextlib.contextmanager
+def naming_a_prediction_per_class(name: str, num_classes: int) -> Iterator[None]:
+    """Turn torch's "size of tensor a must match" error, raised in ``name`` where one side had
+    ``num_classes`` values, into a message that names the arg-max's dimension: ``scores.argmax(dim=0)``
+    gives one value per class, not one per sample, so comparing it with the labels fails with an
+    error that names neither the cause nor the fix."""
+    import re
+
+    try:
+        yield
+    except RuntimeError as err:
+        found = re.search(r"tensor a \((\d+)\) must match the size of tensor b \((\d+)\)", str(err))
+        if not found or num_classes not in (int(found[1]), int(found[2])):
+            raise
+        raise AssertionError(f"{name} failed ({err}): the predictions had one value per class "
+                             f"({num_classes}) instead of one per sample. Take the predicted class over the "
+                             "classes, scores.argmax(dim=1); dim 0 runs over the batch's samples") from None
+
+
 def residual_block_output(block, x, label: str, stride: int | None = None):
     """``block(x)`` without gradients, for a residual block; fails with ``label`` and the cause when
     the block changes ``x`` or cannot add its shortcut to its branch.

@@ -198,6 +198,11 @@ assert shapes[:2] == [(6, 28, 28), (16, 10, 10)], (
 out = LeNet5(in_channels=3, num_classes=7)(torch.randn(4, 3, 32, 32))
 assert tuple(out.shape) == (4, 7), (f"LeNet5(in_channels=3, num_classes=7) on x (4, 3, 32, 32) gives shape "
                                     f"{tuple(out.shape)}, expected (4, 7)")
+out = LeNet5()(torch.randn(1, 1, 32, 32))
+if tuple(out.shape) != (1, 10):
+    raise AssertionError(f"LeNet5() on a batch of one image, x (1, 1, 32, 32), gives shape {tuple(out.shape)}, "
+                         "expected (1, 10)" + (": .squeeze() removes the batch axis too when N = 1; flatten from "
+                                               "dim 1 with torch.flatten(x, 1)" if out.dim() == 1 else ""))
 print("LeNet5: (N, C, 32, 32) -> C1 (6, 28, 28) -> C3 (16, 10, 10) -> (N, num_classes).")
 ### BEGIN HIDDEN TESTS
 import importlib
@@ -280,6 +285,9 @@ with torch.no_grad():
         if torch.allclose(out, lenet_reference(model, x, 1, 10, act, pool), rtol=1e-6, atol=1e-8):
             raise AssertionError(f"LeNet5 uses {habit}, a later habit; the 1998 network of the lecture uses tanh "
                                  "after every layer but the last, and average pooling")
+    if torch.allclose(out, torch.tanh(lenet_reference(model, x, 1, 10)), rtol=1e-6, atol=1e-8):
+        raise AssertionError("LeNet5 applies tanh to the class scores too: the last Linear's output is the scores "
+                             "(logits), with no activation after it; the loss applies the softmax")
     assert_close(out, lenet_reference(model, x, 1, 10), "LeNet5()(x) vs conv-tanh-avgpool-...-linear "
                  "recomputed from its weights, x (3, 1, 32, 32)", rtol=1e-6, atol=1e-8)
 print("LeNet5's forward pass is conv-tanh-avgpool twice, then linear-tanh, linear-tanh, linear.")
@@ -761,6 +769,12 @@ with torch.no_grad():
         raise AssertionError("AlexNet has no local response normalization: the lecture's AlexNet (NORM1, NORM2 in "
                              "the table) applies LocalResponseNorm(5, alpha=5e-4, beta=0.75, k=2.0) after POOL1 and "
                              "after POOL2; it is out of fashion, but it is part of this network")
+    _, fc_calls = model_checks.linear_calls(model, x)
+    for i, name in ((1, "FC6"), (2, "FC7")):
+        if len(fc_calls) == 3 and not torch.allclose(fc_calls[i][0], F.relu(fc_calls[i - 1][1])) and \
+                torch.allclose(fc_calls[i][0], fc_calls[i - 1][1]):
+            raise AssertionError(f"AlexNet has no ReLU after {name}: the next layer gets {name}'s output as it is. "
+                                 "FC6 and FC7 are each followed by a ReLU; only FC8, the scores, has none")
     assert_close(out, alexnet_reference(model, x), "AlexNet(10) in eval mode vs the lecture's layers "
                  "recomputed with torch.nn.functional, x (1, 3, 227, 227)", rtol=1e-4, atol=1e-6)
     # At random initialisation the activations are small and LRN's denominator is almost its k = 2,
@@ -982,9 +996,17 @@ def reference_epoch(model, batches, lr, loss_fn, batch_losses=None):
     return model, total / count, correct / count
 
 
+class InFloat64(nn.Module):
+    """The test models' first layer. The batches hold float32 values, like the notebook's data, stored in float64,
+    so a loop that casts its batches to float32 (x.float()) loses nothing and the model still computes in float64."""
+
+    def forward(self, x):
+        return x.double()
+
+
 torch.manual_seed(4)
-model = nn.Sequential(nn.Linear(4, 8), nn.Tanh(), nn.Linear(8, 3)).double()
-batches = [(torch.randn(n, 4, dtype=torch.float64), torch.randint(0, 3, (n,))) for n in (5, 3, 6)]
+model = nn.Sequential(InFloat64(), nn.Linear(4, 8), nn.Tanh(), nn.Linear(8, 3)).double()
+batches = [(torch.randn(n, 4).double(), torch.randint(0, 3, (n,))) for n in (5, 3, 6)]
 loss_fn = nn.CrossEntropyLoss()
 batch_losses = []
 expected_model, expected_loss, expected_acc = reference_epoch(model, batches, 0.5, loss_fn, batch_losses)
@@ -1002,7 +1024,7 @@ class GradientsAtStep(torch.optim.SGD):
 
 before = [p.detach().clone() for p in model.parameters()]
 grads_at_step = []
-with model_checks.own_loop_only():
+with model_checks.own_loop_only(), model_checks.naming_a_prediction_per_class("train_one_epoch", 3):
     result = train_one_epoch(model, model_checks.Batches(batches), GradientsAtStep(model.parameters(), lr=0.5),
                              loss_fn, torch.device("cpu"))
 assert result is not None and len(result) == 2, f"train_one_epoch should return (mean_loss, accuracy), got {result!r}"
@@ -1035,8 +1057,8 @@ for trial in range(4):
     torch.manual_seed(8401 + trial)
     d, k = int(rng.integers(2, 7)), int(rng.integers(2, 6))
     sizes = [int(n) for n in rng.integers(1, 9, size=int(rng.integers(2, 5)))]
-    model = nn.Sequential(nn.Linear(d, 6), nn.ReLU(), nn.Linear(6, k)).double()
-    batches = [(torch.randn(n, d, dtype=torch.float64), torch.randint(0, k, (n,))) for n in sizes]
+    model = nn.Sequential(InFloat64(), nn.Linear(d, 6), nn.ReLU(), nn.Linear(6, k)).double()
+    batches = [(torch.randn(n, d).double(), torch.randint(0, k, (n,))) for n in sizes]
     lr = float(rng.uniform(0.05, 0.5))
     expected_model, expected_loss, expected_acc = reference_epoch(model, batches, lr, loss_fn)
     with model_checks.own_loop_only():
@@ -1099,8 +1121,8 @@ import cs_utils.checks
 checks = importlib.reload(cs_utils.checks)
 for trial in range(3):
     torch.manual_seed(8402 + trial)
-    model = nn.Sequential(nn.Linear(5, 12), nn.Tanh(), nn.Linear(12, 3)).double()
-    x, y = torch.randn(24, 5, dtype=torch.float64), torch.randint(0, 3, (24,))
+    model = nn.Sequential(nn.Linear(5, 12), nn.Tanh(), nn.Linear(12, 3))  # float32, as a loop may cast its batches
+    x, y = torch.randn(24, 5), torch.randint(0, 3, (24,))
     optimizer = torch.optim.SGD(model.parameters(), lr=0.3)
     with model_checks.own_loop_only():
         losses = [float(train_one_epoch(model, model_checks.Batches([(x[:16], y[:16]), (x[16:], y[16:])]), optimizer,
@@ -1170,21 +1192,30 @@ def reference_evaluate(model, batches, loss_fn):
     return total / count, correct / count
 
 
+class InFloat64(nn.Module):
+    """The test models' first layer. The batches hold float32 values, like the notebook's data, stored in float64,
+    so a loop that casts its batches to float32 (x.float()) loses nothing and the model still computes in float64."""
+
+    def forward(self, x):
+        return x.double()
+
+
 def test_model(d, k, seed):
     torch.manual_seed(seed)
-    model = nn.Sequential(nn.Linear(d, 16), nn.BatchNorm1d(16), nn.ReLU(), nn.Dropout(0.5), nn.Linear(16, k)).double()
+    model = nn.Sequential(InFloat64(), nn.Linear(d, 16), nn.BatchNorm1d(16), nn.ReLU(), nn.Dropout(0.5),
+                          nn.Linear(16, k)).double()
     with torch.no_grad():  # running statistics unlike a batch's own, so the two modes give different outputs
-        model[1].running_mean.uniform_(-1, 1)
-        model[1].running_var.uniform_(0.5, 2)
+        model[2].running_mean.uniform_(-1, 1)
+        model[2].running_var.uniform_(0.5, 2)
     return model
 
 
 model = test_model(5, 4, 6)
-batches = [(torch.randn(n, 5, dtype=torch.float64), torch.randint(0, 4, (n,))) for n in (7, 2, 5)]
+batches = [(torch.randn(n, 5).double(), torch.randint(0, 4, (n,))) for n in (7, 2, 5)]
 loss_fn = nn.CrossEntropyLoss()
 expected_loss, expected_acc = reference_evaluate(model, batches, loss_fn)
 state = copy.deepcopy(model.state_dict())
-with model_checks.own_loop_only():
+with model_checks.own_loop_only(), model_checks.naming_a_prediction_per_class("evaluate_model", 4):
     result = evaluate_model(model, model_checks.Batches(batches), loss_fn, torch.device("cpu"))
 assert result is not None and len(result) == 2, f"evaluate_model should return (mean_loss, accuracy), got {result!r}"
 for name, value in model.state_dict().items():
@@ -1208,7 +1239,7 @@ for trial in range(4):
     if trial % 2:
         model.eval()
     sizes = [int(n) for n in rng.integers(2, 10, size=int(rng.integers(1, 5)))]
-    batches = [(3 * torch.randn(n, d, dtype=torch.float64), torch.randint(0, k, (n,))) for n in sizes]
+    batches = [((3 * torch.randn(n, d)).double(), torch.randint(0, k, (n,))) for n in sizes]
     expected_loss, expected_acc = reference_evaluate(model, batches, loss_fn)
     with model_checks.own_loop_only():
         got = evaluate_model(model, model_checks.Batches(batches), loss_fn, torch.device("cpu"))
@@ -1236,7 +1267,8 @@ def calls_of_evaluate(model, batches):
     hook = model.register_forward_hook(
         lambda module, args, out: seen.append((module.training, torch.is_grad_enabled(), out.requires_grad)))
     try:
-        with model_checks.own_loop_only():
+        num_classes = [m for m in model.modules() if isinstance(m, nn.Linear)][-1].out_features
+        with model_checks.own_loop_only(), model_checks.naming_a_prediction_per_class("evaluate_model", num_classes):
             evaluate_model(model, model_checks.Batches(batches), nn.CrossEntropyLoss(), torch.device("cpu"))
     finally:
         hook.remove()

@@ -246,15 +246,17 @@ import cs_utils.model_checks
 
 model_checks = importlib.reload(cs_utils.model_checks)  # a notebook cannot have changed it
 
-def block_reference(block, x, num_convs):
-    """num_convs x (conv3x3 pad 1 -> ReLU) then a 2x2 max pool, with the block's own conv weights."""
+def block_reference(block, x, num_convs, relu_after_each=True):
+    """num_convs x (conv3x3 pad 1 -> ReLU) then a 2x2 max pool, with the block's own conv weights;
+    relu_after_each=False keeps only the last conv's ReLU, to name that mistake."""
     convs = [m for m in block.modules() if isinstance(m, nn.Conv2d)]
     if len(convs) < num_convs:
         model_checks.assert_convs_distinct(block, x, num_convs, "the block")
     assert len(convs) == num_convs, f"the block has {len(convs)} Conv2d layers, expected num_convs = {num_convs}"
-    for conv in convs:
+    for i, conv in enumerate(convs):
         assert conv.bias is not None, "a conv in the block has no bias"
-        x = F.relu(F.conv2d(x, conv.weight, conv.bias, stride=1, padding=1))
+        x = F.conv2d(x, conv.weight, conv.bias, stride=1, padding=1)
+        x = F.relu(x) if relu_after_each or i == len(convs) - 1 else x
     return F.max_pool2d(x, kernel_size=2, stride=2)
 
 torch.manual_seed(1)
@@ -264,6 +266,9 @@ with torch.no_grad():
     out = block(x)
     assert out.shape == (2, 5, 6, 5), f"vgg_block(3, 5, 2) on x (2, 3, 12, 10) has shape {tuple(out.shape)}"
     assert (out >= 0).all(), "the block's output has negative values: a ReLU must follow every conv"
+    if torch.allclose(out, block_reference(block, x, 2, relu_after_each=False), rtol=1e-7, atol=1e-9):
+        raise AssertionError("vgg_block(3, 5, 2) has one ReLU, after its last conv only: a ReLU follows every conv, "
+                             "(conv -> ReLU) x num_convs -> max pool")
     assert_close(out, block_reference(block, x, 2), "vgg_block(3, 5, 2) vs conv-ReLU-conv-ReLU-maxpool "
                  "recomputed from its weights, x (2, 3, 12, 10)", rtol=1e-7, atol=1e-9)
 print("vgg_block computes (conv3x3 -> ReLU) x num_convs -> maxpool 2x2.")
@@ -379,19 +384,51 @@ import cs_utils.model_checks
 model_checks = importlib.reload(cs_utils.model_checks)  # a notebook cannot have changed it
 
 
-def weight_shapes(model, image_size=224, in_channels=3):
+def why_layers_do_not_fit(model, x, in_channels):
+    """The cause, when model(x) fails: a conv whose input channels are not the previous conv's output, or a
+    first Linear whose in_features are not what the blocks give."""
+    convs = [m for m in model.modules() if isinstance(m, nn.Conv2d)]
+    if convs and convs[0].in_channels != in_channels:
+        return f"the first Conv2d takes {convs[0].in_channels} channels, the input has in_channels = {in_channels}"
+    for previous, conv in zip(convs, convs[1:]):
+        if conv.in_channels != previous.out_channels:
+            return (f"a Conv2d takes {conv.in_channels} channels where the conv before it gives "
+                    f"{previous.out_channels}: each block takes the previous block's c_out")
+    seen = []
+    hooks = [m.register_forward_pre_hook(lambda module, args: seen.append((module, args[0].shape)))
+             for m in model.modules() if isinstance(m, nn.Linear)]
+    try:
+        model(x)
+    except RuntimeError:
+        pass
+    finally:
+        for hook in hooks:
+            hook.remove()
+    if seen and seen[0][1][-1] != seen[0][0].in_features:
+        return (f"the blocks give {seen[0][1][-1]} features per image, but the first Linear takes "
+                f"{seen[0][0].in_features}: C_last * s * s with s = image_size // 2 ** len(config), as each block "
+                "ends with one 2x2 max pool at stride 2 (which rounds down)")
+    return "the layers do not fit together"
+
+
+def weight_shapes(model, image_size=224, in_channels=3, label="VGG"):
     """([(kind, weight shape)] of every Conv2d and Linear in the order the forward pass runs them, and
     the output) on a meta batch of 2. Call order, not definition order: __init__ may create the
     classifier before the blocks."""
     x = torch.empty(2, in_channels, image_size, image_size, device="meta")
-    out, calls = model_checks.layer_calls(model.eval(), x, (nn.Conv2d, nn.Linear))
+    try:
+        out, calls = model_checks.layer_calls(model.eval(), x, (nn.Conv2d, nn.Linear))
+    except RuntimeError as err:
+        raise AssertionError(f"{label} failed on x {tuple(x.shape)} ({err}): "
+                             f"{why_layers_do_not_fit(model, x, in_channels)}") from None
     return [(type(module).__name__, tuple(module.weight.shape)) for module, _, _ in calls], out
 
 for name, config, reference in [
         ("VGG-16", ((2, 64), (2, 128), (3, 256), (3, 512), (3, 512)), torchvision.models.vgg16),
         ("VGG-19", ((2, 64), (2, 128), (4, 256), (4, 512), (4, 512)), torchvision.models.vgg19)]:
     with torch.device("meta"):
-        (ours, _), (theirs, _) = weight_shapes(VGG(config)), weight_shapes(reference(weights=None))
+        (ours, _), (theirs, _) = weight_shapes(VGG(config), label=f"VGG({name} config)"), weight_shapes(
+            reference(weights=None))
     assert len(ours) == len(theirs), f"VGG({name} config) has {len(ours)} conv/FC layers, torchvision {len(theirs)}"
     for i, (a, b) in enumerate(zip(ours, theirs)):
         assert a == b, f"VGG({name} config): layer {i} is {a[0]} with weight {a[1]}, torchvision has {b[0]} {b[1]}"
@@ -416,7 +453,7 @@ if not any(isinstance(m, nn.modules.lazy.LazyModuleMixin) for m in model.modules
 expected = [("Conv2d", (4, 1, 3, 3)), ("Conv2d", (8, 4, 3, 3)), ("Conv2d", (8, 8, 3, 3)),
             ("Linear", (16, 8 * s * s)), ("Linear", (16, 16)), ("Linear", (5, 16))]
 with torch.device("meta"):
-    got, out = weight_shapes(model, 23, 1)
+    got, out = weight_shapes(model, 23, 1, label)
 assert got == expected, f"{label}: layers {got}, expected {expected}"
 assert tuple(out.shape) == (2, 5), f"{label} on 2 images: shape {tuple(out.shape)}, expected (2, 5)"
 print("VGG-16 and VGG-19 have torchvision's layers, in torchvision's order.")
@@ -440,7 +477,7 @@ for trial in range(8):
     expected += [("Linear", (hidden, c * s * s)), ("Linear", (hidden, hidden)), ("Linear", (k, hidden))]
     with torch.device("meta"):
         model = VGG(config, num_classes=k, in_channels=cin, image_size=size, hidden=hidden)
-        got, out = weight_shapes(model, size, cin)
+        got, out = weight_shapes(model, size, cin, f"VGG({config}, {k}, {cin}, {size}, {hidden})")
     assert got == expected, f"VGG({config}, {k}, {cin}, {size}, {hidden}): layers {got}, expected {expected}"
     assert tuple(out.shape) == (2, k), f"VGG({config}, {k}, {cin}, {size}, {hidden}): output {tuple(out.shape)}"
 ### END HIDDEN TESTS
@@ -448,9 +485,14 @@ for trial in range(8):
 # %% tests="test_vgg_params" points=1
 # 138,357,544 parameters for VGG-16 and 143,667,240 for VGG-19, as in torchvision.
 import torch
+import torch.nn as nn
 import torchvision
 
-def n_params(model):
+def n_params(model, image_size=224, in_channels=3):
+    """The parameter count; a lazy module (nn.LazyLinear) gets its shapes from one pass over a meta batch first."""
+    if any(isinstance(p, nn.parameter.UninitializedParameter) for p in model.parameters()):
+        with torch.no_grad():
+            model.eval()(torch.empty(1, in_channels, image_size, image_size, device="meta"))
     return sum(p.numel() for p in model.parameters())
 
 for name, config, reference in [
@@ -479,7 +521,8 @@ for trial in range(8):
     s = size // 2 ** nblocks
     expected += hidden * (c * s * s + 1) + hidden * (hidden + 1) + k * (hidden + 1)
     with torch.device("meta"):
-        got = n_params(VGG(config, num_classes=k, in_channels=cin, image_size=size, hidden=hidden, dropout=0.3))
+        got = n_params(VGG(config, num_classes=k, in_channels=cin, image_size=size, hidden=hidden, dropout=0.3),
+                       size, cin)
     assert got == expected, f"VGG({config}, {k}, {cin}, {size}, {hidden}) has {got:,} parameters, expected {expected:,}"
 ### END HIDDEN TESTS
 
@@ -519,6 +562,11 @@ config = ((1, 4), (2, 8))
 model = VGG(config, num_classes=5, in_channels=3, image_size=16, hidden=32).double().eval()
 x = torch.randn(4, 3, 16, 16, dtype=torch.float64)
 with torch.no_grad():
+    if not torch.equal(model(x), model(x)):
+        raise AssertionError("VGG(((1, 4), (2, 8)), num_classes=5, image_size=16, hidden=32) in eval mode gives "
+                             "different scores for the same x: dropout is still on in eval mode. F.dropout drops "
+                             "whatever the mode unless told training=self.training; nn.Dropout follows model.eval() "
+                             "by itself")
     assert_close(model(x), vgg_reference(model, x, config), "VGG(((1, 4), (2, 8)), num_classes=5, image_size=16, "
                  "hidden=32) in eval mode vs the blocks and classifier recomputed from its weights",
                  rtol=1e-7, atol=1e-9)

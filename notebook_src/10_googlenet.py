@@ -154,6 +154,9 @@ from torch.utils.flop_counter import FlopCounterMode
 
 ops = naive_inception_ops(28, 28, 256, 128, 192, 96)
 assert isinstance(ops, (int, np.integer)), f"naive_inception_ops should return an int, got {type(ops).__name__}"
+if ops == 2 * 854_196_224:
+    raise AssertionError("naive_inception_ops(28, 28, 256, 128, 192, 96) = 1,708,392,448, twice CS231n's 854,196,224 "
+                         "multiplications: count each multiply-add once, not as 2 FLOPs")
 assert ops == 854_196_224, (f"naive_inception_ops(28, 28, 256, 128, 192, 96) = {ops:,}; CS231n's naive module "
                             f"does 25,690,112 + 346,816,512 + 481,689,600 = 854,196,224 multiplications")
 
@@ -228,6 +231,9 @@ without_reductions = 25_690_112 + 86_704_128 + 120_422_400 + 12_845_056
 if ops == without_reductions:
     raise AssertionError("inception_ops forgot the 1x1 reductions before the 3x3 and 5x5 convolutions: they "
                          "cost 28*28*64*256 = 12,845,056 multiplications each")
+if ops == 2 * 271_351_808:
+    raise AssertionError("inception_ops(28, 28, 256, 128, 64, 192, 64, 96, 64) = 542,703,616, twice the 271,351,808 "
+                         "multiplications of the table in section 2: count each multiply-add once, not as 2 FLOPs")
 assert ops == 271_351_808, (f"inception_ops(28, 28, 256, 128, 64, 192, 64, 96, 64) = {ops:,}; the six convolutions "
                             f"of the table in section 2 add up to 271,351,808")
 saved = 854_196_224 - ops
@@ -265,7 +271,12 @@ def bottleneck_reference(h, w, c, c1, c3r, c3, c5r, c5, pp):
 args = (9, 6, 5, 3, 2, 7, 4, 6, 8)
 got = inception_ops(*args)
 expected = bottleneck_reference(*args)
-assert got == expected, f"inception_ops{args} = {got:,}, torch's FLOP counter says {expected:,}"
+if got == 2 * expected:
+    raise AssertionError(f"inception_ops{args} = {got:,}, twice the {expected:,} multiplications: that is FLOPs, "
+                         f"2 per multiply-add (torch's FLOP counter reports {2 * expected:,}); count each "
+                         "multiply-add once, height * width * c_out * k * k * c_in per convolution")
+assert got == expected, (f"inception_ops{args} = {got:,}, expected {expected:,} multiplications (torch's FLOP counter "
+                         f"reports {2 * expected:,} FLOPs, 2 per multiply-add)")
 print("inception_ops agrees with torch's FLOP counter.")
 ### BEGIN HIDDEN TESTS
 import importlib
@@ -841,15 +852,15 @@ import torch.nn.functional as F
 from cs_utils.checks import assert_close
 
 
-def mlpconv_reference(block, x, stride, padding):
+def mlpconv_reference(block, x, stride, padding, relus=(True, True, True)):
     convs = [m for m in block.modules() if isinstance(m, nn.Conv2d)]
     assert len(convs) == 3, f"mlpconv should hold 3 Conv2d layers (k x k, 1x1, 1x1), found {len(convs)}"
-    for i, conv in enumerate(convs):
+    for i, (conv, relu) in enumerate(zip(convs, relus)):
         assert conv.bias is not None, f"conv {i + 1} of mlpconv has no bias"
         if i > 0:
             assert conv.kernel_size == (1, 1), f"conv {i + 1} of mlpconv should be 1x1, got {conv.kernel_size}"
-        x = F.relu(F.conv2d(x, conv.weight, conv.bias, stride=stride if i == 0 else 1,
-                            padding=padding if i == 0 else 0))
+        x = F.conv2d(x, conv.weight, conv.bias, stride=stride if i == 0 else 1, padding=padding if i == 0 else 0)
+        x = F.relu(x) if relu else x
     return x
 
 
@@ -859,6 +870,11 @@ x = torch.randn(2, 3, 7, 6, dtype=torch.float64)
 with torch.no_grad():
     out = block(x)
     assert (out >= 0).all(), "mlpconv's output has negative values: a ReLU must follow every convolution, the last too"
+    for i, missing in enumerate(("first (k x k)", "second (1x1)")):
+        relus = tuple(j != i for j in range(3))
+        if torch.allclose(out, mlpconv_reference(block, x, 1, 1, relus), rtol=1e-7, atol=1e-9):
+            raise AssertionError(f"mlpconv(3, 4, 3, padding=1) has no ReLU after its {missing} convolution: a ReLU "
+                                 "follows every convolution, conv -> ReLU -> 1x1 conv -> ReLU -> 1x1 conv -> ReLU")
     assert_close(out, mlpconv_reference(block, x, 1, 1), "mlpconv(3, 4, 3, padding=1) vs conv3x3-ReLU-conv1x1-ReLU-"
                  "conv1x1-ReLU recomputed from its weights, x (2, 3, 7, 6)", rtol=1e-7, atol=1e-9)
 print("mlpconv computes a 3-layer MLP on every patch: conv -> ReLU -> 1x1 conv -> ReLU -> 1x1 conv -> ReLU.")
@@ -1102,6 +1118,13 @@ with torch.no_grad():
     assert_close(out, main_path(model, x), "MiniGoogLeNet(7) in eval mode vs stem -> stage1 -> stage2 -> stage3 -> "
                  "gap -> dropout -> fc", rtol=1e-6, atol=1e-8)
 assert not calls, f"in eval mode the auxiliary heads ran {len(calls)} time(s); skip them at test time"
+with torch.no_grad():
+    single = model(x[:1])
+if tuple(single.shape) != (1, 7):
+    raise AssertionError(f"MiniGoogLeNet(7) in eval mode on a batch of one image, x (1, 3, 32, 32), returned shape "
+                         f"{tuple(single.shape)}, expected (1, 7)" + (
+                             ": .squeeze() removes the batch axis too when N = 1; flatten the pooled map from dim 1 "
+                             "with torch.flatten(x, 1)" if tuple(single.shape) == (7,) else ""))
 print("In eval mode, MiniGoogLeNet returns the main logits only.")
 ### BEGIN HIDDEN TESTS
 import importlib
@@ -1127,7 +1150,14 @@ for trial in range(3):
     model = MiniGoogLeNet(num_classes=k, width=0.1, aux_logits=False, dropout=0.0, inception=reference_inception,
                           stem_pools=2)
     model = model.double().train()
-    out = model(x)
+    try:
+        out = model(x)
+    except TypeError as err:
+        if "'NoneType' object is not callable" not in str(err):
+            raise
+        raise AssertionError(f"MiniGoogLeNet(aux_logits=False) in training mode failed ({err}): with "
+                             "aux_logits=False, aux1 and aux2 are None; run the heads only when self.training and "
+                             "self.aux_logits") from None
     assert torch.is_tensor(out), f"with aux_logits=False, training mode should return one tensor, got {type(out)}"
     checks.assert_shape(out, (n, k), "MiniGoogLeNet(aux_logits=False) in training mode")
 ### END HIDDEN TESTS
@@ -1153,6 +1183,23 @@ def check_training_outputs(model, x, k):
         raise AssertionError("in training mode with aux_logits=True, MiniGoogLeNet should return the tuple "
                              f"(logits, aux1, aux2); it returned {type(out).__name__}")
     logits, aux1, aux2 = out
+    for name, got in zip(("logits", "aux1", "aux2"), out):
+        if tuple(got.shape) != (len(x), k):
+            raise AssertionError(f"{name} of MiniGoogLeNet({k}) in training mode on x {tuple(x.shape)} has shape "
+                                 f"{tuple(got.shape)}, expected {(len(x), k)}" + (
+                                     ": .squeeze() removes the batch axis too when N = 1; flatten from dim 1 with "
+                                     "torch.flatten(x, 1)" if tuple(got.shape) == (k,) else ""))
+    # The heads exist to push gradient into the middle of the network, not only to train themselves.
+    first_weight = next(model.stem.parameters())
+    weights = torch.randn(logits.shape, generator=torch.Generator().manual_seed(0), dtype=logits.dtype)
+    for name, head_out, below in (("aux1", aux1, "the stem and stage1"), ("aux2", aux2, "the stem, stage1 and stage2")):
+        grad = None
+        if head_out.requires_grad:
+            grad, = torch.autograd.grad((head_out * weights).sum(), first_weight, retain_graph=True, allow_unused=True)
+        if grad is None or not grad.any():
+            raise AssertionError(f"a loss on {name} alone sends no gradient into {below}: its head got a detached "
+                                 "input (.detach() or torch.no_grad()). The auxiliary heads are there to push "
+                                 "gradient into the lower layers; pass them the stage's output as it is")
     with torch.no_grad():  # BatchNorm uses batch statistics in training mode: the same batch gives the same values
         after_stage1 = model.stage1(model.stem(x))
         after_stage2 = model.stage2(after_stage1)
@@ -1170,9 +1217,18 @@ torch.manual_seed(1)
 model = MiniGoogLeNet(num_classes=5, width=0.125, dropout=0.0, aux_dropout=0.0,
                       inception=TorchvisionInception, stem_pools=2).double().train()
 check_training_outputs(model, torch.randn(4, 3, 32, 32, dtype=torch.float64), 5)
+check_training_outputs(model, torch.randn(1, 3, 32, 32, dtype=torch.float64), 5)
 # The main path's dropout, the one layer check_training_outputs switches off: it acts on fc's input.
 model = MiniGoogLeNet(num_classes=5, width=0.125, aux_logits=False, dropout=0.5, inception=TorchvisionInception,
                       stem_pools=2).double()
+try:
+    with torch.no_grad():
+        model.train()(torch.randn(2, 3, 32, 32, dtype=torch.float64))
+except TypeError as err:
+    if "'NoneType' object is not callable" not in str(err):
+        raise
+    raise AssertionError(f"MiniGoogLeNet(5, aux_logits=False) in training mode failed ({err}): with aux_logits=False, "
+                         "aux1 and aux2 are None; run the heads only when self.training and self.aux_logits") from None
 model_checks.assert_dropout_before(model, torch.randn(4, 3, 32, 32, dtype=torch.float64), 0.5, {0}, ("fc",),
                                    "MiniGoogLeNet(5, aux_logits=False, dropout=0.5)", rtol=1e-7, atol=1e-9)
 print("In training mode, MiniGoogLeNet returns the main and both auxiliary logits, with dropout before fc.")

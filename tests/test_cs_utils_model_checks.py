@@ -413,3 +413,15 @@ def test_naming_an_unflattened_input_names_the_flatten_only_when_it_is_the_cause
         with model_checks.naming_an_unflattened_input(fc, "fc"):
             fc(torch.randn(2, 5))
     assert not fc._forward_pre_hooks
+
+
+def test_naming_a_prediction_per_class_names_the_argmax_only_when_the_classes_meet_the_batch():
+    scores, labels = torch.randn(7, 4), torch.randint(0, 4, (7,))
+    with pytest.raises(AssertionError, match=r"one value per class \(4\).*argmax\(dim=1\)"):
+        with model_checks.naming_a_prediction_per_class("evaluate_model", 4):
+            _ = scores.argmax(dim=0) == labels
+    with pytest.raises(RuntimeError, match="must match"):  # a size error with no class count in it
+        with model_checks.naming_a_prediction_per_class("evaluate_model", 3):
+            _ = scores.argmax(dim=0) == labels
+    with model_checks.naming_a_prediction_per_class("evaluate_model", 4):
+        _ = scores.argmax(dim=1) == labels

@@ -247,6 +247,19 @@ def assert_dropout_before(model, x, p: float, dropped: set[int], names: Sequence
             "probability the constructor's argument?")
 
 
+def float64_input():
+    """A first layer for the loop tests' models: it casts the batch to float64. The tests' batches hold
+    float32 values stored in float64, so a loop that casts its batches to float32 (``x.float()``, as
+    the notebook's float32 data allows) loses nothing, and the model still computes in float64."""
+    import torch.nn as nn
+
+    class InFloat64(nn.Module):
+        def forward(self, x):
+            return x.double()
+
+    return InFloat64()
+
+
 class Batches(list):
     """The loader that the loop tests pass: a list of (x, y) batches, whose ``dataset`` says why it has
     none. The exercises take any iterable of batches (a DataLoader, ``itertools.islice`` of one, the

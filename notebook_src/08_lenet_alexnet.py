@@ -996,16 +996,8 @@ def reference_epoch(model, batches, lr, loss_fn, batch_losses=None):
     return model, total / count, correct / count
 
 
-class InFloat64(nn.Module):
-    """The test models' first layer. The batches hold float32 values, like the notebook's data, stored in float64,
-    so a loop that casts its batches to float32 (x.float()) loses nothing and the model still computes in float64."""
-
-    def forward(self, x):
-        return x.double()
-
-
 torch.manual_seed(4)
-model = nn.Sequential(InFloat64(), nn.Linear(4, 8), nn.Tanh(), nn.Linear(8, 3)).double()
+model = nn.Sequential(model_checks.float64_input(), nn.Linear(4, 8), nn.Tanh(), nn.Linear(8, 3)).double()
 batches = [(torch.randn(n, 4).double(), torch.randint(0, 3, (n,))) for n in (5, 3, 6)]
 loss_fn = nn.CrossEntropyLoss()
 batch_losses = []
@@ -1052,12 +1044,13 @@ import importlib
 import cs_utils.checks
 
 checks = importlib.reload(cs_utils.checks)
+model_checks = importlib.reload(cs_utils.model_checks)  # again, after the answer ran
 rng = np.random.default_rng(8401)
 for trial in range(4):
     torch.manual_seed(8401 + trial)
     d, k = int(rng.integers(2, 7)), int(rng.integers(2, 6))
     sizes = [int(n) for n in rng.integers(1, 9, size=int(rng.integers(2, 5)))]
-    model = nn.Sequential(InFloat64(), nn.Linear(d, 6), nn.ReLU(), nn.Linear(6, k)).double()
+    model = nn.Sequential(model_checks.float64_input(), nn.Linear(d, 6), nn.ReLU(), nn.Linear(6, k)).double()
     batches = [(torch.randn(n, d).double(), torch.randint(0, k, (n,))) for n in sizes]
     lr = float(rng.uniform(0.05, 0.5))
     expected_model, expected_loss, expected_acc = reference_epoch(model, batches, lr, loss_fn)
@@ -1119,6 +1112,7 @@ import importlib
 import cs_utils.checks
 
 checks = importlib.reload(cs_utils.checks)
+model_checks = importlib.reload(cs_utils.model_checks)  # again, after the answer ran
 for trial in range(3):
     torch.manual_seed(8402 + trial)
     model = nn.Sequential(nn.Linear(5, 12), nn.Tanh(), nn.Linear(12, 3))  # float32, as a loop may cast its batches
@@ -1192,18 +1186,10 @@ def reference_evaluate(model, batches, loss_fn):
     return total / count, correct / count
 
 
-class InFloat64(nn.Module):
-    """The test models' first layer. The batches hold float32 values, like the notebook's data, stored in float64,
-    so a loop that casts its batches to float32 (x.float()) loses nothing and the model still computes in float64."""
-
-    def forward(self, x):
-        return x.double()
-
-
 def test_model(d, k, seed):
     torch.manual_seed(seed)
-    model = nn.Sequential(InFloat64(), nn.Linear(d, 16), nn.BatchNorm1d(16), nn.ReLU(), nn.Dropout(0.5),
-                          nn.Linear(16, k)).double()
+    model = nn.Sequential(model_checks.float64_input(), nn.Linear(d, 16), nn.BatchNorm1d(16), nn.ReLU(),
+                          nn.Dropout(0.5), nn.Linear(16, k)).double()
     with torch.no_grad():  # running statistics unlike a batch's own, so the two modes give different outputs
         model[2].running_mean.uniform_(-1, 1)
         model[2].running_var.uniform_(0.5, 2)
@@ -1232,6 +1218,7 @@ import importlib
 import cs_utils.checks
 
 checks = importlib.reload(cs_utils.checks)
+model_checks = importlib.reload(cs_utils.model_checks)  # again, after the answer ran
 rng = np.random.default_rng(8501)
 for trial in range(4):
     d, k = int(rng.integers(2, 8)), int(rng.integers(2, 7))

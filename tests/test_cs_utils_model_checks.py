@@ -425,3 +425,11 @@ def test_naming_a_prediction_per_class_names_the_argmax_only_when_the_classes_me
             _ = scores.argmax(dim=0) == labels
     with model_checks.naming_a_prediction_per_class("evaluate_model", 4):
         _ = scores.argmax(dim=1) == labels
+
+
+def test_float64_input_lets_a_float32_cast_of_the_batch_lose_nothing():
+    model = nn.Sequential(model_checks.float64_input(), nn.Linear(3, 2)).double()
+    x = torch.randn(4, 3).double()  # float32 values, stored in float64
+    out = model(x)
+    assert out.dtype == torch.float64
+    assert torch.equal(model(x.float()), out)

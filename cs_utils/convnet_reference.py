@@ -161,6 +161,11 @@ def layer_stand_ins(namespace: dict, params, images, labels) -> Iterator[None]:
     # Everything the stand-ins return is NumPy, prepared now: they run under numpy_only.
     conv_jac = [j.reshape(a1.numel(), -1).numpy()
                 for j in jacobian(lambda *args: F.conv2d(*args, padding=1), (xt, w1, b1))]
+    # A network may also zero-pad x itself and convolve that with padding 0: the same a1, dw and db,
+    # and dx is then the gradient of the padded x (which the network crops, if it wants dx at all).
+    padded_images = F.pad(xt, (1, 1, 1, 1)).numpy()
+    padded_jac = jacobian(lambda xp: F.conv2d(xp, w1, b1), torch.tensor(padded_images))
+    padded_jac = padded_jac.reshape(a1.numel(), -1).numpy()
     pool = {name: (v.numpy(), F.max_pool2d(v, 2).numpy(),
                    jacobian(lambda u: F.max_pool2d(u, 2), v).reshape(-1, v.numel()).numpy())
             for name, v in pool_inputs.items()}
@@ -173,11 +178,20 @@ def layer_stand_ins(namespace: dict, params, images, labels) -> Iterator[None]:
         return np.shape(got) == want.shape and np.allclose(got, want, rtol=1e-6, atol=1e-9)
 
     def check_conv(name, x, w, stride, padding):
-        if not (same(x, images) and same(w, params["w1"])):
-            raise AssertionError(f"{name} was called with other arrays than x and params['w1']")
-        if (stride, padding) != (1, 1):
+        """Whether the call is on x padded by the network itself; fails on any call a correct network
+        does not make."""
+        self_padded = same(x, padded_images)
+        if not ((self_padded or same(x, images)) and same(w, params["w1"])):
+            raise AssertionError(f"{name} was called with other arrays than x (or x zero-padded by 1) and "
+                                 "params['w1']")
+        if self_padded and (stride, padding) != (1, 0):
+            raise AssertionError(f"{name} was called on x already zero-padded by 1, with stride {stride}, "
+                                 f"padding {padding}; the network's CONV layer has stride 1 and padding 1 "
+                                 "in all, so a padded x takes padding=0 (or pass x itself with padding=1)")
+        if not self_padded and (stride, padding) != (1, 1):
             raise AssertionError(f"{name} was called with stride {stride}, padding {padding}; the network's "
                                  "CONV layer has stride 1 and padding 1")
+        return self_padded
 
     # The stand-ins take the arguments of the functions they replace, under the same names.
     def conv_forward(x, w, b=None, stride=1, padding=0):
@@ -189,13 +203,14 @@ def layer_stand_ins(namespace: dict, params, images, labels) -> Iterator[None]:
         return a1.copy()
 
     def conv_backward(dout, x, w, stride=1, padding=0):
-        check_conv("conv2d_backward_fast", x, w, stride, padding)
+        self_padded = check_conv("conv2d_backward_fast", x, w, stride, padding)
         if np.shape(dout) != tuple(a1.shape):
             raise AssertionError(f"conv2d_backward_fast got dout of shape {np.shape(dout)}, expected "
                                  f"{tuple(a1.shape)}, the shape of the conv output")
         g = np.reshape(dout, -1)
-        shapes = (images.shape, params["w1"].shape, params["b1"].shape)
-        return tuple((g @ j).reshape(shape) for j, shape in zip(conv_jac, shapes))
+        x_jac, x_shape = (padded_jac, padded_images.shape) if self_padded else (conv_jac[0], images.shape)
+        shapes = (x_shape, params["w1"].shape, params["b1"].shape)
+        return tuple((g @ j).reshape(shape) for j, shape in zip((x_jac, *conv_jac[1:]), shapes))
 
     def pool_input(name, x, kernel_size, stride):
         if kernel_size != 2 or stride not in (None, 2):

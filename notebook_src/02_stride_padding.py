@@ -333,8 +333,16 @@ x = np.arange(49.0).reshape(1, 1, 7, 7)
 centre = np.zeros((1, 1, 3, 3))
 centre[0, 0, 1, 1] = 1.0  # a filter that copies the pixel under its centre
 ones = np.ones((1, 1, 3, 3))
+try:
+    with numpy_only("conv2d"):
+        out1 = conv2d(x, centre, stride=1)
+except ValueError as err:
+    if "broadcast" not in str(err):
+        raise
+    raise AssertionError(f"conv2d(x, w, stride=1) with the default padding 0 raised ValueError: {err}. If you pad "
+                         "by writing x into a zero array, xp[:, :, P:-P, P:-P] = x, then with P = 0 that slice is "
+                         "[0:-0] = [0:0], empty: write xp[:, :, P:P + H, P:P + W] = x, or use np.pad") from None
 with numpy_only("conv2d"):
-    out1 = conv2d(x, centre, stride=1)
     out2 = conv2d(x, centre, stride=2)
 assert_shape(out1, (1, 1, 5, 5), "conv2d of a 7x7 input with a 3x3 filter at stride 1")
 assert_shape(out2, (1, 1, 3, 3), "conv2d of a 7x7 input with a 3x3 filter at stride 2")
@@ -376,7 +384,7 @@ for trial in range(12):
 # %% tests="test_conv2d_padding" points=2
 # Zero padding on every side: the hand-worked example and 'same' padding (F - 1)/2.
 import numpy as np
-from cs_utils.checks import assert_close, assert_shape, numpy_only
+from cs_utils.checks import assert_close, assert_close_naming_mistakes, assert_shape, numpy_only
 
 x = np.arange(1.0, 10.0).reshape(1, 1, 3, 3)
 with numpy_only("conv2d"):
@@ -391,8 +399,13 @@ if np.shape(out) == (1, 1, 3, 3) and not np.any(np.asarray(out, dtype=float)):
     raise AssertionError("conv2d of a 3x3 input of 1..9 with a 3x3 filter of ones, padding 1, returned only zeros: "
                          f"the filter never saw the image. {pad_spatial_only}")
 assert_shape(out, (1, 1, 3, 3), "conv2d of a 3x3 input with a 3x3 filter, padding 1")
-assert_close(out, np.array([[[[12.0, 21.0, 16.0], [27.0, 45.0, 33.0], [24.0, 39.0, 28.0]]]]),
-             "conv2d on the hand-worked padding example (padding must go on all four sides)")
+# Padding with copies of the border pixels (np.pad's mode="edge") instead of zeros: every 3x3 window sum.
+edge_padded = np.lib.stride_tricks.sliding_window_view(np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)), mode="edge"),
+                                                       (3, 3), axis=(2, 3)).sum(axis=(4, 5))
+assert_close_naming_mistakes(out, np.array([[[[12.0, 21.0, 16.0], [27.0, 45.0, 33.0], [24.0, 39.0, 28.0]]]]),
+                             "conv2d on the hand-worked padding example (zeros on all four sides)",
+                             {"These are the sums with the border pixels repeated as padding (np.pad's "
+                              "mode='edge'); padding adds zeros, np.pad's default mode='constant'": edge_padded})
 rng = np.random.default_rng(4)
 for F_size in [3, 5, 7]:
     xs = rng.standard_normal((2, 3, 9, 8))
@@ -824,6 +837,16 @@ for layers, expected in cases:
         got = receptive_field(layers)
     assert got == expected, (f"receptive_field({layers}) returned {got!r}, expected {expected}. Each layer adds "
                              "dilation * (kernel_size - 1) * jump, where jump is the product of the earlier strides")
+# A dilated 3x3 (r = 5) followed by a 3x3: the dilated layer's outputs are still one pixel apart, so the
+# next layer adds 2 * 1 (r = 7); after a 2x2 pool with stride 2 as well, the last 3x3 adds 2 * 2 (r = 10).
+for layers, expected, jump_times_dilation in [([(3, 1, 2), (3, 1)], 7, 9), ([(3, 1, 2), (2, 2), (3, 1)], 10, 15)]:
+    with numpy_only("receptive_field"):
+        got = receptive_field(layers)
+    hint = (" That is what multiplying the jump by the dilation gives: dilation widens a layer's kernel (it adds "
+            "dilation * (kernel_size - 1) * jump) but leaves its outputs as far apart as before, so the jump "
+            "changes by the stride alone" if got == jump_times_dilation else "")
+    assert got == expected, (f"receptive_field({layers}) (a dilated layer, then more) returned {got!r}, "
+                             f"expected {expected}.{hint}")
 print("receptive_field matches the worked examples.")
 ### BEGIN HIDDEN TESTS
 import importlib

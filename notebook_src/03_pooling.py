@@ -237,8 +237,14 @@ xr = rng.standard_normal((2, 3, 9, 8))
 for k, s in [(3, 2), (2, None), (2, 1)]:
     with numpy_only("avg_pool2d"):
         out = avg_pool2d(xr, k, s)
-    assert_close(out, call_torch(F.avg_pool2d, xr, k, s),
-                 f"avg_pool2d(x (2, 3, 9, 8), kernel_size={k}, stride={s}) vs torch.nn.functional.avg_pool2d")
+    expected = call_torch(F.avg_pool2d, xr, k, s)
+    # Every window's mean over all images and channels too: the mean of the per-channel means.
+    over_all = np.broadcast_to(expected.mean(axis=(0, 1), keepdims=True), expected.shape)
+    assert_close_naming_mistakes(out, expected, f"avg_pool2d(x (2, 3, 9, 8), kernel_size={k}, stride={s}) vs "
+                                 "torch.nn.functional.avg_pool2d",
+                                 {"Each window was averaged over every image and channel as well: .mean() with "
+                                  "no axis averages the whole (N, C, k, k) block; average over the two window "
+                                  "axes only, .mean(axis=(2, 3))": over_all})
 # float32 in, float32 out; and the same input stored channels-last (a transposed view).
 x32 = xr.astype(np.float32)
 with numpy_only("avg_pool2d"):
@@ -452,31 +458,32 @@ import torch
 import torch.nn.functional as F
 
 import cs_utils.pool_reference
-from cs_utils.checks import assert_close_naming_mistakes, numpy_only
+from cs_utils.checks import assert_close_naming_mistakes, inputs_left_unchanged, numpy_only
 
 pool_reference = importlib.reload(cs_utils.pool_reference)
 
 # A peak at the centre of a 5x5 map is the maximum of all nine 3x3 windows at stride 1.
 x = -np.abs(np.arange(25.0) - 12).reshape(1, 1, 5, 5)
 dout = np.ones((1, 1, 3, 3))
-with numpy_only("max_pool2d_backward"):
-    dx = max_pool2d_backward(dout, x, 3, 1)
 peak = np.zeros((1, 1, 5, 5))
 peak[0, 0, 2, 2] = 9.0
 # Writing with = keeps only one window's 1 at the peak.
 mistakes = {"The nine windows' gradients were not added up: accumulate with += where windows overlap, "
             "not =": peak / 9, **pool_reference.pool_grad_mistakes(F.max_pool2d, dout, x, 3, 1)}
+with numpy_only("max_pool2d_backward"), inputs_left_unchanged("max_pool2d_backward", dout=dout, x=x):
+    dx = max_pool2d_backward(dout, x, 3, 1)
 assert_close_naming_mistakes(dx, peak, "dx of a 5x5 map peaked at the centre after 3x3 max pooling at stride 1 with "
                              "dout = 1: all nine windows send their 1 to the centre", mistakes)
 rng = np.random.default_rng(4)
 x = rng.standard_normal((2, 3, 9, 8))
 for k, s in [(3, 2), (2, 1), (3, 3), (4, 2)]:
     dout = rng.standard_normal(F.max_pool2d(torch.from_numpy(x), k, s).shape)
-    with numpy_only("max_pool2d_backward"):
+    expected = pool_reference.pool_grad(F.max_pool2d, dout, x, k, s)
+    mistakes = pool_reference.pool_grad_mistakes(F.max_pool2d, dout, x, k, s)
+    with numpy_only("max_pool2d_backward"), inputs_left_unchanged("max_pool2d_backward", dout=dout, x=x):
         dx = max_pool2d_backward(dout, x, k, s)
-    assert_close_naming_mistakes(dx, pool_reference.pool_grad(F.max_pool2d, dout, x, k, s),
-                                 f"max_pool2d_backward, x (2, 3, 9, 8), kernel_size={k}, stride={s}, vs torch "
-                                 "autograd", pool_reference.pool_grad_mistakes(F.max_pool2d, dout, x, k, s))
+    assert_close_naming_mistakes(dx, expected, f"max_pool2d_backward, x (2, 3, 9, 8), kernel_size={k}, stride={s}, "
+                                 "vs torch autograd", mistakes)
 print("max_pool2d_backward accumulates over overlapping windows and agrees with torch autograd.")
 ### BEGIN HIDDEN TESTS
 import importlib
@@ -492,10 +499,10 @@ for trial in range(20):
     xs = rng.standard_normal((int(rng.integers(1, 3)), int(rng.integers(1, 4)), k + int(rng.integers(0, 7)),
                               k + int(rng.integers(0, 7))))
     ds = rng.standard_normal(F.max_pool2d(torch.from_numpy(xs), k, s).shape)
-    with checks.numpy_only("max_pool2d_backward"):
+    expected = pool_reference.pool_grad(F.max_pool2d, ds, xs, k, s)
+    with checks.numpy_only("max_pool2d_backward"), checks.inputs_left_unchanged("max_pool2d_backward", dout=ds, x=xs):
         got = max_pool2d_backward(ds, xs, k, s)
-    checks.assert_close(got, pool_reference.pool_grad(F.max_pool2d, ds, xs, k, s), f"max_pool2d_backward, "
-                        f"x {xs.shape}, kernel {k}, stride {s}, vs torch autograd")
+    checks.assert_close(got, expected, f"max_pool2d_backward, x {xs.shape}, kernel {k}, stride {s}, vs torch autograd")
 ### END HIDDEN TESTS
 
 # %% tests="test_max_pool2d_backward_ties" points=1

@@ -672,7 +672,9 @@ assert sorted(c.kernel_size[0] for c in convs) == [3, 4, 5], (
 for conv in convs:
     assert (conv.in_channels, conv.out_channels) == (32, 100), (
         f"{conv}: each filter spans all embed_dim=32 embedding channels, and there are num_filters=100 per width")
-    assert conv.padding == (0,) and conv.stride == (1,), f"{conv}: use stride 1 and no padding, as Kim does"
+    # padding="valid" is PyTorch's name for no padding; nn.Conv1d keeps the string rather than (0,).
+    assert conv.padding in ((0,), "valid") and conv.stride == (1,), (
+        f"{conv}: use stride 1 and no padding, as Kim does")
 assert len(linears) == 1 and (linears[0].in_features, linears[0].out_features) == (300, 2), (
     f"expected one nn.Linear(3 * 100, 2) after max-over-time pooling, found {linears}")
 expected_params = 1000 * 32 + sum(100 * (32 * h + 1) for h in (3, 4, 5)) + (300 + 1) * 2
@@ -1058,6 +1060,10 @@ def check_shape(result, case):
     if result != expected and result == conv3d_reference_shape(*case, padded_ends=1):
         raise AssertionError(f"conv3d_output_shape({label}) returned {result}, nn.Conv3d gives {expected}: padding "
                              "P adds P zeros at *both* ends of each axis, so an axis of size n becomes n + 2P")
+    if result != expected and len(result) == 5 and (result[0], *result[2:]) == (expected[0], *expected[2:]):
+        raise AssertionError(f"conv3d_output_shape({label}) returned {result}, nn.Conv3d gives {expected}: D, H and W "
+                             "are right, but the second entry is the number of output channels, one per filter: "
+                             f"out_channels={case[1]}, not the input's C={case[0][1]}")
     if result != expected:
         raise AssertionError(f"conv3d_output_shape({label}) returned {result}, nn.Conv3d gives {expected}")
 
@@ -1130,6 +1136,10 @@ def check_shape(result, case):
         raise AssertionError(f"conv3d_output_shape({label}) returned {result}, nn.Conv3d gives {expected}: that is "
                              f"the shape with stride {first[0]} and padding {first[1]} on every axis. A tuple "
                              "stride or padding gives each axis its own value, as kernel_size does")
+    if result != expected and len(result) == 5 and (result[0], *result[2:]) == (expected[0], *expected[2:]):
+        raise AssertionError(f"conv3d_output_shape({label}) returned {result}, nn.Conv3d gives {expected}: D, H and W "
+                             "are right, but the second entry is the number of output channels, one per filter: "
+                             f"out_channels={out_channels}, not the input's C={input_shape[1]}")
     backwards = [tuple(int(v) for v in np.broadcast_to(a, 3)[::-1]) for a in (kernel_size, stride, padding)]
     if result != expected and result == shape_or_none(input_shape, out_channels, *backwards):
         raise AssertionError(f"conv3d_output_shape({label}) returned {result}, nn.Conv3d gives {expected}; "

@@ -412,7 +412,8 @@ for trial in range(12):
 # Running statistics: the momentum convention and the unbiased running variance.
 import numpy as np
 import torch.nn.functional as F
-from cs_utils.checks import assert_close, call_torch, expect_default, inputs_left_unchanged, numpy_only
+from cs_utils.checks import (assert_close, assert_close_naming_mistakes, call_torch, expect_default,
+                             inputs_left_unchanged, numpy_only)
 
 x = np.array([[1.0, 0.0], [2.0, 0.0], [3.0, 4.0], [6.0, 4.0]])
 gamma, beta = np.array([1.0, 2.0]), np.array([0.0, 1.0])
@@ -447,8 +448,12 @@ if np.allclose(np.asarray(running_mean, dtype=float), [2.7, 1.8]):
     raise AssertionError("running_mean is (2.7, 1.8): the momentum weighs the old average. In PyTorch "
                          "running = (1 - momentum) * running + momentum * batch_statistic")
 assert_close(running_mean, np.array([0.3, 0.2]), "running_mean after one step on the worked example")
-assert_close(running_var, np.array([0.9 + 0.1 * 14 / 3, 0.9 + 0.1 * 16 / 3]),
-             "running_var after one step on the worked example")
+# The unbiased correction m / (m - 1) with m = x.size = 8 instead of the N = 4 values per feature.
+assert_close_naming_mistakes(running_var, np.array([0.9 + 0.1 * 14 / 3, 0.9 + 0.1 * 16 / 3]),
+                             "running_var after one step on the worked example",
+                             {"The unbiased correction m / (m - 1) counted all 8 elements of x; m is the number "
+                              "of values per feature, N = 4 here (N * H * W for images)":
+                              np.array([0.9 + 0.1 * 14 / 4 * 8 / 7, 0.9 + 0.1 * 16 / 4 * 8 / 7])})
 
 # Three steps with momentum 0.3, compared with torch (which updates its running tensors in place).
 rng = np.random.default_rng(2)
@@ -1322,9 +1327,14 @@ unbiased = (np.sqrt((n - 1) / n) * call_torch(F.instance_norm, x, eps=1e-5 * (n 
             * gamma[None, :, None, None] + beta[None, :, None, None])
 with numpy_only("instance_norm"), inputs_left_unchanged("instance_norm", x=x, gamma=gamma, beta=beta):
     out = instance_norm(x, gamma=gamma, beta=beta)
+# Centred per (example, channel), but divided by one spread for the whole batch.
+centred = x - x.mean(axis=(2, 3), keepdims=True)
+one_spread = centred / np.sqrt(np.mean(centred ** 2) + 1e-5) * gamma[None, :, None, None] + beta[None, :, None, None]
 assert_close_naming_mistakes(out, expected, "instance_norm vs torch, x (2, 3, 6, 5)", {
     "instance_norm used the unbiased variance (divided by H*W - 1): normalize with the biased one, "
-    "mean((x - mean)**2) over H and W": unbiased})
+    "mean((x - mean)**2) over H and W": unbiased,
+    "instance_norm divided by one spread for the whole batch: take the variance of each example and channel "
+    "over H and W, as the mean (axis=(2, 3))": one_spread})
 # Instance norm undoes a brightness/contrast change of each image and channel (up to eps): the
 # distribution shift of section 2, removed.
 scale, shift = rng.uniform(2, 4, (2, 3, 1, 1)), rng.uniform(-1, 1, (2, 3, 1, 1))
@@ -1503,12 +1513,15 @@ def fold_batchnorm(w, b, gamma, beta, running_mean, running_var, eps=1e-5):
 
 # %% tests="test_fold_batchnorm_worked" points=1
 import numpy as np
-from cs_utils.checks import assert_close, numpy_only
+from cs_utils.checks import assert_close, assert_close_naming_mistakes, numpy_only
 
 with numpy_only("fold_batchnorm"):
     w_f, b_f = fold_batchnorm(np.array([[[[2.0]]]]), np.array([1.0]), np.array([3.0]), np.array([0.5]),
                               np.array([2.0]), np.array([4.0]), eps=0.0)
-assert_close(w_f, np.array([[[[3.0]]]]), "folded weight of the worked 1x1 example (expected 3)")
+# Without the square root the scale is 3 / 4, and the folded weight 1.5.
+assert_close_naming_mistakes(w_f, np.array([[[[3.0]]]]), "folded weight of the worked 1x1 example (expected 3)",
+                             {"That is 3 / 4 * 2: the scale divided gamma by the variance; divide by the standard "
+                              "deviation, gamma / sqrt(running_var + eps)": np.array([[[[1.5]]]])})
 assert_close(b_f, np.array([-1.0]), "folded bias of the worked 1x1 example (expected -1)")
 with numpy_only("fold_batchnorm"):
     w_f, b_f = fold_batchnorm(np.array([[[[2.0]]]]), None, np.array([3.0]), np.array([0.5]),

@@ -49,6 +49,27 @@ def test_stand_ins_answer_a_correct_network_refuse_wrong_calls_and_restore_the_n
     assert namespace == {"conv2d_fast": students_conv}, "the student's functions come back, the others go"
 
 
+def test_stand_ins_answer_a_network_that_pads_x_itself():
+    params, x, y = small_network(np.random.default_rng(2), N=2, C=2, H=5, W=4, num_filters=3)
+    x_pad = np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)))
+    namespace = {}
+    with layer_stand_ins(namespace, params, x, y):
+        a1 = namespace["conv2d_fast"](x, params["w1"], params["b1"], padding=1)
+        np.testing.assert_array_equal(namespace["conv2d_fast"](x_pad, params["w1"], params["b1"]), a1)
+        da1 = np.random.default_rng(3).standard_normal(a1.shape)
+        dx, dw, db = namespace["conv2d_backward_fast"](da1, x, params["w1"], padding=1)
+        dx_pad, dw_pad, db_pad = namespace["conv2d_backward_fast"](da1, x_pad, params["w1"], padding=0)
+        with pytest.raises(AssertionError, match="already zero-padded"):
+            namespace["conv2d_fast"](x_pad, params["w1"], params["b1"], padding=1)
+    want = torch_conv_grads(da1, x_pad, params["w1"])
+    assert dx_pad.shape == x_pad.shape
+    for got, expected in zip((dx_pad, dw_pad, db_pad), want):
+        np.testing.assert_allclose(got, expected, rtol=1e-8, atol=1e-12)
+    np.testing.assert_allclose(dx_pad[:, :, 1:-1, 1:-1], dx, rtol=1e-8, atol=1e-12)
+    np.testing.assert_allclose(dw_pad, dw, rtol=1e-8, atol=1e-12)
+    np.testing.assert_allclose(db_pad, db, rtol=1e-8, atol=1e-12)
+
+
 def test_the_convnet_mistakes_are_what_those_wrong_backward_passes_compute():
     params, x, y = small_network(np.random.default_rng(1), N=3, C=2, H=4, W=6, num_filters=3)
     _, _, want = torch_convnet(params, x, y)

@@ -5,4 +5,5 @@ slice) counts the whole base tensor."""
 EXPECT = "partial"
 BASED_ON = "alternative"  # every other answer: correct
 MAX_FRACTION = 0.96
-REPLACE = {"activation_bytes": [("total[0] += output.nbytes", "total[0] += output.untyped_storage().nbytes()")]}
+REPLACE = {"activation_bytes": [("total[0] += output.nbytes",
+                                 "total[0] += output.untyped_storage().nbytes()")]}
